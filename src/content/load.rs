@@ -1,0 +1,203 @@
+//! Walks `content/` and reads files: Markdown pages as normalized text, everything else as assets.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// A Markdown file read from `content/`.
+#[derive(Debug, Clone)]
+pub struct PageFile {
+    /// Path relative to `content/`, with `/` separators: `risks.md`, `a/_index.md`.
+    pub rel: String,
+    /// Path shown in diagnostics: `content/risks.md`.
+    pub shown: PathBuf,
+    /// Text with the BOM removed and CRLF turned into LF.
+    pub text: String,
+}
+
+/// A non-Markdown file, copied beside its page.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// Path relative to `content/`, with `/` separators.
+    pub rel: String,
+    /// Where to read it from.
+    pub abs: PathBuf,
+}
+
+/// Everything under `content/`.
+#[derive(Debug, Default, Clone)]
+pub struct ContentFiles {
+    /// Markdown pages, sorted by path.
+    pub pages: Vec<PageFile>,
+    /// Other files, sorted by path.
+    pub assets: Vec<AssetFile>,
+    /// Things skipped that the author should know about.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Name of the content folder inside the site root.
+pub const CONTENT_DIR: &str = "content";
+
+/// Editor swap/backup/temporary files that are never content (also ignored by `serve`'s watcher).
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.contains("jb_tmp___")
+        || name.contains("jb_old___")
+        || name == "4913"
+}
+
+/// Reads every file of `<root>/content`.
+pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
+    let dir = root.join(CONTENT_DIR);
+    let mut out = ContentFiles::default();
+    let mut errors = Diagnostics::default();
+    if !dir.is_dir() {
+        return Err(Diagnostic::error(Some(PathBuf::from(CONTENT_DIR)), "the content folder is missing")
+            .hint("create `content/_index.md` with a front matter `title`, or run `tebiki init`")
+            .into());
+    }
+    let walker = WalkDir::new(&dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| shown(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                errors.push(Diagnostic::error(Some(path), format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let Ok(rel_path) = path.strip_prefix(&dir) else { continue };
+        let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
+            errors.push(
+                Diagnostic::error(Some(shown(root, path)), "file name is not valid UTF-8")
+                    .hint("rename the file using UTF-8 characters"),
+            );
+            continue;
+        };
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            continue;
+        }
+        let mut abs = path.to_path_buf();
+        if ft.is_symlink() {
+            // Follow a symlink only when it stays inside the site, and never into a folder
+            // (a folder link could loop back on itself).
+            match symlink_target_inside(root, path) {
+                Some(t) if t.is_file() => abs = t,
+                Some(_) => {
+                    out.warnings.push(
+                        Diagnostic::warning(Some(shown(root, path)), "symlink to a folder skipped")
+                            .hint("tebiki does not follow folder symlinks; copy or move the folder into content/"),
+                    );
+                    continue;
+                }
+                None => {
+                    out.warnings.push(
+                        Diagnostic::warning(
+                            Some(shown(root, path)),
+                            "symlink skipped: it is broken or points outside the site",
+                        )
+                        .hint("only symlinks to files inside the site folder are followed"),
+                    );
+                    continue;
+                }
+            }
+        }
+        if rel.ends_with(".md") {
+            let shown = shown(root, path);
+            match read_text(&abs, &shown) {
+                Ok(text) => out.pages.push(PageFile { rel, shown, text }),
+                Err(d) => errors.push(d),
+            }
+        } else {
+            out.assets.push(AssetFile { rel, abs });
+        }
+    }
+    if errors.0.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn symlink_target_inside(root: &Path, link: &Path) -> Option<PathBuf> {
+    let target = fs::canonicalize(link).ok()?;
+    let root = fs::canonicalize(root).ok()?;
+    target.starts_with(&root).then_some(target)
+}
+
+fn shown(root: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(root).unwrap_or(p).to_path_buf()
+}
+
+/// Reads a UTF-8 text file, strips a BOM and normalizes CRLF to LF.
+///
+/// Invalid UTF-8 is an error located at the first bad byte.
+pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(path).map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::NotFound => "check the file exists",
+            std::io::ErrorKind::PermissionDenied => "make the file readable (chmod +r)",
+            _ => "check the file can be read",
+        };
+        Diagnostic::error(Some(shown.to_path_buf()), format!("cannot read file: {e}")).hint(hint)
+    })?;
+    decode_text(bytes, shown)
+}
+
+/// Decodes file bytes as UTF-8 text (see [`read_text`]).
+pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let prefix = String::from_utf8_lossy(&bytes[..valid]);
+        let lossy = String::from_utf8_lossy(bytes);
+        let (line, col) = crate::diagnostics::line_col(&prefix, prefix.len());
+        Diagnostic::error(Some(shown.to_path_buf()), format!("file is not valid UTF-8 (byte {valid})"))
+            .at(&lossy, line, col)
+            .hint("save the file as UTF-8 (Shift_JIS and EUC-JP are not supported)")
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_normalized() {
+        let t = decode_text("\u{feff}---\r\ntitle: a\r\n---\r\n".as_bytes().to_vec(), Path::new("a.md")).unwrap();
+        assert_eq!(t, "---\ntitle: a\n---\n");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let mut b = "一行目\nab".as_bytes().to_vec();
+        b.push(0xff);
+        let e = decode_text(b, Path::new("a.md")).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 3));
+        assert!(e.message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for n in [".a.md.swp", "a.md~", "#a.md#", "4913", "a.md.tmp", "a.md___jb_tmp___", ".#a.md"] {
+            assert!(is_ignored_name(n), "{n}");
+        }
+        assert!(!is_ignored_name("risks.md"));
+    }
+}

@@ -1,0 +1,288 @@
+//! The content model: pages with their front matter, URLs and place in the reading order.
+
+pub mod front_matter;
+pub mod load;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+pub use front_matter::FrontMatter;
+pub use load::{AssetFile, ContentFiles, PageFile};
+
+/// One Markdown page with its metadata (the body is parsed later).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Source path relative to `content/`: `risks.md`.
+    pub source: String,
+    /// Path shown in diagnostics: `content/risks.md`.
+    pub shown: PathBuf,
+    /// The whole file text (LF, no BOM), kept for diagnostics.
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+    /// Parsed front matter.
+    pub fm: FrontMatter,
+    /// URL path relative to the base path: `""` for home, `risks/`.
+    pub path: String,
+    /// Output file relative to the output folder: `risks/index.html`.
+    pub output: String,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+    /// The source folder relative to `content/`, ending with `/` (or empty).
+    pub fn source_dir(&self) -> &str {
+        match self.source.rfind('/') {
+            Some(i) => &self.source[..=i],
+            None => "",
+        }
+    }
+    /// Whether this is a folder's `_index.md`.
+    pub fn is_index(&self) -> bool {
+        self.source == "_index.md" || self.source.ends_with("/_index.md")
+    }
+}
+
+/// All pages in reading order, with the tree that orders them.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// Pages in reading order (depth-first: a page, then its children). Index 0 is home.
+    pub pages: Vec<Page>,
+    /// Parent of each page (None for home).
+    pub parent: Vec<Option<usize>>,
+    /// Children of each page, in order.
+    pub children: Vec<Vec<usize>>,
+    /// Depth of each page in the tree (home 0, its children 1...).
+    pub depth: Vec<usize>,
+    /// Page index by source path.
+    pub by_source: HashMap<String, usize>,
+    /// Non-Markdown files.
+    pub assets: Vec<AssetFile>,
+    /// Pages left out because their front matter is broken: (source, URL path).
+    pub broken: Vec<(String, String)>,
+}
+
+/// Turns loaded files into pages: front matter, URLs, duplicates, order.
+///
+/// Drafts are dropped unless `drafts` is set. All errors are collected. Pages whose front
+/// matter is broken are left out of the returned content (so the rest can still be checked)
+/// and listed in `Content::broken` so links to them are not reported as broken too.
+pub fn build_content(files: ContentFiles, drafts: bool) -> (Content, Diagnostics) {
+    let mut errors = Diagnostics::default();
+    let mut pages = Vec::with_capacity(files.pages.len());
+    let mut broken = Vec::new();
+    let mut broken_sources = Vec::new();
+    let has_home = files.pages.iter().any(|f| f.rel == "_index.md");
+    for f in files.pages {
+        match front_matter::parse(&f.shown, &f.text) {
+            Ok((fm, sp)) => {
+                if fm.draft && !drafts {
+                    continue;
+                }
+                let body_offset = sp.body_offset;
+                let (path, output) = url_of(&f.rel, fm.slug.as_deref());
+                pages.push(Page { source: f.rel, shown: f.shown, text: f.text, body_offset, fm, path, output });
+            }
+            Err(d) => {
+                errors.push(d);
+                broken.push(url_of(&f.rel, None).0);
+                broken_sources.push(f.rel);
+            }
+        }
+    }
+    // Two files, or a file and a slug, must not claim the same output.
+    let mut seen: HashMap<&str, &Page> = HashMap::new();
+    for p in &pages {
+        if let Some(other) = seen.insert(p.output.as_str(), p) {
+            errors.push(
+                Diagnostic::error(
+                    Some(p.shown.clone()),
+                    format!("duplicate URL `/{}`: `{}` already uses it", p.path, other.shown.display()),
+                )
+                .hint("rename one of the files or give one a different `slug`"),
+            );
+        }
+    }
+    let asset_outputs: Vec<&AssetFile> = files.assets.iter().filter(|a| seen.contains_key(a.rel.as_str())).collect();
+    for a in asset_outputs {
+        errors.push(
+            Diagnostic::error(
+                Some(PathBuf::from(format!("content/{}", a.rel))),
+                format!("file `{}` has the same output path as a page", a.rel),
+            )
+            .hint("rename the file or the page"),
+        );
+    }
+    if !has_home {
+        errors.push(
+            Diagnostic::error(Some(PathBuf::from("content/_index.md")), "the home page is missing")
+                .hint("create `content/_index.md` with a front matter `title`"),
+        );
+    }
+    let broken = broken_sources.into_iter().zip(broken).collect();
+    if !pages.iter().any(|p| p.source == "_index.md") {
+        return (Content { broken, ..Content::default() }, errors);
+    }
+    let mut content = order(pages, files.assets);
+    content.broken = broken;
+    (content, errors)
+}
+
+/// `a/b.md` → (`a/b/`, `a/b/index.html`); `a/_index.md` → (`a/`, `a/index.html`).
+pub fn url_of(rel: &str, slug: Option<&str>) -> (String, String) {
+    let stem = rel.strip_suffix(".md").unwrap_or(rel);
+    let path = if stem == "_index" {
+        String::new()
+    } else if let Some(dir) = stem.strip_suffix("/_index") {
+        format!("{dir}/")
+    } else {
+        let (dir, name) = match stem.rfind('/') {
+            Some(i) => (&stem[..=i], &stem[i + 1..]),
+            None => ("", stem),
+        };
+        format!("{dir}{}/", slug.unwrap_or(name))
+    };
+    let output = format!("{path}index.html");
+    (path, output)
+}
+
+/// Builds the tree (parent = nearest ancestor folder's `_index.md`) and the depth-first order.
+fn order(pages: Vec<Page>, assets: Vec<AssetFile>) -> Content {
+    let index_of_dir: HashMap<String, usize> =
+        pages.iter().enumerate().filter(|(_, p)| p.is_index()).map(|(i, p)| (p.source_dir().to_string(), i)).collect();
+    let n = pages.len();
+    let mut parent = vec![None; n];
+    for (i, p) in pages.iter().enumerate() {
+        if p.source == "_index.md" {
+            continue;
+        }
+        // Start from the page's own folder (or the folder above, for an _index.md).
+        let mut dir = p.source_dir().to_string();
+        if p.is_index() {
+            dir = parent_dir(&dir);
+        }
+        loop {
+            if let Some(&j) = index_of_dir.get(&dir) {
+                if j != i {
+                    parent[i] = Some(j);
+                    break;
+                }
+            }
+            if dir.is_empty() {
+                break;
+            }
+            dir = parent_dir(&dir);
+        }
+    }
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(p) = p {
+            children[*p].push(i);
+        }
+    }
+    let key =
+        |i: &usize| (pages[*i].fm.weight.unwrap_or(i64::MAX), pages[*i].fm.title.clone(), pages[*i].source.clone());
+    for c in &mut children {
+        c.sort_by_cached_key(key);
+    }
+    // Depth-first from home.
+    let home = pages.iter().position(|p| p.source == "_index.md").unwrap_or(0);
+    let mut seq = Vec::with_capacity(n);
+    let mut depth_old = vec![0usize; n];
+    let mut stack = vec![(home, 0usize)];
+    while let Some((i, d)) = stack.pop() {
+        seq.push(i);
+        depth_old[i] = d;
+        for &c in children[i].iter().rev() {
+            stack.push((c, d + 1));
+        }
+    }
+    let mut new_index = vec![usize::MAX; n];
+    for (new, &old) in seq.iter().enumerate() {
+        new_index[old] = new;
+    }
+    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
+    let pages: Vec<Page> = seq.iter().filter_map(|&old| slots[old].take()).collect();
+    let parent = seq.iter().map(|&old| parent[old].map(|p| new_index[p])).collect();
+    let children = seq.iter().map(|&old| children[old].iter().map(|&c| new_index[c]).collect()).collect();
+    let depth = seq.iter().map(|&old| depth_old[old]).collect();
+    let by_source = pages.iter().enumerate().map(|(i, p)| (p.source.clone(), i)).collect();
+    Content { pages, parent, children, depth, by_source, assets, broken: Vec::new() }
+}
+
+fn parent_dir(dir: &str) -> String {
+    let t = dir.trim_end_matches('/');
+    match t.rfind('/') {
+        Some(i) => t[..=i].to_string(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(rel: &str, fm: &str) -> PageFile {
+        PageFile {
+            rel: rel.into(),
+            shown: PathBuf::from(format!("content/{rel}")),
+            text: format!("---\n{fm}\n---\n本文\n"),
+        }
+    }
+
+    #[test]
+    fn urls_are_pretty_and_slug_replaces_last_segment() {
+        assert_eq!(url_of("_index.md", None), ("".into(), "index.html".into()));
+        assert_eq!(url_of("risks.md", None), ("risks/".into(), "risks/index.html".into()));
+        assert_eq!(url_of("a/_index.md", None), ("a/".into(), "a/index.html".into()));
+        assert_eq!(url_of("a/b.md", Some("c")), ("a/c/".into(), "a/c/index.html".into()));
+    }
+
+    #[test]
+    fn reading_order_follows_weight_depth_first() {
+        let files = ContentFiles {
+            pages: vec![
+                file("_index.md", "title: ホーム"),
+                file("b.md", "title: B\nweight: 1"),
+                file("a/_index.md", "title: A\nweight: 2"),
+                file("a/x.md", "title: X"),
+                file("c.md", "title: C\nweight: 3"),
+            ],
+            ..Default::default()
+        };
+        let (c, e) = build_content(files, false);
+        assert!(e.0.is_empty());
+        let order: Vec<&str> = c.pages.iter().map(|p| p.fm.title.as_str()).collect();
+        assert_eq!(order, ["ホーム", "B", "A", "X", "C"]);
+        assert_eq!(c.parent[3], Some(2));
+        assert_eq!(c.depth[3], 2);
+    }
+
+    #[test]
+    fn duplicate_urls_from_slug_are_errors() {
+        let files = ContentFiles {
+            pages: vec![
+                file("_index.md", "title: H"),
+                file("risks.md", "title: R"),
+                file("z.md", "title: Z\nslug: risks"),
+            ],
+            ..Default::default()
+        };
+        let (_, e) = build_content(files, false);
+        assert!(e.0[0].message.contains("duplicate URL `/risks/`"), "{}", e);
+    }
+
+    #[test]
+    fn drafts_are_left_out_unless_asked() {
+        let files = || ContentFiles {
+            pages: vec![file("_index.md", "title: H"), file("d.md", "title: D\ndraft: true")],
+            ..Default::default()
+        };
+        assert_eq!(build_content(files(), false).0.pages.len(), 1);
+        assert_eq!(build_content(files(), true).0.pages.len(), 2);
+    }
+}

@@ -1,0 +1,23 @@
+//! tebiki (手引き): a static-site generator for Japanese guides.
+//!
+//! The pipeline: [`content`] loads pages → [`markdown`] renders bodies → [`link`] builds the
+//! site graph and verifies links → [`render`] runs the theme's templates → [`output`] writes the
+//! files atomically. [`site`] strings them together for every command.
+
+// Diagnostics are rich (message, hint, source line) and only built on the error path.
+#![allow(clippy::result_large_err)]
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod images;
+pub mod link;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod templates;
+mod yaml;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
+pub use site::{build, build_site, BuildOptions, BuildReport, BuiltSite};

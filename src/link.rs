@@ -1,0 +1,100 @@
+//! The site graph: reading order (prev/next), related pages, backlinks, and verification of every
+//! internal link and `#anchor` against the ids the pages actually have.
+
+use std::collections::BTreeSet;
+
+use crate::content::Content;
+use crate::diagnostics::{closest, Diagnostic, Diagnostics};
+use crate::markdown::links::fragment_id;
+use crate::markdown::Rendered;
+
+/// Cross-page relations, indexed like `Content::pages`.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    /// Previous page in reading order.
+    pub prev: Vec<Option<usize>>,
+    /// Next page in reading order.
+    pub next: Vec<Option<usize>>,
+    /// Pages listed in front matter `related`.
+    pub related: Vec<Vec<usize>>,
+    /// Pages that link to this one, in reading order.
+    pub backlinks: Vec<Vec<usize>>,
+}
+
+/// Builds the graph and checks links; broken anchors and unknown `related` entries are errors.
+pub fn link(content: &Content, rendered: &[Rendered]) -> (Graph, Diagnostics) {
+    let n = content.pages.len();
+    let mut diags = Diagnostics::default();
+    let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    for (i, r) in rendered.iter().enumerate() {
+        let page = &content.pages[i];
+        for l in &r.links {
+            let Some(&t) = content.by_source.get(&l.target) else { continue };
+            if t != i {
+                backlinks[t].insert(i);
+            }
+            let Some(frag) = &l.fragment else { continue };
+            let id = fragment_id(frag);
+            let target_ids = &rendered[t].ids;
+            if frag == "top" || target_ids.contains(frag.as_str()) || target_ids.contains(&id) {
+                continue;
+            }
+            let where_ = if t == i { "this page".to_string() } else { format!("`{}`", l.target) };
+            let start = page.body_offset + l.range.start;
+            let len = page.text[start..].lines().next().map_or(1, |line| {
+                line.chars()
+                    .count()
+                    .min(page.text[start..start + l.range.len().min(page.text.len() - start)].chars().count())
+            });
+            let mut d = Diagnostic::error(Some(page.shown.clone()), format!("anchor `#{frag}` not found in {where_}"))
+                .at_offset(&page.text, start)
+                .span(len);
+            let near = closest(&id, target_ids.iter().map(String::as_str), 3);
+            d = if near.is_empty() {
+                let some: Vec<String> = rendered[t].toc.iter().take(5).map(|e| format!("`#{}`", e.id)).collect();
+                if some.is_empty() {
+                    d.hint("the target page has no headings to link to")
+                } else {
+                    d.hint(format!("headings there: {}", some.join(", ")))
+                }
+            } else {
+                let s: Vec<String> = near.iter().map(|x| format!("`#{x}`")).collect();
+                d.hint(format!("did you mean {}?", s.join(" or ")))
+            };
+            diags.push(d);
+        }
+    }
+    let mut related = vec![Vec::new(); n];
+    for (i, page) in content.pages.iter().enumerate() {
+        for rel in &page.fm.related {
+            let key = rel.trim_start_matches("./").trim_start_matches('/');
+            match content.by_source.get(key) {
+                Some(&t) if t != i => related[i].push(t),
+                Some(_) => {}
+                None => {
+                    let line = page.text.lines().position(|l| l.contains(rel.as_str())).map_or(1, |p| p + 1);
+                    let col = page
+                        .text
+                        .lines()
+                        .nth(line - 1)
+                        .and_then(|l| l.find(rel.as_str()))
+                        .map_or(1, |b| page.text.lines().nth(line - 1).map_or(1, |l| l[..b].chars().count() + 1));
+                    let near = closest(key, content.by_source.keys().map(String::as_str), 2);
+                    let mut d = Diagnostic::error(Some(page.shown.clone()), format!("related page `{rel}` not found"))
+                        .at(&page.text, line, col)
+                        .span(rel.chars().count());
+                    d = match near.first() {
+                        Some(s) => d.hint(format!("did you mean `{s}`? Paths are relative to content/")),
+                        None => d.hint("list source paths relative to content/, e.g. `related: [remedies.md]`"),
+                    };
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    let prev = (0..n).map(|i| i.checked_sub(1)).collect();
+    let next = (0..n).map(|i| (i + 1 < n).then_some(i + 1)).collect();
+    let graph =
+        Graph { prev, next, related, backlinks: backlinks.into_iter().map(|s| s.into_iter().collect()).collect() };
+    (graph, diags)
+}

@@ -1,0 +1,73 @@
+//! The `tebiki` command: parses the command line, calls the library, prints diagnostics and
+//! sets the exit code (0 success, 1 user error, 2 bad usage).
+
+mod cli;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use cli::{Cli, Command, Format};
+use tebiki::{BuildOptions, Diagnostics};
+
+fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+fn report(d: &Diagnostics) {
+    if !d.0.is_empty() {
+        eprintln!("{}", d.render(color()));
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { root, output, base_url, drafts, quiet } => {
+            let opts = BuildOptions { root, output, base_url, drafts, serve: false };
+            match tebiki::build(&opts) {
+                Ok(r) => {
+                    if !quiet {
+                        report(&r.warnings);
+                        eprintln!("Built {} pages and {} assets in {} ms", r.pages, r.assets, r.millis);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    report(&d);
+                    eprintln!(
+                        "Build failed with {} error{}; the previous output was left as it was.",
+                        d.error_count(),
+                        if d.error_count() == 1 { "" } else { "s" }
+                    );
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check { root, format, drafts } => {
+            let opts = BuildOptions { root, drafts, ..Default::default() };
+            let (diags, ok) = match tebiki::build_site(&opts) {
+                Ok(site) => (site.warnings, true),
+                Err(d) => (d, false),
+            };
+            match format {
+                Format::Json => println!("{}", diags.to_json()),
+                Format::Text => {
+                    report(&diags);
+                    if ok {
+                        eprintln!(
+                            "No errors ({} warning{}).",
+                            diags.0.len(),
+                            if diags.0.len() == 1 { "" } else { "s" }
+                        );
+                    }
+                }
+            }
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}

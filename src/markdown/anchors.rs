@@ -1,0 +1,100 @@
+//! Heading ids that keep kana and kanji.
+//!
+//! Zola transliterates (`日本` → `ri-ben`) and VitePress splits voiced kana, so typed links miss.
+//! Here an id is the heading text in NFC, ASCII lowercased, punctuation and symbols dropped,
+//! spaces turned into `-`. Link fragments go through the same function, so `#謝罪する` and
+//! `#%E8%AC%9D...` both find the heading `謝罪する`.
+
+use std::collections::HashSet;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Turns heading text (or a link fragment) into an id.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.nfc() {
+        if c.is_alphanumeric() || c == '_' || c == '-' || is_kept_mark(c) {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_whitespace() {
+            pending_dash = true;
+        }
+        // Everything else (punctuation, symbols) is dropped.
+    }
+    out
+}
+
+/// Combining marks and the iteration/prolonged-sound marks are part of Japanese words.
+fn is_kept_mark(c: char) -> bool {
+    matches!(c, 'ー' | '々' | 'ゝ' | 'ゞ' | 'ヽ' | 'ヾ' | '〆' | '\u{3099}'..='\u{309C}')
+        || ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
+/// Hands out unique ids within one page: `x`, `x-1`, `x-2`...
+#[derive(Debug, Default)]
+pub struct IdSet {
+    used: HashSet<String>,
+}
+
+impl IdSet {
+    /// Reserves an id exactly (footnotes, explicit `{#id}`), returning false if it was taken.
+    pub fn reserve(&mut self, id: &str) -> bool {
+        self.used.insert(id.to_string())
+    }
+
+    /// A unique id derived from `base` (`section` when empty).
+    pub fn unique(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        (1..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|cand| !self.used.contains(cand))
+            .inspect(|cand| {
+                self.used.insert(cand.clone());
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_keep_kana_and_kanji_and_drop_punctuation() {
+        assert_eq!(slugify("正直に謝罪し、今後の意向を伝える"), "正直に謝罪し今後の意向を伝える");
+        assert_eq!(slugify("リスク1：キャリアに傷がつく"), "リスク1キャリアに傷がつく");
+        assert_eq!(slugify("Why Not バックレ?"), "why-not-バックレ");
+        assert_eq!(slugify("「重要」な  ポイント！"), "重要な-ポイント");
+    }
+
+    #[test]
+    fn decomposed_voiced_kana_match_composed_ones() {
+        // "ガ" typed as カ + combining dakuten must give the same id as the precomposed letter.
+        assert_eq!(slugify("カ\u{3099}イド"), slugify("ガイド"));
+        assert_eq!(slugify("ガイド"), "ガイド");
+    }
+
+    #[test]
+    fn slugify_is_idempotent_on_ids() {
+        for s in ["正直に謝罪する", "why-not-バックレ", "a_b-1"] {
+            assert_eq!(slugify(&slugify(s)), slugify(s));
+        }
+    }
+
+    #[test]
+    fn duplicate_ids_get_numbered() {
+        let mut ids = IdSet::default();
+        assert_eq!(ids.unique("解決策"), "解決策");
+        assert_eq!(ids.unique("解決策"), "解決策-1");
+        assert_eq!(ids.unique("解決策"), "解決策-2");
+        assert!(ids.reserve("fn-1"));
+        assert_eq!(ids.unique("fn-1"), "fn-1-1");
+    }
+}

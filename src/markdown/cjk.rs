@@ -1,0 +1,61 @@
+//! Character classes for Japanese text: which characters are CJK, which are punctuation.
+//!
+//! Used by the soft-line-break pass (a newline between two Japanese characters is not a space)
+//! and by the CJK-friendly emphasis pass.
+
+/// True for characters of scripts written without spaces between words (Han, kana, CJK
+/// punctuation and full-width forms). Hangul is not included: Korean separates words by spaces.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF      // radicals
+        | 0x3000..=0x303F    // CJK symbols and punctuation
+        | 0x3040..=0x30FF    // hiragana, katakana
+        | 0x31F0..=0x31FF    // katakana extensions
+        | 0x3200..=0x33FF    // enclosed, compatibility
+        | 0x3400..=0x4DBF    // ext A
+        | 0x4E00..=0x9FFF    // unified ideographs
+        | 0xF900..=0xFAFF    // compatibility ideographs
+        | 0xFE30..=0xFE4F    // compatibility forms
+        | 0xFF00..=0xFFEF    // half/full-width forms
+        | 0x20000..=0x3FFFF) // ext B and beyond
+}
+
+/// Unicode punctuation as CommonMark's flanking rules see it (ASCII punctuation, general and
+/// CJK punctuation, full-width punctuation), approximated without a Unicode table.
+pub fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c as u32,
+            0x00A1..=0x00BF
+            | 0x2010..=0x2027
+            | 0x2030..=0x205E
+            | 0x3001..=0x3004
+            | 0x3008..=0x3020
+            | 0x3030
+            | 0x303D
+            | 0x30FB
+            | 0xFF01..=0xFF0F
+            | 0xFF1A..=0xFF20
+            | 0xFF3B..=0xFF40
+            | 0xFF5B..=0xFF65)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        for c in ['あ', 'ア', '漢', '。', '「', '！'] {
+            assert!(is_cjk(c), "{c}");
+        }
+        for c in ['a', '1', ' ', '한'] {
+            assert!(!is_cjk(c), "{c}");
+        }
+        for c in ['。', '」', '、', '!', '・', '（'] {
+            assert!(is_punctuation(c), "{c}");
+        }
+        for c in ['あ', '々', 'a'] {
+            assert!(!is_punctuation(c), "{c}");
+        }
+    }
+}

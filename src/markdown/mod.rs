@@ -1,0 +1,648 @@
+//! Markdown → HTML for one page, with tebiki's own passes: Japanese soft line breaks, CJK-friendly
+//! emphasis, heading ids and table of contents, link rewriting, callouts, message templates,
+//! figures and footnotes. This module owns the pulldown-cmark options.
+
+pub mod anchors;
+pub mod cjk;
+pub mod emphasis;
+pub mod links;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::diagnostics::{closest, Diagnostic};
+use anchors::{slugify, IdSet};
+use cjk::is_cjk;
+pub use links::{SiteMap, Target};
+
+/// Ids the default theme uses itself; headings never take them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "top",
+    "search",
+    "sidebar",
+    "toc",
+    "content",
+    "menu",
+    "site-nav",
+    "site-nav-drawer",
+    "page-toc",
+    "search-results",
+    "search-input",
+    "tebiki-related-title",
+    "tebiki-backlinks-title",
+    "tebiki-toc-title",
+];
+
+/// The Markdown dialect: CommonMark + tables, footnotes, strikethrough, task lists, heading
+/// attributes and GFM alerts. Smart punctuation stays off (it would rewrite Japanese quotes).
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    /// 2 or 3.
+    pub level: u8,
+    /// The heading's id.
+    pub id: String,
+    /// Plain text of the heading.
+    pub title: String,
+}
+
+/// A heading with the plain text under it, for the search index.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    /// Heading id (empty for the text before the first heading).
+    pub id: String,
+    /// Heading text (empty for the text before the first heading).
+    pub title: String,
+    /// Plain text of the section.
+    pub text: String,
+}
+
+/// An internal link to a page, kept for anchor checks and backlinks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// Source path of the target page.
+    pub target: String,
+    /// The fragment as written (decoded), if any.
+    pub fragment: Option<String>,
+    /// Byte range of the link in the page body.
+    pub range: Range<usize>,
+}
+
+/// The result of rendering one page body.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// HTML of the body.
+    pub html: String,
+    /// h2/h3 headings.
+    pub toc: Vec<TocEntry>,
+    /// Every id on the page (headings and footnotes).
+    pub ids: HashSet<String>,
+    /// Internal links to pages.
+    pub links: Vec<LinkRef>,
+    /// Characters of text, whitespace excluded.
+    pub char_count: usize,
+    /// Japanese (CJK) characters, read at ~500 a minute.
+    pub cjk_count: usize,
+    /// Latin words, read at ~200 a minute.
+    pub word_count: usize,
+    /// Plain text of the first paragraph.
+    pub summary: String,
+    /// Sections for search.
+    pub sections: Vec<Section>,
+    /// Broken links and other problems, located in the file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What [`render`] needs to know about the page.
+pub struct PageInput<'a> {
+    /// Source path relative to content (`risks.md`).
+    pub source: &'a str,
+    /// Path for diagnostics (`content/risks.md`).
+    pub shown: &'a Path,
+    /// The whole file text.
+    pub text: &'a str,
+    /// Where the body starts in `text`.
+    pub body_offset: usize,
+}
+
+type Ev<'a> = (Event<'a>, Range<usize>);
+
+/// Renders a page body.
+pub fn render(page: &PageInput, map: &SiteMap) -> Rendered {
+    let body = &page.text[page.body_offset..];
+    let events: Vec<Ev> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let events = emphasis::apply(events, body);
+    Renderer::new(page, map).run(events)
+}
+
+struct HeadingState<'a> {
+    level: HeadingLevel,
+    explicit_id: Option<String>,
+    classes: Vec<String>,
+    inner: Vec<Event<'a>>,
+    text: String,
+}
+
+struct Renderer<'p, 'm, 'a> {
+    page: &'p PageInput<'p>,
+    map: &'m SiteMap,
+    out: Vec<Event<'a>>,
+    ids: IdSet,
+    all_ids: HashSet<String>,
+    res: Rendered,
+    heading: Option<HeadingState<'a>>,
+    footnote: Option<(String, Vec<Event<'a>>)>,
+    footnotes: Vec<(String, Vec<Event<'a>>)>,
+    footnote_ids: HashMap<String, (usize, String)>,
+    footnote_refs: HashMap<String, usize>,
+    last_char: Option<char>,
+    section: Section,
+    /// Nesting of block containers (lists, quotes, footnotes): the summary is a top-level paragraph.
+    container_depth: usize,
+    summary_capture: Option<String>,
+}
+
+impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
+    fn new(page: &'p PageInput<'p>, map: &'m SiteMap) -> Self {
+        let mut ids = IdSet::default();
+        let mut all_ids = HashSet::new();
+        for r in RESERVED_IDS {
+            ids.reserve(r);
+        }
+        all_ids.insert("top".to_string());
+        Renderer {
+            page,
+            map,
+            out: Vec::new(),
+            ids,
+            all_ids,
+            res: Rendered::default(),
+            heading: None,
+            footnote: None,
+            footnotes: Vec::new(),
+            footnote_ids: HashMap::new(),
+            footnote_refs: HashMap::new(),
+            last_char: None,
+            section: Section::default(),
+            container_depth: 0,
+            summary_capture: None,
+        }
+    }
+
+    fn emit(&mut self, ev: Event<'a>) {
+        if let Some(h) = &mut self.heading {
+            h.inner.push(ev);
+        } else if let Some((_, buf)) = &mut self.footnote {
+            buf.push(ev);
+        } else {
+            self.out.push(ev);
+        }
+    }
+
+    fn note_text(&mut self, t: &str) {
+        let non_ws = t.chars().filter(|c| !c.is_whitespace()).count();
+        let cjk = t.chars().filter(|c| is_cjk(*c)).count();
+        self.res.char_count += non_ws;
+        self.res.cjk_count += cjk;
+        if cjk < non_ws {
+            self.res.word_count += t
+                .split(|c: char| c.is_whitespace() || is_cjk(c))
+                .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+                .count();
+        }
+        if let Some(c) = t.chars().next_back() {
+            self.last_char = Some(c);
+        }
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(t);
+        } else {
+            self.section.text.push_str(t);
+        }
+        if let Some(s) = &mut self.summary_capture {
+            s.push_str(t);
+        }
+    }
+
+    fn reserve_footnotes(&mut self, events: &[Ev<'a>]) {
+        for (ev, _) in events {
+            let label = match ev {
+                Event::FootnoteReference(l) => l,
+                Event::Start(Tag::FootnoteDefinition(l)) => l,
+                _ => continue,
+            };
+            if !self.footnote_ids.contains_key(label.as_ref()) {
+                let n = self.footnote_ids.len() + 1;
+                let id = self.ids.unique(&format!("fn-{}", slugify(label)));
+                self.footnote_ids.insert(label.to_string(), (n, id));
+            }
+        }
+    }
+
+    fn run(mut self, events: Vec<Ev<'a>>) -> Rendered {
+        self.reserve_footnotes(&events);
+        let mut i = 0;
+        while i < events.len() {
+            let (ev, range) = &events[i];
+            match ev {
+                Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                    self.flush_section();
+                    self.heading = Some(HeadingState {
+                        level: *level,
+                        explicit_id: id.as_ref().map(|s| s.to_string()),
+                        classes: classes.iter().map(|c| c.to_string()).collect(),
+                        inner: Vec::new(),
+                        text: String::new(),
+                    });
+                }
+                Event::End(TagEnd::Heading(_)) => self.end_heading(),
+                Event::Start(Tag::Paragraph) => {
+                    if let Some(skip) = self.try_figure(&events, i) {
+                        i = skip;
+                        continue;
+                    }
+                    if self.container_depth == 0 && self.res.summary.is_empty() && self.heading.is_none() {
+                        self.summary_capture = Some(String::new());
+                    }
+                    self.emit(ev.clone());
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    if let Some(s) = self.summary_capture.take() {
+                        self.res.summary = s.trim().to_string();
+                    }
+                    self.section.text.push('\n');
+                    self.emit(ev.clone());
+                }
+                Event::Text(t) => {
+                    self.note_text(t);
+                    self.emit(ev.clone());
+                }
+                Event::Code(t) => {
+                    self.note_text(t);
+                    self.emit(ev.clone());
+                }
+                Event::SoftBreak => {
+                    let next = next_char(&events, i);
+                    let join = matches!((self.last_char, next), (Some(a), Some(b)) if is_cjk(a) && is_cjk(b));
+                    if !join {
+                        self.note_text(" ");
+                        self.emit(Event::SoftBreak);
+                    }
+                }
+                Event::HardBreak => {
+                    self.note_text(" ");
+                    self.emit(Event::HardBreak);
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    let href = self.link_href(dest_url, range.clone(), false);
+                    self.emit(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url: CowStr::from(href),
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                }
+                Event::Start(Tag::Image { dest_url, title, .. }) => {
+                    let (alt, end) = collect_text(&events, i);
+                    let html = self.image_html(dest_url, &alt, range.clone());
+                    let _ = title;
+                    self.emit(Event::InlineHtml(CowStr::from(html)));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                    if info.split_whitespace().next() == Some("message") =>
+                {
+                    let (text, end) = collect_text(&events, i);
+                    let title = attr_value(info, "title").unwrap_or_else(|| "メッセージの例文".to_string());
+                    self.note_text(&text);
+                    self.section.text.push('\n');
+                    let html = format!(
+                        "<figure class=\"message\"><figcaption class=\"message-title\">{}</figcaption><pre class=\"message-body\"><code>{}</code></pre></figure>\n",
+                        escape(&title),
+                        escape(text.trim_end_matches('\n'))
+                    );
+                    self.emit(Event::Html(CowStr::from(html)));
+                    i = end + 1;
+                    continue;
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    self.container_depth += 1;
+                    let (class, label) = alert(*kind);
+                    self.emit(Event::Html(CowStr::from(format!(
+                        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{label}</p>\n"
+                    ))));
+                }
+                Event::End(TagEnd::BlockQuote(Some(_))) => {
+                    self.container_depth -= 1;
+                    self.emit(Event::Html(CowStr::from("</div>\n")));
+                }
+                Event::Start(Tag::Table(_)) => {
+                    self.emit(Event::Html(CowStr::from("<div class=\"table-wrap\" tabindex=\"0\">")));
+                    self.emit(ev.clone());
+                }
+                Event::End(TagEnd::Table) => {
+                    self.emit(ev.clone());
+                    self.emit(Event::Html(CowStr::from("</div>\n")));
+                }
+                Event::End(TagEnd::TableCell) => {
+                    self.section.text.push(' ');
+                    self.emit(ev.clone());
+                }
+                Event::Start(Tag::List(first)) => {
+                    self.container_depth += 1;
+                    if is_task_list(&events, i) && first.is_none() {
+                        self.emit(Event::Html(CowStr::from("<ul class=\"task-list\">\n")));
+                    } else {
+                        self.emit(ev.clone());
+                    }
+                }
+                Event::End(TagEnd::List(_)) => {
+                    self.container_depth -= 1;
+                    self.emit(ev.clone());
+                }
+                Event::Start(Tag::Item) => {
+                    if matches!(events.get(i + 1).map(|e| &e.0), Some(Event::TaskListMarker(_)))
+                        || matches!(
+                            (events.get(i + 1).map(|e| &e.0), events.get(i + 2).map(|e| &e.0)),
+                            (Some(Event::Start(Tag::Paragraph)), Some(Event::TaskListMarker(_)))
+                        )
+                    {
+                        self.emit(Event::Html(CowStr::from("<li class=\"task-list-item\">")));
+                    } else {
+                        self.emit(ev.clone());
+                    }
+                }
+                Event::End(TagEnd::Item) => {
+                    self.section.text.push('\n');
+                    self.emit(ev.clone());
+                }
+                Event::TaskListMarker(checked) => {
+                    let c = if *checked { " checked" } else { "" };
+                    self.emit(Event::InlineHtml(CowStr::from(format!(
+                        "<input type=\"checkbox\" disabled{c} aria-label=\"チェック項目\"> "
+                    ))));
+                }
+                Event::Start(Tag::BlockQuote(None)) => {
+                    self.container_depth += 1;
+                    self.emit(ev.clone());
+                }
+                Event::End(TagEnd::BlockQuote(None)) => {
+                    self.container_depth -= 1;
+                    self.emit(ev.clone());
+                }
+                Event::FootnoteReference(label) => {
+                    let (n, id) = self.footnote_ids.get(label.as_ref()).cloned().unwrap_or((0, String::new()));
+                    let count = self.footnote_refs.entry(label.to_string()).or_insert(0);
+                    *count += 1;
+                    let ref_id = if *count == 1 { format!("{id}-ref") } else { format!("{id}-ref-{count}") };
+                    self.all_ids.insert(ref_id.clone());
+                    self.emit(Event::InlineHtml(CowStr::from(format!(
+                        "<sup class=\"footnote-ref\"><a href=\"#{id}\" id=\"{ref_id}\" aria-label=\"脚注{n}\">{n}</a></sup>"
+                    ))));
+                }
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    self.container_depth += 1;
+                    self.footnote = Some((label.to_string(), Vec::new()));
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    self.container_depth -= 1;
+                    if let Some(f) = self.footnote.take() {
+                        self.footnotes.push(f);
+                    }
+                }
+                _ => self.emit(ev.clone()),
+            }
+            i += 1;
+        }
+        self.finish()
+    }
+
+    fn flush_section(&mut self) {
+        let s = std::mem::take(&mut self.section);
+        if !s.text.trim().is_empty() || !s.id.is_empty() {
+            self.res.sections.push(Section { text: s.text.trim().to_string(), ..s });
+        }
+    }
+
+    fn end_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let title = h.text.trim().to_string();
+        let id = match &h.explicit_id {
+            Some(e) if !slugify(e).is_empty() => self.ids.unique(&slugify(e)),
+            _ => self.ids.unique(&slugify(&title)),
+        };
+        self.all_ids.insert(id.clone());
+        let mut inner = String::new();
+        pulldown_cmark::html::push_html(&mut inner, h.inner.into_iter());
+        let level = h.level as u8;
+        if level == 2 || level == 3 {
+            self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone() });
+        }
+        let class =
+            if h.classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&h.classes.join(" "))) };
+        let html = format!(
+            "<h{level} id=\"{id}\"{class}>{inner} <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"「{}」へのリンク\">#</a></h{level}>\n",
+            escape(&title),
+            id = escape(&id)
+        );
+        self.section = Section { id, title, text: String::new() };
+        self.emit(Event::Html(CowStr::from(html)));
+    }
+
+    /// An image alone in a paragraph with a title becomes a `<figure>` with a caption.
+    fn try_figure(&mut self, events: &[Ev<'a>], i: usize) -> Option<usize> {
+        if self.heading.is_some() {
+            return None;
+        }
+        let (Event::Start(Tag::Image { dest_url, title, .. }), range) = events.get(i + 1)? else {
+            return None;
+        };
+        if title.is_empty() {
+            return None;
+        }
+        let (alt, end) = collect_text(events, i + 1);
+        if !matches!(events.get(end + 1), Some((Event::End(TagEnd::Paragraph), _))) {
+            return None;
+        }
+        let img = self.image_html(dest_url, &alt, range.clone());
+        self.note_text(title);
+        self.section.text.push('\n');
+        let html = format!("<figure class=\"illustration\">{img}<figcaption>{}</figcaption></figure>\n", escape(title));
+        self.emit(Event::Html(CowStr::from(html)));
+        Some(end + 2)
+    }
+
+    fn image_html(&mut self, dest: &str, alt: &str, range: Range<usize>) -> String {
+        let src = self.link_href(dest, range.clone(), true);
+        if alt.trim().is_empty() {
+            let d = self
+                .diag_at(range.clone(), format!("image `{dest}` has no alt text"))
+                .hint("describe the image between the brackets: ![説明](画像.svg)");
+            self.res.diagnostics.push(Diagnostic { severity: crate::diagnostics::Severity::Warning, ..d });
+        }
+        let size = match self.map.resolve(self.page.source, dest) {
+            Target::Asset(rel) => self.map.image_sizes.get(&rel).copied(),
+            _ => None,
+        };
+        let dims = size.map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\"")).unwrap_or_default();
+        format!("<img src=\"{}\" alt=\"{}\"{dims} loading=\"lazy\" decoding=\"async\">", escape(&src), escape(alt))
+    }
+
+    fn diag_at(&self, range: Range<usize>, msg: String) -> Diagnostic {
+        let start = self.page.body_offset + range.start;
+        let src = &self.page.text[start.min(self.page.text.len())..];
+        let len = src[..range.len().min(src.len())].lines().next().unwrap_or("").chars().count();
+        Diagnostic::error(Some(self.page.shown.to_path_buf()), msg).at_offset(self.page.text, start).span(len)
+    }
+
+    /// Rewrites a link/image destination and records page links; broken ones become errors.
+    fn link_href(&mut self, dest: &str, range: Range<usize>, image: bool) -> String {
+        match self.map.resolve(self.page.source, dest) {
+            Target::External => dest.to_string(),
+            Target::Asset(rel) => self.map.asset_url(&rel),
+            Target::Page { source, fragment } => {
+                let id = fragment.as_deref().map(links::fragment_id);
+                self.res.links.push(LinkRef { target: source.clone(), fragment, range });
+                if source == self.page.source && !dest.contains(".md") && dest.starts_with('#') {
+                    return format!("#{}", id.unwrap_or_default());
+                }
+                self.map.page_url(&source, id.as_deref())
+            }
+            Target::Broken(resolved) => {
+                let what = if image { "image" } else { "link target" };
+                let mut d = self.diag_at(range, format!("{what} `{dest}` not found"));
+                let candidates = self.map.page_by_source.keys().chain(self.map.assets.iter()).map(String::as_str);
+                let near = closest(&resolved, candidates, 3);
+                let from_dir = match self.page.source.rfind('/') {
+                    Some(i) => &self.page.source[..=i],
+                    None => "",
+                };
+                d = if near.is_empty() {
+                    d.hint("link to a Markdown file relative to this page, e.g. [対処法](remedies.md)")
+                } else {
+                    let shown: Vec<String> = near.iter().map(|n| format!("`{}`", relative_to(from_dir, n))).collect();
+                    d.hint(format!("did you mean {}?", shown.join(" or ")))
+                };
+                self.res.diagnostics.push(d);
+                dest.to_string()
+            }
+        }
+    }
+
+    fn finish(mut self) -> Rendered {
+        self.flush_section();
+        let mut html = String::with_capacity(self.page.text.len() * 2);
+        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+        if !self.footnotes.is_empty() {
+            let mut notes = std::mem::take(&mut self.footnotes);
+            notes.sort_by_key(|(l, _)| self.footnote_ids.get(l).map_or(usize::MAX, |x| x.0));
+            html.push_str("<section class=\"footnotes\" aria-label=\"脚注\">\n<ol>\n");
+            for (label, evs) in notes {
+                let (_, id) = self.footnote_ids.get(&label).cloned().unwrap_or_default();
+                self.all_ids.insert(id.clone());
+                html.push_str(&format!("<li id=\"{id}\">"));
+                pulldown_cmark::html::push_html(&mut html, evs.into_iter());
+                if self.footnote_refs.contains_key(&label) {
+                    html.push_str(&format!(
+                        "<a href=\"#{id}-ref\" class=\"footnote-backref\" aria-label=\"本文の参照箇所へ戻る\">↩</a>"
+                    ));
+                }
+                html.push_str("</li>\n");
+            }
+            html.push_str("</ol>\n</section>\n");
+        }
+        self.res.html = html;
+        self.res.ids = self.all_ids;
+        self.res
+    }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "メモ"),
+        BlockQuoteKind::Tip => ("tip", "ヒント"),
+        BlockQuoteKind::Important => ("important", "重要"),
+        BlockQuoteKind::Warning => ("warning", "注意"),
+        BlockQuoteKind::Caution => ("caution", "警告"),
+    }
+}
+
+/// Concatenated text from event `start` (a Start tag) to its matching End; returns the End index.
+fn collect_text(events: &[Ev<'_>], start: usize) -> (String, usize) {
+    let mut depth = 0usize;
+    let mut s = String::new();
+    for (j, (ev, _)) in events.iter().enumerate().skip(start) {
+        match ev {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return (s, j);
+                }
+            }
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push('\n'),
+            _ => {}
+        }
+    }
+    (s, events.len().saturating_sub(1))
+}
+
+/// The first character of text after event `i`, looking through inline tags.
+fn next_char(events: &[Ev<'_>], i: usize) -> Option<char> {
+    for (ev, _) in &events[i + 1..] {
+        match ev {
+            Event::Text(t) | Event::Code(t) => return t.chars().next(),
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. }) => continue,
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) => continue,
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn is_task_list(events: &[Ev<'_>], i: usize) -> bool {
+    let next = |k: usize| events.get(k).map(|e| &e.0);
+    matches!(next(i + 1), Some(Event::Start(Tag::Item)))
+        && (matches!(next(i + 2), Some(Event::TaskListMarker(_)))
+            || matches!(
+                (next(i + 2), next(i + 3)),
+                (Some(Event::Start(Tag::Paragraph)), Some(Event::TaskListMarker(_)))
+            ))
+}
+
+/// `title="..."` from a fence info string.
+fn attr_value(info: &str, key: &str) -> Option<String> {
+    let start = info.find(&format!("{key}="))? + key.len() + 1;
+    let rest = &info[start..];
+    if let Some(r) = rest.strip_prefix('"') {
+        r.find('"').map(|e| r[..e].to_string())
+    } else {
+        Some(rest.split_whitespace().next().unwrap_or("").to_string())
+    }
+}
+
+fn relative_to(from_dir: &str, target: &str) -> String {
+    let mut from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let mut to: Vec<&str> = target.split('/').collect();
+    while !from.is_empty() && to.len() > 1 && from[0] == to[0] {
+        from.remove(0);
+        to.remove(0);
+    }
+    let mut s = "../".repeat(from.len());
+    s.push_str(&to.join("/"));
+    s
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

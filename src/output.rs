@@ -1,0 +1,222 @@
+//! Output: the set of files a build produces, and writing them atomically.
+//!
+//! The whole site is written into a staging folder beside the output folder, then swapped into
+//! place with one `rename` (Linux: `renameat2(RENAME_EXCHANGE)`), so a failed or killed build
+//! leaves the previous output exactly as it was. Nothing outside the output folder and tebiki's
+//! own staging folder is ever touched.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output folder, `/`-separated: `risks/index.html`.
+    pub path: String,
+    /// Contents.
+    pub data: Vec<u8>,
+}
+
+/// Whether an output path stays inside the output folder (no `..`, no absolute part).
+pub fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty() && !path.contains('\\') && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Absolute form of a path that may not exist yet.
+fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = fs::canonicalize(p) {
+        return c;
+    }
+    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    match (abs.parent(), abs.file_name()) {
+        (Some(parent), Some(name)) => absolute(parent).join(name),
+        _ => abs,
+    }
+}
+
+/// Refuses output folders whose replacement would destroy the site itself.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let root = absolute(root);
+    let out_abs = absolute(out);
+    let refuse = |why: &str| {
+        Err(Diagnostic::error(
+            Some(out.to_path_buf()),
+            format!("refusing to use `{}` as the output folder: {why}", out.display()),
+        )
+        .hint("choose a separate folder, e.g. `--output public`"))
+    };
+    if root.starts_with(&out_abs) {
+        return refuse("it is the site folder or contains it");
+    }
+    for inside in ["content", "themes"] {
+        if out_abs.starts_with(root.join(inside)) {
+            return refuse(&format!("it is inside {inside}/"));
+        }
+    }
+    if out_abs.join("content").is_dir() || out_abs.join("site.yaml").is_file() {
+        return refuse("it contains a site (content/ or site.yaml)");
+    }
+    Ok(())
+}
+
+fn staging_path(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    out.with_file_name(format!(".{name}.tebiki-staging"))
+}
+
+const MARKER: &str = ".tebiki-staging";
+
+fn io_err(path: &Path, what: &str, e: io::Error) -> Diagnostic {
+    let hint = match e.raw_os_error() {
+        Some(28) => "the disk is full; free some space and build again (the previous output is intact)",
+        Some(13) | Some(1) => "check the permissions of the output folder",
+        _ => "the previous output is intact; fix the problem and build again",
+    };
+    Diagnostic::error(Some(path.to_path_buf()), format!("cannot {what}: {e}")).hint(hint)
+}
+
+/// Writes `files` as the new content of `out`, replacing the old content atomically.
+pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    let out = absolute(out);
+    let staging = staging_path(&out);
+    if staging.exists() {
+        // Left over from a killed build. Only remove it if it is really ours.
+        if staging.join(MARKER).is_file() {
+            fs::remove_dir_all(&staging).map_err(|e| io_err(&staging, "remove the old staging folder", e))?;
+        } else {
+            return Err(Diagnostic::error(
+                Some(staging.clone()),
+                "a folder with tebiki's staging name exists and is not tebiki's",
+            )
+            .hint("move or delete it by hand"));
+        }
+    }
+    if let Some(parent) = out.parent() {
+        fs::create_dir_all(parent).map_err(|e| io_err(parent, "create the output's parent folder", e))?;
+    }
+    let result = write_all(&staging, files);
+    if let Err(d) = result {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(d);
+    }
+    let _ = fs::remove_file(staging.join(MARKER));
+    if out.exists() {
+        if !out.is_dir() {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(Diagnostic::error(Some(out.clone()), "the output path exists and is not a folder")
+                .hint("remove the file or choose another --output"));
+        }
+        swap(&staging, &out).map_err(|e| {
+            let _ = fs::remove_dir_all(&staging);
+            io_err(&out, "replace the output folder", e)
+        })?;
+        // `staging` now holds the previous output.
+        let _ = fs::write(staging.join(MARKER), b"");
+        fs::remove_dir_all(&staging).map_err(|e| io_err(&staging, "remove the previous output", e))?;
+    } else {
+        fs::rename(&staging, &out).map_err(|e| io_err(&out, "move the new output into place", e))?;
+    }
+    Ok(())
+}
+
+fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    fs::create_dir_all(staging).map_err(|e| io_err(staging, "create the staging folder", e))?;
+    fs::write(staging.join(MARKER), b"").map_err(|e| io_err(staging, "write to the staging folder", e))?;
+    let mut made = std::collections::HashSet::new();
+    for f in files {
+        if !is_safe_relative(&f.path) {
+            return Err(Diagnostic::error(None, format!("refusing to write `{}` outside the output folder", f.path)));
+        }
+        let dest = staging.join(&f.path);
+        if let Some(dir) = dest.parent() {
+            if made.insert(dir.to_path_buf()) {
+                fs::create_dir_all(dir).map_err(|e| io_err(dir, "create a folder", e))?;
+            }
+        }
+        fs::write(&dest, &f.data).map_err(|e| io_err(&dest, "write", e))?;
+    }
+    Ok(())
+}
+
+/// Exchanges two folders in one step where the OS can; otherwise two renames.
+fn swap(new: &Path, out: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let a = CString::new(new.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        let b = CString::new(out.as_os_str().as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+        let r =
+            unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+        if r == 0 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        if !matches!(err.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+            return Err(err);
+        }
+    }
+    // Fallback: move the old output aside, move the new one in, then the caller deletes the old.
+    let aside = new.with_extension("old");
+    fs::rename(out, &aside)?;
+    if let Err(e) = fs::rename(new, out) {
+        let _ = fs::rename(&aside, out);
+        return Err(e);
+    }
+    fs::rename(&aside, new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_paths_are_recognised() {
+        assert!(is_safe_relative("risks/index.html"));
+        assert!(!is_safe_relative("../x"));
+        assert!(!is_safe_relative("/etc/passwd"));
+        assert!(!is_safe_relative("a/../../x"));
+        assert!(!is_safe_relative(""));
+    }
+
+    #[test]
+    fn atomic_write_replaces_old_output_and_leaves_no_staging() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let f = |p: &str, d: &str| OutputFile { path: p.into(), data: d.as_bytes().to_vec() };
+        write_atomic(&out, &[f("index.html", "one"), f("old/index.html", "x")]).unwrap();
+        write_atomic(&out, &[f("index.html", "two")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("old").exists());
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn failed_write_keeps_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let f = |p: &str| OutputFile { path: p.into(), data: b"x".to_vec() };
+        write_atomic(&out, &[f("index.html")]).unwrap();
+        let e = write_atomic(&out, &[f("a.html"), f("../escape.html")]).unwrap_err();
+        assert!(e.message.contains("outside the output folder"));
+        assert!(out.join("index.html").exists());
+        assert!(!out.join("a.html").exists());
+        assert!(!dir.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn output_folder_cannot_be_the_site_or_inside_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output_dir(root, root).is_err());
+        assert!(check_output_dir(root, &root.join("content/out")).is_err());
+        assert!(check_output_dir(root, root.parent().unwrap()).is_err());
+        assert!(check_output_dir(root, &root.join("public")).is_ok());
+    }
+}

@@ -1,0 +1,133 @@
+//! Helpers shared by the whole-site tests: copy a fixture into a temp folder, build it, parse HTML.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use scraper::{Html, Selector};
+use tempfile::TempDir;
+
+/// The repository root (the guide itself is a site).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Copies `src` into `dst` recursively.
+pub fn copy_dir(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    for e in fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+/// A fixture copied into a fresh temp dir: (guard, site root).
+pub fn fixture(name: &str) -> (TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&repo().join("tests/fixtures").join(name), &root);
+    (tmp, root)
+}
+
+/// The guide (repo's site.yaml + content/, without themes/ so the embedded theme is used).
+pub fn guide() -> (TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&repo().join("content"), &root.join("content"));
+    fs::copy(repo().join("site.yaml"), root.join("site.yaml")).unwrap();
+    (tmp, root)
+}
+
+/// A minimal site written from (path, text) pairs, plus a site.yaml unless given.
+pub fn site(files: &[(&str, &str)]) -> (TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    if !files.iter().any(|(p, _)| *p == "site.yaml") {
+        write(&root, "site.yaml", "title: テスト\n");
+    }
+    if !files.iter().any(|(p, _)| *p == "content/_index.md") {
+        write(&root, "content/_index.md", "---\ntitle: ホーム\n---\n本文。\n");
+    }
+    for (p, t) in files {
+        write(&root, p, t);
+    }
+    (tmp, root)
+}
+
+/// Writes a file, creating folders.
+pub fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+/// Builds `root` into `<root>/public` with the library; panics with diagnostics on failure.
+pub fn build(root: &Path) -> PathBuf {
+    let opts = tebiki::BuildOptions { root: root.to_path_buf(), ..Default::default() };
+    match tebiki::build(&opts) {
+        Ok(r) => r.output,
+        Err(d) => panic!("build failed:\n{}", d.render(false)),
+    }
+}
+
+/// Builds and expects failure; returns the diagnostics.
+pub fn build_err(root: &Path) -> tebiki::Diagnostics {
+    let opts = tebiki::BuildOptions { root: root.to_path_buf(), ..Default::default() };
+    match tebiki::build(&opts) {
+        Ok(_) => panic!("build unexpectedly succeeded"),
+        Err(d) => d,
+    }
+}
+
+/// Parses an output HTML file.
+pub fn html(out: &Path, rel: &str) -> Html {
+    let text = fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    Html::parse_document(&text)
+}
+
+/// Text of every element matching `sel`.
+pub fn texts(doc: &Html, sel: &str) -> Vec<String> {
+    let s = Selector::parse(sel).unwrap();
+    doc.select(&s).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+}
+
+/// An attribute of every element matching `sel`.
+pub fn attrs(doc: &Html, sel: &str, attr: &str) -> Vec<String> {
+    let s = Selector::parse(sel).unwrap();
+    doc.select(&s).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+}
+
+/// Every file under `dir` with its bytes, sorted, for byte-for-byte comparisons.
+pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir(dir)
+        .into_iter()
+        .map(|p| (p.strip_prefix(dir).unwrap().to_string_lossy().into_owned(), fs::read(&p).unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Runs the `tebiki` binary.
+pub fn tebiki() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("tebiki").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}

@@ -1,0 +1,249 @@
+// tebiki default theme: colour-theme toggle, copy buttons for message templates,
+// keyboard access to scrolling boxes, sidebar/TOC helpers. No dependencies.
+(function () {
+  "use strict";
+
+  var STORAGE_KEY = "tebiki-theme";
+  var root = document.documentElement;
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  var wideQuery = window.matchMedia ? window.matchMedia("(min-width: 960px)") : null;
+
+  function onChange(query, fn) {
+    if (!query) return;
+    if (query.addEventListener) query.addEventListener("change", fn);
+    else if (query.addListener) query.addListener(fn);
+  }
+
+  // ---- colour theme -------------------------------------------------------
+
+  function effectiveTheme() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen === "dark" || chosen === "light") return chosen;
+    return darkQuery && darkQuery.matches ? "dark" : "light";
+  }
+
+  function syncThemeButtons() {
+    var dark = effectiveTheme() === "dark";
+    var buttons = document.querySelectorAll("[data-theme-toggle]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", dark ? "true" : "false");
+    }
+  }
+
+  function initTheme() {
+    var buttons = document.querySelectorAll("[data-theme-toggle]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function () {
+        var next = effectiveTheme() === "dark" ? "light" : "dark";
+        root.setAttribute("data-theme", next);
+        try { localStorage.setItem(STORAGE_KEY, next); } catch (e) { /* storage unavailable */ }
+        syncThemeButtons();
+      });
+    }
+    onChange(darkQuery, syncThemeButtons);
+    syncThemeButtons();
+  }
+
+  // ---- copy buttons for message templates ---------------------------------
+
+  var status = null;
+
+  function announce(text) {
+    if (!status) return;
+    status.textContent = "";
+    // A fresh text node after a tick makes screen readers announce repeats too.
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.top = "0";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error("copy failed"));
+    });
+  }
+
+  function selectContents(el) {
+    var selection = window.getSelection && window.getSelection();
+    if (!selection) return;
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function initCopyButtons() {
+    var figures = document.querySelectorAll("figure.message");
+    if (!figures.length) return;
+
+    status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    document.body.appendChild(status);
+
+    for (var i = 0; i < figures.length; i++) {
+      (function (figure, index) {
+        var body = figure.querySelector(".message-body");
+        if (!body || figure.querySelector(".copy-button")) return;
+        var caption = figure.querySelector("figcaption");
+
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "copy-button";
+        var label = document.createElement("span");
+        label.textContent = "コピー";
+        button.appendChild(label);
+        if (caption) {
+          if (!caption.id) caption.id = "tebiki-message-" + (index + 1);
+          button.setAttribute("aria-describedby", caption.id);
+        }
+        if (caption && caption.nextSibling) figure.insertBefore(button, caption.nextSibling);
+        else figure.appendChild(button);
+
+        var timer = 0;
+        button.addEventListener("click", function () {
+          var text = body.textContent.replace(/\s+$/, "") + "\n";
+          var title = caption ? caption.textContent.trim() : "";
+          copyText(text).then(function () {
+            label.textContent = "コピーしました";
+            button.classList.add("is-copied");
+            announce(title ? "「" + title + "」をコピーしました" : "コピーしました");
+          }, function () {
+            selectContents(body);
+            label.textContent = "選択しました";
+            announce("コピーできませんでした。文面を選択したので、手動でコピーしてください");
+          });
+          window.clearTimeout(timer);
+          timer = window.setTimeout(function () {
+            label.textContent = "コピー";
+            button.classList.remove("is-copied");
+          }, 2500);
+        });
+      })(figures[i], i);
+    }
+  }
+
+  // ---- scrolling boxes (tables, code) must be reachable by keyboard --------
+
+  function markScrollables() {
+    var boxes = document.querySelectorAll(".content .table-wrap, .content pre:not(.message-body)");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-tebiki-scroll", "");
+      } else if (!scrolls && box.hasAttribute("data-tebiki-scroll")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-tebiki-scroll");
+      }
+    }
+  }
+
+  // ---- task-list checkboxes need an accessible name -----------------------
+  // Fallback for renderers that emit a bare <input> without a <label>.
+
+  function labelTaskCheckboxes() {
+    var boxes = document.querySelectorAll(".task-list-item > input[type='checkbox']");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      if ((box.labels && box.labels.length) || box.hasAttribute("aria-label") ||
+          box.hasAttribute("aria-labelledby")) continue;
+      var text = box.parentNode.textContent.replace(/\s+/g, " ").trim();
+      if (text) box.setAttribute("aria-label", text);
+    }
+  }
+
+  // ---- sidebar: always open on wide screens, current page in view ---------
+
+  function initSidebar() {
+    var drawer = document.getElementById("site-nav-drawer");
+    if (!drawer) return;
+    function sync() {
+      if (wideQuery && wideQuery.matches) drawer.open = true;
+      else if (wideQuery) drawer.open = false;
+    }
+    if (wideQuery && wideQuery.matches) drawer.open = true;
+    onChange(wideQuery, sync);
+
+    var current = drawer.querySelector('[aria-current="page"]');
+    if (current && wideQuery && wideQuery.matches && drawer.scrollHeight > drawer.clientHeight) {
+      var top = current.offsetTop - drawer.clientHeight / 3;
+      if (top > 0) drawer.scrollTop = top;
+    }
+  }
+
+  // ---- on-page TOC: highlight the section being read ----------------------
+
+  function initTocHighlight() {
+    var links = document.querySelectorAll(".page-toc a[href^='#']");
+    if (!links.length) return;
+    var items = [];
+    for (var i = 0; i < links.length; i++) {
+      var id = decodeURIComponent(links[i].getAttribute("href").slice(1));
+      var target = document.getElementById(id);
+      if (target) items.push({ link: links[i], target: target });
+    }
+    if (!items.length) return;
+    var active = null;
+    var pending = false;
+    function update() {
+      pending = false;
+      var offset = window.innerHeight * 0.25;
+      var found = items[0];
+      for (var j = 0; j < items.length; j++) {
+        if (items[j].target.getBoundingClientRect().top - offset <= 0) found = items[j];
+        else break;
+      }
+      if (found !== active) {
+        if (active) active.link.classList.remove("is-active");
+        found.link.classList.add("is-active");
+        active = found;
+      }
+    }
+    window.addEventListener("scroll", function () {
+      if (!pending) { pending = true; window.requestAnimationFrame(update); }
+    }, { passive: true });
+    update();
+  }
+
+  // ---- print button on the print page -------------------------------------
+
+  function initPrint() {
+    var buttons = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function () { window.print(); });
+    }
+  }
+
+  function init() {
+    initTheme();
+    initCopyButtons();
+    initSidebar();
+    initTocHighlight();
+    initPrint();
+    labelTaskCheckboxes();
+    markScrollables();
+    var resizeTimer = 0;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(markScrollables, 150);
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
