@@ -15,9 +15,11 @@ pub mod link;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
+pub mod seo;
 pub mod site;
 pub mod templates;
 mod yaml;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use site::{build, build_site, BuildOptions, BuildReport, BuiltSite};
+pub use site::{build, build_site, build_site_cached, BuildCache, BuildOptions, BuildReport, BuiltSite};

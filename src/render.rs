@@ -25,8 +25,17 @@ pub struct RenderInput<'a> {
     pub graph: &'a Graph,
     /// Templates and assets.
     pub theme: &'a Theme,
+    /// Page URLs (with base path), indexed like pages.
+    pub urls: &'a [String],
+    /// Output of pages whose inputs did not change since the last build (None: render).
+    pub reuse: &'a [Option<&'a [u8]>],
     /// Rendering for `tebiki serve`.
     pub serve: bool,
+}
+
+/// Every page's URL path, base path included.
+pub fn page_urls(base_path: &str, content: &Content) -> Vec<String> {
+    content.pages.iter().map(|p| format!("{base_path}{}", crate::markdown::links::encode_path(&p.path))).collect()
 }
 
 #[derive(Serialize)]
@@ -71,6 +80,7 @@ struct PageCtx<'a> {
     related: Vec<LinkCtx<'a>>,
     backlinks: Vec<LinkCtx<'a>>,
     extra: &'a serde_yaml::Mapping,
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -129,8 +139,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
     let site = site_ctx_value.clone();
     let assets = Value::from_serializable(&input.theme.asset_urls);
     let assets_value = assets.clone();
-    let urls: Vec<String> =
-        content.pages.iter().map(|p| format!("{base_path}{}", crate::markdown::links::encode_path(&p.path))).collect();
+    let urls = input.urls;
     let descriptions: Vec<String> = content
         .pages
         .iter()
@@ -138,20 +147,15 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         .map(|(p, r)| p.fm.description.clone().unwrap_or_else(|| describe(&r.summary)))
         .collect();
     let link = |i: usize| LinkCtx { title: &content.pages[i].fm.title, url: &urls[i], description: &descriptions[i] };
-    let absolute = |url: &str| -> String {
-        if cfg.base_url.starts_with("http") {
-            let origin_end = cfg.base_url.find("://").map_or(0, |i| i + 3);
-            let host_end = cfg.base_url[origin_end..].find('/').map_or(cfg.base_url.len(), |i| origin_end + i);
-            format!("{}{url}", &cfg.base_url[..host_end])
-        } else {
-            url.to_string()
-        }
-    };
+    let absolute = |url: &str| crate::seo::absolute(cfg, url);
 
     let results: Vec<Result<OutputFile, Diagnostics>> = (0..content.pages.len())
         .into_par_iter()
         .map(|i| {
             let p = &content.pages[i];
+            if let Some(Some(bytes)) = input.reuse.get(i) {
+                return Ok(OutputFile { path: p.output.clone(), data: bytes.to_vec() });
+            }
             let r = &input.rendered[i];
             let mut breadcrumb = Vec::new();
             let mut a = content.parent[i];
@@ -160,6 +164,13 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 a = content.parent[j];
             }
             breadcrumb.reverse();
+            let crumbs: Vec<(&str, &str)> = breadcrumb
+                .iter()
+                .map(|l| (l.title, l.url))
+                .chain(std::iter::once((p.fm.title.as_str(), urls[i].as_str())))
+                .collect();
+            let dates = (p.fm.date.as_deref().unwrap_or(""), p.fm.updated.as_deref().unwrap_or(""));
+            let json_ld = crate::seo::json_ld(cfg, &crumbs, &descriptions[i], dates, i == 0);
             let page = PageCtx {
                 title: &p.fm.title,
                 description: &descriptions[i],
@@ -180,8 +191,9 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 related: input.graph.related[i].iter().map(|&j| link(j)).collect(),
                 backlinks: input.graph.backlinks[i].iter().map(|&j| link(j)).collect(),
                 extra: &p.fm.extra,
+                json_ld,
             };
-            let nav = nav_for(content, &urls, i);
+            let nav = nav_for(content, urls, i);
             let mut ctx = Context::new();
             ctx.insert_value("site", site.clone());
             ctx.insert_value("assets", assets.clone());
@@ -227,18 +239,19 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         related: vec![],
         backlinks: vec![],
         extra: &cfg.extra,
+        json_ld: String::new(),
     };
     let mut ctx = Context::new();
     ctx.insert_value("site", site);
     ctx.insert_value("assets", assets);
-    ctx.insert("nav", &nav_for(content, &urls, usize::MAX));
+    ctx.insert("nav", &nav_for(content, urls, usize::MAX));
     ctx.insert("page", &page);
     match input.theme.tera.render("404.html", &ctx) {
         Ok(html) => files.push(OutputFile { path: "404.html".into(), data: html.into_bytes() }),
         Err(e) => errors.push(tera_diagnostic(&e, &input.theme.sources)),
     }
     if input.theme.tera.contains_template("print.html") {
-        match render_print(input, &urls, &site_ctx_value, &assets_value) {
+        match render_print(input, urls, &site_ctx_value, &assets_value) {
             Ok(f) => files.push(f),
             Err(d) => errors.push(d),
         }

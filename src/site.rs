@@ -1,6 +1,8 @@
 //! The build pipeline, shared by `build`, `check` and `serve`:
 //! load → parse (Markdown, in parallel) → link (graph and checks) → render (Tera) → files.
 
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -13,7 +15,7 @@ use crate::link;
 use crate::markdown::{self, PageInput, Rendered, SiteMap};
 use crate::output::{self, OutputFile};
 use crate::render::{self, RenderInput};
-use crate::templates;
+use crate::{search, seo, templates};
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -48,10 +50,38 @@ pub struct BuiltSite {
     pub assets: usize,
     /// Warnings (the build succeeded).
     pub warnings: Diagnostics,
+    /// Pages whose Markdown was parsed (not taken from the cache).
+    pub parsed: usize,
+    /// Pages rendered (not taken from the cache).
+    pub rendered: usize,
+}
+
+/// What a previous build computed, so the next one redoes only what changed (used by `serve`).
+///
+/// A page's Markdown is parsed again only when its text or the set of pages and files it can
+/// link to changed; it is rendered again only when its own inputs changed: its body, the
+/// titles/URLs/descriptions/order of the site (shown in the sidebar, pager, breadcrumbs), its
+/// backlinks or related pages, the config or the theme. The result is byte-identical to a full
+/// build (tested).
+#[derive(Default)]
+pub struct BuildCache {
+    markdown: HashMap<String, (u64, Rendered)>,
+    pages: HashMap<String, (u64, Vec<u8>)>,
+}
+
+fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {
+    let mut s = DefaultHasher::new();
+    x.hash(&mut s);
+    s.finish()
 }
 
 /// Builds the whole site in memory. Errors from every stage that could run are reported together.
 pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
+    build_site_cached(opts, &mut BuildCache::default())
+}
+
+/// [`build_site`], reusing and refreshing `cache`.
+pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<BuiltSite, Diagnostics> {
     let root = &opts.root;
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
@@ -77,14 +107,34 @@ pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
             map.image_sizes.insert(rel.clone(), size);
         }
     }
+    let map_key = {
+        let mut pages: Vec<_> = map.page_by_source.iter().collect();
+        pages.sort();
+        let mut sizes: Vec<_> = map.image_sizes.iter().collect();
+        sizes.sort();
+        let mut assets: Vec<_> = map.assets.iter().collect();
+        assets.sort();
+        hash_of(&(&base_path, pages, sizes, assets))
+    };
+    let md_keys: Vec<u64> = content.pages.iter().map(|p| hash_of(&(map_key, &p.text))).collect();
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
-        .map(|p| {
-            let input = PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
-            markdown::render(&input, &map)
+        .zip(&md_keys)
+        .map(|(p, key)| match cache.markdown.get(&p.source) {
+            Some((k, r)) if k == key => r.clone(),
+            _ => {
+                let input = PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
+                markdown::render(&input, &map)
+            }
         })
         .collect();
+    let parsed = content
+        .pages
+        .iter()
+        .zip(&md_keys)
+        .filter(|(p, key)| cache.markdown.get(&p.source).is_none_or(|(k, _)| k != *key))
+        .count();
     for r in &rendered {
         for d in &r.diagnostics {
             match d.severity {
@@ -106,15 +156,72 @@ pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
         errors.sort();
         return Err(errors);
     };
+    let urls = render::page_urls(&base_path, &content);
+    // Everything every page shows about the others, plus config and theme.
+    let shape = hash_of(&(
+        format!("{config:?}"),
+        theme.fingerprint,
+        opts.serve,
+        content
+            .pages
+            .iter()
+            .zip(&rendered)
+            .map(|(p, r)| {
+                (
+                    &p.fm.title,
+                    &p.path,
+                    &p.fm.description,
+                    &r.summary,
+                    p.fm.draft,
+                    p.fm.date.as_ref(),
+                    p.fm.updated.as_ref(),
+                )
+            })
+            .collect::<Vec<_>>(),
+        &content.parent,
+    ));
+    let fingerprints: Vec<u64> = (0..content.pages.len())
+        .map(|i| hash_of(&(shape, md_keys[i], &graph.backlinks[i], &graph.related[i])))
+        .collect();
+    let reuse: Vec<Option<&[u8]>> = content
+        .pages
+        .iter()
+        .zip(&fingerprints)
+        .map(|(p, fp)| cache.pages.get(&p.output).filter(|(f, _)| f == fp).map(|(_, b)| b.as_slice()))
+        .collect();
+    let rerendered = reuse.iter().filter(|r| r.is_none()).count();
     let input = RenderInput {
         config: &config,
         content: &content,
         rendered: &rendered,
         graph: &graph,
         theme: &theme,
+        urls: &urls,
+        reuse: &reuse,
         serve: opts.serve,
     };
     let mut out = render::render_site(&input)?;
+    // Refresh the cache with this build's results.
+    cache.markdown = content
+        .pages
+        .iter()
+        .zip(&md_keys)
+        .zip(&rendered)
+        .map(|((p, k), r)| (p.source.clone(), (*k, r.clone())))
+        .collect();
+    let by_path: HashMap<&str, &OutputFile> = out.iter().map(|f| (f.path.as_str(), f)).collect();
+    cache.pages = content
+        .pages
+        .iter()
+        .zip(&fingerprints)
+        .filter_map(|(p, fp)| by_path.get(p.output.as_str()).map(|f| (p.output.clone(), (*fp, f.data.clone()))))
+        .collect();
+    let titles: Vec<&str> = content.pages.iter().map(|p| p.fm.title.as_str()).collect();
+    out.extend(search::build_index(&titles, &urls, &rendered));
+    if let Some(xml) = seo::sitemap(&config, &content, &urls) {
+        out.push(OutputFile { path: "sitemap.xml".into(), data: xml.into_bytes() });
+    }
+    out.push(OutputFile { path: "robots.txt".into(), data: seo::robots(&config).into_bytes() });
     let pages = content.pages.len();
     let n_assets = assets.len() + theme.assets.len();
     out.extend(theme.assets.iter().map(|(p, d)| OutputFile { path: p.clone(), data: d.clone() }));
@@ -135,7 +242,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
         return Err(errors);
     }
     warnings.sort();
-    Ok(BuiltSite { files: out, pages, assets: n_assets, warnings })
+    Ok(BuiltSite { files: out, pages, assets: n_assets, warnings, parsed, rendered: rerendered })
 }
 
 fn read_assets(files: &[content::AssetFile]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {

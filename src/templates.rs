@@ -29,6 +29,8 @@ pub struct Theme {
     pub assets: Vec<(String, Vec<u8>)>,
     /// Static file name → URL (with base path and hash).
     pub asset_urls: BTreeMap<String, String>,
+    /// Changes whenever any theme file changes (for incremental rebuilds).
+    pub fingerprint: u64,
 }
 
 /// Collects the theme's files: embedded defaults, then the site's theme folder on top.
@@ -85,6 +87,9 @@ pub fn theme_files(root: &Path, name: &str) -> Result<BTreeMap<String, ThemeFile
 /// Loads and compiles a theme; `base_path` prefixes asset URLs.
 pub fn load_theme(root: &Path, name: &str, base_path: &str) -> Result<Theme, Diagnostics> {
     let files = theme_files(root, name)?;
+    let fingerprint = files.iter().fold(fnv1a(base_path.as_bytes()), |h, (p, f)| {
+        h.rotate_left(5) ^ fnv1a(p.as_bytes()) ^ fnv1a(&f.bytes).rotate_left(17)
+    });
     let mut sources = HashMap::new();
     let mut errors = Diagnostics::default();
     let mut templates: Vec<(String, String)> = Vec::new();
@@ -125,7 +130,7 @@ pub fn load_theme(root: &Path, name: &str, base_path: &str) -> Result<Theme, Dia
     if errors.has_errors() {
         return Err(errors);
     }
-    Ok(Theme { tera, sources, assets, asset_urls })
+    Ok(Theme { tera, sources, assets, asset_urls, fingerprint })
 }
 
 /// `style.css` → `style.1a2b3c4d5e.css`.

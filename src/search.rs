@@ -1,0 +1,201 @@
+//! The search index: character bigrams for Japanese, words for Latin text, per section.
+//!
+//! Japanese has no spaces, so a word index cannot find Japanese words (mdBook's search) and a
+//! dictionary segmenter is large and can split indexer and query differently (Pagefind #1237).
+//! Character bigrams need no dictionary and cannot disagree with themselves: the browser runs
+//! the same normalization and tokenization on the query (see the theme's `search.js`).
+//!
+//! Layout under `search/`: `meta.json` (counts), `s<N>.json` token shards (a token lives in the
+//! shard chosen by its first character, so prefix and one-character queries need one shard),
+//! and `d<N>.json` document chunks (URL, titles, text for snippets). A query downloads only the
+//! shards of its tokens and the chunks of its top results.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::markdown::cjk::is_cjk;
+use crate::markdown::Rendered;
+use crate::output::OutputFile;
+
+/// Documents per `d<N>.json` chunk.
+pub const DOC_CHUNK: usize = 100;
+/// Longest section text kept for snippets, in characters.
+const MAX_TEXT: usize = 2000;
+
+/// Normalizes text the way the browser does: NFKC (full-width ASCII and half-width kana
+/// folded) and lowercase.
+pub fn normalize(text: &str) -> String {
+    text.nfkc().flat_map(char::to_lowercase).collect()
+}
+
+/// Index tokens of normalized text: bigrams of CJK runs (a lone CJK character is its own
+/// token) and alphanumeric words of other text.
+pub fn tokens(norm: &str, mut emit: impl FnMut(&str)) {
+    let mut word_start: Option<usize> = None;
+    let mut cjk_run: Vec<(usize, char)> = Vec::new();
+    let flush_cjk = |run: &mut Vec<(usize, char)>, emit: &mut dyn FnMut(&str)| {
+        if run.len() == 1 {
+            let (i, c) = run[0];
+            emit(&norm[i..i + c.len_utf8()]);
+        } else {
+            for w in run.windows(2) {
+                let (i, _) = w[0];
+                let (j, c2) = w[1];
+                emit(&norm[i..j + c2.len_utf8()]);
+            }
+        }
+        run.clear();
+    };
+    for (i, c) in norm.char_indices() {
+        if is_cjk(c) && !crate::markdown::cjk::is_punctuation(c) {
+            if let Some(s) = word_start.take() {
+                emit(&norm[s..i]);
+            }
+            cjk_run.push((i, c));
+        } else if c.is_alphanumeric() {
+            if !cjk_run.is_empty() {
+                flush_cjk(&mut cjk_run, &mut emit);
+            }
+            word_start.get_or_insert(i);
+        } else {
+            if let Some(s) = word_start.take() {
+                emit(&norm[s..i]);
+            }
+            if !cjk_run.is_empty() {
+                flush_cjk(&mut cjk_run, &mut emit);
+            }
+        }
+    }
+    if let Some(s) = word_start {
+        emit(&norm[s..]);
+    }
+    if !cjk_run.is_empty() {
+        flush_cjk(&mut cjk_run, &mut emit);
+    }
+}
+
+/// 32-bit FNV-1a of the token's first character: the shard it lives in (same in search.js).
+pub fn shard_of(token: &str, shards: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    let first = token.chars().next().map(|c| c.to_string()).unwrap_or_default();
+    for b in first.as_bytes() {
+        h ^= u32::from(*b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    (h as usize) % shards
+}
+
+/// One searchable section as stored in a document chunk: [url, page title, heading, text].
+type DocRow = (String, String, String, String);
+
+#[derive(Serialize)]
+struct Meta {
+    version: u32,
+    shards: usize,
+    chunk: usize,
+    docs: usize,
+}
+
+/// Builds the index files for pages (URLs already carry the base path).
+pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Rendered]) -> Vec<OutputFile> {
+    let mut docs: Vec<DocRow> = Vec::new();
+    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for (i, r) in rendered.iter().enumerate() {
+        let sections: Vec<(&str, &str, &str)> = if r.sections.is_empty() {
+            vec![("", "", "")]
+        } else {
+            r.sections.iter().map(|s| (s.id.as_str(), s.title.as_str(), s.text.as_str())).collect()
+        };
+        for (k, (id, heading, text)) in sections.into_iter().enumerate() {
+            let doc = docs.len() as u32;
+            let url = if id.is_empty() { urls[i].clone() } else { format!("{}#{id}", urls[i]) };
+            let body: String = text.chars().take(MAX_TEXT).collect();
+            // The page title is indexed with the first section only, so it ranks the page once.
+            let title_part = if k == 0 { titles[i] } else { "" };
+            let all = normalize(&format!("{title_part}\n{heading}\n{text}"));
+            let mut seen = std::collections::HashSet::new();
+            tokens(&all, |t| {
+                if seen.insert(t.to_string()) {
+                    postings.entry(t.to_string()).or_default().push(doc);
+                }
+            });
+            docs.push((url, titles[i].to_string(), heading.to_string(), body));
+        }
+    }
+    // About 4,000 tokens per shard keeps a shard near 100 KB on large sites; small sites get one.
+    let shards = (postings.len() / 4000 + 1).next_power_of_two().min(1024);
+    let mut shard_maps: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards];
+    for (tok, ids) in &postings {
+        // Delta-encode the sorted document ids: small numbers, short JSON.
+        let mut prev = 0;
+        let deltas = ids
+            .iter()
+            .map(|&d| {
+                let v = d - prev;
+                prev = d;
+                v
+            })
+            .collect();
+        shard_maps[shard_of(tok, shards)].insert(tok.as_str(), deltas);
+    }
+    let mut files = Vec::with_capacity(shards + docs.len() / DOC_CHUNK + 2);
+    let meta = Meta { version: 1, shards, chunk: DOC_CHUNK, docs: docs.len() };
+    files.push(OutputFile { path: "search/meta.json".into(), data: serde_json::to_vec(&meta).unwrap_or_default() });
+    for (n, m) in shard_maps.iter().enumerate() {
+        files.push(OutputFile { path: format!("search/s{n}.json"), data: serde_json::to_vec(m).unwrap_or_default() });
+    }
+    for (n, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
+        files.push(OutputFile {
+            path: format!("search/d{n}.json"),
+            data: serde_json::to_vec(chunk).unwrap_or_default(),
+        });
+    }
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Section;
+
+    fn toks(s: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        tokens(&normalize(s), |t| v.push(t.to_string()));
+        v
+    }
+
+    #[test]
+    fn japanese_is_split_into_bigrams_and_latin_into_words() {
+        assert_eq!(toks("転職活動"), ["転職", "職活", "活動"]);
+        assert_eq!(toks("謝罪、Agent の件"), ["謝罪", "agent", "の件"]);
+        assert_eq!(toks("本"), ["本"]);
+    }
+
+    #[test]
+    fn full_width_and_half_width_forms_are_folded() {
+        assert_eq!(toks("ＡＢＣ　ｶﾞｲﾄﾞ"), ["abc", "ガイ", "イド"]);
+    }
+
+    #[test]
+    fn index_finds_sections_by_bigram_and_shards_by_first_character() {
+        let r = Rendered {
+            sections: vec![
+                Section { id: String::new(), title: String::new(), text: "はじめの文章".into() },
+                Section { id: "謝罪".into(), title: "謝罪する".into(), text: "正直に伝える".into() },
+            ],
+            ..Default::default()
+        };
+        let files = build_index(&["対処法"], &["/remedies/".to_string()], &[r]);
+        let meta: serde_json::Value = serde_json::from_slice(&files[0].data).unwrap();
+        assert_eq!(meta["docs"], 2);
+        let shards = meta["shards"].as_u64().unwrap() as usize;
+        let shard = &files[1 + shard_of("謝罪", shards)];
+        let map: BTreeMap<String, Vec<u32>> = serde_json::from_slice(&shard.data).unwrap();
+        assert_eq!(map["謝罪"], vec![1]);
+        let docs: Vec<DocRow> = serde_json::from_slice(&files.last().unwrap().data).unwrap();
+        assert_eq!(docs[1].0, "/remedies/#謝罪");
+        assert_eq!(docs[1].2, "謝罪する");
+    }
+}

@@ -1,0 +1,81 @@
+//! Incremental rebuilds (used by `serve`): only what depends on a change is redone, and the
+//! result is byte-identical to a full build.
+
+mod common;
+
+use common::*;
+use tebiki::{build_site, build_site_cached, BuildCache, BuildOptions};
+
+fn opts(root: &std::path::Path) -> BuildOptions {
+    BuildOptions { root: root.to_path_buf(), serve: true, drafts: true, ..Default::default() }
+}
+
+fn assert_same_as_full_build(root: &std::path::Path, incremental: &tebiki::BuiltSite) {
+    let full = build_site(&opts(root)).unwrap();
+    assert_eq!(full.files.len(), incremental.files.len());
+    for (a, b) in full.files.iter().zip(&incremental.files) {
+        assert_eq!(a.path, b.path);
+        assert!(a.data == b.data, "{} differs from a full build", a.path);
+    }
+}
+
+#[test]
+fn editing_one_body_rerenders_only_that_page_and_matches_a_full_build() {
+    let (_t, root) = guide();
+    let mut cache = BuildCache::default();
+    let first = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(first.rendered, 6);
+    let path = root.join("content/causes.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    // A sentence at the end: the first paragraph (the page's description) stays the same.
+    std::fs::write(&path, format!("{text}\n追記した一文です。\n")).unwrap();
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(second.parsed, 1, "only the edited page is parsed again");
+    assert_eq!(second.rendered, 1, "only the edited page is rendered again");
+    assert_same_as_full_build(&root, &second);
+}
+
+#[test]
+fn changing_a_title_rerenders_every_page_that_shows_it() {
+    let (_t, root) = guide();
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    let path = root.join("content/summary.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let new = text.replacen("title: ", "title: 改題 ", 1);
+    std::fs::write(&path, new).unwrap();
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(second.rendered, 6, "the sidebar of every page shows the title");
+    assert_same_as_full_build(&root, &second);
+}
+
+#[test]
+fn a_new_link_updates_the_target_backlinks() {
+    let (_t, root) = site(&[
+        ("content/a.md", "---\ntitle: A\nweight: 1\n---\n本文\n"),
+        ("content/b.md", "---\ntitle: B\nweight: 2\n---\n本文\n"),
+    ]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    write(&root, "content/a.md", "---\ntitle: A\nweight: 1\n---\n本文\n\n[B](b.md)\n");
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(second.rendered, 2, "a (its body) and b (its backlinks)");
+    assert_same_as_full_build(&root, &second);
+    let b = second.files.iter().find(|f| f.path == "b/index.html").unwrap();
+    assert!(String::from_utf8_lossy(&b.data).contains("このページへのリンク"));
+}
+
+#[test]
+fn a_template_change_rebuilds_everything() {
+    let (_t, root) = site(&[("content/a.md", "---\ntitle: A\n---\n本文\n")]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    write(
+        &root,
+        "themes/default/templates/page.html",
+        "<!doctype html><title>{{ page.title }}</title>{{ page.content | safe }}",
+    );
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(second.rendered, 2);
+    assert_same_as_full_build(&root, &second);
+}
