@@ -63,6 +63,12 @@ impl Diagnostic {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
     }
 
+    /// Turns it into a warning.
+    pub fn warn(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     /// Points the diagnostic at `line`/`column` (1-based) of `text`, keeping the line for display.
     pub fn at(mut self, text: &str, line: usize, column: usize) -> Self {
         self.line = line;

@@ -15,6 +15,7 @@ pub mod link;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod seo;
 pub mod site;

@@ -92,6 +92,17 @@ pub fn link(content: &Content, rendered: &[Rendered]) -> (Graph, Diagnostics) {
             }
         }
     }
+    for (i, page) in content.pages.iter().enumerate().skip(1) {
+        if backlinks[i].is_empty() {
+            diags.push(
+                Diagnostic::warning(
+                    Some(page.shown.clone()),
+                    "no page links here (it is reachable only from the sidebar)",
+                )
+                .hint(format!("link to it from a related page: [{}]({})", page.fm.title, page.source)),
+            );
+        }
+    }
     let prev = (0..n).map(|i| i.checked_sub(1)).collect();
     let next = (0..n).map(|i| (i + 1 < n).then_some(i + 1)).collect();
     let graph =

@@ -143,8 +143,13 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
             }
         }
     }
-    let (graph, link_errors) = link::link(&content, &rendered);
-    errors.0.extend(link_errors.0);
+    let (graph, link_diags) = link::link(&content, &rendered);
+    for d in link_diags.0 {
+        match d.severity {
+            Severity::Error => errors.push(d),
+            Severity::Warning => warnings.push(d),
+        }
+    }
     let theme = match theme {
         Ok(t) => Some(t),
         Err(d) => {

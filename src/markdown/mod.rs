@@ -154,6 +154,9 @@ struct Renderer<'p, 'm, 'a> {
     /// Nesting of block containers (lists, quotes, footnotes): the summary is a top-level paragraph.
     container_depth: usize,
     summary_capture: Option<String>,
+    /// Level of the previous heading (the page title is the h1).
+    last_level: u8,
+    in_code_block: bool,
 }
 
 impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
@@ -180,6 +183,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             section: Section::default(),
             container_depth: 0,
             summary_capture: None,
+            last_level: 1,
+            in_code_block: false,
         }
     }
 
@@ -239,6 +244,17 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             let (ev, range) = &events[i];
             match ev {
                 Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                    let lv = *level as u8;
+                    if lv > self.last_level + 1 {
+                        let d = self
+                            .diag_at(
+                                range.clone(),
+                                format!("heading level skipped: h{} follows h{}", lv, self.last_level),
+                            )
+                            .hint(format!("use {} for this heading", "#".repeat(usize::from(self.last_level) + 1)));
+                        self.res.diagnostics.push(d.warn());
+                    }
+                    self.last_level = lv;
                     self.flush_section();
                     self.heading = Some(HeadingState {
                         level: *level,
@@ -267,6 +283,12 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                     self.emit(ev.clone());
                 }
                 Event::Text(t) => {
+                    if !self.in_code_block && t.contains("**") {
+                        let d = self
+                            .diag_at(range.clone(), "`**` left unpaired: the page shows the asterisks".to_string())
+                            .hint("close the bold text with `**`, or write `\\*\\*` for literal asterisks");
+                        self.res.diagnostics.push(d.warn());
+                    }
                     self.note_text(t);
                     self.emit(ev.clone());
                 }
@@ -318,6 +340,14 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                     self.emit(Event::Html(CowStr::from(html)));
                     i = end + 1;
                     continue;
+                }
+                Event::Start(Tag::CodeBlock(_)) => {
+                    self.in_code_block = true;
+                    self.emit(ev.clone());
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    self.in_code_block = false;
+                    self.emit(ev.clone());
                 }
                 Event::Start(Tag::BlockQuote(Some(kind))) => {
                     self.container_depth += 1;
