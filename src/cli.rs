@@ -50,7 +50,42 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Start a new guide: site.yaml, a home page and an example page (never overwrites).
+    #[command(
+        after_help = "Examples:\n  tebiki init my-guide\n  tebiki init --theme-copy   # also write themes/default/ to customise"
+    )]
+    Init {
+        /// Folder to create the guide in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Also write the built-in theme to themes/default/ for customising.
+        #[arg(long)]
+        theme_copy: bool,
+    },
+    /// Add a page with its front matter filled in.
+    #[command(after_help = "Examples:\n  tebiki new remedies.md --title 対処法\n  tebiki new guide/step-1.md")]
+    New {
+        /// Path of the page, relative to content/ (`.md` is added if missing).
+        path: String,
+        /// Page title (default: the file name).
+        #[arg(long)]
+        title: Option<String>,
+        /// Site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Print shell completions.
+    #[command(
+        after_help = "Examples:\n  tebiki completions bash > ~/.local/share/bash-completion/completions/tebiki\n  tebiki completions zsh > ~/.zfunc/_tebiki"
+    )]
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
 }
+
+/// Shells for `tebiki completions`.
+pub use clap_complete::Shell;
 
 /// Diagnostic output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -69,5 +69,37 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        Command::Init { dir, theme_copy } => match tebiki::scaffold::init(&dir, theme_copy) {
+            Ok(files) => {
+                for f in &files {
+                    eprintln!("  created {}", f.display());
+                }
+                let cd =
+                    if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+                eprintln!("\nNext: {cd}tebiki serve   (preview with live reload)\n      tebiki new page.md --title 題名   (add a page)");
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                report(&d);
+                ExitCode::from(1)
+            }
+        },
+        Command::New { path, title, root } => {
+            match tebiki::scaffold::new_page(&root, &path, title.as_deref(), &tebiki::scaffold::today()) {
+                Ok(p) => {
+                    eprintln!("Created {} (weight {}); it will appear at /{}", p.path.display(), p.weight, p.url);
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    report(&Diagnostics::from(d));
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "tebiki", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
     }
 }
