@@ -164,7 +164,8 @@ fn cli_exits_1_with_rendered_diagnostic_and_2_on_bad_usage() {
 
 #[test]
 fn cli_prints_a_one_line_summary() {
-    let (_t, root) = site(&[("content/_index.md", "---\ntitle: H\n---\n[A](a.md)\n"), ("content/a.md", "---\ntitle: A\n---\n")]);
+    let (_t, root) =
+        site(&[("content/_index.md", "---\ntitle: H\n---\n[A](a.md)\n"), ("content/a.md", "---\ntitle: A\n---\n")]);
     tebiki()
         .args(["build", "--root"])
         .arg(&root)
@@ -201,9 +202,17 @@ fn check_warns_about_orphans_skipped_headings_missing_alt_and_unpaired_bold() {
         ("content/a.md", "---\ntitle: A\n---\n## 二\n\n#### 四\n\n![](x.svg)\n\nこれは**閉じていない\n"),
         ("content/x.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"/>"),
     ]);
-    let out = tebiki().args(["check", "--format", "json", "--root"]).arg(&root).assert().success().get_output().stdout.clone();
+    let out = tebiki()
+        .args(["check", "--format", "json", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let msgs: Vec<String> = v.as_array().unwrap().iter().map(|d| format!("{}:{} {}", d["severity"], d["line"], d["message"])).collect();
+    let msgs: Vec<String> =
+        v.as_array().unwrap().iter().map(|d| format!("{}:{} {}", d["severity"], d["line"], d["message"])).collect();
     let has = |needle: &str| msgs.iter().any(|m| m.contains(needle));
     assert!(has("no page links here"), "{msgs:?}");
     assert!(has("\"warning\":6 \"heading level skipped: h4 follows h2"), "{msgs:?}");
