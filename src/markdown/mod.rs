@@ -157,6 +157,8 @@ struct Renderer<'p, 'm, 'a> {
     /// Level of the previous heading (the page title is the h1).
     last_level: u8,
     in_code_block: bool,
+    /// For each open list item: whether it is a task item (its <label> must be closed).
+    task_items: Vec<bool>,
 }
 
 impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
@@ -185,6 +187,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             summary_capture: None,
             last_level: 1,
             in_code_block: false,
+            task_items: Vec::new(),
         }
     }
 
@@ -391,20 +394,24 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                             (Some(Event::Start(Tag::Paragraph)), Some(Event::TaskListMarker(_)))
                         )
                     {
-                        self.emit(Event::Html(CowStr::from("<li class=\"task-list-item\">")));
+                        // The checkbox and its text share a <label>, so the box has a name.
+                        self.emit(Event::Html(CowStr::from("<li class=\"task-list-item\"><label>")));
+                        self.task_items.push(true);
                     } else {
                         self.emit(ev.clone());
+                        self.task_items.push(false);
                     }
                 }
                 Event::End(TagEnd::Item) => {
                     self.section.text.push('\n');
+                    if self.task_items.pop() == Some(true) {
+                        self.emit(Event::Html(CowStr::from("</label>")));
+                    }
                     self.emit(ev.clone());
                 }
                 Event::TaskListMarker(checked) => {
                     let c = if *checked { " checked" } else { "" };
-                    self.emit(Event::InlineHtml(CowStr::from(format!(
-                        "<input type=\"checkbox\" disabled{c} aria-label=\"チェック項目\"> "
-                    ))));
+                    self.emit(Event::InlineHtml(CowStr::from(format!("<input type=\"checkbox\" disabled{c}> "))));
                 }
                 Event::Start(Tag::BlockQuote(None)) => {
                     self.container_depth += 1;
@@ -560,7 +567,9 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         if !self.footnotes.is_empty() {
             let mut notes = std::mem::take(&mut self.footnotes);
             notes.sort_by_key(|(l, _)| self.footnote_ids.get(l).map_or(usize::MAX, |x| x.0));
-            html.push_str("<section class=\"footnotes\" aria-label=\"脚注\">\n<ol>\n");
+            html.push_str(
+                "<section class=\"footnotes\" aria-label=\"脚注\">\n<h2 class=\"visually-hidden\">脚注</h2>\n<ol>\n",
+            );
             for (label, evs) in notes {
                 let (_, id) = self.footnote_ids.get(&label).cloned().unwrap_or_default();
                 self.all_ids.insert(id.clone());

@@ -133,7 +133,7 @@ fn tables_and_task_lists_get_their_wrappers() {
     let h = html("- [ ] やる\n- [x] やった\n");
     assert!(
         h.starts_with(
-            "<ul class=\"task-list\">\n<li class=\"task-list-item\"><input type=\"checkbox\" disabled aria-label"
+            "<ul class=\"task-list\">\n<li class=\"task-list-item\"><label><input type=\"checkbox\" disabled> やる</label></li>"
         ),
         "{h}"
     );

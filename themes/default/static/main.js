@@ -153,20 +153,6 @@
     }
   }
 
-  // ---- task-list checkboxes need an accessible name -----------------------
-  // Fallback for renderers that emit a bare <input> without a <label>.
-
-  function labelTaskCheckboxes() {
-    var boxes = document.querySelectorAll(".task-list-item > input[type='checkbox']");
-    for (var i = 0; i < boxes.length; i++) {
-      var box = boxes[i];
-      if ((box.labels && box.labels.length) || box.hasAttribute("aria-label") ||
-          box.hasAttribute("aria-labelledby")) continue;
-      var text = box.parentNode.textContent.replace(/\s+/g, " ").trim();
-      if (text) box.setAttribute("aria-label", text);
-    }
-  }
-
   // ---- sidebar: always open on wide screens, current page in view ---------
 
   function initSidebar() {
@@ -235,7 +221,6 @@
     initSidebar();
     initTocHighlight();
     initPrint();
-    labelTaskCheckboxes();
     markScrollables();
     var resizeTimer = 0;
     window.addEventListener("resize", function () {
