@@ -22,7 +22,12 @@ fn init_new_check_build_works_from_an_empty_folder() {
         .success()
         .stderr(predicate::str::contains("it will appear at /steps/"));
     // The new page is not linked from anywhere yet: a warning, not an error.
-    tebiki().args(["check", "--root"]).arg(&site).assert().success().stderr(predicate::str::contains("no page links here"));
+    tebiki()
+        .args(["check", "--root"])
+        .arg(&site)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no page links here"));
     tebiki().args(["build", "--root"]).arg(&site).assert().success();
     let doc = html(&site.join("public"), "steps/index.html");
     assert_eq!(texts(&doc, "h1"), ["手順"]);
@@ -44,7 +49,12 @@ fn init_refuses_to_overwrite_and_theme_copy_writes_the_theme() {
 #[test]
 fn new_refuses_to_overwrite() {
     let (_t, root) = site(&[("content/a.md", "---\ntitle: A\n---\n")]);
-    tebiki().args(["new", "a.md", "--root"]).arg(&root).assert().code(1).stderr(predicate::str::contains("already exists"));
+    tebiki()
+        .args(["new", "a.md", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
 }
 
 #[test]
