@@ -48,6 +48,7 @@ struct SiteCtx<'a> {
     base_path: String,
     absolute_url: String,
     home_url: String,
+    print_url: String,
     extra: &'a serde_yaml::Mapping,
     serve: bool,
 }
@@ -135,6 +136,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         base_path: base_path.clone(),
         absolute_url: crate::seo::absolute(cfg, &base_path),
         home_url: base_path.clone(),
+        print_url: if has_print(input) { format!("{base_path}print/") } else { String::new() },
         extra: &cfg.extra,
         serve: input.serve,
     });
@@ -252,7 +254,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         Ok(html) => files.push(OutputFile { path: "404.html".into(), data: html.into_bytes() }),
         Err(e) => errors.push(tera_diagnostic(&e, &input.theme.sources)),
     }
-    if input.theme.tera.contains_template("print.html") {
+    if has_print(input) {
         match render_print(input, urls, &site_ctx_value, &assets_value) {
             Ok(f) => files.push(f),
             Err(d) => errors.push(d),
@@ -263,6 +265,14 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         return Err(errors);
     }
     Ok(files)
+}
+
+/// Sites larger than this get no `/print/` page: one page of every page would be hundreds of
+/// megabytes, which no reader prints.
+pub const PRINT_MAX_PAGES: usize = 1000;
+
+fn has_print(input: &RenderInput) -> bool {
+    input.content.pages.len() <= PRINT_MAX_PAGES && input.theme.tera.contains_template("print.html")
 }
 
 #[derive(Serialize)]

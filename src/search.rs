@@ -10,7 +10,9 @@
 //! and `d<N>.json` document chunks (URL, titles, text for snippets). A query downloads only the
 //! shards of its tokens and the chunks of its top results.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
@@ -22,12 +24,28 @@ use crate::output::OutputFile;
 /// Documents per `d<N>.json` chunk.
 pub const DOC_CHUNK: usize = 100;
 /// Longest section text kept for snippets, in characters.
-const MAX_TEXT: usize = 2000;
+pub const MAX_TEXT: usize = 1000;
 
 /// Normalizes text the way the browser does: NFKC (full-width ASCII and half-width kana
 /// folded) and lowercase.
 pub fn normalize(text: &str) -> String {
-    text.nfkc().flat_map(char::to_lowercase).collect()
+    let lower = |c: char, out: &mut String| {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if is_cjk(c) {
+            out.push(c); // no case; skips the Unicode case tables on the hot path
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    };
+    let mut out = String::with_capacity(text.len());
+    // Most text is already NFKC; the quick check avoids decomposing and recomposing it.
+    if unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        text.chars().for_each(|c| lower(c, &mut out));
+    } else {
+        text.nfkc().for_each(|c| lower(c, &mut out));
+    }
+    out
 }
 
 /// Index tokens of normalized text: bigrams of CJK runs (a lone CJK character is its own
@@ -96,56 +114,105 @@ struct Meta {
     shards: usize,
     chunk: usize,
     docs: usize,
+    /// Section texts longer than this were cut; the browser cannot verify matches past it.
+    max_text: usize,
+}
+
+/// A token without allocation for the common case: one or two CJK characters packed in a u64.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Tok {
+    Cjk(u64),
+    Word(Box<str>),
+}
+
+fn pack(t: &str) -> Tok {
+    let mut it = t.chars();
+    match (it.next(), it.next(), it.next()) {
+        (Some(a), b, None) if is_cjk(a) => Tok::Cjk(((a as u64) << 32) | b.map_or(0, |c| c as u64)),
+        _ => Tok::Word(t.into()),
+    }
+}
+
+fn unpack(t: &Tok) -> String {
+    match t {
+        Tok::Cjk(v) => [(v >> 32) as u32, (v & 0xffff_ffff) as u32]
+            .into_iter()
+            .filter(|&c| c != 0)
+            .filter_map(char::from_u32)
+            .collect(),
+        Tok::Word(w) => w.to_string(),
+    }
 }
 
 /// Builds the index files for pages (URLs already carry the base path).
 pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Rendered]) -> Vec<OutputFile> {
+    // Tokenize pages in parallel: per section, its document row and its distinct tokens.
+    let per_page: Vec<Vec<(DocRow, Vec<Tok>)>> = rendered
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut seen: HashSet<Tok, ahash::RandomState> = HashSet::default();
+            let mut out = Vec::with_capacity(r.sections.len().max(1));
+            let empty = [crate::markdown::Section::default()];
+            let sections = if r.sections.is_empty() { &empty[..] } else { &r.sections[..] };
+            for (k, sec) in sections.iter().enumerate() {
+                let url = if sec.id.is_empty() { urls[i].clone() } else { format!("{}#{}", urls[i], sec.id) };
+                // The page title is indexed with the first section only, so it ranks the page once.
+                let title_part = if k == 0 { titles[i] } else { "" };
+                let all = normalize(&format!("{title_part}\n{}\n{}", sec.title, sec.text));
+                seen.clear();
+                tokens(&all, |t| {
+                    seen.insert(pack(t));
+                });
+                let mut toks: Vec<Tok> = seen.drain().collect();
+                toks.sort_unstable();
+                let body: String = sec.text.chars().take(MAX_TEXT).collect();
+                out.push(((url, titles[i].to_string(), sec.title.clone(), body), toks));
+            }
+            out
+        })
+        .collect();
     let mut docs: Vec<DocRow> = Vec::new();
-    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (i, r) in rendered.iter().enumerate() {
-        let sections: Vec<(&str, &str, &str)> = if r.sections.is_empty() {
-            vec![("", "", "")]
-        } else {
-            r.sections.iter().map(|s| (s.id.as_str(), s.title.as_str(), s.text.as_str())).collect()
-        };
-        for (k, (id, heading, text)) in sections.into_iter().enumerate() {
+    let mut postings: HashMap<Tok, Vec<u32>, ahash::RandomState> = HashMap::default();
+    for page in per_page {
+        for (row, toks) in page {
             let doc = docs.len() as u32;
-            let url = if id.is_empty() { urls[i].clone() } else { format!("{}#{id}", urls[i]) };
-            let body: String = text.chars().take(MAX_TEXT).collect();
-            // The page title is indexed with the first section only, so it ranks the page once.
-            let title_part = if k == 0 { titles[i] } else { "" };
-            let all = normalize(&format!("{title_part}\n{heading}\n{text}"));
-            let mut seen = std::collections::HashSet::new();
-            tokens(&all, |t| {
-                if seen.insert(t.to_string()) {
-                    postings.entry(t.to_string()).or_default().push(doc);
-                }
-            });
-            docs.push((url, titles[i].to_string(), heading.to_string(), body));
+            for t in toks {
+                postings.entry(t).or_default().push(doc);
+            }
+            docs.push(row);
         }
     }
     // About 4,000 tokens per shard keeps a shard near 100 KB on large sites; small sites get one.
     let shards = (postings.len() / 4000 + 1).next_power_of_two().min(1024);
-    let mut shard_maps: Vec<BTreeMap<&str, Vec<u32>>> = vec![BTreeMap::new(); shards];
-    for (tok, ids) in &postings {
+    let mut shard_lists: Vec<Vec<(String, Vec<u32>)>> = vec![Vec::new(); shards];
+    for (tok, ids) in postings {
+        let key = unpack(&tok);
         // Delta-encode the sorted document ids: small numbers, short JSON.
         let mut prev = 0;
         let deltas = ids
-            .iter()
-            .map(|&d| {
+            .into_iter()
+            .map(|d| {
                 let v = d - prev;
                 prev = d;
                 v
             })
             .collect();
-        shard_maps[shard_of(tok, shards)].insert(tok.as_str(), deltas);
+        shard_lists[shard_of(&key, shards)].push((key, deltas));
     }
     let mut files = Vec::with_capacity(shards + docs.len() / DOC_CHUNK + 2);
-    let meta = Meta { version: 1, shards, chunk: DOC_CHUNK, docs: docs.len() };
+    let meta = Meta { version: 1, shards, chunk: DOC_CHUNK, docs: docs.len(), max_text: MAX_TEXT };
     files.push(OutputFile { path: "search/meta.json".into(), data: serde_json::to_vec(&meta).unwrap_or_default() });
-    for (n, m) in shard_maps.iter().enumerate() {
-        files.push(OutputFile { path: format!("search/s{n}.json"), data: serde_json::to_vec(m).unwrap_or_default() });
-    }
+    let shard_files: Vec<OutputFile> = shard_lists
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, mut list)| {
+            list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let map: BTreeMap<String, Vec<u32>> = list.into_iter().collect();
+            OutputFile { path: format!("search/s{n}.json"), data: serde_json::to_vec(&map).unwrap_or_default() }
+        })
+        .collect();
+    files.extend(shard_files);
     for (n, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
         files.push(OutputFile {
             path: format!("search/d{n}.json"),

@@ -2,7 +2,7 @@
 //! load → parse (Markdown, in parallel) → link (graph and checks) → render (Tera) → files.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hash;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -63,21 +63,34 @@ pub struct BuiltSite {
 /// titles/URLs/descriptions/order of the site (shown in the sidebar, pager, breadcrumbs), its
 /// backlinks or related pages, the config or the theme. The result is byte-identical to a full
 /// build (tested).
-#[derive(Default)]
 pub struct BuildCache {
+    /// A one-off build (the CLI) keeps nothing, so it pays for no hashing or copies.
+    enabled: bool,
     markdown: HashMap<String, (u64, Rendered)>,
     pages: HashMap<String, (u64, Vec<u8>)>,
 }
 
+impl Default for BuildCache {
+    fn default() -> Self {
+        BuildCache { enabled: true, markdown: HashMap::new(), pages: HashMap::new() }
+    }
+}
+
+impl BuildCache {
+    /// A cache that remembers nothing (for one-off builds).
+    pub fn disabled() -> Self {
+        BuildCache { enabled: false, ..BuildCache::default() }
+    }
+}
+
 fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {
-    let mut s = DefaultHasher::new();
-    x.hash(&mut s);
-    s.finish()
+    // Fixed seeds: stable within a process, which is all the cache needs; much faster than SipHash.
+    ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(x)
 }
 
 /// Builds the whole site in memory. Errors from every stage that could run are reported together.
 pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
-    build_site_cached(opts, &mut BuildCache::default())
+    build_site_cached(opts, &mut BuildCache::disabled())
 }
 
 /// [`build_site`], reusing and refreshing `cache`.
@@ -116,13 +129,18 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
         assets.sort();
         hash_of(&(&base_path, pages, sizes, assets))
     };
-    let md_keys: Vec<u64> = content.pages.iter().map(|p| hash_of(&(map_key, &p.text))).collect();
+    let caching = cache.enabled;
+    let md_keys: Vec<u64> = if caching {
+        content.pages.par_iter().map(|p| hash_of(&(map_key, &p.text))).collect()
+    } else {
+        vec![0; content.pages.len()]
+    };
     let rendered: Vec<Rendered> = content
         .pages
         .par_iter()
         .zip(&md_keys)
         .map(|(p, key)| match cache.markdown.get(&p.source) {
-            Some((k, r)) if k == key => r.clone(),
+            Some((k, r)) if caching && k == key => r.clone(),
             _ => {
                 let input = PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
                 markdown::render(&input, &map)
@@ -133,7 +151,7 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
         .pages
         .iter()
         .zip(&md_keys)
-        .filter(|(p, key)| cache.markdown.get(&p.source).is_none_or(|(k, _)| k != *key))
+        .filter(|(p, key)| !caching || cache.markdown.get(&p.source).is_none_or(|(k, _)| k != *key))
         .count();
     for r in &rendered {
         for d in &r.diagnostics {
@@ -163,38 +181,42 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
     };
     let urls = render::page_urls(&base_path, &content);
     // Everything every page shows about the others, plus config and theme.
-    let shape = hash_of(&(
-        format!("{config:?}"),
-        theme.fingerprint,
-        opts.serve,
-        content
-            .pages
-            .iter()
-            .zip(&rendered)
-            .map(|(p, r)| {
-                (
-                    &p.fm.title,
-                    &p.path,
-                    &p.fm.description,
-                    &r.summary,
-                    p.fm.draft,
-                    p.fm.date.as_ref(),
-                    p.fm.updated.as_ref(),
-                )
-            })
-            .collect::<Vec<_>>(),
-        &content.parent,
-    ));
-    let fingerprints: Vec<u64> = (0..content.pages.len())
-        .map(|i| hash_of(&(shape, md_keys[i], &graph.backlinks[i], &graph.related[i])))
-        .collect();
+    let fingerprints: Vec<u64> = if caching {
+        let shape = hash_of(&(
+            format!("{config:?}"),
+            theme.fingerprint,
+            opts.serve,
+            content
+                .pages
+                .iter()
+                .zip(&rendered)
+                .map(|(p, r)| {
+                    (
+                        &p.fm.title,
+                        &p.path,
+                        &p.fm.description,
+                        &r.summary,
+                        p.fm.draft,
+                        p.fm.date.as_ref(),
+                        p.fm.updated.as_ref(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+            &content.parent,
+        ));
+        (0..content.pages.len())
+            .map(|i| hash_of(&(shape, md_keys[i], &graph.backlinks[i], &graph.related[i])))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let reuse: Vec<Option<&[u8]>> = content
         .pages
         .iter()
         .zip(&fingerprints)
         .map(|(p, fp)| cache.pages.get(&p.output).filter(|(f, _)| f == fp).map(|(_, b)| b.as_slice()))
         .collect();
-    let rerendered = reuse.iter().filter(|r| r.is_none()).count();
+    let rerendered = content.pages.len() - reuse.iter().filter(|r| r.is_some()).count();
     let input = RenderInput {
         config: &config,
         content: &content,
@@ -206,21 +228,23 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
         serve: opts.serve,
     };
     let mut out = render::render_site(&input)?;
-    // Refresh the cache with this build's results.
-    cache.markdown = content
-        .pages
-        .iter()
-        .zip(&md_keys)
-        .zip(&rendered)
-        .map(|((p, k), r)| (p.source.clone(), (*k, r.clone())))
-        .collect();
-    let by_path: HashMap<&str, &OutputFile> = out.iter().map(|f| (f.path.as_str(), f)).collect();
-    cache.pages = content
-        .pages
-        .iter()
-        .zip(&fingerprints)
-        .filter_map(|(p, fp)| by_path.get(p.output.as_str()).map(|f| (p.output.clone(), (*fp, f.data.clone()))))
-        .collect();
+    if caching {
+        // Refresh the cache with this build's results.
+        cache.markdown = content
+            .pages
+            .iter()
+            .zip(&md_keys)
+            .zip(&rendered)
+            .map(|((p, k), r)| (p.source.clone(), (*k, r.clone())))
+            .collect();
+        let by_path: HashMap<&str, &OutputFile> = out.iter().map(|f| (f.path.as_str(), f)).collect();
+        cache.pages = content
+            .pages
+            .iter()
+            .zip(&fingerprints)
+            .filter_map(|(p, fp)| by_path.get(p.output.as_str()).map(|f| (p.output.clone(), (*fp, f.data.clone()))))
+            .collect();
+    }
     let titles: Vec<&str> = content.pages.iter().map(|p| p.fm.title.as_str()).collect();
     out.extend(search::build_index(&titles, &urls, &rendered));
     if let Some(xml) = seo::sitemap(&config, &content, &urls) {

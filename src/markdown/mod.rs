@@ -202,16 +202,27 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 
     fn note_text(&mut self, t: &str) {
-        let non_ws = t.chars().filter(|c| !c.is_whitespace()).count();
-        let cjk = t.chars().filter(|c| is_cjk(*c)).count();
+        // One pass: characters, CJK characters, and Latin words (runs of other letters/digits).
+        let (mut non_ws, mut cjk, mut words, mut in_word) = (0, 0, 0, false);
+        for c in t.chars() {
+            if c.is_whitespace() {
+                in_word = false;
+                continue;
+            }
+            non_ws += 1;
+            if is_cjk(c) {
+                cjk += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                if !in_word {
+                    words += 1;
+                }
+                in_word = true;
+            }
+        }
         self.res.char_count += non_ws;
         self.res.cjk_count += cjk;
-        if cjk < non_ws {
-            self.res.word_count += t
-                .split(|c: char| c.is_whitespace() || is_cjk(c))
-                .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
-                .count();
-        }
+        self.res.word_count += words;
         if let Some(c) = t.chars().next_back() {
             self.last_char = Some(c);
         }

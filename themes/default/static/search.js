@@ -125,7 +125,9 @@
           var score = 0, ok = true;
           ts.forEach(function (t) {
             var inPage = page.indexOf(t.text) >= 0, inHead = head.indexOf(t.text) >= 0, inText = text.indexOf(t.text) >= 0;
-            if (!inPage && !inHead && !inText) ok = false;
+            // Texts cut at meta.max_text cannot disprove a match found by the index.
+            var cut = Array.from(d.text).length >= (meta.max_text || Infinity);
+            if (!inPage && !inHead && !inText && !cut) ok = false;
             score += (inPage ? 20 : 0) + (inHead ? 10 : 0) + (inText ? 1 : 0);
           });
           // Bigrams can all occur without the term itself: keep exact matches only.
