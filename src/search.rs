@@ -94,16 +94,25 @@ pub fn tokens(norm: &str, mut emit: impl FnMut(&str)) {
     }
 }
 
-/// 32-bit FNV-1a of the token's first character: the shard it lives in (same in search.js).
-pub fn shard_of(token: &str, shards: usize) -> usize {
+/// 32-bit FNV-1a (the same function is in search.js).
+pub fn token_hash(s: &str) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
-    let first = token.chars().next().map(|c| c.to_string()).unwrap_or_default();
-    for b in first.as_bytes() {
+    for b in s.as_bytes() {
         h ^= u32::from(*b);
         h = h.wrapping_mul(0x0100_0193);
     }
-    (h as usize) % shards
+    h
 }
+
+/// The shard a token lives in: chosen by its first character, so prefix and one-character
+/// queries need one shard.
+pub fn shard_of(token: &str, shards: usize) -> usize {
+    let first = token.chars().next().map(|c| c.to_string()).unwrap_or_default();
+    (token_hash(&first) as usize) % shards
+}
+
+/// Tokens in more sections than this get their own file `search/t/<hash>.json`.
+pub const BIG_POSTINGS: usize = 2000;
 
 /// One searchable section as stored in a document chunk: [url, page title, heading, text].
 type DocRow = (String, String, String, String);
@@ -183,22 +192,39 @@ pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Rendered]) -> V
             docs.push(row);
         }
     }
-    // About 4,000 tokens per shard keeps a shard near 100 KB on large sites; small sites get one.
-    let shards = (postings.len() / 4000 + 1).next_power_of_two().min(1024);
-    let mut shard_lists: Vec<Vec<(String, Vec<u32>)>> = vec![Vec::new(); shards];
-    for (tok, ids) in postings {
-        let key = unpack(&tok);
-        // Delta-encode the sorted document ids: small numbers, short JSON.
+    // Delta-encode the sorted document ids: small numbers, short JSON.
+    let encode = |ids: Vec<u32>| -> Vec<u32> {
         let mut prev = 0;
-        let deltas = ids
-            .into_iter()
+        ids.into_iter()
             .map(|d| {
                 let v = d - prev;
                 prev = d;
                 v
             })
-            .collect();
-        shard_lists[shard_of(&key, shards)].push((key, deltas));
+            .collect()
+    };
+    // Tokens in many sections (転職 in a big corpus) get a file of their own, so a shard holding
+    // them does not become megabytes; the shard stores their count instead of the list.
+    let mut big: Vec<(String, Vec<u32>)> = Vec::new();
+    let mut small: Vec<(String, Vec<u32>)> = Vec::new();
+    let mut small_entries = 0usize;
+    for (tok, ids) in postings {
+        let key = unpack(&tok);
+        if ids.len() > BIG_POSTINGS {
+            big.push((key, encode(ids)));
+        } else {
+            small_entries += ids.len();
+            small.push((key, encode(ids)));
+        }
+    }
+    // About 30,000 postings (~100 KB) per shard on large sites; small sites get one shard.
+    let shards = (small_entries / 30_000 + 1).next_power_of_two().min(4096);
+    let mut shard_lists: Vec<Vec<(String, serde_json::Value)>> = vec![Vec::new(); shards];
+    for (key, deltas) in small {
+        shard_lists[shard_of(&key, shards)].push((key, serde_json::Value::from(deltas)));
+    }
+    for (key, deltas) in &big {
+        shard_lists[shard_of(key, shards)].push((key.clone(), serde_json::Value::from(deltas.len())));
     }
     let mut files = Vec::with_capacity(shards + docs.len() / DOC_CHUNK + 2);
     let meta = Meta { version: 1, shards, chunk: DOC_CHUNK, docs: docs.len(), max_text: MAX_TEXT };
@@ -208,11 +234,17 @@ pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Rendered]) -> V
         .enumerate()
         .map(|(n, mut list)| {
             list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let map: BTreeMap<String, Vec<u32>> = list.into_iter().collect();
+            let map: BTreeMap<String, serde_json::Value> = list.into_iter().collect();
             OutputFile { path: format!("search/s{n}.json"), data: serde_json::to_vec(&map).unwrap_or_default() }
         })
         .collect();
     files.extend(shard_files);
+    for (key, deltas) in big {
+        files.push(OutputFile {
+            path: format!("search/t/{:08x}.json", token_hash(&key)),
+            data: serde_json::to_vec(&deltas).unwrap_or_default(),
+        });
+    }
     for (n, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
         files.push(OutputFile {
             path: format!("search/d{n}.json"),

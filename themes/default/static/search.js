@@ -62,15 +62,24 @@
     for (var i = 0; i + 1 < chars.length; i++) t.push({ t: chars[i] + chars[i + 1], prefix: false });
     return t;
   }
-  function shardOf(token) {
-    var first = Array.from(token)[0] || "";
-    var bytes = new TextEncoder().encode(first);
+  // 32-bit FNV-1a over UTF-8 (same as token_hash in src/search.rs).
+  function fnv(s) {
+    var bytes = new TextEncoder().encode(s);
     var h = 0x811c9dc5;
     for (var i = 0; i < bytes.length; i++) {
       h ^= bytes[i];
       h = Math.imul(h, 0x01000193) >>> 0;
     }
-    return h % meta.shards;
+    return h;
+  }
+  function shardOf(token) {
+    return fnv(Array.from(token)[0] || "") % meta.shards;
+  }
+  // A shard holds a token's delta list, or (for very common tokens) its count, with the list in
+  // a file of its own.
+  function listOf(key, value) {
+    if (typeof value !== "number") return Promise.resolve(value);
+    return getJSON("t/" + ("0000000" + fnv(key).toString(16)).slice(-8) + ".json");
   }
   function decode(deltas) {
     var ids = [], acc = 0;
@@ -79,12 +88,14 @@
   }
   function postings(tok) {
     return getJSON("s" + shardOf(tok.t) + ".json").then(function (shard) {
-      if (!tok.prefix) return new Set(decode(shard[tok.t] || []));
-      var set = new Set();
-      Object.keys(shard).forEach(function (k) {
-        if (k.lastIndexOf(tok.t, 0) === 0) decode(shard[k]).forEach(function (d) { set.add(d); });
+      var keys = tok.prefix
+        ? Object.keys(shard).filter(function (k) { return k.lastIndexOf(tok.t, 0) === 0; })
+        : (tok.t in shard ? [tok.t] : []);
+      return Promise.all(keys.map(function (k) { return listOf(k, shard[k]); })).then(function (lists) {
+        var set = new Set();
+        lists.forEach(function (l) { decode(l).forEach(function (d) { set.add(d); }); });
+        return set;
       });
-      return set;
     });
   }
   function intersect(sets) {
