@@ -9,6 +9,8 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::Diagnostic;
 
 /// One file of the built site.
@@ -97,7 +99,8 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> 
     if let Some(parent) = out.parent() {
         fs::create_dir_all(parent).map_err(|e| io_err(parent, "create the output's parent folder", e))?;
     }
-    let result = write_all(&staging, files);
+    let previous = out.is_dir().then_some(out.as_path());
+    let result = write_all(&staging, files, previous);
     if let Err(d) = result {
         let _ = fs::remove_dir_all(&staging);
         return Err(d);
@@ -115,30 +118,61 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> 
         })?;
         // `staging` now holds the previous output.
         let _ = fs::write(staging.join(MARKER), b"");
-        fs::remove_dir_all(&staging).map_err(|e| io_err(&staging, "remove the previous output", e))?;
+        remove_tree(&staging).map_err(|e| io_err(&staging, "remove the previous output", e))?;
     } else {
         fs::rename(&staging, &out).map_err(|e| io_err(&out, "move the new output into place", e))?;
     }
     Ok(())
 }
 
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+/// Writes every file into `staging`. A file whose bytes equal the previous output's is
+/// hard-linked instead of written: the data is not written again, and deleting the previous
+/// output afterwards frees no blocks, which is most of the cost on many file systems.
+fn write_all(staging: &Path, files: &[OutputFile], previous: Option<&Path>) -> Result<(), Diagnostic> {
     fs::create_dir_all(staging).map_err(|e| io_err(staging, "create the staging folder", e))?;
     fs::write(staging.join(MARKER), b"").map_err(|e| io_err(staging, "write to the staging folder", e))?;
-    let mut made = std::collections::HashSet::new();
+    let mut dirs = std::collections::BTreeSet::new();
     for f in files {
         if !is_safe_relative(&f.path) {
             return Err(Diagnostic::error(None, format!("refusing to write `{}` outside the output folder", f.path)));
         }
+        if let Some(dir) = Path::new(&f.path).parent() {
+            dirs.insert(dir.to_path_buf());
+        }
+    }
+    for dir in &dirs {
+        let d = staging.join(dir);
+        fs::create_dir_all(&d).map_err(|e| io_err(&d, "create a folder", e))?;
+    }
+    files.par_iter().try_for_each(|f| {
         let dest = staging.join(&f.path);
-        if let Some(dir) = dest.parent() {
-            if made.insert(dir.to_path_buf()) {
-                fs::create_dir_all(dir).map_err(|e| io_err(dir, "create a folder", e))?;
+        if let Some(prev) = previous.map(|p| p.join(&f.path)) {
+            let same = fs::metadata(&prev).is_ok_and(|m| m.is_file() && m.len() == f.data.len() as u64)
+                && fs::read(&prev).is_ok_and(|old| old == f.data);
+            if same && fs::hard_link(&prev, &dest).is_ok() {
+                return Ok(());
             }
         }
-        fs::write(&dest, &f.data).map_err(|e| io_err(&dest, "write", e))?;
+        fs::write(&dest, &f.data).map_err(|e| io_err(&dest, "write", e))
+    })
+}
+
+/// Removes a folder tree, deleting files in parallel (deletes are slow, one by one, on VMs).
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else {
+            files.push(entry.into_path());
+        }
     }
-    Ok(())
+    files.par_iter().try_for_each(fs::remove_file)?;
+    // Deepest folders first.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    dirs.iter().try_for_each(fs::remove_dir)
 }
 
 /// Exchanges two folders in one step where the OS can; otherwise two renames.
@@ -194,6 +228,22 @@ mod tests {
         assert!(!out.join("old").exists());
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_not_rewritten() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let f = |p: &str, d: &str| OutputFile { path: p.into(), data: d.as_bytes().to_vec() };
+        write_atomic(&out, &[f("same.html", "same"), f("changed.html", "old")]).unwrap();
+        let ino = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
+        let (same, changed) = (ino("same.html"), ino("changed.html"));
+        write_atomic(&out, &[f("same.html", "same"), f("changed.html", "new")]).unwrap();
+        assert_eq!(ino("same.html"), same, "identical bytes keep their inode");
+        assert_ne!(ino("changed.html"), changed);
+        assert_eq!(fs::read_to_string(out.join("changed.html")).unwrap(), "new");
     }
 
     #[test]
