@@ -50,6 +50,31 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview the site with live reload: builds in memory (never touches public/), rebuilds on
+    /// every change, and shows build errors in the browser. Always includes drafts.
+    #[command(
+        after_help = "Examples:\n  tebiki serve\n  tebiki serve --port 8080 --open\n  tebiki serve --root my-guide --poll   # network drives, WSL, Docker mounts\n  tebiki serve --bind 0.0.0.0          # visible to other machines on the network"
+    )]
+    Serve {
+        /// Site folder (holds site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback makes the preview visible on the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Accepted for symmetry with `build`: serve always includes drafts.
+        #[arg(long)]
+        drafts: bool,
+        /// Poll for changes instead of file-system events (for file systems without them).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Start a new guide: site.yaml, a home page and an example page (never overwrites).
     #[command(
         after_help = "Examples:\n  tebiki init my-guide\n  tebiki init --theme-copy   # also write themes/default/ to customise"

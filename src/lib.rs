@@ -18,6 +18,7 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod seo;
+pub mod serve;
 pub mod site;
 pub mod templates;
 mod yaml;

@@ -96,6 +96,15 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve { root, port, bind, open, drafts, poll } => {
+            match tebiki::serve::run(tebiki::serve::ServeOptions { root, port, bind, open, drafts, poll }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(d) => {
+                    report(&d);
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Completions { shell } => {
             use clap::CommandFactory;
             clap_complete::generate(shell, &mut Cli::command(), "tebiki", &mut std::io::stdout());

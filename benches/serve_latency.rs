@@ -1,0 +1,179 @@
+//! Edit-to-served latency of `tebiki serve`: the time from an atomic save of a page to the server
+//! answering with the new HTML, as p50/p95 over repeated edits, on the guide (this repository's
+//! site) and on a generated 1,000-page site. A benchmark, not a timed test: it prints figures.
+//!
+//! Run with `cargo bench --bench serve_latency` (release build). `SERVE_LATENCY_EDITS=N` changes
+//! the number of edits per site (default 40).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Serve {
+    child: Child,
+    addr: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &Path) -> Serve {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tebiki serve");
+    let stderr = child.stderr.take().expect("piped");
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&log);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("Serving http://") {
+                let _ = tx.send(url.split('/').next().unwrap_or_default().to_string());
+            }
+            sink.lock().expect("log lock").push(line);
+        }
+    });
+    let addr = rx.recv_timeout(Duration::from_secs(60)).expect("serve started");
+    Serve { child, addr, log }
+}
+
+fn get(addr: &str, path: &str) -> String {
+    let Ok(mut s) = TcpStream::connect(addr) else { return String::new() };
+    let _ = write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).expect("mkdir");
+    for e in std::fs::read_dir(src).expect("read_dir") {
+        let e = e.expect("entry");
+        let to = dst.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            std::fs::copy(e.path(), &to).expect("copy");
+        }
+    }
+}
+
+/// A 1,000-page site: 10 sections of 99 pages plus their indexes, cross-linked, in Japanese.
+fn generate(root: &Path) {
+    std::fs::create_dir_all(root.join("content")).expect("mkdir");
+    std::fs::write(root.join("site.yaml"), "title: 生成された大きな手引き\nbase_url: /\nlanguage: ja\n")
+        .expect("write");
+    std::fs::write(
+        root.join("content/_index.md"),
+        "---\ntitle: ホーム\n---\n# 生成サイト\n\n千ページの計測用サイトです。\n",
+    )
+    .expect("write");
+    let para = "転職エージェントへの連絡を絶つ前に、状況を一言伝えるだけで関係は保てます。\n返信が遅れたときは、まず謝罪し、現在の状況と今後の希望を簡潔に書きましょう。\n";
+    for s in 0..10 {
+        let dir = root.join(format!("content/sec{s}"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("_index.md"), format!("---\ntitle: 第{s}章\n---\n第{s}章のまとめです。\n"))
+            .expect("write");
+        for p in 0..99 {
+            let next = if p < 98 {
+                format!("[次のページ](p{:03}.md)", p + 1)
+            } else {
+                "[章の先頭](_index.md)".into()
+            };
+            let text =
+                format!("---\ntitle: 第{s}章 その{p}\n---\n## 要点{p}\n\n{para}\n## 詳しく\n\n{para}{para}\n{next}\n");
+            std::fs::write(dir.join(format!("p{p:03}.md")), text).expect("write");
+        }
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Edits `rel` `n` times and measures until `url` serves each new version.
+fn measure(name: &str, root: &Path, rel: &str, url: &str, n: usize) {
+    let serve = start(root);
+    let original = std::fs::read_to_string(root.join(rel)).expect("page to edit");
+    // Warm up: the first request and rebuild pay one-time costs.
+    let _ = get(&serve.addr, url);
+    let mut samples = Vec::with_capacity(n);
+    for i in 0..=n {
+        let token = format!("計測トークン{i}番");
+        let text = format!("{original}\n{token}\n");
+        let path = root.join(rel);
+        let tmp = root.join(format!("{rel}.tmp"));
+        std::fs::write(&tmp, text).expect("write temp");
+        let start = Instant::now();
+        std::fs::rename(&tmp, &path).expect("rename");
+        loop {
+            if get(&serve.addr, url).contains(&token) {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "edit {i} never served on {name}");
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        if i > 0 {
+            samples.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    std::fs::write(root.join(rel), original).expect("restore");
+    samples.sort_by(f64::total_cmp);
+    let builds: Vec<f64> = serve
+        .log
+        .lock()
+        .expect("log lock")
+        .iter()
+        .filter_map(|l| {
+            l.strip_prefix("Rebuilt after ")?.rsplit_once(" pages in ")?.1.strip_suffix(" ms")?.parse().ok()
+        })
+        .collect();
+    let mut builds_sorted = builds.clone();
+    builds_sorted.sort_by(f64::total_cmp);
+    println!(
+        "{name}: edit-to-served over {} edits: p50 {:.1} ms, p95 {:.1} ms (min {:.1}, max {:.1}); rebuild alone p50 {:.0} ms",
+        samples.len(),
+        percentile(&samples, 0.5),
+        percentile(&samples, 0.95),
+        samples[0],
+        samples[samples.len() - 1],
+        if builds_sorted.is_empty() { f64::NAN } else { percentile(&builds_sorted, 0.5) },
+    );
+}
+
+fn main() {
+    // `cargo test --benches` runs this with no `--bench`: do nothing then.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let n: usize = std::env::var("SERVE_LATENCY_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+
+    let guide = tempfile::tempdir().expect("tempdir");
+    copy_dir(&repo.join("content"), &guide.path().join("content"));
+    if repo.join("themes").is_dir() {
+        copy_dir(&repo.join("themes"), &guide.path().join("themes"));
+    }
+    std::fs::copy(repo.join("site.yaml"), guide.path().join("site.yaml")).expect("site.yaml");
+    measure("guide", guide.path(), "content/risks.md", "/risks/", n);
+
+    let big = tempfile::tempdir().expect("tempdir");
+    generate(big.path());
+    measure("1,000 pages", big.path(), "content/sec3/p042.md", "/sec3/p042/", n);
+}

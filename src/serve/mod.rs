@@ -1,0 +1,600 @@
+//! `tebiki serve`: build the site in memory, serve it over HTTP, rebuild on every change and tell
+//! open tabs over a WebSocket.
+//!
+//! Serve has no pipeline of its own: every (re)build goes through [`rebuild`], which calls
+//! [`crate::site::build_site`] like `build` and `check` do. The result lives only in memory (a
+//! preview must never clobber a deployable `public/`), and each good build replaces the whole
+//! file map at once, so a request sees the old site or the new one, never half of each.
+//!
+//! Threads: the watcher ([`watch`]) feeds a dedicated std thread that runs builds (CPU-bound, uses
+//! rayon); the HTTP server ([`http`]) runs on a tokio runtime; they meet in [`Shared`] (the current
+//! [`Snapshot`] behind a lock, and a broadcast channel of JSON messages for the browsers).
+
+pub mod http;
+pub mod watch;
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use serde::Serialize;
+use tokio::sync::{broadcast, watch as tokio_watch};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::site::{BuildOptions, BuiltSite};
+use watch::Trigger;
+
+/// What `tebiki serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site folder.
+    pub root: PathBuf,
+    /// TCP port (0 picks a free one).
+    pub port: u16,
+    /// Address to listen on.
+    pub bind: String,
+    /// Open the browser once serving.
+    pub open: bool,
+    /// Accepted for symmetry with `build`; serve always includes drafts.
+    pub drafts: bool,
+    /// Poll the file system instead of relying on change events.
+    pub poll: bool,
+}
+
+/// One diagnostic as the browser overlay shows it (the library type skips `source_line` in JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiagPayload {
+    /// File, relative to the site root when known.
+    pub file: Option<String>,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// The offending line of the source.
+    pub source_line: Option<String>,
+}
+
+impl From<&Diagnostic> for DiagPayload {
+    fn from(d: &Diagnostic) -> Self {
+        DiagPayload {
+            file: d.file.as_ref().map(|p| p.display().to_string()),
+            line: d.line,
+            column: d.column,
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+            source_line: d.source_line.clone(),
+        }
+    }
+}
+
+/// The failed build currently shown as an overlay.
+#[derive(Debug)]
+pub struct BuildError {
+    /// Diagnostics for the error page served before any good build.
+    pub diagnostics: Vec<DiagPayload>,
+    /// The `{"type":"error",...}` message, sent again to every new connection.
+    pub message: Arc<str>,
+}
+
+/// Everything a request needs, swapped as one piece after each build.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// The last good build's files by output path (`risks/index.html`); None before the first.
+    pub files: Option<Arc<HashMap<String, Bytes>>>,
+    /// Identifies the good build the files come from (changes when the server restarts too).
+    pub build: String,
+    /// Set while the latest build failed.
+    pub error: Option<Arc<BuildError>>,
+}
+
+/// State shared by the build thread and the HTTP handlers.
+#[derive(Debug)]
+pub struct Shared {
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// JSON messages for every open tab.
+    pub tx: broadcast::Sender<Arc<str>>,
+    /// Becomes true when the server stops, so WebSocket sessions close.
+    pub shutdown: tokio_watch::Receiver<bool>,
+}
+
+impl Shared {
+    /// A state holding `snapshot`.
+    pub fn new(snapshot: Snapshot, shutdown: tokio_watch::Receiver<bool>) -> Self {
+        let (tx, _) = broadcast::channel(64);
+        Shared { snapshot: RwLock::new(Arc::new(snapshot)), tx, shutdown }
+    }
+
+    /// The current snapshot (cheap: an `Arc` clone under a short read lock).
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    fn replace(&self, next: Snapshot) {
+        let next = Arc::new(next);
+        match self.snapshot.write() {
+            Ok(mut g) => *g = next,
+            Err(poisoned) => *poisoned.into_inner() = next,
+        }
+    }
+
+    fn send(&self, msg: serde_json::Value) {
+        // No receivers (no open tab) is not an error.
+        let _ = self.tx.send(Arc::from(msg.to_string()));
+    }
+}
+
+/// What a new build changed, as far as the browser cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Byte-identical output: nothing to tell.
+    Nothing,
+    /// Only stylesheets changed: swap these URLs in without a reload.
+    Css(Vec<String>),
+    /// Anything else: reload.
+    Pages,
+}
+
+/// Compares two builds' files. CSS-only means: every added, removed or changed file is a
+/// stylesheet, except HTML that differs only by the renamed (content-hashed) stylesheet URLs.
+pub fn classify(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> Change {
+    let removed: Vec<&String> = old.keys().filter(|k| !new.contains_key(*k)).collect();
+    let added: Vec<&String> = new.keys().filter(|k| !old.contains_key(*k)).collect();
+    let modified: Vec<&String> = new.keys().filter(|k| old.get(*k).is_some_and(|o| o != &new[*k])).collect();
+    if removed.is_empty() && added.is_empty() && modified.is_empty() {
+        return Change::Nothing;
+    }
+    if removed.iter().chain(&added).any(|k| !is_css(k)) {
+        return Change::Pages;
+    }
+    // Pair each renamed stylesheet with its new name; an unpaired one means a page must change.
+    let mut renames: Vec<(&str, &str)> = Vec::new();
+    for r in &removed {
+        let Some(a) = added.iter().find(|a| strip_hash(a) == strip_hash(r)) else { return Change::Pages };
+        renames.push((r.as_str(), a.as_str()));
+    }
+    if renames.len() != added.len() {
+        return Change::Pages;
+    }
+    for k in &modified {
+        if is_css(k) {
+            continue;
+        }
+        if !is_html(k) {
+            return Change::Pages;
+        }
+        let mut text = old[*k].to_vec();
+        for (from, to) in &renames {
+            text = replace_all(&text, from.as_bytes(), to.as_bytes());
+        }
+        if text != new[*k].as_ref() {
+            return Change::Pages;
+        }
+    }
+    let mut urls: Vec<String> = added
+        .iter()
+        .chain(modified.iter().filter(|k| is_css(k)))
+        .map(|k| format!("/{}", http::encode_path(k)))
+        .collect();
+    urls.sort();
+    Change::Css(urls)
+}
+
+fn is_css(path: &str) -> bool {
+    path.ends_with(".css")
+}
+
+fn is_html(path: &str) -> bool {
+    path.ends_with(".html")
+}
+
+/// `assets/style.0123456789.css` → `assets/style.css` (the theme's hashed names carry 10 hex digits).
+fn strip_hash(path: &str) -> String {
+    let Some(stem) = path.strip_suffix(".css") else { return path.to_string() };
+    match stem.rsplit_once('.') {
+        Some((base, h)) if h.len() == 10 && h.bytes().all(|b| b.is_ascii_hexdigit()) => format!("{base}.css"),
+        _ => path.to_string(),
+    }
+}
+
+fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    if from.is_empty() {
+        return hay.to_vec();
+    }
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while i < hay.len() {
+        if hay[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(hay[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Builds the site once: the one place serve calls the pipeline. The cache makes a rebuild redo
+/// only the pages an edit affects (byte-identical to a full build; see tests/incremental.rs).
+fn rebuild(opts: &BuildOptions, cache: &mut crate::site::BuildCache) -> Result<BuiltSite, Diagnostics> {
+    crate::site::build_site_cached(opts, cache)
+}
+
+/// Produces build ids: unique per server run (so a restarted server makes tabs reload) and per
+/// good build.
+struct BuildIds {
+    run: u64,
+    n: u64,
+}
+
+impl BuildIds {
+    fn new() -> Self {
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+        BuildIds { run: nanos ^ u64::from(std::process::id()), n: 0 }
+    }
+    fn next(&mut self) -> String {
+        self.n += 1;
+        format!("{:x}-{}", self.run, self.n)
+    }
+}
+
+/// What one build did, for the terminal line.
+struct Outcome {
+    pages: Option<usize>,
+    errors: Option<Diagnostics>,
+    warnings: Diagnostics,
+}
+
+/// Puts a build result in place and tells the browsers. Files are swapped before any message is
+/// sent, so a tab that reloads gets the new site.
+fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnostics>) -> Outcome {
+    let old = shared.snapshot();
+    match result {
+        Ok(site) => {
+            let pages = site.pages;
+            let files: HashMap<String, Bytes> = site.files.into_iter().map(|f| (f.path, Bytes::from(f.data))).collect();
+            let change = match &old.files {
+                Some(o) => classify(o, &files),
+                None => Change::Pages,
+            };
+            let build = if change == Change::Nothing { old.build.clone() } else { ids.next() };
+            shared.replace(Snapshot { files: Some(Arc::new(files)), build: build.clone(), error: None });
+            if old.error.is_some() {
+                shared.send(serde_json::json!({ "type": "ok" }));
+            }
+            match change {
+                Change::Nothing => {}
+                Change::Css(urls) => shared.send(serde_json::json!({ "type": "css", "urls": urls, "build": build })),
+                Change::Pages => shared.send(serde_json::json!({ "type": "reload", "build": build })),
+            }
+            Outcome { pages: Some(pages), errors: None, warnings: site.warnings }
+        }
+        Err(d) => {
+            let error = Arc::new(error_payload(&d));
+            shared.replace(Snapshot {
+                files: old.files.clone(),
+                build: old.build.clone(),
+                error: Some(Arc::clone(&error)),
+            });
+            let _ = shared.tx.send(Arc::clone(&error.message));
+            Outcome { pages: None, errors: Some(d), warnings: Diagnostics::default() }
+        }
+    }
+}
+
+fn error_payload(d: &Diagnostics) -> BuildError {
+    let diagnostics: Vec<DiagPayload> =
+        d.0.iter().filter(|d| d.severity == crate::Severity::Error).map(DiagPayload::from).collect();
+    let message = serde_json::json!({ "type": "error", "diagnostics": diagnostics }).to_string();
+    BuildError { diagnostics, message: Arc::from(message) }
+}
+
+/// Starts the server and blocks until Ctrl-C. Errors (port in use, no watcher) are diagnostics.
+pub fn run(opts: ServeOptions) -> Result<(), Diagnostics> {
+    let root = std::fs::canonicalize(&opts.root).map_err(|e| {
+        Diagnostic::error(Some(opts.root.clone()), format!("cannot open the site folder: {e}"))
+            .hint("pass the folder that holds site.yaml with --root")
+    })?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error(None, format!("cannot start the server runtime: {e}")))?;
+    runtime.block_on(serve(opts, root))
+}
+
+async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
+    let listener = bind(&opts.bind, opts.port).await?;
+    let addr =
+        listener.local_addr().map_err(|e| Diagnostic::error(None, format!("cannot read the bound address: {e}")))?;
+    let url = server_url(&opts.bind, addr);
+    if !addr.ip().is_loopback() {
+        eprintln!("warning: listening on {}: the preview is visible to other machines on the network", addr.ip());
+    }
+    let build_opts =
+        BuildOptions { root: root.clone(), output: None, base_url: Some(url.clone()), drafts: true, serve: true };
+
+    // Watch before the first build, so nothing saved during it is missed.
+    let (trigger_tx, trigger_rx) = mpsc::channel::<Trigger>();
+    let watcher = watch::Watcher::new(&root, opts.poll, trigger_tx.clone()).map_err(|e| {
+        Diagnostic::error(None, format!("cannot watch the site for changes: {e}")).hint("try `tebiki serve --poll`")
+    })?;
+
+    let (stop_tx, stop_rx) = tokio_watch::channel(false);
+    let shared = Arc::new(Shared::new(Snapshot::default(), stop_rx));
+    let mut ids = BuildIds::new();
+    let start = Instant::now();
+    let mut cache = crate::site::BuildCache::default();
+    let outcome = apply(&shared, &mut ids, rebuild(&build_opts, &mut cache));
+    print_outcome(&outcome, None, start.elapsed());
+    eprintln!("Serving {url} (Ctrl-C to stop)");
+    if opts.open {
+        open_browser(&url);
+    }
+
+    let builder_shared = Arc::clone(&shared);
+    // Detached: after Stop it finishes any build in progress and exits; nothing waits for it.
+    let _builder = std::thread::Builder::new()
+        .name("tebiki-rebuild".into())
+        .spawn(move || build_loop(&build_opts, &builder_shared, ids, cache, watcher, &trigger_rx))
+        .map_err(|e| Diagnostic::error(None, format!("cannot start the rebuild thread: {e}")))?;
+
+    let app = http::router(Arc::clone(&shared));
+    let result = axum::serve(listener, app).with_graceful_shutdown(stop_signal(stop_tx)).await;
+    let _ = trigger_tx.send(Trigger::Stop);
+    result.map_err(|e| Diagnostic::error(None, format!("the server stopped: {e}")).into())
+}
+
+/// Binds the listener; a taken port becomes a plain message with a free port to try.
+async fn bind(host: &str, port: u16) -> Result<tokio::net::TcpListener, Diagnostics> {
+    match tokio::net::TcpListener::bind((host, port)).await {
+        Ok(l) => Ok(l),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            let mut suggestion = port.saturating_add(1);
+            for p in port.saturating_add(1)..port.saturating_add(20) {
+                if std::net::TcpListener::bind((host, p)).is_ok() {
+                    suggestion = p;
+                    break;
+                }
+            }
+            Err(Diagnostic::error(None, format!("port {port} is in use; try --port {suggestion}")).into())
+        }
+        Err(e) => Err(Diagnostic::error(None, format!("cannot listen on {host}:{port}: {e}"))
+            .hint("check --bind is an address of this machine (the default is 127.0.0.1)")
+            .into()),
+    }
+}
+
+/// `http://127.0.0.1:1111/`, with brackets for IPv6 and the real port when 0 was asked for.
+fn server_url(bind: &str, addr: SocketAddr) -> String {
+    let host = match bind.parse::<IpAddr>() {
+        Ok(IpAddr::V6(_)) => format!("[{bind}]"),
+        Ok(IpAddr::V4(_)) => bind.to_string(),
+        Err(_) => bind.trim_matches(['[', ']']).to_string(),
+    };
+    format!("http://{host}:{}/", addr.port())
+}
+
+/// Resolves on Ctrl-C (or SIGTERM) and tells WebSocket sessions to close.
+async fn stop_signal(stop: tokio_watch::Sender<bool>) {
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    eprintln!("Stopping.");
+    let _ = stop.send(true);
+}
+
+/// Waits for changes and rebuilds: one build per burst, and one more if files changed meanwhile
+/// (those events queue up in the channel and are coalesced into the next round).
+fn build_loop(
+    opts: &BuildOptions,
+    shared: &Shared,
+    mut ids: BuildIds,
+    mut cache: crate::site::BuildCache,
+    mut watcher: watch::Watcher,
+    rx: &mpsc::Receiver<Trigger>,
+) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = watch::Batch::default();
+        batch.add(first);
+        while let Ok(more) = rx.try_recv() {
+            batch.add(more);
+        }
+        if batch.stop {
+            break;
+        }
+        for w in watcher.sync() {
+            eprintln!("warning: {w}");
+        }
+        let start = Instant::now();
+        let outcome = apply(shared, &mut ids, rebuild(opts, &mut cache));
+        print_outcome(&outcome, Some(&batch.describe(&opts.root)), start.elapsed());
+    }
+}
+
+fn print_outcome(o: &Outcome, cause: Option<&str>, took: Duration) {
+    let color = color();
+    if !o.warnings.0.is_empty() {
+        eprintln!("{}", o.warnings.render(color));
+    }
+    let ms = took.as_millis();
+    let after = cause.map(|c| format!(" after {c}")).unwrap_or_default();
+    match (&o.errors, o.pages) {
+        (Some(d), _) => {
+            eprintln!("{}", d.render(color));
+            let n = d.error_count();
+            eprintln!(
+                "Build failed{after} with {n} error{}; the browser shows it, and the last good build stays served.",
+                if n == 1 { "" } else { "s" }
+            );
+        }
+        (None, Some(pages)) if cause.is_some() => eprintln!("Rebuilt{after}: {pages} pages in {ms} ms"),
+        (None, pages) => eprintln!("Built {} pages in {ms} ms", pages.unwrap_or(0)),
+    }
+}
+
+fn color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Best effort: a missing `xdg-open` must not stop the server.
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let spawned = std::process::Command::new(cmd)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Ok(mut child) = spawned {
+        // Reap it so it does not linger as a zombie.
+        std::thread::spawn(move || child.wait());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(list: &[(&str, &str)]) -> HashMap<String, Bytes> {
+        list.iter().map(|(p, d)| (p.to_string(), Bytes::from(d.to_string()))).collect()
+    }
+
+    #[test]
+    fn identical_builds_change_nothing() {
+        let a = files(&[("index.html", "<p>a</p>"), ("assets/style.0123456789.css", "p{}")]);
+        assert_eq!(classify(&a, &a.clone()), Change::Nothing);
+    }
+
+    #[test]
+    fn renamed_stylesheet_with_html_differing_only_by_its_url_is_css_only() {
+        let old = files(&[
+            ("index.html", r#"<link rel="stylesheet" href="/assets/style.0123456789.css"><p>a</p>"#),
+            ("risks/index.html", r#"<link rel="stylesheet" href="/assets/style.0123456789.css"><p>b</p>"#),
+            ("assets/style.0123456789.css", "p{}"),
+            ("assets/main.aaaaaaaaaa.js", "x"),
+        ]);
+        let new = files(&[
+            ("index.html", r#"<link rel="stylesheet" href="/assets/style.abcdefabcd.css"><p>a</p>"#),
+            ("risks/index.html", r#"<link rel="stylesheet" href="/assets/style.abcdefabcd.css"><p>b</p>"#),
+            ("assets/style.abcdefabcd.css", "p{color:red}"),
+            ("assets/main.aaaaaaaaaa.js", "x"),
+        ]);
+        assert_eq!(classify(&old, &new), Change::Css(vec!["/assets/style.abcdefabcd.css".into()]));
+    }
+
+    #[test]
+    fn unhashed_stylesheet_edit_is_css_only() {
+        let old = files(&[("index.html", "<p>a</p>"), ("extra.css", "a{}")]);
+        let new = files(&[("index.html", "<p>a</p>"), ("extra.css", "b{}")]);
+        assert_eq!(classify(&old, &new), Change::Css(vec!["/extra.css".into()]));
+    }
+
+    #[test]
+    fn css_plus_text_change_reloads() {
+        let old = files(&[
+            ("index.html", r#"<link href="/assets/style.0123456789.css"><p>a</p>"#),
+            ("assets/style.0123456789.css", "p{}"),
+        ]);
+        let new = files(&[
+            ("index.html", r#"<link href="/assets/style.abcdefabcd.css"><p>B</p>"#),
+            ("assets/style.abcdefabcd.css", "q{}"),
+        ]);
+        assert_eq!(classify(&old, &new), Change::Pages);
+    }
+
+    #[test]
+    fn page_edit_new_page_and_js_change_reload() {
+        let old = files(&[("index.html", "<p>a</p>"), ("a.js", "1")]);
+        assert_eq!(classify(&old, &files(&[("index.html", "<p>b</p>"), ("a.js", "1")])), Change::Pages);
+        assert_eq!(classify(&old, &files(&[("index.html", "<p>a</p>"), ("a.js", "2")])), Change::Pages);
+        assert_eq!(
+            classify(&old, &files(&[("index.html", "<p>a</p>"), ("a.js", "1"), ("n/index.html", "")])),
+            Change::Pages
+        );
+        // A new stylesheet nobody links yet still needs a page change to matter: reload.
+        assert_eq!(
+            classify(&old, &files(&[("index.html", "<p>a</p>"), ("a.js", "1"), ("new.css", "")])),
+            Change::Pages
+        );
+    }
+
+    #[test]
+    fn hash_is_stripped_only_when_it_looks_like_one() {
+        assert_eq!(strip_hash("assets/style.0123456789.css"), "assets/style.css");
+        assert_eq!(strip_hash("assets/my.style.css"), "assets/my.style.css");
+        assert_eq!(strip_hash("a.js"), "a.js");
+    }
+
+    #[test]
+    fn diagnostics_payload_keeps_the_source_line() {
+        let d = Diagnostic::error(Some(PathBuf::from("content/a.md")), "broken link").at("x\n[a](b.md)\n", 2, 1);
+        let e = error_payload(&d.into());
+        let v: serde_json::Value = serde_json::from_str(&e.message).unwrap();
+        assert_eq!(v["type"], "error");
+        assert_eq!(v["diagnostics"][0]["file"], "content/a.md");
+        assert_eq!(v["diagnostics"][0]["line"], 2);
+        assert_eq!(v["diagnostics"][0]["source_line"], "[a](b.md)");
+    }
+
+    #[test]
+    fn failed_build_keeps_files_and_good_build_clears_error() {
+        let (_stop_tx, stop_rx) = tokio_watch::channel(false);
+        let shared = Shared::new(Snapshot::default(), stop_rx);
+        let mut rx = shared.tx.subscribe();
+        let mut ids = BuildIds::new();
+        let site = BuiltSite {
+            files: vec![crate::output::OutputFile { path: "index.html".into(), data: b"<p>1</p>".to_vec() }],
+            pages: 1,
+            ..Default::default()
+        };
+        apply(&shared, &mut ids, Ok(site.clone()));
+        assert!(rx.try_recv().unwrap().contains("\"reload\""));
+        let first = shared.snapshot();
+        apply(&shared, &mut ids, Err(Diagnostic::error(None, "bad").into()));
+        let snap = shared.snapshot();
+        assert!(snap.error.is_some());
+        assert_eq!(snap.build, first.build);
+        assert_eq!(snap.files.as_ref().unwrap()["index.html"], Bytes::from_static(b"<p>1</p>"));
+        assert!(rx.try_recv().unwrap().contains("\"error\""));
+        apply(&shared, &mut ids, Ok(site));
+        assert!(rx.try_recv().unwrap().contains("\"ok\""));
+        assert!(rx.try_recv().is_err(), "identical output must not reload");
+        assert!(shared.snapshot().error.is_none());
+    }
+
+    #[test]
+    fn urls_bracket_ipv6_and_use_the_real_port() {
+        let a: SocketAddr = "127.0.0.1:4321".parse().unwrap();
+        assert_eq!(server_url("127.0.0.1", a), "http://127.0.0.1:4321/");
+        assert_eq!(server_url("::1", "[::1]:80".parse().unwrap()), "http://[::1]:80/");
+        assert_eq!(server_url("localhost", a), "http://localhost:4321/");
+    }
+}

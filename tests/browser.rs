@@ -1,0 +1,307 @@
+//! Live reload in a real browser: headless Chromium, driven through chromedriver (fantoccini),
+//! against `tebiki serve` on a temp site. An edit on disk must show up in the open tab without a
+//! manual reload; a broken edit must show the overlay; the fix must clear it; a CSS-only change
+//! must swap the stylesheet without reloading.
+//!
+//! Needs the Debian packages `chromium` and `chromium-driver`. Without them the test is skipped,
+//! except under CI (`CI` set), where a missing browser is a failure.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+
+/// A child process killed on drop, even when the test panics.
+struct Kill(Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find_program(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/lib/chromium")]) {
+        for n in names {
+            let p = dir.join(n);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A running `tebiki serve`: the process, its URL and its stderr lines.
+struct Served {
+    child: Kill,
+    url: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Served {
+    fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.0.kill();
+        let _ = self.child.0.wait();
+    }
+}
+
+/// Starts `tebiki serve` on `port` (0: any free one).
+fn start_serve(root: &Path, port: u16) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tebiki serve");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let child = Kill(child);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&log);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("Serving ") {
+                let _ = tx.send(url.split(' ').next().unwrap_or_default().to_string());
+            }
+            sink.lock().unwrap().push(line);
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(30))
+        .unwrap_or_else(|_| panic!("serve did not start:\n{}", log.lock().unwrap().join("\n")));
+    Served { child, url, log }
+}
+
+fn start_chromedriver(driver: &Path) -> (Kill, u16) {
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let child = Kill(child);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start on port {port}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (child, port)
+}
+
+fn atomic_save(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    let tmp = path.with_file_name(format!(".{}.tmp", path.file_name().unwrap().to_string_lossy()));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\n---\n{body}\n")
+}
+
+/// Runs `script` until `pred` holds on its result (10 s at most).
+async fn wait_js(c: &Client, script: &str, what: &str, pred: impl Fn(&Value) -> bool) -> Result<Value, String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut last = Value::Null;
+    while Instant::now() < deadline {
+        // A reload in progress can make a script fail; just try again.
+        if let Ok(v) = c.execute(script, vec![]).await {
+            if pred(&v) {
+                return Ok(v);
+            }
+            last = v;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(format!("timed out waiting for {what}; last value: {last}"))
+}
+
+async fn js(c: &Client, script: &str) -> Result<Value, String> {
+    c.execute(script, vec![]).await.map_err(|e| format!("script failed: {e}: {script}"))
+}
+
+fn ensure(ok: bool, msg: impl FnOnce() -> String) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(msg())
+    }
+}
+
+const BODY_TEXT: &str = "return document.body ? document.body.innerText : ''";
+const OVERLAY_TEXT: &str = "const h = document.getElementById('__tebiki-overlay'); \
+     return h && h.shadowRoot ? h.shadowRoot.textContent : null";
+const MARKER: &str = "return window.__marker === 1";
+const BACKGROUND: &str = "return getComputedStyle(document.body).backgroundColor";
+
+async fn scenario(c: &Client, serve: &mut Served, root: &Path, base_css: &str) -> Result<(), String> {
+    let url = serve.url.clone();
+    c.goto(&url).await.map_err(|e| format!("goto {url}: {e}"))?;
+    wait_js(c, BODY_TEXT, "the first page", |v| v.as_str().is_some_and(|s| s.contains("最初の本文"))).await?;
+    let scripts = js(c, "return [...document.scripts].map(s => s.src).join(' ')").await?;
+    ensure(scripts.as_str().is_some_and(|s| s.contains("/__tebiki/reload.js")), || {
+        format!("no reload script: {scripts}")
+    })?;
+    // Let the WebSocket connect before the first edit (a missed build would reload anyway).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // 1. An edit on disk shows up without calling refresh, at the same scroll position (kept by
+    // the client itself: the browser's own restoration is switched off).
+    js(c, "window.__marker = 1; history.scrollRestoration = 'manual'; window.scrollTo({top: 600, behavior: 'instant'}); return true").await?;
+    let y = js(c, "return window.scrollY").await?;
+    ensure(y.as_f64().is_some_and(|y| y > 500.0), || format!("the test page is too short to scroll: {y}"))?;
+    atomic_save(root, "content/_index.md", &page("ホーム", &format!("二番目の本文。\n\n{}", long_text())));
+    wait_js(c, BODY_TEXT, "the edited text in the open tab", |v| {
+        v.as_str().is_some_and(|s| s.contains("二番目の本文"))
+    })
+    .await?;
+    ensure(js(c, MARKER).await? == json!(false), || "an edit to a page must reload the page".into())?;
+    wait_js(c, "return window.scrollY", "the scroll position to come back", |v| {
+        v.as_f64().is_some_and(|y| (y - 600.0).abs() < 50.0)
+    })
+    .await?;
+
+    // 2. A broken edit shows the overlay over the last good page, without reloading.
+    js(c, "window.__marker = 1; return true").await?;
+    atomic_save(root, "content/_index.md", &page("ホーム", "壊れた本文。[どこか](missing.md)"));
+    let overlay =
+        wait_js(c, OVERLAY_TEXT, "the error overlay", |v| v.as_str().is_some_and(|s| s.contains("content/_index.md")))
+            .await?;
+    let text = overlay.as_str().unwrap_or_default().to_string();
+    for want in ["ビルドエラー", "content/_index.md:4", "missing.md", "[どこか](missing.md)"] {
+        ensure(text.contains(want), || format!("overlay lacks {want:?}: {text}"))?;
+    }
+    let role = js(
+        c,
+        "return document.getElementById('__tebiki-overlay').shadowRoot.querySelector('[role=alertdialog]') !== null",
+    )
+    .await?;
+    ensure(role == json!(true), || "overlay has no role=alertdialog".into())?;
+    let focused = js(
+        c,
+        "return document.getElementById('__tebiki-overlay').shadowRoot.activeElement?.getAttribute('aria-label')",
+    )
+    .await?;
+    ensure(focused == json!("閉じる"), || format!("the close button should have focus, got {focused}"))?;
+    let body = js(c, BODY_TEXT).await?;
+    ensure(body.as_str().is_some_and(|s| s.contains("二番目の本文")), || {
+        format!("the last good page should stay: {body}")
+    })?;
+    ensure(js(c, MARKER).await? == json!(true), || "a failed build must not reload".into())?;
+
+    // 3. The fix clears the overlay and shows the new text.
+    atomic_save(root, "content/_index.md", &page("ホーム", "直した本文。"));
+    wait_js(c, BODY_TEXT, "the fixed text", |v| v.as_str().is_some_and(|s| s.contains("直した本文"))).await?;
+    wait_js(c, OVERLAY_TEXT, "the overlay to go away", Value::is_null).await?;
+
+    // 4. A CSS-only change swaps the stylesheet in place: the page's state survives.
+    js(c, "window.__marker = 1; return true").await?;
+    let before = js(c, "return document.querySelector('link[rel~=stylesheet]').getAttribute('href')").await?;
+    atomic_save(
+        root,
+        "themes/default/static/style.css",
+        &format!("{base_css}\nbody {{ background-color: rgb(1, 2, 3) !important; }}\n"),
+    );
+    wait_js(c, BACKGROUND, "the new stylesheet to apply", |v| v == &json!("rgb(1, 2, 3)")).await?;
+    ensure(js(c, MARKER).await? == json!(true), || "a CSS-only change must not reload the page".into())?;
+    let after = js(
+        c,
+        "return [...document.querySelectorAll('link[rel~=stylesheet]')].map(l => l.getAttribute('href')).join(' ')",
+    )
+    .await?;
+    ensure(after != before && !after.as_str().unwrap_or_default().contains(before.as_str().unwrap_or("?")), || {
+        format!("stylesheet not swapped: {before} -> {after}")
+    })?;
+
+    // 5. The server restarts (with a change made while it was down): the tab reconnects and
+    // reloads by itself.
+    js(c, "window.__marker = 1; return true").await?;
+    let port: u16 = url.trim_end_matches('/').rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    serve.stop();
+    atomic_save(root, "content/_index.md", &page("ホーム", "再起動後の本文。"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    *serve = start_serve(root, port);
+    wait_js(c, BODY_TEXT, "the page after a server restart", |v| {
+        v.as_str().is_some_and(|s| s.contains("再起動後の本文"))
+    })
+    .await?;
+    Ok(())
+}
+
+/// Enough paragraphs to make the page scroll.
+fn long_text() -> String {
+    (0..80).map(|i| format!("段落{i}。長いページのための文章です。")).collect::<Vec<_>>().join("\n\n")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_reload_in_headless_chromium() {
+    let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"]);
+    let driver = find_program(&["chromedriver"]);
+    let (Some(chromium), Some(driver)) = (chromium, driver) else {
+        let msg =
+            "headless browser test needs Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)";
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}: not found, and CI is set");
+        }
+        eprintln!("SKIPPED live_reload_in_headless_chromium: {msg}");
+        return;
+    };
+
+    let base_css = std::fs::read_to_string(common::repo().join("themes/default/static/style.css"))
+        .expect("default theme stylesheet");
+    let (_tmp, root) = common::site(&[
+        ("content/_index.md", &page("ホーム", &format!("最初の本文。\n\n{}", long_text()))),
+        ("content/risks.md", &page("リスク", "リスクの本文。")),
+        ("themes/default/static/style.css", &base_css),
+    ]);
+    let profile = tempfile::tempdir().unwrap();
+    let mut serve = start_serve(&root, 0);
+    let (_driver, port) = start_chromedriver(&driver);
+
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }
+    });
+    let Value::Object(caps) = caps else { unreachable!() };
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("connect to chromedriver");
+
+    let result = scenario(&client, &mut serve, &root, &base_css).await;
+    // Close the browser before judging, so a failure leaves no Chromium behind.
+    let _ = client.close().await;
+    if let Err(e) = result {
+        panic!("{e}\nserver log:\n{}", serve.log());
+    }
+    assert!(!root.join("public").exists(), "serve must not write public/");
+}

@@ -1,0 +1,452 @@
+//! `tebiki serve` end to end: the real binary on a free port against a temp site, spoken to with a
+//! tiny HTTP/1.1 client (raw requests, so traversal attempts reach the server unnormalised).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{site, write};
+
+/// A running `tebiki serve`; killed on drop, even when the test panics.
+struct Server {
+    child: Child,
+    addr: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(root: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+            .arg("serve")
+            .arg("--root")
+            .arg(root)
+            .args(["--port", "0"])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start tebiki serve");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("Serving http://") {
+                    let _ = tx.send(url.split('/').next().unwrap_or_default().to_string());
+                }
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let addr = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(a) => a,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("serve did not start:\n{}", log.lock().unwrap().join("\n"));
+            }
+        };
+        Server { child, addr, log }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        get(&self.addr, path)
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+
+    /// Polls `path` until `pred` holds (10 s at most).
+    fn wait_for(&self, path: &str, what: &str, pred: impl Fn(&Response) -> bool) -> Response {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let r = self.get(path);
+            if pred(&r) {
+                return r;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "timed out waiting for {what} at {path}; last response {} {}\nserver log:\n{}",
+                    r.status,
+                    r.body,
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Waits until the log has been quiet for 300 ms (no rebuild still running).
+    fn settle(&self) {
+        let mut lines = self.log.lock().unwrap().len();
+        let mut quiet_since = Instant::now();
+        while quiet_since.elapsed() < Duration::from_millis(300) {
+            std::thread::sleep(Duration::from_millis(20));
+            let now = self.log.lock().unwrap().len();
+            if now != lines {
+                lines = now;
+                quiet_since = Instant::now();
+            }
+        }
+    }
+
+    fn wait_log(&self, needle: &str, count: usize) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.log().matches(needle).count() < count {
+            assert!(Instant::now() < deadline, "timed out waiting for {needle:?} x{count} in the log:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// One GET over a fresh connection; `path` is sent exactly as given.
+fn get(addr: &str, path: &str) -> Response {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read response");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let headers =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    Response { status, headers, body: body.to_string() }
+}
+
+/// Writes like an editor's atomic save: a temporary file renamed over the original.
+fn atomic_save(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    let tmp = path.with_file_name(format!(".{}.tmp", path.file_name().unwrap().to_string_lossy()));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
+
+fn page(title: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\n---\n{body}\n")
+}
+
+fn small_site() -> (tempfile::TempDir, PathBuf) {
+    site(&[
+        ("site.yaml", "title: テスト\n# SITE-YAML-SECRET\n"),
+        ("content/_index.md", &page("ホーム", "はじめの本文。[リスク](リスク.md)")),
+        ("content/リスク.md", &page("リスク", "リスクの本文。")),
+        ("content/guide/_index.md", &page("手順", "手順の本文。")),
+    ])
+}
+
+#[test]
+fn serves_pages_with_reload_script_and_correct_headers() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    let r = server.get("/");
+    assert_eq!(r.status, 200, "{r:?}");
+    assert!(r.body.contains("はじめの本文"), "{}", r.body);
+    assert!(r.body.contains(r#"<script src="/__tebiki/reload.js""#), "{}", r.body);
+    let script_at = r.body.find("/__tebiki/reload.js").unwrap();
+    assert!(r.body[script_at..].contains("</body>"), "script must come before </body>");
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+
+    let js = server.get("/__tebiki/reload.js");
+    assert_eq!(js.status, 200);
+    assert_eq!(js.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert!(js.body.contains("/__tebiki/ws"));
+    assert_eq!(js.header("cache-control"), Some("no-store"));
+
+    // Percent-encoded Japanese path, and a folder without its slash.
+    let jp = server.get("/%E3%83%AA%E3%82%B9%E3%82%AF/");
+    assert_eq!(jp.status, 200, "{jp:?}");
+    assert!(jp.body.contains("リスクの本文"));
+    let redirect = server.get("/guide");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("location"), Some("/guide/"));
+    assert_eq!(redirect.header("cache-control"), Some("no-store"));
+
+    // Missing: the site's 404 page with status 404, script injected.
+    let missing = server.get("/nope/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("/__tebiki/reload.js"));
+    assert_eq!(missing.header("cache-control"), Some("no-store"));
+
+    // Assets keep their own types and get no script.
+    let css_path = r
+        .body
+        .split('"')
+        .find(|s| s.starts_with("/assets/style.") && s.ends_with(".css"))
+        .expect("stylesheet link")
+        .to_string();
+    let css = server.get(&css_path);
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(!css.body.contains("reload.js"));
+
+    assert!(!root.join("public").exists(), "serve must not write public/");
+}
+
+#[test]
+fn traversal_never_reaches_files_outside_the_site() {
+    let (tmp, root) = small_site();
+    std::fs::write(tmp.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), root.join("content/link.txt")).unwrap();
+    let server = Server::start(&root, &[]);
+    for p in [
+        "/../secret.txt",
+        "/../site.yaml",
+        "/../../site/site.yaml",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/secret.txt",
+        "/.%2e/site.yaml",
+        "/guide/%2F..%2F..%2Fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/site.yaml%00.html",
+        "/content/../../secret.txt",
+        "/link.txt",
+        "/site.yaml",
+        "/content/_index.md",
+    ] {
+        let r = server.get(p);
+        assert!(matches!(r.status, 400 | 404), "{p}: {r:?}");
+        assert!(!r.body.contains("TOP-SECRET") && !r.body.contains("SITE-YAML-SECRET"), "{p} leaked: {}", r.body);
+    }
+}
+
+#[test]
+fn edits_on_disk_are_served_and_broken_edits_keep_the_last_good_page() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    assert!(server.get("/").body.contains("はじめの本文"));
+
+    atomic_save(&root, "content/_index.md", &page("ホーム", "書き換えた本文。[リスク](リスク.md)"));
+    server.wait_for("/", "the edited text", |r| r.body.contains("書き換えた本文"));
+    server.wait_log("Rebuilt after content/_index.md changed: 3 pages in", 1);
+
+    // A broken link fails the build: the old page stays, the terminal says why.
+    atomic_save(&root, "content/_index.md", &page("ホーム", "壊れた本文。[どこか](missing.md)"));
+    server.wait_log("Build failed after content/_index.md changed", 1);
+    assert!(server.log().contains("missing.md"), "{}", server.log());
+    let r = server.get("/");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("書き換えた本文") && !r.body.contains("壊れた本文"), "{}", r.body);
+
+    // Fixed: served again. A deleted page goes away; a site.yaml change rebuilds too.
+    atomic_save(&root, "content/_index.md", &page("ホーム", "直した本文。"));
+    server.wait_for("/", "the fixed text", |r| r.body.contains("直した本文"));
+    std::fs::remove_file(root.join("content/リスク.md")).unwrap();
+    server.wait_for("/%E3%83%AA%E3%82%B9%E3%82%AF/", "the deleted page to 404", |r| r.status == 404);
+    atomic_save(&root, "site.yaml", "title: 新しいサイト名\n");
+    server.wait_for("/", "the new site title", |r| r.body.contains("新しいサイト名"));
+
+    // Renamed folder, and a folder created after start.
+    std::fs::rename(root.join("content/guide"), root.join("content/steps")).unwrap();
+    server.wait_for("/steps/", "the renamed folder", |r| r.status == 200 && r.body.contains("手順の本文"));
+    assert_eq!(server.get("/guide/").status, 404);
+    std::fs::create_dir(root.join("content/new")).unwrap();
+    std::fs::write(root.join("content/new/page.md"), page("新しい", "新しいフォルダの本文。")).unwrap();
+    server.wait_for("/new/page/", "a page in a new folder", |r| r.body.contains("新しいフォルダの本文"));
+
+    // Editor droppings and the output folder never trigger a build. (Let the rebuild that
+    // follows the folder's creation and the one for its page both finish first.)
+    server.settle();
+    let builds = server.log().matches("Rebuilt").count() + server.log().matches("Build failed").count();
+    std::fs::write(root.join("content/.page.md.swp"), "x").unwrap();
+    std::fs::write(root.join("content/4913"), "x").unwrap();
+    std::fs::write(root.join("content/page.md~"), "x").unwrap();
+    std::fs::create_dir_all(root.join("public")).unwrap();
+    std::fs::write(root.join("public/index.html"), "x").unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    let after = server.log().matches("Rebuilt").count() + server.log().matches("Build failed").count();
+    assert_eq!(builds, after, "ignored files triggered a rebuild:\n{}", server.log());
+}
+
+#[test]
+fn a_burst_of_writes_ends_in_the_final_state() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    for i in 0..100 {
+        write(&root, &format!("content/burst/p{i:03}.md"), &page(&format!("ページ{i}"), &format!("本文{i}")));
+        atomic_save(&root, "content/_index.md", &page("ホーム", &format!("版{i}。")));
+    }
+    server.wait_for("/", "the last version", |r| r.body.contains("版99。"));
+    for i in [0, 57, 99] {
+        let r = server.get(&format!("/burst/p{i:03}/"));
+        assert_eq!(r.status, 200, "p{i:03}: {}", server.log());
+        assert!(r.body.contains(&format!("本文{i}")));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let rebuilds = server.log().matches("Rebuilt").count();
+    assert!(rebuilds < 40, "200 writes should coalesce into a few rebuilds, got {rebuilds}:\n{}", server.log());
+    assert!(server.get("/").body.contains("版99。"));
+}
+
+#[test]
+fn a_failing_first_build_serves_the_error_page_until_fixed() {
+    let (_tmp, root) = site(&[("content/_index.md", &page("ホーム", "[壊れた](missing.md)"))]);
+    let server = Server::start(&root, &[]);
+    let r = server.get("/");
+    assert_eq!(r.status, 500);
+    for want in ["ビルドエラー", "content/_index.md:4", "missing.md", "/__tebiki/reload.js"] {
+        assert!(r.body.contains(want), "{want}: {}", r.body);
+    }
+    atomic_save(&root, "content/_index.md", &page("ホーム", "直りました。"));
+    server.wait_for("/", "the first good build", |r| r.status == 200 && r.body.contains("直りました"));
+}
+
+#[test]
+fn poll_mode_sees_changes() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &["--poll"]);
+    atomic_save(&root, "content/_index.md", &page("ホーム", "ポーリングで見つけた本文。"));
+    server.wait_for("/", "the edit seen by polling", |r| r.body.contains("ポーリングで見つけた本文"));
+}
+
+/// Opens the reload WebSocket by hand (no client crate needed) and returns the stream.
+fn ws_connect(addr: &str) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET /__tebiki/ws HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    assert!(head.starts_with("HTTP/1.1 101"), "{head}");
+    s
+}
+
+/// Reads one unfragmented server text frame.
+fn ws_read_text(s: &mut TcpStream) -> serde_json::Value {
+    let mut h = [0u8; 2];
+    s.read_exact(&mut h).unwrap();
+    assert_eq!(h[0], 0x81, "expected a final text frame");
+    let len = match h[1] & 0x7f {
+        126 => {
+            let mut b = [0u8; 2];
+            s.read_exact(&mut b).unwrap();
+            usize::from(u16::from_be_bytes(b))
+        }
+        127 => {
+            let mut b = [0u8; 8];
+            s.read_exact(&mut b).unwrap();
+            u64::from_be_bytes(b) as usize
+        }
+        n => usize::from(n),
+    };
+    let mut payload = vec![0u8; len];
+    s.read_exact(&mut payload).unwrap();
+    serde_json::from_slice(&payload).unwrap()
+}
+
+#[test]
+fn websocket_says_hello_reports_errors_and_reloads() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    let mut ws = ws_connect(&server.addr);
+    let hello = ws_read_text(&mut ws);
+    assert_eq!(hello["type"], "hello");
+    let first_build = hello["build"].as_str().unwrap().to_string();
+    assert!(server.get("/").body.contains(&format!("data-build=\"{first_build}\"")));
+
+    atomic_save(&root, "content/_index.md", &page("ホーム", "壊れた。[x](missing.md)"));
+    let err = ws_read_text(&mut ws);
+    assert_eq!(err["type"], "error", "{err}");
+    let d = &err["diagnostics"][0];
+    assert_eq!(d["file"], "content/_index.md");
+    assert_eq!(d["line"], 4);
+    assert_eq!(d["source_line"], "壊れた。[x](missing.md)");
+
+    // A tab that connects now learns about the error at once.
+    let mut late = ws_connect(&server.addr);
+    assert_eq!(ws_read_text(&mut late)["type"], "hello");
+    assert_eq!(ws_read_text(&mut late)["type"], "error");
+
+    atomic_save(&root, "content/_index.md", &page("ホーム", "直った。"));
+    assert_eq!(ws_read_text(&mut ws)["type"], "ok");
+    let reload = ws_read_text(&mut ws);
+    assert_eq!(reload["type"], "reload");
+    assert_ne!(reload["build"], first_build.as_str());
+    // The files were in place before the message went out.
+    assert!(server.get("/").body.contains("直った"));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly_even_with_open_tabs() {
+    let (_tmp, root) = small_site();
+    let mut server = Server::start(&root, &[]);
+    let mut ws = ws_connect(&server.addr);
+    assert_eq!(ws_read_text(&mut ws)["type"], "hello");
+    let pid = i32::try_from(server.child.id()).unwrap();
+    // SAFETY: sending SIGINT to our own child process.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(s) = server.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C:\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}\n{}", server.log());
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let (_tmp, root) = small_site();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(&root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("port {port} is in use; try --port ")), "{err}");
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &["--bind", "0.0.0.0"]);
+    assert!(server.log().contains("visible to other machines on the network"), "{}", server.log());
+}
