@@ -255,8 +255,9 @@ fn long_text() -> String {
     (0..80).map(|i| format!("段落{i}。長いページのための文章です。")).collect::<Vec<_>>().join("\n\n")
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn live_reload_in_headless_chromium() {
+/// Headless Chromium through a fresh chromedriver. None (after a notice) when the browser is not
+/// installed, except under CI, where that is a failure.
+async fn open_browser(test: &str) -> Option<(Kill, Client, tempfile::TempDir)> {
     let chromium = find_program(&["chromium", "chromium-browser", "google-chrome"]);
     let driver = find_program(&["chromedriver"]);
     let (Some(chromium), Some(driver)) = (chromium, driver) else {
@@ -265,21 +266,11 @@ async fn live_reload_in_headless_chromium() {
         if std::env::var_os("CI").is_some() {
             panic!("{msg}: not found, and CI is set");
         }
-        eprintln!("SKIPPED live_reload_in_headless_chromium: {msg}");
-        return;
+        eprintln!("SKIPPED {test}: {msg}");
+        return None;
     };
-
-    let base_css = std::fs::read_to_string(common::repo().join("themes/default/static/style.css"))
-        .expect("default theme stylesheet");
-    let (_tmp, root) = common::site(&[
-        ("content/_index.md", &page("ホーム", &format!("最初の本文。\n\n{}", long_text()))),
-        ("content/risks.md", &page("リスク", "リスクの本文。")),
-        ("themes/default/static/style.css", &base_css),
-    ]);
     let profile = tempfile::tempdir().unwrap();
-    let mut serve = start_serve(&root, 0);
-    let (_driver, port) = start_chromedriver(&driver);
-
+    let (driver, port) = start_chromedriver(&driver);
     let caps = json!({
         "goog:chromeOptions": {
             "binary": chromium,
@@ -296,6 +287,20 @@ async fn live_reload_in_headless_chromium() {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("connect to chromedriver");
+    Some((driver, client, profile))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn live_reload_in_headless_chromium() {
+    let base_css = std::fs::read_to_string(common::repo().join("themes/default/static/style.css"))
+        .expect("default theme stylesheet");
+    let (_tmp, root) = common::site(&[
+        ("content/_index.md", &page("ホーム", &format!("最初の本文。\n\n{}", long_text()))),
+        ("content/risks.md", &page("リスク", "リスクの本文。")),
+        ("themes/default/static/style.css", &base_css),
+    ]);
+    let Some((_driver, client, _profile)) = open_browser("live_reload_in_headless_chromium").await else { return };
+    let mut serve = start_serve(&root, 0);
 
     let result = scenario(&client, &mut serve, &root, &base_css).await;
     // Close the browser before judging, so a failure leaves no Chromium behind.
@@ -304,4 +309,93 @@ async fn live_reload_in_headless_chromium() {
         panic!("{e}\nserver log:\n{}", serve.log());
     }
     assert!(!root.join("public").exists(), "serve must not write public/");
+}
+
+const RESULTS: &str = "return Array.from(document.querySelectorAll('#search-results [role=option] a'))\
+     .map(a => [a.getAttribute('href'), a.textContent])";
+
+async fn search_scenario(c: &Client, url: &str) -> Result<(), String> {
+    use fantoccini::{key::Key, Locator};
+    c.goto(url).await.map_err(|e| e.to_string())?;
+    wait_js(c, "return !!document.getElementById('search-input')", "the search box", |v| v == &json!(true)).await?;
+    // `/` focuses the box from anywhere on the page.
+    c.find(Locator::Css("body")).await.map_err(|e| e.to_string())?.send_keys("/").await.map_err(|e| e.to_string())?;
+    let focused = js(c, "return document.activeElement && document.activeElement.id").await?;
+    ensure(focused == json!("search-input"), || format!("`/` did not focus the search box: {focused}"))?;
+    let input = c.find(Locator::Id("search-input")).await.map_err(|e| e.to_string())?;
+    // A two-character Japanese word: 謝罪 (apology) is a heading of the remedies page.
+    input.send_keys("謝罪").await.map_err(|e| e.to_string())?;
+    let results = wait_js(c, RESULTS, "results for 謝罪", |v| v.as_array().is_some_and(|a| !a.is_empty())).await?;
+    let first = &results[0];
+    ensure(first[0].as_str().is_some_and(|h| h.starts_with("/remedies/#")), || format!("first result: {results}"))?;
+    let marks =
+        js(c, "return Array.from(document.querySelectorAll('#search-results mark')).map(m => m.textContent)").await?;
+    ensure(marks.as_array().is_some_and(|m| m.iter().any(|x| x == "謝罪")), || format!("highlights: {marks}"))?;
+    let status = js(c, "return document.querySelector('[data-search-status]').textContent").await?;
+    ensure(status.as_str().is_some_and(|s| s.ends_with("件見つかりました")), || format!("status: {status}"))?;
+    let expanded = js(c, "return document.getElementById('search-input').getAttribute('aria-expanded')").await?;
+    ensure(expanded == json!("true"), || "combobox not expanded".into())?;
+    // Arrow down selects the first option; Enter opens it.
+    input.send_keys(&Key::Down.to_string()).await.map_err(|e| e.to_string())?;
+    let selected =
+        js(c, "return document.querySelector('#search-results [aria-selected=true] a').getAttribute('href')").await?;
+    ensure(selected == first[0], || format!("selected {selected}, expected {}", first[0]))?;
+    input.send_keys(&Key::Enter.to_string()).await.map_err(|e| e.to_string())?;
+    wait_js(c, "return location.pathname + location.hash", "navigation to the result", |v| {
+        v.as_str().is_some_and(|p| p.starts_with("/remedies/#"))
+    })
+    .await?;
+
+    // One character, katakana with a long vowel mark, and a miss.
+    for (q, expect_hits) in [("罪", true), ("エージェント", true), ("存在しない語句ｘｙｚ", false)] {
+        c.goto(url).await.map_err(|e| e.to_string())?;
+        wait_js(c, "return !!document.getElementById('search-input')", "the search box", |v| v == &json!(true)).await?;
+        let input = c.find(Locator::Id("search-input")).await.map_err(|e| e.to_string())?;
+        input.send_keys(q).await.map_err(|e| e.to_string())?;
+        if expect_hits {
+            wait_js(c, RESULTS, &format!("results for {q}"), |v| v.as_array().is_some_and(|a| !a.is_empty())).await?;
+        } else {
+            wait_js(c, "return document.querySelector('[data-search-status]').textContent", "no results", |v| {
+                v == &json!("見つかりませんでした")
+            })
+            .await?;
+        }
+        // Escape closes the list.
+        input.send_keys(&Key::Escape.to_string()).await.map_err(|e| e.to_string())?;
+        let expanded = js(c, "return document.getElementById('search-input').getAttribute('aria-expanded')").await?;
+        ensure(expanded == json!("false"), || format!("Escape did not close the list for {q}"))?;
+    }
+
+    // The print page: every page in order, and its table of contents jumps within the page.
+    c.goto(&format!("{url}print/")).await.map_err(|e| e.to_string())?;
+    let sections = js(c, "return Array.from(document.querySelectorAll('section.print-page')).map(s => s.id)").await?;
+    ensure(sections == json!(["index", "risks", "causes", "aftermath", "remedies", "summary"]), || {
+        format!("{sections}")
+    })?;
+    // A real click on the table-of-contents link (scrolled into view first).
+    js(c, "document.querySelector(\".print-toc a[href='#remedies']\").scrollIntoView({block: 'center', behavior: 'instant'}); return true")
+        .await?;
+    c.find(Locator::Css(".print-toc a[href='#remedies']"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    wait_js(c, "return location.pathname + location.hash", "in-page jump", |v| v == &json!("/print/#remedies")).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn japanese_search_and_print_page_in_headless_chromium() {
+    let (_tmp, root) = common::guide();
+    let Some((_driver, client, _profile)) = open_browser("japanese_search_and_print_page_in_headless_chromium").await
+    else {
+        return;
+    };
+    let serve = start_serve(&root, 0);
+    let result = search_scenario(&client, &serve.url).await;
+    let _ = client.close().await;
+    if let Err(e) = result {
+        panic!("{e}\nserver log:\n{}", serve.log());
+    }
 }
