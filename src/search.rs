@@ -29,21 +29,22 @@ pub const MAX_TEXT: usize = 1000;
 /// Normalizes text the way the browser does: NFKC (full-width ASCII and half-width kana
 /// folded) and lowercase.
 pub fn normalize(text: &str) -> String {
-    let lower = |c: char, out: &mut String| {
+    // Fast path: ASCII, kana, common kanji and CJK punctuation are already NFKC and have no
+    // case beyond ASCII, which covers nearly all Japanese prose.
+    let plain = |c: char| {
+        c.is_ascii()
+            || matches!(c, '\u{3001}'..='\u{3035}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{4E00}'..='\u{9FFF}')
+    };
+    if text.chars().all(plain) {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkc() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
-        } else if is_cjk(c) {
-            out.push(c); // no case; skips the Unicode case tables on the hot path
         } else {
             out.extend(c.to_lowercase());
         }
-    };
-    let mut out = String::with_capacity(text.len());
-    // Most text is already NFKC; the quick check avoids decomposing and recomposing it.
-    if unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
-        text.chars().for_each(|c| lower(c, &mut out));
-    } else {
-        text.nfkc().for_each(|c| lower(c, &mut out));
     }
     out
 }
@@ -115,7 +116,7 @@ pub fn shard_of(token: &str, shards: usize) -> usize {
 pub const BIG_POSTINGS: usize = 2000;
 
 /// One searchable section as stored in a document chunk: [url, page title, heading, text].
-type DocRow = (String, String, String, String);
+pub type DocRow = (String, String, String, String);
 
 #[derive(Serialize)]
 struct Meta {
@@ -129,8 +130,10 @@ struct Meta {
 
 /// A token without allocation for the common case: one or two CJK characters packed in a u64.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Tok {
+pub enum Tok {
+    /// One or two CJK characters.
     Cjk(u64),
+    /// Anything else (a Latin word).
     Word(Box<str>),
 }
 
@@ -153,43 +156,57 @@ fn unpack(t: &Tok) -> String {
     }
 }
 
+/// One page's share of the index: its sections as document rows, each with its distinct tokens.
+/// Computed per page (in parallel, and cached by `serve` for unchanged pages).
+#[derive(Clone, Default)]
+pub struct PageIndex(Vec<(DocRow, Vec<Tok>)>);
+
+/// Tokenizes one page (its URL already carries the base path).
+pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
+    let mut seen: HashSet<Tok, ahash::RandomState> = HashSet::default();
+    let mut out = Vec::with_capacity(r.sections.len().max(1));
+    let empty = [crate::markdown::Section::default()];
+    let sections = if r.sections.is_empty() { &empty[..] } else { &r.sections[..] };
+    for (k, sec) in sections.iter().enumerate() {
+        let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
+        // The page title is indexed with the first section only, so it ranks the page once.
+        let title_part = if k == 0 { title } else { "" };
+        let all = normalize(&format!("{title_part}\n{}\n{}", sec.title, sec.text));
+        seen.clear();
+        tokens(&all, |t| {
+            seen.insert(pack(t));
+        });
+        let mut toks: Vec<Tok> = seen.drain().collect();
+        toks.sort_unstable();
+        let body: String = sec.text.chars().take(MAX_TEXT).collect();
+        out.push(((url, title.to_string(), sec.title.clone(), body), toks));
+    }
+    PageIndex(out)
+}
+
 /// Builds the index files for pages (URLs already carry the base path).
 pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Rendered]) -> Vec<OutputFile> {
-    // Tokenize pages in parallel: per section, its document row and its distinct tokens.
-    let per_page: Vec<Vec<(DocRow, Vec<Tok>)>> = rendered
-        .par_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut seen: HashSet<Tok, ahash::RandomState> = HashSet::default();
-            let mut out = Vec::with_capacity(r.sections.len().max(1));
-            let empty = [crate::markdown::Section::default()];
-            let sections = if r.sections.is_empty() { &empty[..] } else { &r.sections[..] };
-            for (k, sec) in sections.iter().enumerate() {
-                let url = if sec.id.is_empty() { urls[i].clone() } else { format!("{}#{}", urls[i], sec.id) };
-                // The page title is indexed with the first section only, so it ranks the page once.
-                let title_part = if k == 0 { titles[i] } else { "" };
-                let all = normalize(&format!("{title_part}\n{}\n{}", sec.title, sec.text));
-                seen.clear();
-                tokens(&all, |t| {
-                    seen.insert(pack(t));
-                });
-                let mut toks: Vec<Tok> = seen.drain().collect();
-                toks.sort_unstable();
-                let body: String = sec.text.chars().take(MAX_TEXT).collect();
-                out.push(((url, titles[i].to_string(), sec.title.clone(), body), toks));
-            }
-            out
-        })
-        .collect();
+    let pages: Vec<PageIndex> =
+        rendered.par_iter().enumerate().map(|(i, r)| page_index(titles[i], &urls[i], r)).collect();
+    assemble(&pages)
+}
+
+/// Merges the pages' shares (in reading order) into the index files.
+pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
     let mut docs: Vec<DocRow> = Vec::new();
     let mut postings: HashMap<Tok, Vec<u32>, ahash::RandomState> = HashMap::default();
     for page in per_page {
-        for (row, toks) in page {
+        for (row, toks) in &page.0 {
             let doc = docs.len() as u32;
             for t in toks {
-                postings.entry(t).or_default().push(doc);
+                match postings.get_mut(t) {
+                    Some(list) => list.push(doc),
+                    None => {
+                        postings.insert(t.clone(), vec![doc]);
+                    }
+                }
             }
-            docs.push(row);
+            docs.push(row.clone());
         }
     }
     // Delta-encode the sorted document ids: small numbers, short JSON.

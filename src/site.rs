@@ -68,11 +68,12 @@ pub struct BuildCache {
     enabled: bool,
     markdown: HashMap<String, (u64, Rendered)>,
     pages: HashMap<String, (u64, Vec<u8>)>,
+    search: HashMap<String, (u64, search::PageIndex)>,
 }
 
 impl Default for BuildCache {
     fn default() -> Self {
-        BuildCache { enabled: true, markdown: HashMap::new(), pages: HashMap::new() }
+        BuildCache { enabled: true, markdown: HashMap::new(), pages: HashMap::new(), search: HashMap::new() }
     }
 }
 
@@ -246,7 +247,22 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
             .collect();
     }
     let titles: Vec<&str> = content.pages.iter().map(|p| p.fm.title.as_str()).collect();
-    out.extend(search::build_index(&titles, &urls, &rendered));
+    if caching {
+        // Tokenize only pages whose text, title or URL changed.
+        let keys: Vec<u64> = (0..content.pages.len()).map(|i| hash_of(&(md_keys[i], titles[i], &urls[i]))).collect();
+        let per_page: Vec<search::PageIndex> = (0..content.pages.len())
+            .into_par_iter()
+            .map(|i| match cache.search.get(&content.pages[i].source) {
+                Some((k, idx)) if *k == keys[i] => idx.clone(),
+                _ => search::page_index(titles[i], &urls[i], &rendered[i]),
+            })
+            .collect();
+        out.extend(search::assemble(&per_page));
+        cache.search =
+            content.pages.iter().zip(keys).zip(per_page).map(|((p, k), idx)| (p.source.clone(), (k, idx))).collect();
+    } else {
+        out.extend(search::build_index(&titles, &urls, &rendered));
+    }
     if let Some(xml) = seo::sitemap(&config, &content, &urls) {
         out.push(OutputFile { path: "sitemap.xml".into(), data: xml.into_bytes() });
     }
