@@ -31,6 +31,9 @@ pub struct Config {
     /// Author shown in the footer and metadata.
     #[serde(default)]
     pub author: String,
+    /// Build the search index and show the search box (default true).
+    #[serde(default = "default_true")]
+    pub search: bool,
     /// Free-form values for themes (`site.extra` in templates).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
@@ -38,6 +41,9 @@ pub struct Config {
 
 fn default_base_url() -> String {
     "/".into()
+}
+fn default_true() -> bool {
+    true
 }
 fn default_language() -> String {
     "ja".into()

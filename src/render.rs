@@ -49,6 +49,7 @@ struct SiteCtx<'a> {
     absolute_url: String,
     home_url: String,
     print_url: String,
+    search: bool,
     extra: &'a serde_yaml::Mapping,
     serve: bool,
 }
@@ -136,6 +137,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         base_path: base_path.clone(),
         absolute_url: crate::seo::absolute(cfg, &base_path),
         home_url: base_path.clone(),
+        search: cfg.search,
         print_url: if has_print(input) { format!("{base_path}print/") } else { String::new() },
         extra: &cfg.extra,
         serve: input.serve,

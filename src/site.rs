@@ -247,7 +247,9 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
             .collect();
     }
     let titles: Vec<&str> = content.pages.iter().map(|p| p.fm.title.as_str()).collect();
-    if caching {
+    if !config.search {
+        // No index and no search box.
+    } else if caching {
         // Tokenize only pages whose text, title or URL changed.
         let keys: Vec<u64> = (0..content.pages.len()).map(|i| hash_of(&(md_keys[i], titles[i], &urls[i]))).collect();
         let per_page: Vec<search::PageIndex> = (0..content.pages.len())

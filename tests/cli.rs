@@ -85,3 +85,23 @@ fn diagnostics_have_no_colour_when_not_a_terminal_or_no_color_is_set() {
         c.args(["build", "--root"]).arg(&root).assert().code(1).stderr(predicate::str::contains("\u{1b}[").not());
     }
 }
+
+#[test]
+fn drafts_are_left_out_of_build_and_shown_with_a_badge_by_serve() {
+    let (_t, root) = site(&[
+        ("content/_index.md", "---\ntitle: ホーム\n---\n本文\n"),
+        ("content/wip.md", "---\ntitle: 書きかけ\ndraft: true\n---\n本文\n"),
+    ]);
+    tebiki().args(["build", "--root"]).arg(&root).assert().success();
+    assert!(!root.join("public/wip/index.html").exists());
+    let home = html(&root.join("public"), "index.html");
+    assert!(!texts(&home, ".site-nav a").iter().any(|t| t.contains("書きかけ")));
+
+    // What `tebiki serve` builds (src/serve/mod.rs: drafts and serve on).
+    let opts = tebiki::BuildOptions { root: root.clone(), drafts: true, serve: true, ..Default::default() };
+    let site = tebiki::build_site(&opts).unwrap();
+    let page = site.files.iter().find(|f| f.path == "wip/index.html").expect("draft page served");
+    let doc = scraper::Html::parse_document(&String::from_utf8_lossy(&page.data));
+    assert_eq!(texts(&doc, "h1 .badge-draft"), ["下書き"]);
+    assert!(texts(&doc, ".site-nav .badge-draft").contains(&"下書き".to_string()));
+}

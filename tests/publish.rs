@@ -167,3 +167,13 @@ fn search_index_finds_japanese_words_by_bigrams() {
     let both: Vec<u64> = first.into_iter().filter(|d| sets.iter().all(|s| s.contains(d))).collect();
     assert!(both.iter().any(|&d| docs[d as usize][0].contains("/aftermath/")));
 }
+
+#[test]
+fn search_can_be_turned_off() {
+    let (_t, root) = site(&[("site.yaml", "title: x\nsearch: false\n")]);
+    let out = build(&root);
+    assert!(!out.join("search").exists());
+    let doc = html(&out, "index.html");
+    assert!(attrs(&doc, "#search", "id").is_empty());
+    assert!(!attrs(&doc, "script[src]", "src").iter().any(|s| s.contains("search.")));
+}
