@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::{atomic_save, page};
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -108,17 +110,6 @@ fn start_chromedriver(driver: &Path) -> (Kill, u16) {
         std::thread::sleep(Duration::from_millis(50));
     }
     (child, port)
-}
-
-fn atomic_save(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    let tmp = path.with_file_name(format!(".{}.tmp", path.file_name().unwrap().to_string_lossy()));
-    std::fs::write(&tmp, text).unwrap();
-    std::fs::rename(&tmp, &path).unwrap();
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!("---\ntitle: {title}\n---\n{body}\n")
 }
 
 /// Runs `script` until `pred` holds on its result (10 s at most).

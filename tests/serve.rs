@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{site, write};
+use common::{atomic_save, page, site, write};
 
 /// A running `tebiki serve`; killed on drop, even when the test panics.
 struct Server {
@@ -140,18 +140,6 @@ fn get(addr: &str, path: &str) -> Response {
     let headers =
         lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
     Response { status, headers, body: body.to_string() }
-}
-
-/// Writes like an editor's atomic save: a temporary file renamed over the original.
-fn atomic_save(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    let tmp = path.with_file_name(format!(".{}.tmp", path.file_name().unwrap().to_string_lossy()));
-    std::fs::write(&tmp, text).unwrap();
-    std::fs::rename(&tmp, &path).unwrap();
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!("---\ntitle: {title}\n---\n{body}\n")
 }
 
 fn small_site() -> (tempfile::TempDir, PathBuf) {

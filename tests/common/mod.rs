@@ -131,3 +131,16 @@ pub fn tebiki() -> assert_cmd::Command {
     c.env("NO_COLOR", "1");
     c
 }
+
+/// Saves like editors do: write a temporary file beside it, then rename it over the original.
+pub fn atomic_save(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    let tmp = path.with_file_name(format!(".{}.tmp", path.file_name().unwrap().to_string_lossy()));
+    fs::write(&tmp, text).unwrap();
+    fs::rename(&tmp, &path).unwrap();
+}
+
+/// A page's Markdown with a title.
+pub fn page(title: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\n---\n{body}\n")
+}
