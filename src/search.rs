@@ -171,13 +171,14 @@ pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
         let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
         // The page title is indexed with the first section only, so it ranks the page once.
         let title_part = if k == 0 { title } else { "" };
-        let all = normalize(&format!("{title_part}\n{}\n{}", sec.title, sec.text));
         seen.clear();
-        tokens(&all, |t| {
-            seen.insert(pack(t));
-        });
-        let mut toks: Vec<Tok> = seen.drain().collect();
-        toks.sort_unstable();
+        for part in [title_part, sec.title.as_str(), sec.text.as_str()] {
+            tokens(&normalize(part), |t| {
+                seen.insert(pack(t));
+            });
+        }
+        // Order does not matter: each token's postings are appended in document order.
+        let toks: Vec<Tok> = seen.drain().collect();
         let body: String = sec.text.chars().take(MAX_TEXT).collect();
         out.push(((url, title.to_string(), sec.title.clone(), body), toks));
     }
