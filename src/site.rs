@@ -276,12 +276,17 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
     out.sort_by(|a, b| a.path.cmp(&b.path));
     for w in out.windows(2) {
         if w[0].path == w[1].path {
+            // Name the page's own file when a page collides (`content/print.md` against the
+            // print page), not its output path `content/print/index.html`, which does not exist
+            // (found by the `site` fuzz target, kept in tests/fuzz_regressions.rs).
+            let file = content
+                .pages
+                .iter()
+                .find(|p| p.output == w[0].path)
+                .map_or_else(|| PathBuf::from(format!("content/{}", w[0].path)), |p| p.shown.clone());
             errors.push(
-                Diagnostic::error(
-                    Some(PathBuf::from(format!("content/{}", w[0].path))),
-                    format!("two outputs have the same path `{}`", w[0].path),
-                )
-                .hint("a content file collides with a page or a theme asset; rename it"),
+                Diagnostic::error(Some(file), format!("two outputs have the same path `{}`", w[0].path))
+                    .hint("a content file collides with a page or a theme asset; rename it"),
             );
         }
     }

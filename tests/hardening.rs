@@ -52,6 +52,29 @@ fn yaml_alias_bomb_is_refused_quickly() {
     assert_eq!(d.0[0].file.as_deref(), Some(std::path::Path::new("content/bomb.md")));
 }
 
+/// The bomb above stops at its unknown key `a`; under `extra` (free-form, in front matter and in
+/// site.yaml) it reaches the YAML parser's expansion, which must refuse it, fast and small.
+#[test]
+fn yaml_alias_bomb_under_extra_is_refused_quickly() {
+    let mut bomb =
+        String::from("extra:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut prev = 'a';
+    for c in 'b'..='k' {
+        bomb.push_str(&format!("  {c}: &{c} [{}]\n", vec![format!("*{prev}"); 9].join(",")));
+        prev = c;
+    }
+    for (path, text) in
+        [("content/bomb.md", format!("---\ntitle: x\n{bomb}---\n")), ("site.yaml", format!("title: x\n{bomb}"))]
+    {
+        let (_t, root) = site(&[(path, &text)]);
+        let start = std::time::Instant::now();
+        let e = build_err(&root).0.remove(0);
+        assert!(start.elapsed() < Duration::from_secs(5));
+        assert_eq!(e.file.as_deref(), Some(std::path::Path::new(path)));
+        assert!(e.message.contains("limit"), "{path}: {}", e.message);
+    }
+}
+
 #[test]
 fn bom_and_crlf_files_build() {
     let (_t, root) = site(&[("content/crlf.md", "\u{feff}---\r\ntitle: 改行\r\n---\r\n一行目の\r\n続き\r\n")]);
@@ -104,6 +127,16 @@ fn slugs_cannot_escape_the_output_folder() {
         assert!(e.message.contains("invalid slug"), "{slug}: {}", e.message);
         assert!(!t.path().join("escape").exists());
     }
+}
+
+#[test]
+fn duplicate_urls_from_two_files_are_an_error_naming_both() {
+    let (_t, root) =
+        site(&[("content/a.md", "---\ntitle: A\n---\n"), ("content/a/_index.md", "---\ntitle: A2\n---\n")]);
+    let e = build_err(&root).0.remove(0);
+    assert!(e.message.contains("duplicate URL `/a/`"), "{}", e.message);
+    let named = format!("{} {}", e.message, e.file.as_deref().unwrap().display());
+    assert!(named.contains("content/a.md") && named.contains("content/a/_index.md"), "{named}");
 }
 
 #[test]
@@ -191,4 +224,83 @@ fn killed_build_leaves_the_previous_output_whole() {
     // The next build cleans up whatever a killed build left and succeeds.
     build(&root);
     assert_eq!(before, snapshot_dir(&out));
+}
+
+/// A tmpfs of `size` mounted on a fresh folder, unmounted on drop; None (with a notice) when this
+/// is not root or mounting fails (containers, CI without the capability).
+#[cfg(target_os = "linux")]
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+#[cfg(target_os = "linux")]
+impl SmallDisk {
+    fn mount(size: &str) -> Option<SmallDisk> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            eprintln!("notice: skipping the disk-full test: mounting a tmpfs needs root");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .output();
+        match out {
+            Ok(o) if o.status.success() => Some(SmallDisk { dir }),
+            Ok(o) => {
+                eprintln!("notice: skipping the disk-full test: {}", String::from_utf8_lossy(&o.stderr).trim());
+                None
+            }
+            Err(e) => {
+                eprintln!("notice: skipping the disk-full test: cannot run mount: {e}");
+                None
+            }
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn full_disk_is_a_clear_error_and_the_previous_output_stays() {
+    let Some(disk) = SmallDisk::mount("1m") else { return };
+    let (_t, root) = site(&[("content/a.md", "---\ntitle: ページ\n---\n本文。\n")]);
+    let out = disk.dir.path().join("public");
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tebiki"))
+            .args(["build", "--root"])
+            .arg(&root)
+            .arg("--output")
+            .arg(&out)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let before = snapshot_dir(&out);
+    // A 2 MB file cannot be staged on a 1 MB disk.
+    let big: Vec<u8> = (0..2_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    fs::write(root.join("content/big.bin"), big).unwrap();
+    fs::write(root.join("content/a.md"), "---\ntitle: ページ\n---\n新しい本文。\n").unwrap();
+    let second = run();
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{err}");
+    assert!(err.contains("No space left on device") && err.contains("the disk is full"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(before == snapshot_dir(&out), "the previous output changed");
+    let left: Vec<_> = fs::read_dir(disk.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, ["public"], "the staging folder was left behind");
+    // Room again: the next build succeeds.
+    fs::remove_file(root.join("content/big.bin")).unwrap();
+    let third = run();
+    assert!(third.status.success(), "{}", String::from_utf8_lossy(&third.stderr));
+    assert!(fs::read_to_string(out.join("a/index.html")).unwrap().contains("新しい本文"));
 }

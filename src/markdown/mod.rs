@@ -149,6 +149,8 @@ struct Renderer<'p, 'm, 'a> {
     footnotes: Vec<(String, Vec<Event<'a>>)>,
     footnote_ids: HashMap<String, (usize, String)>,
     footnote_refs: HashMap<String, usize>,
+    /// Ids of the references to each footnote, in order, handed out with the other ids.
+    footnote_ref_ids: HashMap<String, Vec<String>>,
     last_char: Option<char>,
     section: Section,
     /// Nesting of block containers (lists, quotes, footnotes): the summary is a top-level paragraph.
@@ -181,6 +183,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             footnotes: Vec::new(),
             footnote_ids: HashMap::new(),
             footnote_refs: HashMap::new(),
+            footnote_ref_ids: HashMap::new(),
             last_char: None,
             section: Section::default(),
             container_depth: 0,
@@ -247,6 +250,15 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 let n = self.footnote_ids.len() + 1;
                 let id = self.ids.unique(&format!("fn-{}", slugify(label)));
                 self.footnote_ids.insert(label.to_string(), (n, id));
+            }
+            // Reference ids (`fn-1-ref`, `fn-1-ref-2`) come from the same IdSet, so they cannot
+            // collide with another footnote (`[^1-ref]` → `fn-1-ref`) or a heading
+            // (`## fn-1-ref`); found by tests/properties.rs.
+            if let Event::FootnoteReference(l) = ev {
+                let id = &self.footnote_ids[l.as_ref()].1;
+                let refs = self.footnote_ref_ids.entry(l.to_string()).or_default();
+                let want = if refs.is_empty() { format!("{id}-ref") } else { format!("{id}-ref-{}", refs.len() + 1) };
+                refs.push(self.ids.unique(&want));
             }
         }
     }
@@ -436,7 +448,12 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                     let (n, id) = self.footnote_ids.get(label.as_ref()).cloned().unwrap_or((0, String::new()));
                     let count = self.footnote_refs.entry(label.to_string()).or_insert(0);
                     *count += 1;
-                    let ref_id = if *count == 1 { format!("{id}-ref") } else { format!("{id}-ref-{count}") };
+                    let ref_id = self
+                        .footnote_ref_ids
+                        .get(label.as_ref())
+                        .and_then(|v| v.get(*count - 1))
+                        .cloned()
+                        .unwrap_or_else(|| format!("{id}-ref-{count}"));
                     self.all_ids.insert(ref_id.clone());
                     self.emit(Event::InlineHtml(CowStr::from(format!(
                         "<sup class=\"footnote-ref\"><a href=\"#{id}\" id=\"{ref_id}\" aria-label=\"脚注{n}\">{n}</a></sup>"
@@ -444,11 +461,19 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 }
                 Event::Start(Tag::FootnoteDefinition(label)) => {
                     self.container_depth += 1;
+                    if self.footnotes.iter().any(|(l, _)| l == label.as_ref()) {
+                        let d = self
+                            .diag_at(range.clone(), format!("footnote `[^{label}]` is defined twice"))
+                            .hint("the first definition is used; remove or rename the other one");
+                        self.res.diagnostics.push(d.warn());
+                    }
                     self.footnote = Some((label.to_string(), Vec::new()));
                 }
                 Event::End(TagEnd::FootnoteDefinition) => {
                     self.container_depth -= 1;
-                    if let Some(f) = self.footnote.take() {
+                    // A label defined twice would give two `<li id="fn-x">`: keep only the first
+                    // definition, so every id on the page stays unique (found by tests/properties.rs).
+                    if let Some(f) = self.footnote.take().filter(|(l, _)| !self.footnotes.iter().any(|(x, _)| x == l)) {
                         self.footnotes.push(f);
                     }
                 }
@@ -586,9 +611,12 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 self.all_ids.insert(id.clone());
                 html.push_str(&format!("<li id=\"{id}\">"));
                 pulldown_cmark::html::push_html(&mut html, evs.into_iter());
-                if self.footnote_refs.contains_key(&label) {
+                if let Some(first_ref) =
+                    self.footnote_refs.contains_key(&label).then(|| self.footnote_ref_ids.get(&label)).flatten()
+                {
                     html.push_str(&format!(
-                        "<a href=\"#{id}-ref\" class=\"footnote-backref\" aria-label=\"本文の参照箇所へ戻る\">↩</a>"
+                        "<a href=\"#{}\" class=\"footnote-backref\" aria-label=\"本文の参照箇所へ戻る\">↩</a>",
+                        first_ref[0]
                     ));
                 }
                 html.push_str("</li>\n");
