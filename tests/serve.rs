@@ -438,3 +438,217 @@ fn binding_beyond_loopback_warns() {
     let server = Server::start(&root, &["--bind", "0.0.0.0"]);
     assert!(server.log().contains("visible to other machines on the network"), "{}", server.log());
 }
+
+// --- Abuse (issue 6): slow clients, the traversal matrix, requests during rebuilds. ---
+
+/// Sends half a request (no blank line) and keeps the socket.
+fn half_request(addr: &str) -> TcpStream {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ").unwrap();
+    s
+}
+
+#[test]
+fn slow_clients_do_not_block_others() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    let slow: Vec<TcpStream> = (0..200).map(|_| half_request(&server.addr)).collect();
+    for _ in 0..20 {
+        let start = Instant::now();
+        let r = server.get("/");
+        assert_eq!(r.status, 200);
+        assert!(start.elapsed() < Duration::from_secs(2), "a normal request waited {:?}", start.elapsed());
+    }
+    drop(slow);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_request_head_that_never_ends_is_dropped() {
+    // Without a deadline for the request head, a client that never finishes its request holds a
+    // connection (and a file descriptor) forever: at the descriptor limit nobody else gets in.
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    let mut s = half_request(&server.addr);
+    s.set_read_timeout(Some(Duration::from_secs(25))).unwrap();
+    let start = Instant::now();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(20), "a half request was still open after {took:?}");
+    // The server closes it (possibly with a 408) and keeps serving.
+    assert!(buf.is_empty() || String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408"), "{buf:?}");
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn slow_clients_at_the_descriptor_limit_are_dropped_and_others_get_in() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    // A small descriptor limit for the server only, so a few hundred sockets reach it.
+    let limit = libc::rlimit { rlim_cur: 256, rlim_max: 256 };
+    // SAFETY: prlimit on our own child with a valid rlimit; the old value is not asked for.
+    let pid = i32::try_from(server.child.id()).unwrap();
+    assert_eq!(unsafe { libc::prlimit(pid, libc::RLIMIT_NOFILE, &limit, std::ptr::null_mut()) }, 0);
+    let slow: Vec<TcpStream> = (0..300).map(|_| half_request(&server.addr)).collect();
+    // Every descriptor is taken now; within the head deadline the slow ones are dropped and a
+    // normal request gets through, while the slow clients are still connected on their side.
+    let start = Instant::now();
+    let r = loop {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(s, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        let _ = s.read_to_end(&mut raw);
+        if raw.starts_with(b"HTTP/1.1 200") {
+            break raw;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "no request got through for {:?}", start.elapsed());
+    };
+    assert!(String::from_utf8_lossy(&r).contains("はじめの本文"));
+    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
+    drop(slow);
+}
+
+/// Sends `raw` as is on a fresh connection; returns the status (None when the server just closed).
+fn raw_status(addr: &str, raw: &[u8]) -> (Option<u16>, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    // The server may answer and close before reading everything: a failed write is fine.
+    let _ = s.write_all(raw);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.strip_prefix("HTTP/1.1 ").and_then(|t| t.get(..3)).and_then(|c| c.parse().ok());
+    (status, text)
+}
+
+#[test]
+fn traversal_matrix_in_every_encoding() {
+    let (tmp, root) = small_site();
+    std::fs::write(tmp.path().join("secret.txt"), "TOP-SECRET").unwrap();
+    let server = Server::start(&root, &[]);
+    let targets = [
+        "/../secret.txt",
+        "/../../../../../../etc/passwd",
+        "/guide/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/.%2e/secret.txt",
+        "/%2e./secret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..%5Csecret.txt",
+        "/..\\secret.txt",
+        "/\\..\\secret.txt",
+        // Overlong UTF-8 for `.`, `/` and `\`: not UTF-8, refused before any lookup.
+        "/%c0%ae%c0%ae/secret.txt",
+        "/%c0%ae%c0%ae%c0%afsecret.txt",
+        "/%e0%80%ae%e0%80%ae/secret.txt",
+        "/..%c0%afsecret.txt",
+        "/..%c1%9csecret.txt",
+        // Double encoding: decoded once, `%2e%2e` is a plain (missing) name.
+        "/%252e%252e/secret.txt",
+        "/..%252fsecret.txt",
+        "/site.yaml%00.html",
+        "/..%00/secret.txt",
+        "/%00",
+        "/....//secret.txt",
+        "/..;/secret.txt",
+        "//../secret.txt",
+        "/%u002e%u002e/secret.txt",
+        "/site.yaml",
+        "/content/_index.md",
+    ];
+    for t in targets {
+        let (status, text) =
+            raw_status(&server.addr, format!("GET {t} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes());
+        assert!(matches!(status, Some(400 | 404)), "{t}: {status:?}\n{text}");
+        assert!(
+            !text.contains("TOP-SECRET") && !text.contains("SITE-YAML-SECRET") && !text.contains("root:x:0"),
+            "{t}"
+        );
+    }
+    // Request targets no URL can carry: raw NUL and overlong bytes, relative and absolute forms.
+    for raw in [
+        &b"GET /..\x00/secret.txt HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+        b"GET /\xc0\xae\xc0\xae/secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET ../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET http://localhost/../secret.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /../secret.txt HTTP/1.0\r\n\r\n",
+    ] {
+        let (status, text) = raw_status(&server.addr, raw);
+        assert!(matches!(status, None | Some(400 | 404)), "{raw:?}: {status:?}");
+        assert!(!text.contains("TOP-SECRET"), "{raw:?}");
+    }
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn huge_urls_and_headers_get_a_clean_4xx() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    let long_url = format!("GET /{} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "a".repeat(100_000));
+    let big_header =
+        format!("GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nConnection: close\r\n\r\n", "b".repeat(1 << 20));
+    let many: String = (0..10_000).map(|i| format!("X-H{i}: v\r\n")).collect();
+    let many_headers = format!("GET / HTTP/1.1\r\nHost: x\r\n{many}Connection: close\r\n\r\n");
+    for (what, req, want) in
+        [("100 KB URL", long_url, 414), ("1 MB header", big_header, 431), ("10,000 headers", many_headers, 431)]
+    {
+        let (status, text) = raw_status(&server.addr, req.as_bytes());
+        assert!(status.is_none() || status == Some(want), "{what}: {status:?} {}", &text[..text.len().min(200)]);
+        assert_eq!(server.get("/").status, 200, "after {what}");
+    }
+}
+
+#[test]
+fn requests_during_rebuilds_get_a_whole_page() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let hammers: Vec<_> = (0..3)
+        .map(|_| {
+            let (addr, stop) = (server.addr.clone(), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let mut seen = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let r = get(&addr, "/");
+                    assert_eq!(r.status, 200, "{r:?}");
+                    let len: usize = r.header("content-length").unwrap().parse().unwrap();
+                    assert_eq!(len, r.body.len(), "a short body");
+                    assert!(r.body.trim_end().ends_with("</html>"), "not whole: {}", r.body);
+                    // The marker may appear more than once (description, body): always the same one.
+                    let versions: std::collections::HashSet<&str> =
+                        r.body.split("版-").skip(1).filter_map(|t| t.split('-').next()).collect();
+                    assert!(versions.len() <= 1, "two versions in one page: {versions:?}");
+                    seen += 1;
+                }
+                seen
+            })
+        })
+        .collect();
+    for i in 0..60 {
+        atomic_save(&root, "content/_index.md", &page("ホーム", &format!("版-{i}-です。")));
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    server.wait_for("/", "the last version", |r| r.body.contains("版-59-です。"));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let seen: usize = hammers.into_iter().map(|h| h.join().unwrap()).sum();
+    assert!(seen > 50, "only {seen} requests");
+}
+
+#[test]
+fn an_idle_reload_socket_outlives_the_request_head_deadline() {
+    // The 10 s deadline for request heads must not close upgraded (WebSocket) connections.
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    let mut ws = ws_connect(&server.addr);
+    assert_eq!(ws_read_text(&mut ws)["type"], "hello");
+    std::thread::sleep(Duration::from_secs(12));
+    atomic_save(&root, "content/_index.md", &page("ホーム", "静かな後の本文。"));
+    ws.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    assert_eq!(ws_read_text(&mut ws)["type"], "reload");
+}

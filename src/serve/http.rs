@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -15,7 +16,11 @@ use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::watch;
 
 use super::{DiagPayload, Shared, Snapshot};
 
@@ -29,6 +34,68 @@ pub const WS_PATH: &str = "/__tebiki/ws";
 /// The server's routes: the reload client, its WebSocket, and the site for everything else.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new().route(RELOAD_JS_PATH, get(reload_js)).route(WS_PATH, get(ws)).fallback(site).with_state(shared)
+}
+
+/// How long a client may take to send a request's head (request line and headers), counted from
+/// when the server starts waiting for it (so an idle keep-alive connection is closed after it
+/// too). Without a deadline, a client that never finishes its request holds a connection and a
+/// file descriptor forever, and enough of them lock everyone else out (issue 6).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `signal` resolves (it sets `stop` to true, which tells every
+/// connection), then lets open requests finish (2 s at most). `axum::serve` plus a deadline for
+/// request heads, which `axum::serve` cannot set.
+pub async fn serve_connections(
+    listener: TcpListener,
+    app: Router,
+    signal: impl std::future::Future<Output = ()>,
+    stop: watch::Receiver<bool>,
+) {
+    let mut signal = std::pin::pin!(signal);
+    // Every connection task holds a receiver; `closed()` resolves when the last one is gone.
+    let (close_tx, close_rx) = watch::channel(());
+    loop {
+        let stream = tokio::select! {
+            // Polled first, so the signal handlers are in place before any client is answered.
+            biased;
+            () = &mut signal => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    accept_error(e).await;
+                    continue;
+                }
+            },
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut stop = stop.clone();
+        let close_rx = close_rx.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+            let conn = builder.serve_connection(TokioIo::new(stream), service).with_upgrades();
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stop.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            drop(close_rx);
+        });
+    }
+    drop(close_rx);
+    let _ = tokio::time::timeout(Duration::from_secs(2), close_tx.closed()).await;
+}
+
+/// A failed accept: a client that gave up is nothing; anything else (out of file descriptors)
+/// gets a short pause so the loop does not spin, as `axum::serve` does.
+async fn accept_error(e: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if !matches!(e.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn reload_js() -> Response {

@@ -351,9 +351,9 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
         .map_err(|e| Diagnostic::error(None, format!("cannot start the rebuild thread: {e}")))?;
 
     let app = http::router(Arc::clone(&shared));
-    let result = axum::serve(listener, app).with_graceful_shutdown(stop_signal(stop_tx)).await;
+    http::serve_connections(listener, app, stop_signal(stop_tx), shared.shutdown.clone()).await;
     let _ = trigger_tx.send(Trigger::Stop);
-    result.map_err(|e| Diagnostic::error(None, format!("the server stopped: {e}")).into())
+    Ok(())
 }
 
 /// Binds the listener; a taken port becomes a plain message with a free port to try.
