@@ -86,7 +86,11 @@ pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> 
     let staging = staging_path(&out);
     if staging.exists() {
         // Left over from a killed build. Only remove it if it is really ours.
-        if staging.join(MARKER).is_file() {
+        // Ours if it carries the marker, or is a complete site tebiki wrote (a build killed
+        // between removing the marker and the swap leaves exactly that).
+        let ours =
+            staging.join(MARKER).is_file() || (staging.join("404.html").is_file() && staging.join("assets").is_dir());
+        if ours {
             fs::remove_dir_all(&staging).map_err(|e| io_err(&staging, "remove the old staging folder", e))?;
         } else {
             return Err(Diagnostic::error(
@@ -158,21 +162,37 @@ fn write_all(staging: &Path, files: &[OutputFile], previous: Option<&Path>) -> R
 }
 
 /// Removes a folder tree, deleting files in parallel (deletes are slow, one by one, on VMs).
+///
+/// Files already gone (someone else deleted them) count as deleted. tebiki's marker file goes
+/// last, so an interrupted removal never leaves a staging folder tebiki no longer recognises.
 fn remove_tree(dir: &Path) -> io::Result<()> {
+    let gone_ok = |r: io::Result<()>| match r {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    };
+    let marker = dir.join(MARKER);
     let mut files = Vec::new();
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(dir).follow_links(false) {
-        let entry = entry.map_err(io::Error::other)?;
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if e.io_error().is_some_and(|io| io.kind() == io::ErrorKind::NotFound) => continue,
+            Err(e) => return Err(io::Error::other(e)),
+        };
         if entry.file_type().is_dir() {
             dirs.push(entry.into_path());
-        } else {
+        } else if entry.path() != marker {
             files.push(entry.into_path());
         }
     }
-    files.par_iter().try_for_each(fs::remove_file)?;
-    // Deepest folders first.
+    files.par_iter().try_for_each(|f| gone_ok(fs::remove_file(f)))?;
+    // Deepest folders first; the root last, after the marker.
     dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    dirs.iter().try_for_each(fs::remove_dir)
+    for d in dirs.iter().filter(|d| d.as_path() != dir) {
+        gone_ok(fs::remove_dir(d))?;
+    }
+    gone_ok(fs::remove_file(&marker))?;
+    gone_ok(fs::remove_dir(dir))
 }
 
 /// Exchanges two folders in one step where the OS can; otherwise two renames.
@@ -244,6 +264,18 @@ mod tests {
         assert_eq!(ino("same.html"), same, "identical bytes keep their inode");
         assert_ne!(ino("changed.html"), changed);
         assert_eq!(fs::read_to_string(out.join("changed.html")).unwrap(), "new");
+    }
+
+    #[test]
+    fn removing_a_tree_tolerates_files_already_gone_and_drops_the_marker_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("tree");
+        fs::create_dir_all(t.join("a/b")).unwrap();
+        fs::write(t.join(MARKER), b"").unwrap();
+        fs::write(t.join("a/b/x.html"), b"x").unwrap();
+        remove_tree(&t).unwrap();
+        assert!(!t.exists());
+        assert!(remove_tree(&t).is_ok(), "an already removed tree is fine");
     }
 
     #[test]

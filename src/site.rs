@@ -300,6 +300,7 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
 fn read_assets(files: &[content::AssetFile]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = files
         .par_iter()
+        .filter(|a| a.abs.exists()) // deleted since the folder was listed: gone, not an error
         .map(|a| {
             std::fs::read(&a.abs).map(|b| (a.rel.clone(), b)).map_err(|e| {
                 Diagnostic::error(Some(PathBuf::from(format!("content/{}", a.rel))), format!("cannot read file: {e}"))

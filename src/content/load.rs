@@ -118,6 +118,11 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
         }
         if rel.ends_with(".md") {
             let shown = shown(root, path);
+            // A file deleted between listing and reading (a bulk delete during `serve`) is gone,
+            // not an error.
+            if !abs.exists() {
+                continue;
+            }
             match read_text(&abs, &shown) {
                 Ok(text) => out.pages.push(PageFile { rel, shown, text }),
                 Err(d) => errors.push(d),
