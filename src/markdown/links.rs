@@ -140,25 +140,31 @@ fn normalize(path: &str) -> Option<String> {
     Some(s)
 }
 
-/// Decodes `%XX` escapes (invalid ones are kept as written).
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
+/// Decodes `%XX` escapes to bytes; None when an escape is malformed.
+pub fn percent_decode_bytes(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 3 <= b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() {
-            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
-            continue;
+        } else {
+            out.push(b[i]);
+            i += 1;
         }
-        out.push(b[i]);
-        i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    Some(out)
+}
+
+/// Decodes `%XX` escapes into text; text with malformed escapes or non-UTF-8 bytes is kept as
+/// written (the link check then reports it).
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    percent_decode_bytes(s).and_then(|b| String::from_utf8(b).ok()).unwrap_or_else(|| s.to_string())
 }
 
 /// Escapes the few characters that cannot appear raw in a URL path; Japanese stays readable.

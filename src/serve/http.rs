@@ -230,7 +230,7 @@ pub fn normalize(raw: &str) -> Option<SitePath> {
         if seg.is_empty() {
             continue;
         }
-        let bytes = percent_decode(seg)?;
+        let bytes = crate::markdown::links::percent_decode_bytes(seg)?;
         if bytes.iter().any(|&b| b == b'/' || b == b'\\' || b == 0) {
             return None;
         }
@@ -241,24 +241,6 @@ pub fn normalize(raw: &str) -> Option<SitePath> {
         segments.push(text);
     }
     Some(SitePath { key: segments.join("/"), dir: raw.ends_with('/') })
-}
-
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = b.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Some(out)
 }
 
 /// Percent-encodes a site path for a URL (keeps `/` and unreserved ASCII).
