@@ -98,7 +98,7 @@ struct NavEntry<'a> {
 }
 
 /// Longest list of siblings the sidebar shows in full; longer ones show a window.
-const NAV_WINDOW: usize = 40;
+const NAV_WINDOW: usize = 20;
 
 /// Reading time: Japanese at ~500 characters a minute, Latin text at ~200 words a minute.
 pub fn reading_minutes(r: &Rendered) -> usize {
