@@ -254,3 +254,24 @@ fn key_page_snapshot() {
     let main = doc.select(&s).next().unwrap().html();
     insta::assert_snapshot!("typography_main", main);
 }
+
+#[test]
+fn sidebar_stays_small_on_large_sites() {
+    // 300 pages beside each other: the sidebar shows a window around the current page, so the
+    // output grows linearly with the page count, not with its square.
+    let mut files: Vec<(String, String)> = vec![("content/_index.md".into(), "---\ntitle: H\n---\n本文\n".into())];
+    for i in 0..300 {
+        files.push((format!("content/p{i:03}.md"), format!("---\ntitle: ページ{i}\nweight: {i}\n---\n本文\n")));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let (_t, root) = site(&refs);
+    let out = build(&root);
+    let doc = html(&out, "p150/index.html");
+    let entries = attrs(&doc, ".site-nav a", "href");
+    assert!(entries.len() <= 25, "{} sidebar entries", entries.len());
+    assert!(entries.contains(&"/p150/".to_string()));
+    assert!(entries.contains(&"/".to_string()));
+    assert_eq!(texts(&doc, ".site-nav-gap").len(), 2, "gaps before and after the window");
+    let first = html(&out, "p000/index.html");
+    assert!(attrs(&first, ".site-nav a", "href").contains(&"/p000/".to_string()));
+}
