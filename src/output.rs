@@ -82,75 +82,81 @@ fn io_err(path: &Path, what: &str, e: io::Error) -> Diagnostic {
 
 /// Writes `files` as the new content of `out`, replacing the old content atomically.
 pub fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    let out = absolute(out);
-    let staging = staging_path(&out);
-    if staging.exists() {
-        // Left over from a killed build. Only remove it if it is really ours.
-        // Ours if it carries the marker, or is a complete site tebiki wrote (a build killed
-        // between removing the marker and the swap leaves exactly that).
-        let ours =
-            staging.join(MARKER).is_file() || (staging.join("404.html").is_file() && staging.join("assets").is_dir());
-        if ours {
-            fs::remove_dir_all(&staging).map_err(|e| io_err(&staging, "remove the old staging folder", e))?;
-        } else {
-            return Err(Diagnostic::error(
-                Some(staging.clone()),
-                "a folder with tebiki's staging name exists and is not tebiki's",
-            )
-            .hint("move or delete it by hand"));
-        }
-    }
-    if let Some(parent) = out.parent() {
-        fs::create_dir_all(parent).map_err(|e| io_err(parent, "create the output's parent folder", e))?;
-    }
-    let previous = out.is_dir().then_some(out.as_path());
-    let result = write_all(&staging, files, previous);
-    if let Err(d) = result {
-        let _ = fs::remove_dir_all(&staging);
+    let staging = Staging::begin(out)?;
+    if let Err(d) = files.par_iter().try_for_each(|f| staging.write(f)) {
+        staging.abort();
         return Err(d);
     }
-    let _ = fs::remove_file(staging.join(MARKER));
-    if out.exists() {
-        if !out.is_dir() {
-            let _ = fs::remove_dir_all(&staging);
+    staging.commit()
+}
+
+/// A new output being written beside the old one. Files can be written from many threads as
+/// soon as they are rendered (so the whole site never has to sit in memory); `commit` swaps it
+/// into place, `abort` (or an error) leaves the previous output as it was.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    previous: Option<PathBuf>,
+    /// Set by `commit`; otherwise dropping the staging removes it (an error unwinding a build).
+    done: bool,
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl Staging {
+    /// Prepares the staging folder for output folder `out`.
+    pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
+        let out = absolute(out);
+        let staging = staging_path(&out);
+        if staging.exists() {
+            // Left over from a killed build. Only remove it if it is really ours: it carries the
+            // marker, or is a complete site tebiki wrote (a build killed between removing the
+            // marker and the swap leaves exactly that).
+            let ours = staging.join(MARKER).is_file()
+                || (staging.join("404.html").is_file() && staging.join("assets").is_dir());
+            if ours {
+                fs::remove_dir_all(&staging).map_err(|e| io_err(&staging, "remove the old staging folder", e))?;
+            } else {
+                return Err(Diagnostic::error(
+                    Some(staging.clone()),
+                    "a folder with tebiki's staging name exists and is not tebiki's",
+                )
+                .hint("move or delete it by hand"));
+            }
+        }
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_err(parent, "create the output's parent folder", e))?;
+        }
+        if out.exists() && !out.is_dir() {
             return Err(Diagnostic::error(Some(out.clone()), "the output path exists and is not a folder")
                 .hint("remove the file or choose another --output"));
         }
-        swap(&staging, &out).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            io_err(&out, "replace the output folder", e)
-        })?;
-        // `staging` now holds the previous output.
-        let _ = fs::write(staging.join(MARKER), b"");
-        remove_tree(&staging).map_err(|e| io_err(&staging, "remove the previous output", e))?;
-    } else {
-        fs::rename(&staging, &out).map_err(|e| io_err(&out, "move the new output into place", e))?;
+        fs::create_dir_all(&staging).map_err(|e| io_err(&staging, "create the staging folder", e))?;
+        fs::write(staging.join(MARKER), b"").map_err(|e| io_err(&staging, "write to the staging folder", e))?;
+        let previous = out.is_dir().then(|| out.clone());
+        Ok(Staging { dir: staging, out, previous, done: false })
     }
-    Ok(())
-}
 
-/// Writes every file into `staging`. A file whose bytes equal the previous output's is
-/// hard-linked instead of written: the data is not written again, and deleting the previous
-/// output afterwards frees no blocks, which is most of the cost on many file systems.
-fn write_all(staging: &Path, files: &[OutputFile], previous: Option<&Path>) -> Result<(), Diagnostic> {
-    fs::create_dir_all(staging).map_err(|e| io_err(staging, "create the staging folder", e))?;
-    fs::write(staging.join(MARKER), b"").map_err(|e| io_err(staging, "write to the staging folder", e))?;
-    let mut dirs = std::collections::BTreeSet::new();
-    for f in files {
+    /// Writes one file. A file whose bytes equal the previous output's is hard-linked instead:
+    /// the data is not written again, and deleting the previous output afterwards frees no
+    /// blocks, which is most of the cost on many file systems.
+    pub fn write(&self, f: &OutputFile) -> Result<(), Diagnostic> {
         if !is_safe_relative(&f.path) {
             return Err(Diagnostic::error(None, format!("refusing to write `{}` outside the output folder", f.path)));
         }
-        if let Some(dir) = Path::new(&f.path).parent() {
-            dirs.insert(dir.to_path_buf());
+        let dest = self.dir.join(&f.path);
+        if let Some(dir) = dest.parent() {
+            if !dir.is_dir() {
+                fs::create_dir_all(dir).map_err(|e| io_err(dir, "create a folder", e))?;
+            }
         }
-    }
-    for dir in &dirs {
-        let d = staging.join(dir);
-        fs::create_dir_all(&d).map_err(|e| io_err(&d, "create a folder", e))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let dest = staging.join(&f.path);
-        if let Some(prev) = previous.map(|p| p.join(&f.path)) {
+        if let Some(prev) = self.previous.as_ref().map(|p| p.join(&f.path)) {
             let same = fs::metadata(&prev).is_ok_and(|m| m.is_file() && m.len() == f.data.len() as u64)
                 && fs::read(&prev).is_ok_and(|old| old == f.data);
             if same && fs::hard_link(&prev, &dest).is_ok() {
@@ -158,7 +164,39 @@ fn write_all(staging: &Path, files: &[OutputFile], previous: Option<&Path>) -> R
             }
         }
         fs::write(&dest, &f.data).map_err(|e| io_err(&dest, "write", e))
-    })
+    }
+
+    /// Drops the staging folder; the previous output stays as it was.
+    pub fn abort(self) {
+        drop(self);
+    }
+
+    /// Puts the new output in place in one step and removes the previous one.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        let result = self.swap_in();
+        self.done = true;
+        result
+    }
+
+    fn swap_in(&self) -> Result<(), Diagnostic> {
+        let (staging, out) = (&self.dir, &self.out);
+        let _ = fs::remove_file(staging.join(MARKER));
+        if out.exists() {
+            swap(staging, out).map_err(|e| {
+                let _ = fs::remove_dir_all(staging);
+                io_err(out, "replace the output folder", e)
+            })?;
+            // `staging` now holds the previous output.
+            let _ = fs::write(staging.join(MARKER), b"");
+            remove_tree(staging).map_err(|e| io_err(staging, "remove the previous output", e))?;
+        } else {
+            fs::rename(staging, out).map_err(|e| {
+                let _ = fs::remove_dir_all(staging);
+                io_err(out, "move the new output into place", e)
+            })?;
+        }
+        Ok(())
+    }
 }
 
 /// Removes a folder tree, deleting files in parallel (deletes are slow, one by one, on VMs).

@@ -29,8 +29,22 @@ pub struct RenderInput<'a> {
     pub urls: &'a [String],
     /// Output of pages whose inputs did not change since the last build (None: render).
     pub reuse: &'a [Option<&'a [u8]>],
+    /// Where to write pages as soon as they are rendered (the CLI build), instead of keeping
+    /// them in memory (`serve`).
+    pub sink: Option<&'a crate::output::Staging>,
     /// Rendering for `tebiki serve`.
     pub serve: bool,
+}
+
+/// Hands a rendered file to the sink (returning a stub without its bytes), or keeps it.
+pub fn emit(
+    sink: Option<&crate::output::Staging>,
+    f: OutputFile,
+) -> Result<OutputFile, crate::diagnostics::Diagnostic> {
+    match sink {
+        Some(s) => s.write(&f).map(|()| OutputFile { path: f.path, data: Vec::new() }),
+        None => Ok(f),
+    }
 }
 
 /// Every page's URL path, base path included.
@@ -160,7 +174,8 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         .map(|i| {
             let p = &content.pages[i];
             if let Some(Some(bytes)) = input.reuse.get(i) {
-                return Ok(OutputFile { path: p.output.clone(), data: bytes.to_vec() });
+                return emit(input.sink, OutputFile { path: p.output.clone(), data: bytes.to_vec() })
+                    .map_err(Diagnostics::from);
             }
             let r = &input.rendered[i];
             let mut breadcrumb = Vec::new();
@@ -210,8 +225,11 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 .theme
                 .tera
                 .render(template, &ctx)
-                .map(|html| OutputFile { path: p.output.clone(), data: html.into_bytes() })
                 .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &input.theme.sources)))
+                .and_then(|html| {
+                    emit(input.sink, OutputFile { path: p.output.clone(), data: html.into_bytes() })
+                        .map_err(Diagnostics::from)
+                })
         })
         .collect();
 
@@ -253,12 +271,18 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
     ctx.insert("nav", &nav_for(content, urls, usize::MAX));
     ctx.insert("page", &page);
     match input.theme.tera.render("404.html", &ctx) {
-        Ok(html) => files.push(OutputFile { path: "404.html".into(), data: html.into_bytes() }),
+        Ok(html) => match emit(input.sink, OutputFile { path: "404.html".into(), data: html.into_bytes() }) {
+            Ok(f) => files.push(f),
+            Err(d) => errors.push(d),
+        },
         Err(e) => errors.push(tera_diagnostic(&e, &input.theme.sources)),
     }
     if has_print(input) {
         match render_print(input, urls, &site_ctx_value, &assets_value) {
-            Ok(f) => files.push(f),
+            Ok(f) => match emit(input.sink, f) {
+                Ok(f) => files.push(f),
+                Err(d) => errors.push(d),
+            },
             Err(d) => errors.push(d),
         }
     }

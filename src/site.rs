@@ -96,6 +96,17 @@ pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
 
 /// [`build_site`], reusing and refreshing `cache`.
 pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<BuiltSite, Diagnostics> {
+    build_inner(opts, cache, None).map(|(site, _)| site)
+}
+
+/// The pipeline. With `out_dir`, every file is written to a staging folder as soon as it exists
+/// (the returned site keeps only paths), which the caller commits; without it, the site stays
+/// in memory. Any error drops the staging folder and leaves the previous output untouched.
+fn build_inner(
+    opts: &BuildOptions,
+    cache: &mut BuildCache,
+    out_dir: Option<&std::path::Path>,
+) -> Result<(BuiltSite, Option<output::Staging>), Diagnostics> {
     let root = &opts.root;
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
@@ -226,9 +237,15 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
         theme: &theme,
         urls: &urls,
         reuse: &reuse,
+        sink: None,
         serve: opts.serve,
     };
+    // Everything is verified: only now start writing (so a site with errors touches nothing).
+    let staging = out_dir.map(output::Staging::begin).transpose()?;
+    let input = RenderInput { sink: staging.as_ref(), ..input };
     let mut out = render::render_site(&input)?;
+    // Files from here on are not written yet (render_site wrote its own to the sink).
+    let first_unwritten = out.len();
     if caching {
         // Refresh the cache with this build's results.
         cache.markdown = content
@@ -273,6 +290,12 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
     let n_assets = assets.len() + theme.assets.len();
     out.extend(theme.assets.iter().map(|(p, d)| OutputFile { path: p.clone(), data: d.clone() }));
     out.extend(assets.into_iter().map(|(path, data)| OutputFile { path, data }));
+    if let Some(st) = &staging {
+        // Pages are already written; the rest (index, assets, sitemap) goes now.
+        let rest = out.split_off(first_unwritten);
+        let rest = rest.into_par_iter().map(|f| render::emit(Some(st), f)).collect::<Result<Vec<_>, _>>()?;
+        out.extend(rest);
+    }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     for w in out.windows(2) {
         if w[0].path == w[1].path {
@@ -294,7 +317,7 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
         return Err(errors);
     }
     warnings.sort();
-    Ok(BuiltSite { files: out, pages, assets: n_assets, warnings, parsed, rendered: rerendered })
+    Ok((BuiltSite { files: out, pages, assets: n_assets, warnings, parsed, rendered: rerendered }, staging))
 }
 
 fn read_assets(files: &[content::AssetFile]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
@@ -343,8 +366,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
-    let site = build_site(opts)?;
-    output::write_atomic(&out_dir, &site.files)?;
+    let (site, staging) = build_inner(opts, &mut BuildCache::disabled(), Some(&out_dir))?;
+    if let Some(staging) = staging {
+        staging.commit()?;
+    }
     Ok(BuildReport {
         pages: site.pages,
         assets: site.assets,
