@@ -10,7 +10,6 @@ mod common;
 
 use common::{atomic_save, page};
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -66,32 +65,8 @@ impl Served {
 
 /// Starts `tebiki serve` on `port` (0: any free one).
 fn start_serve(root: &Path, port: u16) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
-        .args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start tebiki serve");
-    let stderr = child.stderr.take().expect("stderr is piped");
-    let child = Kill(child);
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&log);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("Serving ") {
-                let _ = tx.send(url.split(' ').next().unwrap_or_default().to_string());
-            }
-            sink.lock().unwrap().push(line);
-        }
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(30))
-        .unwrap_or_else(|_| panic!("serve did not start:\n{}", log.lock().unwrap().join("\n")));
-    Served { child, url, log }
+    let (child, url, log) = common::spawn_serve(root, &["--port", &port.to_string()]);
+    Served { child: Kill(child), url, log }
 }
 
 fn start_chromedriver(driver: &Path) -> (Kill, u16) {

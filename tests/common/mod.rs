@@ -144,3 +144,45 @@ pub fn atomic_save(root: &Path, rel: &str, text: &str) {
 pub fn page(title: &str, body: &str) -> String {
     format!("---\ntitle: {title}\n---\n{body}\n")
 }
+
+/// Starts `tebiki serve --root ROOT ARGS...` and waits for its `Serving URL` line.
+/// Returns the process, the URL and every stderr line so far (the log keeps filling).
+pub fn spawn_serve(
+    root: &Path,
+    args: &[&str],
+) -> (std::process::Child, String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::sync::{Arc, Mutex};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
+        .arg("serve")
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tebiki serve");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&log);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("Serving ") {
+                let _ = tx.send(url.split(' ').next().unwrap_or_default().to_string());
+            }
+            sink.lock().unwrap().push(line);
+        }
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(30)) {
+        Ok(url) => (child, url, log),
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("serve did not start:\n{}", log.lock().unwrap().join("\n"));
+        }
+    }
+}
