@@ -5,17 +5,20 @@
 //! Run with `cargo bench --bench serve_latency` (release build). `SERVE_LATENCY_EDITS=N` changes
 //! the number of edits per site (default 40).
 
-use std::io::{BufRead, BufReader, Read, Write};
+// The same helpers the serve and browser tests use (starting `tebiki serve`, copying sites).
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// A running `tebiki serve`, killed on drop.
 struct Serve {
-    child: Child,
+    child: std::process::Child,
     addr: String,
-    log: Arc<Mutex<Vec<String>>>,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Serve {
@@ -26,28 +29,8 @@ impl Drop for Serve {
 }
 
 fn start(root: &Path) -> Serve {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tebiki"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start tebiki serve");
-    let stderr = child.stderr.take().expect("piped");
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&log);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("Serving http://") {
-                let _ = tx.send(url.split('/').next().unwrap_or_default().to_string());
-            }
-            sink.lock().expect("log lock").push(line);
-        }
-    });
-    let addr = rx.recv_timeout(Duration::from_secs(60)).expect("serve started");
+    let (child, url, log) = common::spawn_serve(root, &["--port", "0"]);
+    let addr = url.trim_start_matches("http://").trim_end_matches('/').to_string();
     Serve { child, addr, log }
 }
 
@@ -57,19 +40,6 @@ fn get(addr: &str, path: &str) -> String {
     let mut raw = Vec::new();
     let _ = s.read_to_end(&mut raw);
     String::from_utf8_lossy(&raw).into_owned()
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).expect("mkdir");
-    for e in std::fs::read_dir(src).expect("read_dir") {
-        let e = e.expect("entry");
-        let to = dst.join(e.file_name());
-        if e.file_type().expect("type").is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), &to).expect("copy");
-        }
-    }
 }
 
 /// A 1,000-page site: 10 sections of 99 pages plus their indexes, cross-linked, in Japanese.
@@ -166,9 +136,9 @@ fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
 
     let guide = tempfile::tempdir().expect("tempdir");
-    copy_dir(&repo.join("content"), &guide.path().join("content"));
+    common::copy_dir(&repo.join("content"), &guide.path().join("content"));
     if repo.join("themes").is_dir() {
-        copy_dir(&repo.join("themes"), &guide.path().join("themes"));
+        common::copy_dir(&repo.join("themes"), &guide.path().join("themes"));
     }
     std::fs::copy(repo.join("site.yaml"), guide.path().join("site.yaml")).expect("site.yaml");
     measure("guide", guide.path(), "content/risks.md", "/risks/", n);
