@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Bytes a browser downloads for one search query, following search.js exactly:
-meta.json, the shard of each query token, and the document chunks of the first 60 candidates.
+"""Bytes a browser downloads for one search query, following search.js: meta.json, the shard of
+each query token (and the bitmap file of a very common token), the document chunks of the first
+60 candidates, and the pages of the first 10 candidates after ranking by title (search.js checks
+those against their pages; it fetches more only when some of them do not really match).
 
 usage: benches/search_bytes.py OUTPUT_DIR QUERY...
 """
@@ -40,19 +42,31 @@ def query(out, q):
         ids = set()
         for k, deltas in shard.items():
             if k == t or (prefix and k.startswith(t)):
-                if isinstance(deltas, int):
-                    name = f"t/{fnv(k):08x}.json"
+                if isinstance(deltas, str):
+                    name = f"{deltas}.bin"
                     fetched.add(name)
-                    deltas = json.load(open(os.path.join(d, name)))
+                    bits = open(os.path.join(d, name), "rb").read()
+                    ids.update(i * 8 + k for i, b in enumerate(bits) for k in range(8) if b >> k & 1)
+                    continue
                 acc = 0
                 for x in deltas:
                     acc += x
                     ids.add(acc)
         sets.append(ids)
     cands = sorted(set.intersection(*sets)) if sets else []
+    rows = {}
     for c in cands[:60]:
-        fetched.add(f"d{c // meta['chunk']}.json")
-    return sum(size(f) for f in fetched), len(fetched), len(cands)
+        name = f"d{c // meta['chunk']}.json"
+        fetched.add(name)
+        rows[c] = json.load(open(os.path.join(d, name)))[c % meta["chunk"]]
+    terms = q.split()
+    pre = lambda c: sum(20 * (t in rows[c][1].lower()) + 10 * (t in rows[c][2].lower()) for t in terms)
+    pages = set()
+    for c in sorted(rows, key=lambda c: (-pre(c), c))[:10]:
+        path = rows[c][0].split("#")[0]
+        pages.add(os.path.join(out, path.lstrip("/"), "index.html"))
+    total = sum(size(f) for f in fetched) + sum(os.path.getsize(p) for p in pages if os.path.exists(p))
+    return total, len(fetched) + len(pages), len(cands)
 
 if __name__ == "__main__":
     out = sys.argv[1]

@@ -36,6 +36,9 @@ pub enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Print how long each stage of the build took (to standard error).
+        #[arg(long)]
+        timings: bool,
     },
     /// Verify everything a build verifies, without writing anything.
     #[command(after_help = "Examples:\n  tebiki check\n  tebiki check --format json")]

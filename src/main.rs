@@ -23,8 +23,8 @@ fn report(d: &Diagnostics) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, base_url, drafts, quiet } => {
-            let opts = BuildOptions { root, output, base_url, drafts, serve: false };
+        Command::Build { root, output, base_url, drafts, quiet, timings } => {
+            let opts = BuildOptions { root, output, base_url, drafts, serve: false, timings };
             match tebiki::build(&opts) {
                 Ok(r) => {
                     if !quiet {

@@ -7,14 +7,16 @@
 //!
 //! Layout under `search/`: `meta.json` (counts), `s<N>.json` token shards (a token lives in the
 //! shard chosen by its first character, so prefix and one-character queries need one shard),
-//! and `d<N>.json` document chunks (URL, titles, text for snippets). A query downloads only the
-//! shards of its tokens and the chunks of its top results.
+//! `t<N>.bin` bitmaps of very common tokens, and `d<N>.json` document chunks (URL, page title,
+//! heading). The index holds no page text: the browser checks its best candidates against the
+//! pages themselves (which it would fetch anyway when the reader opens one) and cuts snippets
+//! from them. Storing the text again would more than double a large site's output.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::markdown::cjk::is_cjk;
@@ -23,8 +25,6 @@ use crate::output::OutputFile;
 
 /// Documents per `d<N>.json` chunk.
 pub const DOC_CHUNK: usize = 100;
-/// Longest section text kept for snippets, in characters.
-pub const MAX_TEXT: usize = 1000;
 
 /// Normalizes text the way the browser does: NFKC (full-width ASCII and half-width kana
 /// folded) and lowercase.
@@ -51,10 +51,10 @@ pub fn normalize(text: &str) -> String {
 
 /// Index tokens of normalized text: bigrams of CJK runs (a lone CJK character is its own
 /// token) and alphanumeric words of other text.
-pub fn tokens(norm: &str, mut emit: impl FnMut(&str)) {
+pub fn tokens<'a>(norm: &'a str, mut emit: impl FnMut(&'a str)) {
     let mut word_start: Option<usize> = None;
     let mut cjk_run: Vec<(usize, char)> = Vec::new();
-    let flush_cjk = |run: &mut Vec<(usize, char)>, emit: &mut dyn FnMut(&str)| {
+    let flush_cjk = |run: &mut Vec<(usize, char)>, emit: &mut dyn FnMut(&'a str)| {
         if run.len() == 1 {
             let (i, c) = run[0];
             emit(&norm[i..i + c.len_utf8()]);
@@ -108,15 +108,17 @@ pub fn token_hash(s: &str) -> u32 {
 /// The shard a token lives in: chosen by its first character, so prefix and one-character
 /// queries need one shard.
 pub fn shard_of(token: &str, shards: usize) -> usize {
-    let first = token.chars().next().map(|c| c.to_string()).unwrap_or_default();
-    (token_hash(&first) as usize) % shards
+    let mut buf = [0u8; 4];
+    let first = token.chars().next().map_or("", |c| c.encode_utf8(&mut buf));
+    (token_hash(first) as usize) % shards
 }
 
-/// Tokens in more sections than this get their own file `search/t/<hash>.json`.
+/// Tokens in more sections than this are stored as a bitmap in a file of their own
+/// (`search/t<N>.bin`, one bit per section), which is smaller than their id list.
 pub const BIG_POSTINGS: usize = 2000;
 
-/// One searchable section as stored in a document chunk: [url, page title, heading, text].
-pub type DocRow = (String, String, String, String);
+/// One searchable section as stored in a document chunk: [url, page title, heading].
+pub type DocRow = (String, String, String);
 
 #[derive(Serialize)]
 struct Meta {
@@ -124,8 +126,6 @@ struct Meta {
     shards: usize,
     chunk: usize,
     docs: usize,
-    /// Section texts longer than this were cut; the browser cannot verify matches past it.
-    max_text: usize,
 }
 
 /// A token without allocation for the common case: one or two CJK characters packed in a u64.
@@ -137,11 +137,11 @@ pub enum Tok {
     Word(Box<str>),
 }
 
-fn pack(t: &str) -> Tok {
+fn pack_cjk(t: &str) -> Option<u64> {
     let mut it = t.chars();
     match (it.next(), it.next(), it.next()) {
-        (Some(a), b, None) if is_cjk(a) => Tok::Cjk(((a as u64) << 32) | b.map_or(0, |c| c as u64)),
-        _ => Tok::Word(t.into()),
+        (Some(a), b, None) if is_cjk(a) => Some(((a as u64) << 32) | b.map_or(0, |c| c as u64)),
+        _ => None,
     }
 }
 
@@ -163,24 +163,32 @@ pub struct PageIndex(Vec<(DocRow, Vec<Tok>)>);
 
 /// Tokenizes one page (its URL already carries the base path).
 pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
-    let mut seen: HashSet<Tok, ahash::RandomState> = HashSet::default();
     let mut out = Vec::with_capacity(r.sections.len().max(1));
     let empty = [crate::markdown::Section::default()];
     let sections = if r.sections.is_empty() { &empty[..] } else { &r.sections[..] };
+    // Sorting and deduplicating a vector of packed bigrams is several times faster than a hash
+    // set on long texts.
+    let mut cjk: Vec<u64> = Vec::new();
     for (k, sec) in sections.iter().enumerate() {
         let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
         // The page title is indexed with the first section only, so it ranks the page once.
         let title_part = if k == 0 { title } else { "" };
-        seen.clear();
-        for part in [title_part, sec.title.as_str(), sec.text.as_str()] {
-            tokens(&normalize(part), |t| {
-                seen.insert(pack(t));
+        let parts = [normalize(title_part), normalize(&sec.title), normalize(&sec.text)];
+        let mut words: Vec<&str> = Vec::new();
+        cjk.clear();
+        for part in &parts {
+            tokens(part, |t| match pack_cjk(t) {
+                Some(v) => cjk.push(v),
+                None => words.push(t),
             });
         }
-        // Order does not matter: each token's postings are appended in document order.
-        let toks: Vec<Tok> = seen.drain().collect();
-        let body: String = sec.text.chars().take(MAX_TEXT).collect();
-        out.push(((url, title.to_string(), sec.title.clone(), body), toks));
+        cjk.sort_unstable();
+        cjk.dedup();
+        words.sort_unstable();
+        words.dedup();
+        let toks: Vec<Tok> =
+            cjk.iter().map(|&v| Tok::Cjk(v)).chain(words.into_iter().map(|w| Tok::Word(w.into()))).collect();
+        out.push(((url, title.to_string(), sec.title.clone()), toks));
     }
     PageIndex(out)
 }
@@ -192,90 +200,145 @@ pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Rendered]) -> V
     assemble(&pages)
 }
 
-/// Merges the pages' shares (in reading order) into the index files.
-pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
-    let mut docs: Vec<DocRow> = Vec::new();
-    let mut postings: HashMap<Tok, Vec<u32>, ahash::RandomState> = HashMap::default();
-    for page in per_page {
-        for (row, toks) in &page.0 {
-            let doc = docs.len() as u32;
-            for t in toks {
-                match postings.get_mut(t) {
-                    Some(list) => list.push(doc),
-                    None => {
-                        postings.insert(t.clone(), vec![doc]);
-                    }
+type Postings = HashMap<Tok, Vec<u32>, ahash::RandomState>;
+
+/// Postings of a run of pages whose first section is document `first`.
+fn postings_of(pages: &[PageIndex], mut doc: u32) -> Postings {
+    let mut map = Postings::default();
+    for (_, toks) in pages.iter().flat_map(|p| &p.0) {
+        for t in toks {
+            match map.get_mut(t) {
+                Some(list) => list.push(doc),
+                None => {
+                    map.insert(t.clone(), vec![doc]);
                 }
             }
-            docs.push(row.clone());
+        }
+        doc += 1;
+    }
+    map
+}
+
+/// A shard entry: the delta-encoded list of document ids, or the name of a bitmap file.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entry {
+    Deltas(Vec<u32>),
+    Bitmap(String),
+}
+
+/// A shard, serialized as a JSON object in key order.
+struct Shard(Vec<(String, Entry)>);
+
+impl Serialize for Shard {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// Merges the pages' shares (in reading order) into the index files.
+pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
+    // Postings are built over contiguous runs of pages in parallel, then concatenated in order,
+    // so every list stays sorted.
+    let runs = rayon::current_num_threads().clamp(1, 8);
+    let per_run = per_page.len().div_ceil(runs).max(1);
+    let mut starts = Vec::new();
+    let mut doc = 0u32;
+    for chunk in per_page.chunks(per_run) {
+        starts.push(doc);
+        doc += chunk.iter().map(|p| p.0.len() as u32).sum::<u32>();
+    }
+    let total_docs = doc as usize;
+    let mut maps: Vec<Postings> =
+        per_page.par_chunks(per_run).zip(starts).map(|(chunk, first)| postings_of(chunk, first)).collect();
+    let mut postings = if maps.is_empty() { Postings::default() } else { maps.remove(0) };
+    for m in maps {
+        for (t, ids) in m {
+            postings.entry(t).or_default().extend(ids);
         }
     }
-    // Delta-encode the sorted document ids: small numbers, short JSON.
-    let encode = |ids: Vec<u32>| -> Vec<u32> {
-        let mut prev = 0;
-        ids.into_iter()
-            .map(|d| {
-                let v = d - prev;
-                prev = d;
-                v
-            })
-            .collect()
-    };
-    // Tokens in many sections (転職 in a big corpus) get a file of their own, so a shard holding
-    // them does not become megabytes; the shard stores their count instead of the list.
+    // Tokens in many sections (転職 in a big corpus) get a bitmap file of their own, so a shard
+    // holding them does not become megabytes.
     let mut big: Vec<(String, Vec<u32>)> = Vec::new();
     let mut small: Vec<(String, Vec<u32>)> = Vec::new();
     let mut small_entries = 0usize;
     for (tok, ids) in postings {
         let key = unpack(&tok);
         if ids.len() > BIG_POSTINGS {
-            big.push((key, encode(ids)));
+            big.push((key, ids));
         } else {
             small_entries += ids.len();
-            small.push((key, encode(ids)));
+            small.push((key, ids));
         }
     }
+    big.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // About 30,000 postings (~100 KB) per shard on large sites; small sites get one shard.
     let shards = (small_entries / 30_000 + 1).next_power_of_two().min(4096);
-    let mut shard_lists: Vec<Vec<(String, serde_json::Value)>> = vec![Vec::new(); shards];
-    for (key, deltas) in small {
-        shard_lists[shard_of(&key, shards)].push((key, serde_json::Value::from(deltas)));
+    let mut shard_lists: Vec<Vec<(String, Entry)>> = (0..shards).map(|_| Vec::new()).collect();
+    for (key, ids) in small {
+        let n = shard_of(&key, shards);
+        shard_lists[n].push((key, Entry::Deltas(delta_encode(ids))));
     }
-    for (key, deltas) in &big {
-        shard_lists[shard_of(key, shards)].push((key.clone(), serde_json::Value::from(deltas.len())));
+    for (n, (key, _)) in big.iter().enumerate() {
+        shard_lists[shard_of(key, shards)].push((key.clone(), Entry::Bitmap(format!("t{n}"))));
     }
-    let mut files = Vec::with_capacity(shards + docs.len() / DOC_CHUNK + 2);
-    let meta = Meta { version: 1, shards, chunk: DOC_CHUNK, docs: docs.len(), max_text: MAX_TEXT };
+    let mut files = Vec::with_capacity(shards + big.len() + total_docs / DOC_CHUNK + 2);
+    let meta = Meta { version: 2, shards, chunk: DOC_CHUNK, docs: total_docs };
     files.push(OutputFile { path: "search/meta.json".into(), data: serde_json::to_vec(&meta).unwrap_or_default() });
     let shard_files: Vec<OutputFile> = shard_lists
         .into_par_iter()
         .enumerate()
         .map(|(n, mut list)| {
             list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            let map: BTreeMap<String, serde_json::Value> = list.into_iter().collect();
-            OutputFile { path: format!("search/s{n}.json"), data: serde_json::to_vec(&map).unwrap_or_default() }
+            OutputFile { path: format!("search/s{n}.json"), data: serde_json::to_vec(&Shard(list)).unwrap_or_default() }
         })
         .collect();
     files.extend(shard_files);
-    for (key, deltas) in big {
-        files.push(OutputFile {
-            path: format!("search/t/{:08x}.json", token_hash(&key)),
-            data: serde_json::to_vec(&deltas).unwrap_or_default(),
-        });
-    }
-    for (n, chunk) in docs.chunks(DOC_CHUNK).enumerate() {
-        files.push(OutputFile {
+    let bitmaps: Vec<OutputFile> = big
+        .par_iter()
+        .enumerate()
+        .map(|(n, (_, ids))| OutputFile { path: format!("search/t{n}.bin"), data: bitmap(ids, total_docs) })
+        .collect();
+    files.extend(bitmaps);
+    let docs: Vec<&DocRow> = per_page.iter().flat_map(|p| p.0.iter().map(|(row, _)| row)).collect();
+    let chunks: Vec<OutputFile> = docs
+        .par_chunks(DOC_CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| OutputFile {
             path: format!("search/d{n}.json"),
             data: serde_json::to_vec(chunk).unwrap_or_default(),
-        });
-    }
+        })
+        .collect();
+    files.extend(chunks);
     files
+}
+
+/// Sorted ids as differences from the previous one: small numbers, short JSON.
+fn delta_encode(ids: Vec<u32>) -> Vec<u32> {
+    let mut prev = 0;
+    ids.into_iter()
+        .map(|d| {
+            let v = d - prev;
+            prev = d;
+            v
+        })
+        .collect()
+}
+
+/// One bit per document, least significant bit first: document `d` is bit `d % 8` of byte `d / 8`.
+fn bitmap(ids: &[u32], docs: usize) -> Vec<u8> {
+    let mut bits = vec![0u8; docs.div_ceil(8)];
+    for &d in ids {
+        bits[d as usize / 8] |= 1 << (d % 8);
+    }
+    bits
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::markdown::Section;
+    use std::collections::BTreeMap;
 
     fn toks(s: &str) -> Vec<String> {
         let mut v = Vec::new();
@@ -314,5 +377,59 @@ mod tests {
         let docs: Vec<DocRow> = serde_json::from_slice(&files.last().unwrap().data).unwrap();
         assert_eq!(docs[1].0, "/remedies/#謝罪");
         assert_eq!(docs[1].2, "謝罪する");
+    }
+
+    fn page(text: &str, sections: usize) -> Rendered {
+        let sections = (0..sections)
+            .map(|k| Section { id: format!("s{k}"), title: String::new(), text: text.to_string() })
+            .collect();
+        Rendered { sections, ..Default::default() }
+    }
+
+    #[test]
+    fn postings_built_in_parallel_runs_are_complete_and_in_document_order() {
+        let pages: Vec<Rendered> = (0..40).map(|i| page(if i % 3 == 0 { "転職の話" } else { "別の話" }, 2)).collect();
+        let titles = vec!["題"; 40];
+        let urls: Vec<String> = (0..40).map(|i| format!("/p{i}/")).collect();
+        let files = build_index(&titles, &urls, &pages);
+        let shards = serde_json::from_slice::<serde_json::Value>(&files[0].data).unwrap()["shards"].as_u64().unwrap();
+        let shard = &files[1 + shard_of("転職", shards as usize)];
+        let map: BTreeMap<String, Vec<u32>> = serde_json::from_slice(&shard.data).unwrap();
+        let ids: Vec<u32> = map["転職"]
+            .iter()
+            .scan(0, |acc, d| {
+                *acc += d;
+                Some(*acc)
+            })
+            .collect();
+        let expected: Vec<u32> = (0..40u32).filter(|i| i % 3 == 0).flat_map(|i| [2 * i, 2 * i + 1]).collect();
+        assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn very_common_tokens_become_bitmaps() {
+        let n = BIG_POSTINGS + 10;
+        let r = Rendered {
+            sections: (0..n)
+                .map(|k| Section {
+                    id: format!("s{k}"),
+                    title: String::new(),
+                    text: if k % 2 == 0 { "ですます".into() } else { "です".into() },
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let files = build_index(&["x"], &["/a/".to_string()], &[r]);
+        let shards = serde_json::from_slice::<serde_json::Value>(&files[0].data).unwrap()["shards"].as_u64().unwrap();
+        let shard: serde_json::Value =
+            serde_json::from_slice(&files[1 + shard_of("です", shards as usize)].data).unwrap();
+        let name = shard["です"].as_str().expect("a bitmap file name").to_string();
+        let bits = &files.iter().find(|f| f.path == format!("search/{name}.bin")).unwrap().data;
+        assert_eq!(bits.len(), n.div_ceil(8));
+        assert!((0..n).all(|d| bits[d / 8] & (1 << (d % 8)) != 0), "です is in every section");
+        // ます is in every other section: fewer than BIG_POSTINGS, so a delta list.
+        let shard: serde_json::Value =
+            serde_json::from_slice(&files[1 + shard_of("ます", shards as usize)].data).unwrap();
+        assert!(shard["ます"].is_array());
     }
 }

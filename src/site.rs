@@ -30,6 +30,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Rendering for `tebiki serve` (templates see `site.serve`).
     pub serve: bool,
+    /// Print each stage's wall time to standard error (`build --timings`).
+    pub timings: bool,
 }
 
 impl BuildOptions {
@@ -108,6 +110,7 @@ fn build_inner(
     out_dir: Option<&std::path::Path>,
 ) -> Result<(BuiltSite, Option<output::Staging>), Diagnostics> {
     let root = &opts.root;
+    let mut stage = Stages::new(opts.timings);
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = crate::config::normalize_base_url(url)
@@ -119,6 +122,7 @@ fn build_inner(
     let assets: Vec<(String, Vec<u8>)> = read_assets(&files.assets)?;
     let (content, mut errors) = content::build_content(files, opts.drafts);
     let theme = templates::load_theme(root, &config.theme, &base_path);
+    stage.done("load (content, assets, theme)");
 
     let mut map = SiteMap { base_path: base_path.clone(), ..Default::default() };
     let known = content.pages.iter().map(|p| (&p.source, &p.path)).chain(content.broken.iter().map(|(s, p)| (s, p)));
@@ -173,7 +177,9 @@ fn build_inner(
             }
         }
     }
+    stage.done("markdown");
     let (graph, link_diags) = link::link(&content, &rendered);
+    stage.done("link and verify");
     for d in link_diags.0 {
         match d.severity {
             Severity::Error => errors.push(d),
@@ -244,6 +250,7 @@ fn build_inner(
     let staging = out_dir.map(output::Staging::begin).transpose()?;
     let input = RenderInput { sink: staging.as_ref(), ..input };
     let mut out = render::render_site(&input)?;
+    stage.done("render and write pages");
     // Files from here on are not written yet (render_site wrote its own to the sink).
     let first_unwritten = out.len();
     if caching {
@@ -282,6 +289,7 @@ fn build_inner(
     } else {
         out.extend(search::build_index(&titles, &urls, &rendered));
     }
+    stage.done("search index");
     if let Some(xml) = seo::sitemap(&config, &content, &urls) {
         out.push(OutputFile { path: "sitemap.xml".into(), data: xml.into_bytes() });
     }
@@ -296,6 +304,7 @@ fn build_inner(
         let rest = rest.into_par_iter().map(|f| render::emit(Some(st), f)).collect::<Result<Vec<_>, _>>()?;
         out.extend(rest);
     }
+    stage.done("write the rest");
     out.sort_by(|a, b| a.path.cmp(&b.path));
     for w in out.windows(2) {
         if w[0].path == w[1].path {
@@ -318,6 +327,23 @@ fn build_inner(
     }
     warnings.sort();
     Ok((BuiltSite { files: out, pages, assets: n_assets, warnings, parsed, rendered: rerendered }, staging))
+}
+
+/// Wall time per stage, printed by `build --timings`.
+struct Stages(Option<Instant>);
+
+impl Stages {
+    fn new(on: bool) -> Self {
+        Stages(on.then(Instant::now))
+    }
+
+    /// Prints the time since the previous stage ended.
+    fn done(&mut self, name: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("{name:>24}: {:8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            self.0 = Some(Instant::now());
+        }
+    }
 }
 
 fn read_assets(files: &[content::AssetFile]) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
@@ -368,7 +394,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     output::check_output_dir(&opts.root, &out_dir)?;
     let (site, staging) = build_inner(opts, &mut BuildCache::disabled(), Some(&out_dir))?;
     if let Some(staging) = staging {
+        let mut stage = Stages::new(opts.timings);
         staging.commit()?;
+        stage.done("swap in, remove old");
     }
     Ok(BuildReport {
         pages: site.pages,

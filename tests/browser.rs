@@ -312,6 +312,20 @@ async fn search_scenario(c: &Client, url: &str) -> Result<(), String> {
     })
     .await?;
 
+    // 共有 (sharing) is only in body text, never in a title: its snippet is cut from the page
+    // itself (the index holds no text), with the word highlighted.
+    c.goto(url).await.map_err(|e| e.to_string())?;
+    wait_js(c, "return !!document.getElementById('search-input')", "the search box", |v| v == &json!(true)).await?;
+    let input = c.find(Locator::Id("search-input")).await.map_err(|e| e.to_string())?;
+    input.send_keys("共有").await.map_err(|e| e.to_string())?;
+    wait_js(
+        c,
+        "return Array.from(document.querySelectorAll('#search-results .search-result-snippet mark')).map(m => m.textContent)",
+        "a snippet from the page with 共有 highlighted",
+        |v| v.as_array().is_some_and(|m| m.iter().any(|x| x == "共有")),
+    )
+    .await?;
+
     // One character, katakana with a long vowel mark, and a miss.
     for (q, expect_hits) in [("罪", true), ("エージェント", true), ("存在しない語句ｘｙｚ", false)] {
         c.goto(url).await.map_err(|e| e.to_string())?;

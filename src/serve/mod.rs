@@ -322,8 +322,14 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     if !addr.ip().is_loopback() {
         eprintln!("warning: listening on {}: the preview is visible to other machines on the network", addr.ip());
     }
-    let build_opts =
-        BuildOptions { root: root.clone(), output: None, base_url: Some(url.clone()), drafts: true, serve: true };
+    let build_opts = BuildOptions {
+        root: root.clone(),
+        output: None,
+        base_url: Some(url.clone()),
+        drafts: true,
+        serve: true,
+        timings: false,
+    };
 
     // Watch before the first build, so nothing saved during it is missed.
     let (trigger_tx, trigger_rx) = mpsc::channel::<Trigger>();

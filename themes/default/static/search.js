@@ -2,7 +2,9 @@
 // The index (built by tebiki, see src/search.rs) holds character bigrams of Japanese text and
 // words of Latin text. The query goes through the same normalization and tokenization here, so
 // indexer and query can never split a word differently. Only the shards of the query's tokens
-// and the document chunks of the top results are downloaded.
+// and the document chunks of the candidates are downloaded; the best candidates are then checked
+// against their pages (fetched once, and cached by the browser for when the reader opens one),
+// which also give the snippets.
 (function () {
   "use strict";
   var root = document.getElementById("search");
@@ -75,11 +77,23 @@
   function shardOf(token) {
     return fnv(Array.from(token)[0] || "") % meta.shards;
   }
-  // A shard holds a token's delta list, or (for very common tokens) its count, with the list in
-  // a file of its own.
-  function listOf(key, value) {
-    if (typeof value !== "number") return Promise.resolve(value);
-    return getJSON("t/" + ("0000000" + fnv(key).toString(16)).slice(-8) + ".json");
+  // A shard holds a token's delta list, or (for very common tokens) the name of a bitmap file:
+  // one bit per document, least significant bit first.
+  function idsOf(value) {
+    if (typeof value !== "string") return Promise.resolve(decode(value));
+    if (!cache[value]) {
+      cache[value] = fetch(base + "search/" + value + ".bin").then(function (r) {
+        if (!r.ok) throw new Error(value + ": " + r.status);
+        return r.arrayBuffer();
+      }).then(function (buf) {
+        var bytes = new Uint8Array(buf), ids = [];
+        for (var i = 0; i < bytes.length; i++) {
+          for (var b = bytes[i], k = 0; b; b >>= 1, k++) if (b & 1) ids.push(i * 8 + k);
+        }
+        return ids;
+      });
+    }
+    return cache[value];
   }
   function decode(deltas) {
     var ids = [], acc = 0;
@@ -91,9 +105,9 @@
       var keys = tok.prefix
         ? Object.keys(shard).filter(function (k) { return k.lastIndexOf(tok.t, 0) === 0; })
         : (tok.t in shard ? [tok.t] : []);
-      return Promise.all(keys.map(function (k) { return listOf(k, shard[k]); })).then(function (lists) {
+      return Promise.all(keys.map(function (k) { return idsOf(shard[k]); })).then(function (lists) {
         var set = new Set();
-        lists.forEach(function (l) { decode(l).forEach(function (d) { set.add(d); }); });
+        lists.forEach(function (l) { l.forEach(function (d) { set.add(d); }); });
         return set;
       });
     });
@@ -114,9 +128,60 @@
       loaded.forEach(function (x) { byChunk[x[0]] = x[1]; });
       return ids.map(function (id) {
         var row = byChunk[Math.floor(id / meta.chunk)][id % meta.chunk];
-        return { id: id, url: row[0], page: row[1], heading: row[2], text: row[3] };
+        return { id: id, url: row[0], page: row[1], heading: row[2], text: "" };
       });
     });
+  }
+
+  // The text of one section of a page: from its heading (or the start of the content) to the
+  // next heading, as the index saw it. Pages are fetched once.
+  var pages = {};
+  var HEADING = /^H[1-6]$/;
+  function sectionText(url) {
+    var hash = url.indexOf("#");
+    var page = hash < 0 ? url : url.slice(0, hash), id = hash < 0 ? "" : url.slice(hash + 1);
+    if (!pages[page]) {
+      pages[page] = fetch(page).then(function (r) {
+        if (!r.ok) throw new Error(page + ": " + r.status);
+        return r.text();
+      }).then(function (html) { return new DOMParser().parseFromString(html, "text/html"); });
+    }
+    return pages[page].then(function (doc) {
+      var content = doc.querySelector("main .content");
+      var start = id ? doc.getElementById(id) : null;
+      if (!content || (id && !start)) return null;
+      var walk = doc.createTreeWalker(content, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+      var on = !id, out = [], node;
+      while ((node = walk.nextNode())) {
+        if (node.nodeType === 1) {
+          if (!HEADING.test(node.tagName)) continue;
+          if (node === start) on = true;
+          else if (on) break;
+        } else if (on && !(node.parentNode.closest && node.parentNode.closest("h1,h2,h3,h4,h5,h6,button"))) {
+          out.push(node.nodeValue);
+        }
+      }
+      return out.join("").replace(/\s+/g, " ").trim();
+    });
+  }
+
+  // Score of a document for the terms, or -1 when a term is nowhere in it (its bigrams can all
+  // occur without the term itself). A page that could not be fetched cannot disprove a match.
+  function score(d, ts) {
+    var page = normalize(d.page), head = normalize(d.heading), text = normalize(d.text || "");
+    var total = 0;
+    for (var i = 0; i < ts.length; i++) {
+      var t = ts[i].text;
+      var inPage = page.indexOf(t) >= 0, inHead = head.indexOf(t) >= 0, inText = text.indexOf(t) >= 0;
+      if (!inPage && !inHead && !inText && d.text !== null) return -1;
+      total += (inPage ? 20 : 0) + (inHead ? 10 : 0) + (inText ? 1 : 0);
+    }
+    return total;
+  }
+  function titleScore(d, ts) {
+    var page = normalize(d.page), head = normalize(d.heading), total = 0;
+    ts.forEach(function (t) { total += (page.indexOf(t.text) >= 0 ? 20 : 0) + (head.indexOf(t.text) >= 0 ? 10 : 0); });
+    return total;
   }
 
   function search(q) {
@@ -130,22 +195,29 @@
       })
       .then(function (sets) { return loadDocs(intersect(sets).slice(0, MAX_CANDIDATES)); })
       .then(function (docs) {
-        var scored = [];
-        docs.forEach(function (d) {
-          var page = normalize(d.page), head = normalize(d.heading), text = normalize(d.text);
-          var score = 0, ok = true;
-          ts.forEach(function (t) {
-            var inPage = page.indexOf(t.text) >= 0, inHead = head.indexOf(t.text) >= 0, inText = text.indexOf(t.text) >= 0;
-            // Texts cut at meta.max_text cannot disprove a match found by the index.
-            var cut = Array.from(d.text).length >= (meta.max_text || Infinity);
-            if (!inPage && !inHead && !inText && !cut) ok = false;
-            score += (inPage ? 20 : 0) + (inHead ? 10 : 0) + (inText ? 1 : 0);
+        // Candidates whose titles match come first; then they are checked against their pages,
+        // a batch at a time, until there are enough results.
+        docs.forEach(function (d) { d.pre = titleScore(d, ts); });
+        docs.sort(function (a, b) { return b.pre - a.pre || a.id - b.id; });
+        var found = [];
+        function batch(from) {
+          if (found.length >= MAX_RESULTS || from >= docs.length) return found;
+          var part = docs.slice(from, from + MAX_RESULTS);
+          return Promise.all(part.map(function (d) {
+            return sectionText(d.url).then(function (t) { d.text = t; }, function () { d.text = null; });
+          })).then(function () {
+            part.forEach(function (d) {
+              var s = score(d, ts);
+              if (s >= 0 && found.length < MAX_RESULTS) { d.score = s; found.push(d); }
+            });
+            return batch(from + part.length);
           });
-          // Bigrams can all occur without the term itself: keep exact matches only.
-          if (ok) scored.push({ doc: d, score: score });
-        });
-        scored.sort(function (a, b) { return b.score - a.score || a.doc.id - b.doc.id; });
-        return scored.slice(0, MAX_RESULTS).map(function (s) { return s.doc; });
+        }
+        return batch(0);
+      })
+      .then(function (found) {
+        found.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+        return found;
       });
   }
 
@@ -264,7 +336,7 @@
       t.appendChild(highlight(d.heading ? d.page + " › " + d.heading : d.page, ts));
       var s = document.createElement("span");
       s.className = "search-result-snippet";
-      s.appendChild(snippet(d.text, ts));
+      s.appendChild(snippet(d.text || "", ts));
       a.appendChild(t);
       a.appendChild(s);
       li.appendChild(a);
