@@ -12,6 +12,7 @@
 //! pages themselves (which it would fetch anyway when the reader opens one) and cuts snippets
 //! from them. Storing the text again would more than double a large site's output.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -27,16 +28,29 @@ use crate::output::OutputFile;
 pub const DOC_CHUNK: usize = 100;
 
 /// Normalizes text the way the browser does: NFKC (full-width ASCII and half-width kana
-/// folded) and lowercase.
-pub fn normalize(text: &str) -> String {
+/// folded) and lowercase. Borrows when there is nothing to change.
+pub fn normalize(text: &str) -> Cow<'_, str> {
     // Fast path: ASCII, kana, common kanji and CJK punctuation are already NFKC and have no
     // case beyond ASCII, which covers nearly all Japanese prose.
     let plain = |c: char| {
         c.is_ascii()
-            || matches!(c, '\u{3001}'..='\u{3035}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | 'ー' | '\u{4E00}'..='\u{9FFF}')
+            || matches!(c, '\u{3001}'..='\u{3035}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FC}' | '\u{4E00}'..='\u{9FFF}')
     };
+    // Full-width ASCII (（ ） ！ ？ Ａ) maps one to one onto ASCII under NFKC.
+    let full_width = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}');
     if text.chars().all(plain) {
-        return text.to_ascii_lowercase();
+        return if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(text)
+        };
+    }
+    if text.chars().all(|c| plain(c) || full_width(c)) {
+        let folded = text.chars().map(|c| {
+            let c = if full_width(c) { char::from_u32(c as u32 - 0xFEE0).unwrap_or(c) } else { c };
+            c.to_ascii_lowercase()
+        });
+        return Cow::Owned(folded.collect());
     }
     let mut out = String::with_capacity(text.len());
     for c in text.nfkc() {
@@ -46,53 +60,74 @@ pub fn normalize(text: &str) -> String {
             out.extend(c.to_lowercase());
         }
     }
-    out
+    Cow::Owned(out)
 }
 
-/// Index tokens of normalized text: bigrams of CJK runs (a lone CJK character is its own
-/// token) and alphanumeric words of other text.
-pub fn tokens<'a>(norm: &'a str, mut emit: impl FnMut(&'a str)) {
+/// An index token as the indexer sees it: one or two CJK characters packed in a u64 (no
+/// allocation), or a word of other text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token<'a> {
+    Cjk(u64),
+    Word(&'a str),
+}
+
+fn pack(a: char, b: Option<char>) -> u64 {
+    ((a as u64) << 32) | b.map_or(0, |c| c as u64)
+}
+
+fn unpack(v: u64) -> String {
+    [(v >> 32) as u32, (v & 0xffff_ffff) as u32].into_iter().filter(|&c| c != 0).filter_map(char::from_u32).collect()
+}
+
+/// Index tokens of normalized text, in text order: bigrams of CJK runs (a lone CJK character is
+/// its own token) and alphanumeric words of other text.
+fn scan<'a>(norm: &'a str, mut emit: impl FnMut(Token<'a>)) {
     let mut word_start: Option<usize> = None;
-    let mut cjk_run: Vec<(usize, char)> = Vec::new();
-    let flush_cjk = |run: &mut Vec<(usize, char)>, emit: &mut dyn FnMut(&'a str)| {
-        if run.len() == 1 {
-            let (i, c) = run[0];
-            emit(&norm[i..i + c.len_utf8()]);
-        } else {
-            for w in run.windows(2) {
-                let (i, _) = w[0];
-                let (j, c2) = w[1];
-                emit(&norm[i..j + c2.len_utf8()]);
-            }
-        }
-        run.clear();
-    };
+    let mut prev: Option<char> = None; // last character of the current CJK run
+    let mut run = 0usize;
     for (i, c) in norm.char_indices() {
-        if is_cjk(c) && !crate::markdown::cjk::is_punctuation(c) {
+        let cjk = !c.is_ascii() && is_cjk(c) && !crate::markdown::cjk::is_punctuation(c);
+        if cjk {
             if let Some(s) = word_start.take() {
-                emit(&norm[s..i]);
+                emit(Token::Word(&norm[s..i]));
             }
-            cjk_run.push((i, c));
-        } else if c.is_alphanumeric() {
-            if !cjk_run.is_empty() {
-                flush_cjk(&mut cjk_run, &mut emit);
+            if let Some(p) = prev {
+                emit(Token::Cjk(pack(p, Some(c))));
             }
+            prev = Some(c);
+            run += 1;
+            continue;
+        }
+        if let (1, Some(p)) = (run, prev) {
+            emit(Token::Cjk(pack(p, None)));
+        }
+        prev = None;
+        run = 0;
+        if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
             word_start.get_or_insert(i);
-        } else {
-            if let Some(s) = word_start.take() {
-                emit(&norm[s..i]);
-            }
-            if !cjk_run.is_empty() {
-                flush_cjk(&mut cjk_run, &mut emit);
-            }
+        } else if let Some(s) = word_start.take() {
+            emit(Token::Word(&norm[s..i]));
         }
     }
     if let Some(s) = word_start {
-        emit(&norm[s..]);
+        emit(Token::Word(&norm[s..]));
     }
-    if !cjk_run.is_empty() {
-        flush_cjk(&mut cjk_run, &mut emit);
+    if let (1, Some(p)) = (run, prev) {
+        emit(Token::Cjk(pack(p, None)));
     }
+}
+
+/// The index tokens of a text, normalized first (what `search.js` computes for a query).
+pub fn tokens(text: &str) -> Vec<String> {
+    let norm = normalize(text);
+    let mut out = Vec::new();
+    scan(&norm, |t| {
+        out.push(match t {
+            Token::Cjk(v) => unpack(v),
+            Token::Word(w) => w.to_string(),
+        })
+    });
+    out
 }
 
 /// 32-bit FNV-1a (the same function is in search.js).
@@ -128,67 +163,44 @@ struct Meta {
     docs: usize,
 }
 
-/// A token without allocation for the common case: one or two CJK characters packed in a u64.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Tok {
-    /// One or two CJK characters.
-    Cjk(u64),
-    /// Anything else (a Latin word).
-    Word(Box<str>),
-}
-
-fn pack_cjk(t: &str) -> Option<u64> {
-    let mut it = t.chars();
-    match (it.next(), it.next(), it.next()) {
-        (Some(a), b, None) if is_cjk(a) => Some(((a as u64) << 32) | b.map_or(0, |c| c as u64)),
-        _ => None,
-    }
-}
-
-fn unpack(t: &Tok) -> String {
-    match t {
-        Tok::Cjk(v) => [(v >> 32) as u32, (v & 0xffff_ffff) as u32]
-            .into_iter()
-            .filter(|&c| c != 0)
-            .filter_map(char::from_u32)
-            .collect(),
-        Tok::Word(w) => w.to_string(),
-    }
+/// One section's distinct tokens, sorted: packed CJK tokens and words.
+#[derive(Clone, Default)]
+struct SectionTokens {
+    cjk: Vec<u64>,
+    words: Vec<Box<str>>,
 }
 
 /// One page's share of the index: its sections as document rows, each with its distinct tokens.
 /// Computed per page (in parallel, and cached by `serve` for unchanged pages).
 #[derive(Clone, Default)]
-pub struct PageIndex(Vec<(DocRow, Vec<Tok>)>);
+pub struct PageIndex(Vec<(DocRow, SectionTokens)>);
 
 /// Tokenizes one page (its URL already carries the base path).
 pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
     let mut out = Vec::with_capacity(r.sections.len().max(1));
     let empty = [crate::markdown::Section::default()];
     let sections = if r.sections.is_empty() { &empty[..] } else { &r.sections[..] };
-    // Sorting and deduplicating a vector of packed bigrams is several times faster than a hash
-    // set on long texts.
-    let mut cjk: Vec<u64> = Vec::new();
     for (k, sec) in sections.iter().enumerate() {
         let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
         // The page title is indexed with the first section only, so it ranks the page once.
         let title_part = if k == 0 { title } else { "" };
         let parts = [normalize(title_part), normalize(&sec.title), normalize(&sec.text)];
+        // Sorting and deduplicating packed bigrams is several times faster than a hash set.
+        let mut cjk: Vec<u64> = Vec::with_capacity(sec.text.len() / 3 + 8);
         let mut words: Vec<&str> = Vec::new();
-        cjk.clear();
         for part in &parts {
-            tokens(part, |t| match pack_cjk(t) {
-                Some(v) => cjk.push(v),
-                None => words.push(t),
+            scan(part, |t| match t {
+                Token::Cjk(v) => cjk.push(v),
+                Token::Word(w) => words.push(w),
             });
         }
         cjk.sort_unstable();
         cjk.dedup();
+        cjk.shrink_to_fit();
         words.sort_unstable();
         words.dedup();
-        let toks: Vec<Tok> =
-            cjk.iter().map(|&v| Tok::Cjk(v)).chain(words.into_iter().map(|w| Tok::Word(w.into()))).collect();
-        out.push(((url, title.to_string(), sec.title.clone()), toks));
+        let words = words.into_iter().map(Box::from).collect();
+        out.push(((url, title.to_string(), sec.title.clone()), SectionTokens { cjk, words }));
     }
     PageIndex(out)
 }
@@ -200,17 +212,25 @@ pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Rendered]) -> V
     assemble(&pages)
 }
 
-type Postings = HashMap<Tok, Vec<u32>, ahash::RandomState>;
+/// Document ids per token, CJK and words apart (hashing a u64 is much cheaper than a string).
+#[derive(Default)]
+struct Postings {
+    cjk: HashMap<u64, Vec<u32>, ahash::RandomState>,
+    words: HashMap<Box<str>, Vec<u32>, ahash::RandomState>,
+}
 
-/// Postings of a run of pages whose first section is document `first`.
+/// Postings of a run of pages whose first section is document `doc`.
 fn postings_of(pages: &[PageIndex], mut doc: u32) -> Postings {
     let mut map = Postings::default();
     for (_, toks) in pages.iter().flat_map(|p| &p.0) {
-        for t in toks {
-            match map.get_mut(t) {
+        for &t in &toks.cjk {
+            map.cjk.entry(t).or_default().push(doc);
+        }
+        for w in &toks.words {
+            match map.words.get_mut(w) {
                 Some(list) => list.push(doc),
                 None => {
-                    map.insert(t.clone(), vec![doc]);
+                    map.words.insert(w.clone(), vec![doc]);
                 }
             }
         }
@@ -253,8 +273,11 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
         per_page.par_chunks(per_run).zip(starts).map(|(chunk, first)| postings_of(chunk, first)).collect();
     let mut postings = if maps.is_empty() { Postings::default() } else { maps.remove(0) };
     for m in maps {
-        for (t, ids) in m {
-            postings.entry(t).or_default().extend(ids);
+        for (t, ids) in m.cjk {
+            postings.cjk.entry(t).or_default().extend(ids);
+        }
+        for (t, ids) in m.words {
+            postings.words.entry(t).or_default().extend(ids);
         }
     }
     // Tokens in many sections (転職 in a big corpus) get a bitmap file of their own, so a shard
@@ -262,8 +285,8 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
     let mut big: Vec<(String, Vec<u32>)> = Vec::new();
     let mut small: Vec<(String, Vec<u32>)> = Vec::new();
     let mut small_entries = 0usize;
-    for (tok, ids) in postings {
-        let key = unpack(&tok);
+    let all = postings.cjk.into_iter().map(|(t, ids)| (unpack(t), ids));
+    for (key, ids) in all.chain(postings.words.into_iter().map(|(w, ids)| (w.into_string(), ids))) {
         if ids.len() > BIG_POSTINGS {
             big.push((key, ids));
         } else {
@@ -341,9 +364,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn toks(s: &str) -> Vec<String> {
-        let mut v = Vec::new();
-        tokens(&normalize(s), |t| v.push(t.to_string()));
-        v
+        tokens(s)
     }
 
     #[test]
@@ -356,6 +377,15 @@ mod tests {
     #[test]
     fn full_width_and_half_width_forms_are_folded() {
         assert_eq!(toks("ＡＢＣ　ｶﾞｲﾄﾞ"), ["abc", "ガイ", "イド"]);
+    }
+
+    #[test]
+    fn fast_paths_of_normalize_agree_with_nfkc() {
+        let reference = |t: &str| t.nfkc().flat_map(char::to_lowercase).collect::<String>();
+        for t in ["転職活動（第1章）", "ＡＢＣ！？ｘｙｚ", "カタカナ・ひらがな ー Mixed Case", "ｶﾞｲﾄﾞ…", "plain"]
+        {
+            assert_eq!(normalize(t), reference(t), "{t}");
+        }
     }
 
     #[test]
