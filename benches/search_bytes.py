@@ -23,6 +23,9 @@ def fnv(s):
 def shard_of(tok, shards):
     return fnv(tok[0]) % shards
 
+def file_name(kind, n, ext):
+    return f"{kind}/{n // 64}/{n}.{ext}"
+
 def query(out, q):
     d = os.path.join(out, "search")
     size = lambda f: os.path.getsize(os.path.join(d, f))
@@ -36,14 +39,14 @@ def query(out, q):
         toks = [(w, True) for w in q.split()]
     sets = []
     for t, prefix in toks:
-        name = f"s{shard_of(t, meta['shards'])}.json"
+        name = file_name("s", shard_of(t, meta['shards']), "json")
         fetched.add(name)
         shard = json.load(open(os.path.join(d, name)))
         ids = set()
         for k, deltas in shard.items():
             if k == t or (prefix and k.startswith(t)):
                 if isinstance(deltas, str):
-                    name = f"{deltas}.bin"
+                    name = deltas
                     fetched.add(name)
                     bits = open(os.path.join(d, name), "rb").read()
                     ids.update(i * 8 + k for i, b in enumerate(bits) for k in range(8) if b >> k & 1)
@@ -56,7 +59,7 @@ def query(out, q):
     cands = sorted(set.intersection(*sets)) if sets else []
     rows = {}
     for c in cands[:60]:
-        name = f"d{c // meta['chunk']}.json"
+        name = file_name("d", c // meta['chunk'], "json")
         fetched.add(name)
         rows[c] = json.load(open(os.path.join(d, name)))[c % meta["chunk"]]
     terms = q.split()

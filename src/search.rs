@@ -5,10 +5,10 @@
 //! Character bigrams need no dictionary and cannot disagree with themselves: the browser runs
 //! the same normalization and tokenization on the query (see the theme's `search.js`).
 //!
-//! Layout under `search/`: `meta.json` (counts), `s<N>.json` token shards (a token lives in the
-//! shard chosen by its first character, so prefix and one-character queries need one shard),
-//! `t<N>.bin` bitmaps of very common tokens, and `d<N>.json` document chunks (URL, page title,
-//! heading). The index holds no page text: the browser checks its best candidates against the
+//! Layout under `search/`: `meta.json` (counts), token shards `s/…/<N>.json` (a token lives in
+//! the shard chosen by its first character, so prefix and one-character queries need one shard),
+//! bitmaps of very common tokens `t/…/<N>.bin`, and document chunks `d/…/<N>.json` (URL, page
+//! title, heading); see [`file_name`]. The index holds no page text: the browser checks its best candidates against the
 //! pages themselves (which it would fetch anyway when the reader opens one) and cuts snippets
 //! from them. Storing the text again would more than double a large site's output.
 
@@ -149,7 +149,7 @@ pub fn shard_of(token: &str, shards: usize) -> usize {
 }
 
 /// Tokens in more sections than this are stored as a bitmap in a file of their own
-/// (`search/t<N>.bin`, one bit per section), which is smaller than their id list.
+/// (`search/t/…/<N>.bin`, one bit per section), which is smaller than their id list.
 pub const BIG_POSTINGS: usize = 2000;
 
 /// One searchable section as stored in a document chunk: [url, page title, heading].
@@ -303,7 +303,7 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
         shard_lists[n].push((key, Entry::Deltas(delta_encode(ids))));
     }
     for (n, (key, _)) in big.iter().enumerate() {
-        shard_lists[shard_of(key, shards)].push((key.clone(), Entry::Bitmap(format!("t{n}"))));
+        shard_lists[shard_of(key, shards)].push((key.clone(), Entry::Bitmap(file_name("t", n, "bin"))));
     }
     let mut files = Vec::with_capacity(shards + big.len() + total_docs / DOC_CHUNK + 2);
     let meta = Meta { version: 2, shards, chunk: DOC_CHUNK, docs: total_docs };
@@ -313,14 +313,20 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
         .enumerate()
         .map(|(n, mut list)| {
             list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            OutputFile { path: format!("search/s{n}.json"), data: serde_json::to_vec(&Shard(list)).unwrap_or_default() }
+            OutputFile {
+                path: format!("search/{}", file_name("s", n, "json")),
+                data: serde_json::to_vec(&Shard(list)).unwrap_or_default(),
+            }
         })
         .collect();
     files.extend(shard_files);
     let bitmaps: Vec<OutputFile> = big
         .par_iter()
         .enumerate()
-        .map(|(n, (_, ids))| OutputFile { path: format!("search/t{n}.bin"), data: bitmap(ids, total_docs) })
+        .map(|(n, (_, ids))| OutputFile {
+            path: format!("search/{}", file_name("t", n, "bin")),
+            data: bitmap(ids, total_docs),
+        })
         .collect();
     files.extend(bitmaps);
     let docs: Vec<&DocRow> = per_page.iter().flat_map(|p| p.0.iter().map(|(row, _)| row)).collect();
@@ -328,12 +334,26 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
         .par_chunks(DOC_CHUNK)
         .enumerate()
         .map(|(n, chunk)| OutputFile {
-            path: format!("search/d{n}.json"),
+            path: format!("search/{}", file_name("d", n, "json")),
             data: serde_json::to_vec(chunk).unwrap_or_default(),
         })
         .collect();
     files.extend(chunks);
     files
+}
+
+/// Files per folder of the index.
+pub const FOLDER_FILES: usize = 64;
+
+/// Path under `search/` of file `n` of a kind (`s` shards, `t` bitmaps, `d` document chunks):
+/// `d/3/200.json`. At most [`FOLDER_FILES`] files share a folder (search.js computes the same).
+///
+/// Why folders: a large site has thousands of index files, and some file systems (ext4 without
+/// a journal) make creating many files in one folder quadratic right after the previous output
+/// was deleted, because they scan past every recently freed inode of the folder's block group.
+/// Small folders each land in their own group. It also keeps listings short for deploy tools.
+pub fn file_name(kind: &str, n: usize, ext: &str) -> String {
+    format!("{kind}/{}/{n}.{ext}", n / FOLDER_FILES)
 }
 
 /// Sorted ids as differences from the previous one: small numbers, short JSON.
@@ -454,7 +474,7 @@ mod tests {
         let shard: serde_json::Value =
             serde_json::from_slice(&files[1 + shard_of("です", shards as usize)].data).unwrap();
         let name = shard["です"].as_str().expect("a bitmap file name").to_string();
-        let bits = &files.iter().find(|f| f.path == format!("search/{name}.bin")).unwrap().data;
+        let bits = &files.iter().find(|f| f.path == format!("search/{name}")).unwrap().data;
         assert_eq!(bits.len(), n.div_ceil(8));
         assert!((0..n).all(|d| bits[d / 8] & (1 << (d % 8)) != 0), "です is in every section");
         // ます is in every other section: fewer than BIG_POSTINGS, so a delta list.

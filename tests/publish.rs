@@ -138,7 +138,12 @@ fn search_index_finds_japanese_words_by_bigrams() {
     let shards = meta["shards"].as_u64().unwrap() as usize;
     let lookup = |tok: &str| -> Vec<u64> {
         let shard: serde_json::Value = serde_json::from_slice(
-            &fs::read(out.join(format!("search/s{}.json", tebiki::search::shard_of(tok, shards)))).unwrap(),
+            &fs::read(out.join("search").join(tebiki::search::file_name(
+                "s",
+                tebiki::search::shard_of(tok, shards),
+                "json",
+            )))
+            .unwrap(),
         )
         .unwrap();
         let mut acc = 0;
@@ -155,7 +160,7 @@ fn search_index_finds_japanese_words_by_bigrams() {
             .unwrap_or_default()
     };
     let docs: Vec<Vec<String>> = (0..)
-        .map_while(|n| fs::read(out.join(format!("search/d{n}.json"))).ok())
+        .map_while(|n| fs::read(out.join("search").join(tebiki::search::file_name("d", n, "json"))).ok())
         .flat_map(|b| serde_json::from_slice::<Vec<Vec<String>>>(&b).unwrap())
         .collect();
     // 謝罪 (apology) is one bigram: it must lead to the remedies section about apologising.

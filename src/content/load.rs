@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -69,6 +70,7 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    let mut to_read: Vec<(String, PathBuf, PathBuf)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -117,18 +119,27 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
             }
         }
         if rel.ends_with(".md") {
-            let shown = shown(root, path);
-            // A file deleted between listing and reading (a bulk delete during `serve`) is gone,
-            // not an error.
-            if !abs.exists() {
-                continue;
-            }
-            match read_text(&abs, &shown) {
-                Ok(text) => out.pages.push(PageFile { rel, shown, text }),
-                Err(d) => errors.push(d),
-            }
+            to_read.push((rel, shown(root, path), abs));
         } else {
             out.assets.push(AssetFile { rel, abs });
+        }
+    }
+    // Reading is most of the cost on large sites: in parallel, results kept in walk order.
+    let read: Vec<Option<Result<PageFile, Diagnostic>>> = to_read
+        .into_par_iter()
+        .map(|(rel, shown, abs)| {
+            // A file deleted between listing and reading (a bulk delete during `serve`) is
+            // gone, not an error.
+            if !abs.exists() {
+                return None;
+            }
+            Some(read_text(&abs, &shown).map(|text| PageFile { rel, shown, text }))
+        })
+        .collect();
+    for r in read.into_iter().flatten() {
+        match r {
+            Ok(page) => out.pages.push(page),
+            Err(d) => errors.push(d),
         }
     }
     if errors.0.is_empty() {

@@ -15,6 +15,10 @@
   var cache = {};
   var meta = null;
 
+  // Index files live in small folders: the same layout as file_name in src/search.rs.
+  function fileName(kind, n, ext) {
+    return kind + "/" + Math.floor(n / 64) + "/" + n + "." + ext;
+  }
   function getJSON(name) {
     if (!cache[name]) {
       cache[name] = fetch(base + "search/" + name).then(function (r) {
@@ -82,7 +86,7 @@
   function idsOf(value) {
     if (typeof value !== "string") return Promise.resolve(decode(value));
     if (!cache[value]) {
-      cache[value] = fetch(base + "search/" + value + ".bin").then(function (r) {
+      cache[value] = fetch(base + "search/" + value).then(function (r) {
         if (!r.ok) throw new Error(value + ": " + r.status);
         return r.arrayBuffer();
       }).then(function (buf) {
@@ -101,7 +105,7 @@
     return ids;
   }
   function postings(tok) {
-    return getJSON("s" + shardOf(tok.t) + ".json").then(function (shard) {
+    return getJSON(fileName("s", shardOf(tok.t), "json")).then(function (shard) {
       var keys = tok.prefix
         ? Object.keys(shard).filter(function (k) { return k.lastIndexOf(tok.t, 0) === 0; })
         : (tok.t in shard ? [tok.t] : []);
@@ -122,7 +126,7 @@
     var chunks = {};
     ids.forEach(function (id) { chunks[Math.floor(id / meta.chunk)] = true; });
     return Promise.all(Object.keys(chunks).map(function (c) {
-      return getJSON("d" + c + ".json").then(function (rows) { return [Number(c), rows]; });
+      return getJSON(fileName("d", Number(c), "json")).then(function (rows) { return [Number(c), rows]; });
     })).then(function (loaded) {
       var byChunk = {};
       loaded.forEach(function (x) { byChunk[x[0]] = x[1]; });
