@@ -213,7 +213,13 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 continue;
             }
             non_ws += 1;
-            if is_cjk(c) {
+            // ASCII first: cheaper tests than the Unicode tables, same answers.
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    words += usize::from(!in_word);
+                    in_word = true;
+                }
+            } else if is_cjk(c) {
                 cjk += 1;
                 in_word = false;
             } else if c.is_alphanumeric() {
