@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use crate::content::Content;
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
 use crate::markdown::links::fragment_id;
+use std::sync::Arc;
+
 use crate::markdown::Rendered;
 
 /// Cross-page relations, indexed like `Content::pages`.
@@ -22,7 +24,7 @@ pub struct Graph {
 }
 
 /// Builds the graph and checks links; broken anchors and unknown `related` entries are errors.
-pub fn link(content: &Content, rendered: &[Rendered]) -> (Graph, Diagnostics) {
+pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostics) {
     let n = content.pages.len();
     let mut diags = Diagnostics::default();
     let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];

@@ -18,8 +18,8 @@ use crate::diagnostics::Diagnostic;
 pub struct OutputFile {
     /// Path relative to the output folder, `/`-separated: `risks/index.html`.
     pub path: String,
-    /// Contents.
-    pub data: Vec<u8>,
+    /// Contents (cheap to clone: unchanged pages are shared between `serve`'s rebuilds).
+    pub data: bytes::Bytes,
 }
 
 /// Whether an output path stays inside the output folder (no `..`, no absolute part).
@@ -151,7 +151,9 @@ impl Staging {
         if !is_safe_relative(&f.path) {
             return Err(Diagnostic::error(None, format!("refusing to write `{}` outside the output folder", f.path)));
         }
-        if std::env::var_os("TEBIKI_NO_WRITE").is_some() { return Ok(()); }
+        if std::env::var_os("TEBIKI_NO_WRITE").is_some() {
+            return Ok(());
+        }
         let dest = self.dir.join(&f.path);
         if let Some(dir) = dest.parent() {
             if !dir.is_dir() {
@@ -329,7 +331,7 @@ mod tests {
     fn atomic_write_replaces_old_output_and_leaves_no_staging() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let f = |p: &str, d: &str| OutputFile { path: p.into(), data: d.as_bytes().to_vec() };
+        let f = |p: &str, d: &str| OutputFile { path: p.into(), data: d.as_bytes().to_vec().into() };
         write_atomic(&out, &[f("index.html", "one"), f("old/index.html", "x")]).unwrap();
         write_atomic(&out, &[f("index.html", "two")]).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
@@ -344,7 +346,7 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let f = |p: &str, d: &str| OutputFile { path: p.into(), data: d.as_bytes().to_vec() };
+        let f = |p: &str, d: &str| OutputFile { path: p.into(), data: d.as_bytes().to_vec().into() };
         write_atomic(&out, &[f("same.html", "same"), f("changed.html", "old")]).unwrap();
         let ino = |p: &str| fs::metadata(out.join(p)).unwrap().ino();
         let (same, changed) = (ino("same.html"), ino("changed.html"));
@@ -370,7 +372,7 @@ mod tests {
     fn failed_write_keeps_previous_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let f = |p: &str| OutputFile { path: p.into(), data: b"x".to_vec() };
+        let f = |p: &str| OutputFile { path: p.into(), data: b"x".to_vec().into() };
         write_atomic(&out, &[f("index.html")]).unwrap();
         let e = write_atomic(&out, &[f("a.html"), f("../escape.html")]).unwrap_err();
         assert!(e.message.contains("outside the output folder"));

@@ -9,6 +9,8 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::Diagnostics;
 use crate::link::Graph;
+use std::sync::Arc;
+
 use crate::markdown::{Rendered, TocEntry};
 use crate::output::OutputFile;
 use crate::templates::{tera_diagnostic, Theme};
@@ -20,7 +22,7 @@ pub struct RenderInput<'a> {
     /// Pages in reading order.
     pub content: &'a Content,
     /// Rendered bodies, indexed like pages.
-    pub rendered: &'a [Rendered],
+    pub rendered: &'a [Arc<Rendered>],
     /// Prev/next, related, backlinks.
     pub graph: &'a Graph,
     /// Templates and assets.
@@ -28,7 +30,7 @@ pub struct RenderInput<'a> {
     /// Page URLs (with base path), indexed like pages.
     pub urls: &'a [String],
     /// Output of pages whose inputs did not change since the last build (None: render).
-    pub reuse: &'a [Option<&'a [u8]>],
+    pub reuse: &'a [Option<&'a bytes::Bytes>],
     /// Where to write pages as soon as they are rendered (the CLI build), instead of keeping
     /// them in memory (`serve`).
     pub sink: Option<&'a crate::output::Staging>,
@@ -42,7 +44,7 @@ pub fn emit(
     f: OutputFile,
 ) -> Result<OutputFile, crate::diagnostics::Diagnostic> {
     match sink {
-        Some(s) => s.write(&f).map(|()| OutputFile { path: f.path, data: Vec::new() }),
+        Some(s) => s.write(&f).map(|()| OutputFile { path: f.path, data: bytes::Bytes::new() }),
         None => Ok(f),
     }
 }
@@ -174,7 +176,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         .map(|i| {
             let p = &content.pages[i];
             if let Some(Some(bytes)) = input.reuse.get(i) {
-                return emit(input.sink, OutputFile { path: p.output.clone(), data: bytes.to_vec() })
+                return emit(input.sink, OutputFile { path: p.output.clone(), data: (*bytes).clone() })
                     .map_err(Diagnostics::from);
             }
             let r = &input.rendered[i];
@@ -230,7 +232,8 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 .render_to(template, &ctx, &mut html)
                 .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &input.theme.sources)))
                 .and_then(|()| {
-                    emit(input.sink, OutputFile { path: p.output.clone(), data: html }).map_err(Diagnostics::from)
+                    emit(input.sink, OutputFile { path: p.output.clone(), data: html.into() })
+                        .map_err(Diagnostics::from)
                 })
         })
         .collect();
@@ -273,7 +276,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
     ctx.insert("nav", &nav_for(content, urls, usize::MAX));
     ctx.insert("page", &page);
     match input.theme.tera.render("404.html", &ctx) {
-        Ok(html) => match emit(input.sink, OutputFile { path: "404.html".into(), data: html.into_bytes() }) {
+        Ok(html) => match emit(input.sink, OutputFile { path: "404.html".into(), data: html.into() }) {
             Ok(f) => files.push(f),
             Err(d) => errors.push(d),
         },
@@ -353,7 +356,7 @@ fn render_print(
         .theme
         .tera
         .render("print.html", &ctx)
-        .map(|html| OutputFile { path: "print/index.html".into(), data: html.into_bytes() })
+        .map(|html| OutputFile { path: "print/index.html".into(), data: html.into() })
         .map_err(|e| tera_diagnostic(&e, &input.theme.sources))
 }
 

@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -171,9 +172,9 @@ struct SectionTokens {
 }
 
 /// One page's share of the index: its sections as document rows, each with its distinct tokens.
-/// Computed per page (in parallel, and cached by `serve` for unchanged pages).
+/// Computed per page (in parallel, and cached by `serve` for unchanged pages); cloning is cheap.
 #[derive(Clone, Default)]
-pub struct PageIndex(Vec<(DocRow, SectionTokens)>);
+pub struct PageIndex(Arc<Vec<(DocRow, SectionTokens)>>);
 
 /// Tokenizes one page (its URL already carries the base path).
 pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
@@ -202,11 +203,35 @@ pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
         let words = words.into_iter().map(Box::from).collect();
         out.push(((url, title.to_string(), sec.title.clone()), SectionTokens { cjk, words }));
     }
-    PageIndex(out)
+    PageIndex(Arc::new(out))
+}
+
+/// A site's index with every page tokenized but the files not yet assembled. `serve` keeps it
+/// and assembles the files when a browser first asks for one, so an edit is served without
+/// waiting for the whole index (the longest part of a rebuild on a large site).
+#[derive(Clone, Default)]
+pub struct Deferred(Arc<Vec<PageIndex>>);
+
+impl Deferred {
+    /// Keeps the pages' shares (in reading order).
+    pub fn new(per_page: Vec<PageIndex>) -> Self {
+        Deferred(Arc::new(per_page))
+    }
+
+    /// The index files, as a full build writes them.
+    pub fn files(&self) -> Vec<OutputFile> {
+        assemble(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Deferred({} pages)", self.0.len())
+    }
 }
 
 /// Builds the index files for pages (URLs already carry the base path).
-pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Rendered]) -> Vec<OutputFile> {
+pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Arc<Rendered>]) -> Vec<OutputFile> {
     let pages: Vec<PageIndex> =
         rendered.par_iter().enumerate().map(|(i, r)| page_index(titles[i], &urls[i], r)).collect();
     assemble(&pages)
@@ -222,7 +247,7 @@ struct Postings {
 /// Postings of a run of pages whose first section is document `doc`.
 fn postings_of(pages: &[PageIndex], mut doc: u32) -> Postings {
     let mut map = Postings::default();
-    for (_, toks) in pages.iter().flat_map(|p| &p.0) {
+    for (_, toks) in pages.iter().flat_map(|p| p.0.iter()) {
         for &t in &toks.cjk {
             map.cjk.entry(t).or_default().push(doc);
         }
@@ -307,7 +332,10 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
     }
     let mut files = Vec::with_capacity(shards + big.len() + total_docs / DOC_CHUNK + 2);
     let meta = Meta { version: 2, shards, chunk: DOC_CHUNK, docs: total_docs };
-    files.push(OutputFile { path: "search/meta.json".into(), data: serde_json::to_vec(&meta).unwrap_or_default() });
+    files.push(OutputFile {
+        path: "search/meta.json".into(),
+        data: serde_json::to_vec(&meta).unwrap_or_default().into(),
+    });
     let shard_files: Vec<OutputFile> = shard_lists
         .into_par_iter()
         .enumerate()
@@ -315,7 +343,7 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
             list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             OutputFile {
                 path: format!("search/{}", file_name("s", n, "json")),
-                data: serde_json::to_vec(&Shard(list)).unwrap_or_default(),
+                data: serde_json::to_vec(&Shard(list)).unwrap_or_default().into(),
             }
         })
         .collect();
@@ -325,7 +353,7 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
         .enumerate()
         .map(|(n, (_, ids))| OutputFile {
             path: format!("search/{}", file_name("t", n, "bin")),
-            data: bitmap(ids, total_docs),
+            data: bitmap(ids, total_docs).into(),
         })
         .collect();
     files.extend(bitmaps);
@@ -335,7 +363,7 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
         .enumerate()
         .map(|(n, chunk)| OutputFile {
             path: format!("search/{}", file_name("d", n, "json")),
-            data: serde_json::to_vec(chunk).unwrap_or_default(),
+            data: serde_json::to_vec(chunk).unwrap_or_default().into(),
         })
         .collect();
     files.extend(chunks);
@@ -417,7 +445,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let files = build_index(&["対処法"], &["/remedies/".to_string()], &[r]);
+        let files = build_index(&["対処法"], &["/remedies/".to_string()], &[Arc::new(r)]);
         let meta: serde_json::Value = serde_json::from_slice(&files[0].data).unwrap();
         assert_eq!(meta["docs"], 2);
         let shards = meta["shards"].as_u64().unwrap() as usize;
@@ -438,7 +466,8 @@ mod tests {
 
     #[test]
     fn postings_built_in_parallel_runs_are_complete_and_in_document_order() {
-        let pages: Vec<Rendered> = (0..40).map(|i| page(if i % 3 == 0 { "転職の話" } else { "別の話" }, 2)).collect();
+        let pages: Vec<Arc<Rendered>> =
+            (0..40).map(|i| Arc::new(page(if i % 3 == 0 { "転職の話" } else { "別の話" }, 2))).collect();
         let titles = vec!["題"; 40];
         let urls: Vec<String> = (0..40).map(|i| format!("/p{i}/")).collect();
         let files = build_index(&titles, &urls, &pages);
@@ -469,7 +498,7 @@ mod tests {
                 .collect(),
             ..Default::default()
         };
-        let files = build_index(&["x"], &["/a/".to_string()], &[r]);
+        let files = build_index(&["x"], &["/a/".to_string()], &[Arc::new(r)]);
         let shards = serde_json::from_slice::<serde_json::Value>(&files[0].data).unwrap()["shards"].as_u64().unwrap();
         let shard: serde_json::Value =
             serde_json::from_slice(&files[1 + shard_of("です", shards as usize)].data).unwrap();

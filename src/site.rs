@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -56,6 +57,8 @@ pub struct BuiltSite {
     pub parsed: usize,
     /// Pages rendered (not taken from the cache).
     pub rendered: usize,
+    /// The search index, when the cache defers it (`serve`): `files` then has no `search/` files.
+    pub search: Option<search::Deferred>,
 }
 
 /// What a previous build computed, so the next one redoes only what changed (used by `serve`).
@@ -68,14 +71,29 @@ pub struct BuiltSite {
 pub struct BuildCache {
     /// A one-off build (the CLI) keeps nothing, so it pays for no hashing or copies.
     enabled: bool,
-    markdown: HashMap<String, (u64, Rendered)>,
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    /// Leave the search index to be assembled on demand ([`BuiltSite::search`]).
+    defer_search: bool,
+    markdown: HashMap<String, (u64, Arc<Rendered>)>,
+    files: load::ReadCache,
+    front_matter: content::ParseCache,
+    /// Hash of each page's text, by file, while its text is the same shared text.
+    text_hashes: HashMap<String, (Arc<str>, u64)>,
+    pages: HashMap<String, (u64, bytes::Bytes)>,
     search: HashMap<String, (u64, search::PageIndex)>,
 }
 
 impl Default for BuildCache {
     fn default() -> Self {
-        BuildCache { enabled: true, markdown: HashMap::new(), pages: HashMap::new(), search: HashMap::new() }
+        BuildCache {
+            enabled: true,
+            defer_search: false,
+            files: load::ReadCache::default(),
+            front_matter: content::ParseCache::default(),
+            text_hashes: HashMap::new(),
+            markdown: HashMap::new(),
+            pages: HashMap::new(),
+            search: HashMap::new(),
+        }
     }
 }
 
@@ -83,6 +101,11 @@ impl BuildCache {
     /// A cache that remembers nothing (for one-off builds).
     pub fn disabled() -> Self {
         BuildCache { enabled: false, ..BuildCache::default() }
+    }
+
+    /// A cache whose builds return the search index unassembled (for `serve`).
+    pub fn deferring_search() -> Self {
+        BuildCache { defer_search: true, ..BuildCache::default() }
     }
 }
 
@@ -117,12 +140,15 @@ fn build_inner(
             .map_err(|hint| Diagnostic::error(None, format!("invalid --base-url `{url}`")).hint(hint))?;
     }
     let base_path = config.base_path();
-    let files = load::load_content(root)?;
+    let files = load::load_content_cached(root, cache.enabled.then_some(&mut cache.files))?;
+    stage.done("read content");
     let mut warnings = Diagnostics(files.warnings.clone());
     let assets: Vec<(String, Vec<u8>)> = read_assets(&files.assets)?;
-    let (content, mut errors) = content::build_content(files, opts.drafts);
+    let (content, mut errors) =
+        content::build_content_cached(files, opts.drafts, cache.enabled.then_some(&mut cache.front_matter));
+    stage.done("front matter, order");
     let theme = templates::load_theme(root, &config.theme, &base_path);
-    stage.done("load (content, assets, theme)");
+    stage.done("assets, theme");
 
     let mut map = SiteMap { base_path: base_path.clone(), ..Default::default() };
     let known = content.pages.iter().map(|p| (&p.source, &p.path)).chain(content.broken.iter().map(|(s, p)| (s, p)));
@@ -147,19 +173,34 @@ fn build_inner(
     };
     let caching = cache.enabled;
     let md_keys: Vec<u64> = if caching {
-        content.pages.par_iter().map(|p| hash_of(&(map_key, &p.text))).collect()
+        let known = &cache.text_hashes;
+        let text_hashes: Vec<u64> = content
+            .pages
+            .par_iter()
+            .map(|p| match known.get(&p.source).filter(|(t, _)| Arc::ptr_eq(t, &p.text)) {
+                Some((_, h)) => *h,
+                None => hash_of(&*p.text),
+            })
+            .collect();
+        cache.text_hashes = content
+            .pages
+            .iter()
+            .zip(&text_hashes)
+            .map(|(p, h)| (p.source.clone(), (Arc::clone(&p.text), *h)))
+            .collect();
+        text_hashes.iter().map(|h| hash_of(&(map_key, h))).collect()
     } else {
         vec![0; content.pages.len()]
     };
-    let rendered: Vec<Rendered> = content
+    let rendered: Vec<Arc<Rendered>> = content
         .pages
         .par_iter()
         .zip(&md_keys)
         .map(|(p, key)| match cache.markdown.get(&p.source) {
-            Some((k, r)) if caching && k == key => r.clone(),
+            Some((k, r)) if caching && k == key => Arc::clone(r),
             _ => {
                 let input = PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
-                markdown::render(&input, &map)
+                Arc::new(markdown::render(&input, &map))
             }
         })
         .collect();
@@ -228,11 +269,11 @@ fn build_inner(
     } else {
         Vec::new()
     };
-    let reuse: Vec<Option<&[u8]>> = content
+    let reuse: Vec<Option<&bytes::Bytes>> = content
         .pages
         .iter()
         .zip(&fingerprints)
-        .map(|(p, fp)| cache.pages.get(&p.output).filter(|(f, _)| f == fp).map(|(_, b)| b.as_slice()))
+        .map(|(p, fp)| cache.pages.get(&p.output).filter(|(f, _)| f == fp).map(|(_, b)| b))
         .collect();
     let rerendered = content.pages.len() - reuse.iter().filter(|r| r.is_some()).count();
     let input = RenderInput {
@@ -260,7 +301,7 @@ fn build_inner(
             .iter()
             .zip(&md_keys)
             .zip(&rendered)
-            .map(|((p, k), r)| (p.source.clone(), (*k, r.clone())))
+            .map(|((p, k), r)| (p.source.clone(), (*k, Arc::clone(r))))
             .collect();
         let by_path: HashMap<&str, &OutputFile> = out.iter().map(|f| (f.path.as_str(), f)).collect();
         cache.pages = content
@@ -271,6 +312,7 @@ fn build_inner(
             .collect();
     }
     let titles: Vec<&str> = content.pages.iter().map(|p| p.fm.title.as_str()).collect();
+    let mut deferred = None;
     if !config.search {
         // No index and no search box.
     } else if caching {
@@ -283,21 +325,30 @@ fn build_inner(
                 _ => search::page_index(titles[i], &urls[i], &rendered[i]),
             })
             .collect();
-        out.extend(search::assemble(&per_page));
-        cache.search =
-            content.pages.iter().zip(keys).zip(per_page).map(|((p, k), idx)| (p.source.clone(), (k, idx))).collect();
+        cache.search = content
+            .pages
+            .iter()
+            .zip(keys)
+            .zip(&per_page)
+            .map(|((p, k), idx)| (p.source.clone(), (k, idx.clone())))
+            .collect();
+        if cache.defer_search {
+            deferred = Some(search::Deferred::new(per_page));
+        } else {
+            out.extend(search::assemble(&per_page));
+        }
     } else {
         out.extend(search::build_index(&titles, &urls, &rendered));
     }
     stage.done("search index");
     if let Some(xml) = seo::sitemap(&config, &content, &urls) {
-        out.push(OutputFile { path: "sitemap.xml".into(), data: xml.into_bytes() });
+        out.push(OutputFile { path: "sitemap.xml".into(), data: xml.into() });
     }
-    out.push(OutputFile { path: "robots.txt".into(), data: seo::robots(&config).into_bytes() });
+    out.push(OutputFile { path: "robots.txt".into(), data: seo::robots(&config).into() });
     let pages = content.pages.len();
     let n_assets = assets.len() + theme.assets.len();
-    out.extend(theme.assets.iter().map(|(p, d)| OutputFile { path: p.clone(), data: d.clone() }));
-    out.extend(assets.into_iter().map(|(path, data)| OutputFile { path, data }));
+    out.extend(theme.assets.iter().map(|(p, d)| OutputFile { path: p.clone(), data: d.clone().into() }));
+    out.extend(assets.into_iter().map(|(path, data)| OutputFile { path, data: data.into() }));
     if let Some(st) = &staging {
         // Pages are already written; the rest (index, assets, sitemap) goes now.
         let rest = out.split_off(first_unwritten);
@@ -326,7 +377,10 @@ fn build_inner(
         return Err(errors);
     }
     warnings.sort();
-    Ok((BuiltSite { files: out, pages, assets: n_assets, warnings, parsed, rendered: rerendered }, staging))
+    Ok((
+        BuiltSite { files: out, pages, assets: n_assets, warnings, parsed, rendered: rerendered, search: deferred },
+        staging,
+    ))
 }
 
 /// Wall time per stage, printed by `build --timings`.

@@ -79,3 +79,41 @@ fn a_template_change_rebuilds_everything() {
     assert_eq!(second.rendered, 2);
     assert_same_as_full_build(&root, &second);
 }
+
+#[test]
+fn a_deferred_search_index_assembles_to_the_full_builds_files() {
+    let (_t, root) = guide();
+    let mut cache = BuildCache::deferring_search();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    let path = root.join("content/causes.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n追記した一文です。\n")).unwrap();
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(second.files.iter().all(|f| !f.path.starts_with("search/")), "the index is left for later");
+    let mut deferred = second.search.expect("a deferred index").files();
+    deferred.sort_by(|a, b| a.path.cmp(&b.path));
+    let full = build_site(&opts(&root)).unwrap();
+    let eager: Vec<_> = full.files.iter().filter(|f| f.path.starts_with("search/")).collect();
+    assert!(!eager.is_empty());
+    assert_eq!(deferred.len(), eager.len());
+    for (a, b) in deferred.iter().zip(eager) {
+        assert_eq!(a.path, b.path);
+        assert!(a.data == b.data, "{} differs from a full build", a.path);
+    }
+}
+
+#[test]
+fn a_same_size_edit_with_the_old_modification_time_is_still_seen() {
+    let (_t, root) = site(&[("content/_index.md", "---\ntitle: ホーム\n---\n最初の本文です。\n")]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    let path = root.join("content/_index.md");
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+    // Same length, same modification time (as `cp -p` or an editor restoring it would leave).
+    std::fs::write(&path, "---\ntitle: ホーム\n---\n最後の本文です。\n").unwrap();
+    std::fs::File::options().write(true).open(&path).unwrap().set_modified(mtime).unwrap();
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    let home = second.files.iter().find(|f| f.path == "index.html").unwrap();
+    assert!(String::from_utf8_lossy(&home.data).contains("最後の本文"), "the cached text was reused");
+    assert_same_as_full_build(&root, &second);
+}

@@ -230,7 +230,7 @@ proptest! {
     fn every_rewritten_internal_link_resolves_to_a_file_and_an_id(site in gen_site()) {
         let tmp = tempfile::tempdir().unwrap();
         let files = build_in(tmp.path(), &site);
-        let by_path: HashMap<&str, &[u8]> = files.iter().map(|f| (f.path.as_str(), f.data.as_slice())).collect();
+        let by_path: HashMap<&str, &[u8]> = files.iter().map(|f| (f.path.as_str(), f.data.as_ref())).collect();
         let mut ids_of: HashMap<&str, HashSet<String>> = HashMap::new();
         let base = base_path(site.base_url);
         let origin = &site.base_url[..site.base_url.len() - base.len()];

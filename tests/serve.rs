@@ -249,6 +249,35 @@ fn edits_on_disk_are_served_and_broken_edits_keep_the_last_good_page() {
     assert_eq!(builds, after, "ignored files triggered a rebuild:\n{}", server.log());
 }
 
+/// Document ids of `token` in the served index (following search.js: meta, shard, list).
+fn served_postings(server: &Server, token: &str) -> Vec<u64> {
+    let meta: serde_json::Value = serde_json::from_str(&server.get("/search/meta.json").body).expect("meta.json");
+    let shards = meta["shards"].as_u64().expect("shards") as usize;
+    let name = tebiki::search::file_name("s", tebiki::search::shard_of(token, shards), "json");
+    let r = server.get(&format!("/search/{name}"));
+    assert_eq!(r.status, 200, "{name}");
+    let shard: serde_json::Value = serde_json::from_str(&r.body).expect("shard");
+    let mut acc = 0;
+    shard[token].as_array().map_or_else(Vec::new, |a| {
+        a.iter()
+            .map(|d| {
+                acc += d.as_u64().unwrap();
+                acc
+            })
+            .collect()
+    })
+}
+
+#[test]
+fn the_search_index_is_served_and_follows_edits() {
+    let (_tmp, root) = small_site();
+    let server = Server::start(&root, &[]);
+    assert!(served_postings(&server, "索引").is_empty());
+    atomic_save(&root, "content/_index.md", &page("ホーム", "索引に載る新しい語です。"));
+    server.wait_for("/", "the edited text", |r| r.body.contains("索引に載る"));
+    assert_eq!(served_postings(&server, "索引"), [0], "the edited home page is document 0");
+}
+
 #[test]
 fn a_burst_of_writes_ends_in_the_final_state() {
     let (_tmp, root) = small_site();

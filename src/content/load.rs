@@ -1,7 +1,9 @@
 //! Walks `content/` and reads files: Markdown pages as normalized text, everything else as assets.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -15,8 +17,8 @@ pub struct PageFile {
     pub rel: String,
     /// Path shown in diagnostics: `content/risks.md`.
     pub shown: PathBuf,
-    /// Text with the BOM removed and CRLF turned into LF.
-    pub text: String,
+    /// Text with the BOM removed and CRLF turned into LF (shared with `serve`'s read cache).
+    pub text: Arc<str>,
 }
 
 /// A non-Markdown file, copied beside its page.
@@ -55,8 +57,50 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
+/// What tells a file's contents changed without reading it: size, inode, modification time and
+/// change time. Every write sets the change time, which no tool can set back (an editor or
+/// `cp -p` can restore the modification time, not that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp([i64; 6]);
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Stamp([
+                meta.size() as i64,
+                meta.ino() as i64,
+                meta.mtime(),
+                meta.mtime_nsec(),
+                meta.ctime(),
+                meta.ctime_nsec(),
+            ])
+        }
+        #[cfg(not(unix))]
+        {
+            let nanos = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i64);
+            Stamp([meta.len() as i64, nanos, 0, 0, 0, 0])
+        }
+    }
+}
+
+/// Page texts from earlier loads, reused while a file's [`Stamp`] is unchanged: `serve` then
+/// reads only the files that changed, not the whole site, on every rebuild.
+#[derive(Debug, Default)]
+pub struct ReadCache(HashMap<PathBuf, (Stamp, Arc<str>)>);
+
 /// Reads every file of `<root>/content`.
 pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
+    load_content_cached(root, None)
+}
+
+/// [`load_content`], reusing (and refreshing) `cache` when given.
+pub fn load_content_cached(root: &Path, cache: Option<&mut ReadCache>) -> Result<ContentFiles, Diagnostics> {
     let dir = root.join(CONTENT_DIR);
     let mut out = ContentFiles::default();
     let mut errors = Diagnostics::default();
@@ -125,22 +169,35 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
         }
     }
     // Reading is most of the cost on large sites: in parallel, results kept in walk order.
-    let read: Vec<Option<Result<PageFile, Diagnostic>>> = to_read
+    let known = cache.as_deref();
+    type Read = Option<(Stamp, PathBuf, Result<PageFile, Diagnostic>)>;
+    let read: Vec<Read> = to_read
         .into_par_iter()
         .map(|(rel, shown, abs)| {
             // A file deleted between listing and reading (a bulk delete during `serve`) is
             // gone, not an error.
-            if !abs.exists() {
-                return None;
-            }
-            Some(read_text(&abs, &shown).map(|text| PageFile { rel, shown, text }))
+            let stamp = Stamp::of(&fs::metadata(&abs).ok()?);
+            let text = match known.and_then(|c| c.0.get(&abs)).filter(|(s, _)| *s == stamp) {
+                Some((_, text)) => Ok(Arc::clone(text)),
+                None => read_text(&abs, &shown).map(Arc::from),
+            };
+            Some((stamp, abs, text.map(|text| PageFile { rel, shown, text })))
         })
         .collect();
-    for r in read.into_iter().flatten() {
+    let mut fresh = HashMap::new();
+    for (stamp, abs, r) in read.into_iter().flatten() {
         match r {
-            Ok(page) => out.pages.push(page),
+            Ok(page) => {
+                if cache.is_some() {
+                    fresh.insert(abs, (stamp, Arc::clone(&page.text)));
+                }
+                out.pages.push(page)
+            }
             Err(d) => errors.push(d),
         }
+    }
+    if let Some(c) = cache {
+        c.0 = fresh;
     }
     if errors.0.is_empty() {
         Ok(out)

@@ -20,7 +20,7 @@ pub struct Page {
     /// Path shown in diagnostics: `content/risks.md`.
     pub shown: PathBuf,
     /// The whole file text (LF, no BOM), kept for diagnostics.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Byte offset of the Markdown body in `text`.
     pub body_offset: usize,
     /// Parsed front matter.
@@ -74,17 +74,45 @@ pub struct Content {
 /// matter is broken are left out of the returned content (so the rest can still be checked)
 /// and listed in `Content::broken` so links to them are not reported as broken too.
 pub fn build_content(files: ContentFiles, drafts: bool) -> (Content, Diagnostics) {
+    build_content_cached(files, drafts, None)
+}
+
+/// Front matter parsed by earlier builds, by file, reused while the file's text is the very
+/// same (shared) text: `serve` parses only the files that changed.
+#[derive(Debug, Default)]
+pub struct ParseCache(HashMap<String, (std::sync::Arc<str>, Parsed)>);
+
+/// A file's front matter and where its body starts, or why it could not be parsed.
+type Parsed = Result<(FrontMatter, usize), Diagnostic>;
+
+/// [`build_content`], reusing (and refreshing) `cache` when given.
+pub fn build_content_cached(
+    files: ContentFiles,
+    drafts: bool,
+    cache: Option<&mut ParseCache>,
+) -> (Content, Diagnostics) {
     let mut errors = Diagnostics::default();
     let mut pages = Vec::with_capacity(files.pages.len());
     let mut broken = Vec::new();
     let mut broken_sources = Vec::new();
     let has_home = files.pages.iter().any(|f| f.rel == "_index.md");
     // Front matter is parsed in parallel (YAML is a noticeable cost on large sites).
+    let known = cache.as_deref();
     let parsed: Vec<_> = files
         .pages
         .into_par_iter()
-        .map(|f| (front_matter::parse(&f.shown, &f.text).map(|(fm, sp)| (fm, sp.body_offset)), f))
+        .map(|f| {
+            let hit = known.and_then(|c| c.0.get(&f.rel)).filter(|(t, _)| std::sync::Arc::ptr_eq(t, &f.text));
+            let result = match hit {
+                Some((_, r)) => r.clone(),
+                None => front_matter::parse(&f.shown, &f.text).map(|(fm, sp)| (fm, sp.body_offset)),
+            };
+            (result, f)
+        })
         .collect();
+    if let Some(c) = cache {
+        c.0 = parsed.iter().map(|(r, f)| (f.rel.clone(), (std::sync::Arc::clone(&f.text), r.clone()))).collect();
+    }
     for (result, f) in parsed {
         match result {
             Ok((fm, body_offset)) => {
@@ -237,7 +265,7 @@ mod tests {
         PageFile {
             rel: rel.into(),
             shown: PathBuf::from(format!("content/{rel}")),
-            text: format!("---\n{fm}\n---\n本文\n"),
+            text: format!("---\n{fm}\n---\n本文\n").into(),
         }
     }
 

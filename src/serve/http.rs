@@ -115,6 +115,14 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         return r;
     }
     let snap = shared.snapshot();
+    if let Some(lazy) = snap.search.as_ref().filter(|l| uri.path().starts_with("/search/") && !l.is_ready()) {
+        // Assembling the index is CPU work: off the async workers.
+        let lazy = Arc::clone(lazy);
+        let _ = tokio::task::spawn_blocking(move || {
+            lazy.files();
+        })
+        .await;
+    }
     let mut reply = respond(&snap, uri.path());
     if let (Some(loc), Some(q)) = (&mut reply.location, uri.query()) {
         loc.push('?');
@@ -281,6 +289,9 @@ pub fn respond(snap: &Snapshot, raw_path: &str) -> Reply {
     if let Some(data) = files.get(&key) {
         return file_reply(StatusCode::OK, &key, data, &snap.build);
     }
+    if let Some(data) = snap.search.as_ref().filter(|_| key.starts_with("search/")).and_then(|l| l.files().get(&key)) {
+        return file_reply(StatusCode::OK, &key, data, &snap.build);
+    }
     if !path.dir && files.contains_key(&format!("{}/index.html", path.key)) {
         let location = format!("/{}/", encode_path(&path.key));
         return Reply {
@@ -401,7 +412,7 @@ mod tests {
 
     fn snap(files: &[(&str, &str)]) -> Snapshot {
         let map = files.iter().map(|(k, v)| (k.to_string(), Bytes::from(v.to_string()))).collect();
-        Snapshot { files: Some(Arc::new(map)), build: "b-1".into(), error: None }
+        Snapshot { files: Some(Arc::new(map)), build: "b-1".into(), error: None, search: None }
     }
 
     fn site() -> Snapshot {
@@ -523,7 +534,7 @@ mod tests {
             source_line: Some("[x](y.md)".into()),
         };
         let error = Arc::new(BuildError { diagnostics: vec![d], message: Arc::from("{}") });
-        let s = Snapshot { files: None, build: String::new(), error: Some(error) };
+        let s = Snapshot { files: None, build: String::new(), error: Some(error), search: None };
         let r = respond(&s, "/anything");
         assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
         let body = String::from_utf8_lossy(&r.body);

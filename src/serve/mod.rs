@@ -94,6 +94,33 @@ pub struct Snapshot {
     pub build: String,
     /// Set while the latest build failed.
     pub error: Option<Arc<BuildError>>,
+    /// The good build's search index, assembled on the first request for a `search/` file.
+    pub search: Option<Arc<LazySearch>>,
+}
+
+/// A build's search index, assembled once, when a browser first asks for it: on a large site
+/// assembling takes longer than the rest of a rebuild, and an edit should be served first.
+#[derive(Debug)]
+pub struct LazySearch {
+    deferred: crate::search::Deferred,
+    files: std::sync::OnceLock<HashMap<String, Bytes>>,
+}
+
+impl LazySearch {
+    /// Wraps a deferred index.
+    pub fn new(deferred: crate::search::Deferred) -> Self {
+        LazySearch { deferred, files: std::sync::OnceLock::new() }
+    }
+
+    /// The index files by output path, assembled on first use.
+    pub fn files(&self) -> &HashMap<String, Bytes> {
+        self.files.get_or_init(|| self.deferred.files().into_iter().map(|f| (f.path, f.data)).collect())
+    }
+
+    /// Whether [`LazySearch::files`] would return at once.
+    pub fn is_ready(&self) -> bool {
+        self.files.get().is_some()
+    }
 }
 
 /// State shared by the build thread and the HTTP handlers.
@@ -151,7 +178,9 @@ pub enum Change {
 pub fn classify(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> Change {
     let removed: Vec<&String> = old.keys().filter(|k| !new.contains_key(*k)).collect();
     let added: Vec<&String> = new.keys().filter(|k| !old.contains_key(*k)).collect();
-    let modified: Vec<&String> = new.keys().filter(|k| old.get(*k).is_some_and(|o| o != &new[*k])).collect();
+    // Pages the build reused share their bytes with the previous build: equal without reading.
+    let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
+    let modified: Vec<&String> = new.keys().filter(|k| old.get(*k).is_some_and(|o| !same(o, &new[*k]))).collect();
     if removed.is_empty() && added.is_empty() && modified.is_empty() {
         return Change::Nothing;
     }
@@ -264,13 +293,14 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
     match result {
         Ok(site) => {
             let pages = site.pages;
-            let files: HashMap<String, Bytes> = site.files.into_iter().map(|f| (f.path, Bytes::from(f.data))).collect();
+            let files: HashMap<String, Bytes> = site.files.into_iter().map(|f| (f.path, f.data)).collect();
             let change = match &old.files {
                 Some(o) => classify(o, &files),
                 None => Change::Pages,
             };
             let build = if change == Change::Nothing { old.build.clone() } else { ids.next() };
-            shared.replace(Snapshot { files: Some(Arc::new(files)), build: build.clone(), error: None });
+            let search = site.search.map(|d| Arc::new(LazySearch::new(d)));
+            shared.replace(Snapshot { files: Some(Arc::new(files)), build: build.clone(), error: None, search });
             if old.error.is_some() {
                 shared.send(serde_json::json!({ "type": "ok" }));
             }
@@ -287,6 +317,7 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
                 files: old.files.clone(),
                 build: old.build.clone(),
                 error: Some(Arc::clone(&error)),
+                search: old.search.clone(),
             });
             let _ = shared.tx.send(Arc::clone(&error.message));
             Outcome { pages: None, errors: Some(d), warnings: Diagnostics::default() }
@@ -328,7 +359,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
         base_url: Some(url.clone()),
         drafts: true,
         serve: true,
-        timings: false,
+        timings: std::env::var_os("TEBIKI_TIMINGS").is_some(),
     };
 
     // Watch before the first build, so nothing saved during it is missed.
@@ -341,7 +372,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     let shared = Arc::new(Shared::new(Snapshot::default(), stop_rx));
     let mut ids = BuildIds::new();
     let start = Instant::now();
-    let mut cache = crate::site::BuildCache::default();
+    let mut cache = crate::site::BuildCache::deferring_search();
     let outcome = apply(&shared, &mut ids, rebuild(&build_opts, &mut cache));
     print_outcome(&outcome, None, start.elapsed());
     eprintln!("Serving {url} (Ctrl-C to stop)");
@@ -577,7 +608,7 @@ mod tests {
         let mut rx = shared.tx.subscribe();
         let mut ids = BuildIds::new();
         let site = BuiltSite {
-            files: vec![crate::output::OutputFile { path: "index.html".into(), data: b"<p>1</p>".to_vec() }],
+            files: vec![crate::output::OutputFile { path: "index.html".into(), data: b"<p>1</p>".to_vec().into() }],
             pages: 1,
             ..Default::default()
         };
