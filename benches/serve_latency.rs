@@ -3,7 +3,10 @@
 //! site) and on a generated 1,000-page site. A benchmark, not a timed test: it prints figures.
 //!
 //! Run with `cargo bench --bench serve_latency` (release build). `SERVE_LATENCY_EDITS=N` changes
-//! the number of edits per site (default 40).
+//! the number of edits per site (default 40). `SERVE_LATENCY_SITE=DIR` also measures that site
+//! (copied first), editing its middle page: the 10,000-page figure comes from
+//! `SERVE_LATENCY_SITE=/tmp/tebiki-bench/10000/tebiki` (the corpus `benches/harness/run.sh`
+//! generates).
 
 // The same helpers the serve and browser tests use (starting `tebiki serve`, copying sites).
 #[path = "../tests/common/mod.rs"]
@@ -146,4 +149,22 @@ fn main() {
     let big = tempfile::tempdir().expect("tempdir");
     generate(big.path());
     measure("1,000 pages", big.path(), "content/sec3/p042.md", "/sec3/p042/", n);
+
+    if let Some(dir) = std::env::var_os("SERVE_LATENCY_SITE") {
+        let dir = Path::new(&dir);
+        let copy = tempfile::tempdir().expect("tempdir");
+        common::copy_dir(&dir.join("content"), &copy.path().join("content"));
+        std::fs::copy(dir.join("site.yaml"), copy.path().join("site.yaml")).expect("site.yaml");
+        let mut pages: Vec<String> = walkdir::WalkDir::new(copy.path().join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md") && e.file_name() != "_index.md")
+            .filter_map(|e| Some(e.path().strip_prefix(copy.path()).ok()?.to_str()?.to_string()))
+            .collect();
+        pages.sort();
+        let rel = pages[pages.len() / 2].clone();
+        let url = format!("/{}/", rel.trim_start_matches("content/").trim_end_matches(".md"));
+        let name = format!("{} ({} pages)", dir.display(), pages.len());
+        measure(&name, copy.path(), &rel, &url, n);
+    }
 }

@@ -1,7 +1,7 @@
 //! The build pipeline, shared by `build`, `check` and `serve`:
 //! load → parse (Markdown, in parallel) → link (graph and checks) → render (Tera) → files.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::hash::Hash;
 use std::path::PathBuf;
 use std::sync::Arc;

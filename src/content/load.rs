@@ -1,6 +1,6 @@
 //! Walks `content/` and reads files: Markdown pages as normalized text, everything else as assets.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

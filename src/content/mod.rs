@@ -3,7 +3,7 @@
 pub mod front_matter;
 pub mod load;
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 
 use rayon::prelude::*;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! Resolving the links authors write (`remedies.md#謝罪する`, `images/a.svg`, `/risks/`) to
 //! the URLs of the built site.
 
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 
 use super::anchors::slugify;
 

@@ -5,7 +5,7 @@
 //! refused) so the preview behaves like a careful static host. The rules live in [`respond`],
 //! which knows nothing of axum, so they are unit-tested directly.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -13,7 +13,7 @@
 pub mod http;
 pub mod watch;
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
