@@ -87,7 +87,8 @@ fn scan<'a>(norm: &'a str, mut emit: impl FnMut(Token<'a>)) {
     let mut prev: Option<char> = None; // last character of the current CJK run
     let mut run = 0usize;
     for (i, c) in norm.char_indices() {
-        let cjk = !c.is_ascii() && is_cjk(c) && !crate::markdown::cjk::is_punctuation(c);
+        let cjk_range = !c.is_ascii() && is_cjk(c);
+        let cjk = cjk_range && !crate::markdown::cjk::is_punctuation(c);
         if cjk {
             if let Some(s) = word_start.take() {
                 emit(Token::Word(&norm[s..i]));
@@ -104,7 +105,8 @@ fn scan<'a>(norm: &'a str, mut emit: impl FnMut(Token<'a>)) {
         }
         prev = None;
         run = 0;
-        if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
+        // CJK punctuation (、。「」) is never alphanumeric: no Unicode table lookup for it.
+        if c.is_ascii_alphanumeric() || (!c.is_ascii() && !cjk_range && c.is_alphanumeric()) {
             word_start.get_or_insert(i);
         } else if let Some(s) = word_start.take() {
             emit(Token::Word(&norm[s..i]));
