@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use rayon::prelude::*;
+
 use crate::content::Content;
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
 use crate::markdown::links::fragment_id;
@@ -27,42 +29,62 @@ pub struct Graph {
 pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostics) {
     let n = content.pages.len();
     let mut diags = Diagnostics::default();
-    let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
-    for (i, r) in rendered.iter().enumerate() {
-        let page = &content.pages[i];
-        for l in &r.links {
-            let Some(&t) = content.by_source.get(&l.target) else { continue };
-            if t != i {
-                backlinks[t].insert(i);
-            }
-            let Some(frag) = &l.fragment else { continue };
-            let id = fragment_id(frag);
-            let target_ids = &rendered[t].ids;
-            if frag == "top" || target_ids.contains(frag.as_str()) || target_ids.contains(&id) {
-                continue;
-            }
-            let where_ = if t == i { "this page".to_string() } else { format!("`{}`", l.target) };
-            let start = page.body_offset + l.range.start;
-            let len = page.text[start..].lines().next().map_or(1, |line| {
-                line.chars()
-                    .count()
-                    .min(page.text[start..start + l.range.len().min(page.text.len() - start)].chars().count())
-            });
-            let mut d = Diagnostic::error(Some(page.shown.clone()), format!("anchor `#{frag}` not found in {where_}"))
-                .at_offset(&page.text, start)
-                .span(len);
-            let near = closest(&id, target_ids.iter().map(String::as_str), 3);
-            d = if near.is_empty() {
-                let some: Vec<String> = rendered[t].toc.iter().take(5).map(|e| format!("`#{}`", e.id)).collect();
-                if some.is_empty() {
-                    d.hint("the target page has no headings to link to")
-                } else {
-                    d.hint(format!("headings there: {}", some.join(", ")))
+    // Every page's links are checked in parallel; each yields its link targets and diagnostics.
+    let per_page: Vec<(Vec<usize>, Vec<Diagnostic>)> = rendered
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let page = &content.pages[i];
+            let mut targets = Vec::new();
+            let mut diags = Vec::new();
+            for l in &r.links {
+                let Some(&t) = content.by_source.get(&l.target) else { continue };
+                if t != i {
+                    targets.push(t);
                 }
-            } else {
-                let s: Vec<String> = near.iter().map(|x| format!("`#{x}`")).collect();
-                d.hint(format!("did you mean {}?", s.join(" or ")))
-            };
+                let Some(frag) = &l.fragment else { continue };
+                if frag == "top" || rendered[t].ids.contains(frag.as_str()) {
+                    continue;
+                }
+                let id = fragment_id(frag);
+                let target_ids = &rendered[t].ids;
+                if target_ids.contains(&id) {
+                    continue;
+                }
+                let where_ = if t == i { "this page".to_string() } else { format!("`{}`", l.target) };
+                let start = page.body_offset + l.range.start;
+                let len = page.text[start..].lines().next().map_or(1, |line| {
+                    line.chars()
+                        .count()
+                        .min(page.text[start..start + l.range.len().min(page.text.len() - start)].chars().count())
+                });
+                let mut d =
+                    Diagnostic::error(Some(page.shown.clone()), format!("anchor `#{frag}` not found in {where_}"))
+                        .at_offset(&page.text, start)
+                        .span(len);
+                let near = closest(&id, target_ids.iter().map(String::as_str), 3);
+                d = if near.is_empty() {
+                    let some: Vec<String> = rendered[t].toc.iter().take(5).map(|e| format!("`#{}`", e.id)).collect();
+                    if some.is_empty() {
+                        d.hint("the target page has no headings to link to")
+                    } else {
+                        d.hint(format!("headings there: {}", some.join(", ")))
+                    }
+                } else {
+                    let s: Vec<String> = near.iter().map(|x| format!("`#{x}`")).collect();
+                    d.hint(format!("did you mean {}?", s.join(" or ")))
+                };
+                diags.push(d);
+            }
+            (targets, diags)
+        })
+        .collect();
+    let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+    for (i, (targets, page_diags)) in per_page.into_iter().enumerate() {
+        for t in targets {
+            backlinks[t].insert(i);
+        }
+        for d in page_diags {
             diags.push(d);
         }
     }

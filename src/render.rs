@@ -162,13 +162,15 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
     let assets = Value::from_serializable(&input.theme.asset_urls);
     let assets_value = assets.clone();
     let urls = input.urls;
-    let descriptions: Vec<String> = content
-        .pages
-        .iter()
-        .zip(input.rendered)
-        .map(|(p, r)| p.fm.description.clone().unwrap_or_else(|| describe(&r.summary)))
-        .collect();
-    let link = |i: usize| LinkCtx { title: &content.pages[i].fm.title, url: &urls[i], description: &descriptions[i] };
+    // Computed when a rendered page shows them: `serve` usually renders one page of thousands.
+    let descriptions: Vec<std::sync::OnceLock<String>> =
+        (0..content.pages.len()).map(|_| std::sync::OnceLock::new()).collect();
+    let description = |i: usize| -> &str {
+        descriptions[i].get_or_init(|| {
+            content.pages[i].fm.description.clone().unwrap_or_else(|| describe(&input.rendered[i].summary))
+        })
+    };
+    let link = |i: usize| LinkCtx { title: &content.pages[i].fm.title, url: &urls[i], description: description(i) };
     let absolute = |url: &str| crate::seo::absolute(cfg, url);
 
     let results: Vec<Result<OutputFile, Diagnostics>> = (0..content.pages.len())
@@ -193,10 +195,10 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 .chain(std::iter::once((p.fm.title.as_str(), urls[i].as_str())))
                 .collect();
             let dates = (p.fm.date.as_deref().unwrap_or(""), p.fm.updated.as_deref().unwrap_or(""));
-            let json_ld = crate::seo::json_ld(cfg, &crumbs, &descriptions[i], dates, i == 0);
+            let json_ld = crate::seo::json_ld(cfg, &crumbs, description(i), dates, i == 0);
             let page = PageCtx {
                 title: &p.fm.title,
-                description: &descriptions[i],
+                description: description(i),
                 url: &urls[i],
                 permalink: absolute(&urls[i]),
                 source: &p.source,

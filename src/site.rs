@@ -163,8 +163,14 @@ fn build_inner(
         }
     }
     let map_key = {
-        let mut pages: Vec<_> = map.page_by_source.iter().collect();
-        pages.sort();
+        // Pages in reading order and broken ones in file order: deterministic without sorting
+        // (a changed order only makes the key more conservative).
+        let pages: Vec<_> = content
+            .pages
+            .iter()
+            .map(|p| (&p.source, &p.path))
+            .chain(content.broken.iter().map(|(s, p)| (s, p)))
+            .collect();
         let mut sizes: Vec<_> = map.image_sizes.iter().collect();
         sizes.sort();
         let mut assets: Vec<_> = map.assets.iter().collect();
@@ -182,12 +188,10 @@ fn build_inner(
                 None => hash_of(&*p.text),
             })
             .collect();
-        cache.text_hashes = content
-            .pages
-            .iter()
-            .zip(&text_hashes)
-            .map(|(p, h)| (p.source.clone(), (Arc::clone(&p.text), *h)))
-            .collect();
+        refresh(
+            &mut cache.text_hashes,
+            content.pages.iter().zip(&text_hashes).map(|(p, h)| (&p.source, (Arc::clone(&p.text), *h))),
+        );
         text_hashes.iter().map(|h| hash_of(&(map_key, h))).collect()
     } else {
         vec![0; content.pages.len()]
@@ -296,20 +300,21 @@ fn build_inner(
     let first_unwritten = out.len();
     if caching {
         // Refresh the cache with this build's results.
-        cache.markdown = content
-            .pages
-            .iter()
-            .zip(&md_keys)
-            .zip(&rendered)
-            .map(|((p, k), r)| (p.source.clone(), (*k, Arc::clone(r))))
-            .collect();
-        let by_path: HashMap<&str, &OutputFile> = out.iter().map(|f| (f.path.as_str(), f)).collect();
-        cache.pages = content
-            .pages
-            .iter()
-            .zip(&fingerprints)
-            .filter_map(|(p, fp)| by_path.get(p.output.as_str()).map(|f| (p.output.clone(), (*fp, f.data.clone()))))
-            .collect();
+        refresh(
+            &mut cache.markdown,
+            content.pages.iter().zip(&md_keys).zip(&rendered).map(|((p, k), r)| (&p.source, (*k, Arc::clone(r)))),
+        );
+        // render_site returns the pages first, in order.
+        refresh(
+            &mut cache.pages,
+            content
+                .pages
+                .iter()
+                .zip(&fingerprints)
+                .zip(&out)
+                .filter(|((p, _), f)| f.path == p.output)
+                .map(|((p, fp), f)| (&p.output, (*fp, f.data.clone()))),
+        );
     }
     let titles: Vec<&str> = content.pages.iter().map(|p| p.fm.title.as_str()).collect();
     let mut deferred = None;
@@ -325,13 +330,10 @@ fn build_inner(
                 _ => search::page_index(titles[i], &urls[i], &rendered[i]),
             })
             .collect();
-        cache.search = content
-            .pages
-            .iter()
-            .zip(keys)
-            .zip(&per_page)
-            .map(|((p, k), idx)| (p.source.clone(), (k, idx.clone())))
-            .collect();
+        refresh(
+            &mut cache.search,
+            content.pages.iter().zip(keys).zip(&per_page).map(|((p, k), idx)| (&p.source, (k, idx.clone()))),
+        );
         if cache.defer_search {
             deferred = Some(search::Deferred::new(per_page));
         } else {
@@ -381,6 +383,27 @@ fn build_inner(
         BuiltSite { files: out, pages, assets: n_assets, warnings, parsed, rendered: rerendered, search: deferred },
         staging,
     ))
+}
+
+/// Makes `map` hold exactly the given entries, updating in place: from one `serve` rebuild to
+/// the next nearly every key is the same, and rebuilding the maps cost more than the rest of a
+/// rebuild on a large site.
+fn refresh<'a, V>(map: &mut HashMap<String, V>, entries: impl Iterator<Item = (&'a String, V)>) {
+    let mut keys: Vec<&str> = Vec::new();
+    for (k, v) in entries {
+        keys.push(k);
+        match map.get_mut(k.as_str()) {
+            Some(slot) => *slot = v,
+            None => {
+                map.insert(k.clone(), v);
+            }
+        }
+    }
+    if map.len() > keys.len() {
+        // Pages were removed or renamed: keep only this build's keys.
+        let keep: ahash::AHashSet<&str> = keys.into_iter().collect();
+        map.retain(|k, _| keep.contains(k.as_str()));
+    }
 }
 
 /// Wall time per stage, printed by `build --timings`.
@@ -459,4 +482,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings: site.warnings,
         output: out_dir,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_updates_in_place_and_drops_keys_no_longer_given() {
+        let mut map: HashMap<String, u32> = HashMap::new();
+        let keys: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        refresh(&mut map, keys.iter().zip(1..));
+        refresh(&mut map, [(&keys[0], 10), (&keys[2], 30)].into_iter());
+        let mut got: Vec<_> = map.into_iter().collect();
+        got.sort();
+        assert_eq!(got, [("a".to_string(), 10), ("c".to_string(), 30)]);
+    }
 }

@@ -184,12 +184,20 @@ pub fn load_content_cached(root: &Path, cache: Option<&mut ReadCache>) -> Result
             Some((stamp, abs, text.map(|text| PageFile { rel, shown, text })))
         })
         .collect();
-    let mut fresh = HashMap::new();
+    let mut cache = cache;
+    let mut kept = 0;
     for (stamp, abs, r) in read.into_iter().flatten() {
         match r {
             Ok(page) => {
-                if cache.is_some() {
-                    fresh.insert(abs, (stamp, Arc::clone(&page.text)));
+                if let Some(c) = cache.as_deref_mut() {
+                    // In place: from one `serve` rebuild to the next nearly every entry stays.
+                    kept += 1;
+                    match c.0.get_mut(&abs) {
+                        Some(slot) => *slot = (stamp, Arc::clone(&page.text)),
+                        None => {
+                            c.0.insert(abs, (stamp, Arc::clone(&page.text)));
+                        }
+                    }
                 }
                 out.pages.push(page)
             }
@@ -197,7 +205,13 @@ pub fn load_content_cached(root: &Path, cache: Option<&mut ReadCache>) -> Result
         }
     }
     if let Some(c) = cache {
-        c.0 = fresh;
+        if c.0.len() > kept {
+            let now: std::collections::HashSet<&str> = out.pages.iter().map(|p| p.rel.as_str()).collect();
+            let content_dir = root.join(CONTENT_DIR);
+            c.0.retain(|abs, _| {
+                abs.strip_prefix(&content_dir).ok().and_then(|r| r.to_str()).is_some_and(|r| now.contains(r))
+            });
+        }
     }
     if errors.0.is_empty() {
         Ok(out)

@@ -24,7 +24,7 @@ pub struct Page {
     /// Byte offset of the Markdown body in `text`.
     pub body_offset: usize,
     /// Parsed front matter.
-    pub fm: FrontMatter,
+    pub fm: std::sync::Arc<FrontMatter>,
     /// URL path relative to the base path: `""` for home, `risks/`.
     pub path: String,
     /// Output file relative to the output folder: `risks/index.html`.
@@ -83,7 +83,7 @@ pub fn build_content(files: ContentFiles, drafts: bool) -> (Content, Diagnostics
 pub struct ParseCache(HashMap<String, (std::sync::Arc<str>, Parsed)>);
 
 /// A file's front matter and where its body starts, or why it could not be parsed.
-type Parsed = Result<(FrontMatter, usize), Diagnostic>;
+type Parsed = Result<(std::sync::Arc<FrontMatter>, usize), Diagnostic>;
 
 /// [`build_content`], reusing (and refreshing) `cache` when given.
 pub fn build_content_cached(
@@ -105,13 +105,28 @@ pub fn build_content_cached(
             let hit = known.and_then(|c| c.0.get(&f.rel)).filter(|(t, _)| std::sync::Arc::ptr_eq(t, &f.text));
             let result = match hit {
                 Some((_, r)) => r.clone(),
-                None => front_matter::parse(&f.shown, &f.text).map(|(fm, sp)| (fm, sp.body_offset)),
+                None => {
+                    front_matter::parse(&f.shown, &f.text).map(|(fm, sp)| (std::sync::Arc::new(fm), sp.body_offset))
+                }
             };
             (result, f)
         })
         .collect();
     if let Some(c) = cache {
-        c.0 = parsed.iter().map(|(r, f)| (f.rel.clone(), (std::sync::Arc::clone(&f.text), r.clone()))).collect();
+        // In place: from one `serve` rebuild to the next nearly every entry stays.
+        for (r, f) in &parsed {
+            let entry = (std::sync::Arc::clone(&f.text), r.clone());
+            match c.0.get_mut(f.rel.as_str()) {
+                Some(slot) => *slot = entry,
+                None => {
+                    c.0.insert(f.rel.clone(), entry);
+                }
+            }
+        }
+        if c.0.len() > parsed.len() {
+            let now: std::collections::HashSet<&str> = parsed.iter().map(|(_, f)| f.rel.as_str()).collect();
+            c.0.retain(|k, _| now.contains(k.as_str()));
+        }
     }
     for (result, f) in parsed {
         match result {

@@ -359,6 +359,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
         base_url: Some(url.clone()),
         drafts: true,
         serve: true,
+        // Stage timings of every rebuild, for measuring serve on large sites (see README).
         timings: std::env::var_os("TEBIKI_TIMINGS").is_some(),
     };
 
