@@ -14,6 +14,7 @@ pub mod images;
 pub mod link;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod search;

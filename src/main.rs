@@ -24,7 +24,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build { root, output, base_url, drafts, quiet, timings } => {
-            let opts = BuildOptions { root, output, base_url, drafts, serve: false, timings };
+            // The progress line is for people watching a terminal, and never mixed with timings.
+            let progress = !quiet && !timings && std::io::stderr().is_terminal();
+            let opts = BuildOptions { root, output, base_url, drafts, serve: false, timings, progress };
             match tebiki::build(&opts) {
                 Ok(r) => {
                     if !quiet {

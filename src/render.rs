@@ -36,6 +36,8 @@ pub struct RenderInput<'a> {
     pub sink: Option<&'a crate::output::Staging>,
     /// Rendering for `tebiki serve`.
     pub serve: bool,
+    /// Counts rendered pages for the progress line.
+    pub progress: Option<&'a crate::progress::Progress>,
 }
 
 /// Hands a rendered file to the sink (returning a stub without its bytes), or keeps it.
@@ -177,6 +179,9 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         .into_par_iter()
         .map(|i| {
             let p = &content.pages[i];
+            if let Some(progress) = input.progress {
+                progress.tick();
+            }
             if let Some(Some(bytes)) = input.reuse.get(i) {
                 return emit(input.sink, OutputFile { path: p.output.clone(), data: (*bytes).clone() })
                     .map_err(Diagnostics::from);

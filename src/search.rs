@@ -233,9 +233,21 @@ impl std::fmt::Debug for Deferred {
 }
 
 /// Builds the index files for pages (URLs already carry the base path).
-pub fn build_index(titles: &[&str], urls: &[String], rendered: &[Arc<Rendered>]) -> Vec<OutputFile> {
-    let pages: Vec<PageIndex> =
-        rendered.par_iter().enumerate().map(|(i, r)| page_index(titles[i], &urls[i], r)).collect();
+/// `tick` is called once per page tokenized (the build's progress line).
+pub fn build_index(
+    titles: &[&str],
+    urls: &[String],
+    rendered: &[Arc<Rendered>],
+    tick: impl Fn() + Sync,
+) -> Vec<OutputFile> {
+    let pages: Vec<PageIndex> = rendered
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            tick();
+            page_index(titles[i], &urls[i], r)
+        })
+        .collect();
     assemble(&pages)
 }
 
@@ -447,7 +459,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let files = build_index(&["対処法"], &["/remedies/".to_string()], &[Arc::new(r)]);
+        let files = build_index(&["対処法"], &["/remedies/".to_string()], &[Arc::new(r)], || ());
         let meta: serde_json::Value = serde_json::from_slice(&files[0].data).unwrap();
         assert_eq!(meta["docs"], 2);
         let shards = meta["shards"].as_u64().unwrap() as usize;
@@ -472,7 +484,7 @@ mod tests {
             (0..40).map(|i| Arc::new(page(if i % 3 == 0 { "転職の話" } else { "別の話" }, 2))).collect();
         let titles = vec!["題"; 40];
         let urls: Vec<String> = (0..40).map(|i| format!("/p{i}/")).collect();
-        let files = build_index(&titles, &urls, &pages);
+        let files = build_index(&titles, &urls, &pages, || ());
         let shards = serde_json::from_slice::<serde_json::Value>(&files[0].data).unwrap()["shards"].as_u64().unwrap();
         let shard = &files[1 + shard_of("転職", shards as usize)];
         let map: BTreeMap<String, Vec<u32>> = serde_json::from_slice(&shard.data).unwrap();
@@ -500,7 +512,7 @@ mod tests {
                 .collect(),
             ..Default::default()
         };
-        let files = build_index(&["x"], &["/a/".to_string()], &[Arc::new(r)]);
+        let files = build_index(&["x"], &["/a/".to_string()], &[Arc::new(r)], || ());
         let shards = serde_json::from_slice::<serde_json::Value>(&files[0].data).unwrap()["shards"].as_u64().unwrap();
         let shard: serde_json::Value =
             serde_json::from_slice(&files[1 + shard_of("です", shards as usize)].data).unwrap();

@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub serve: bool,
     /// Print each stage's wall time to standard error (`build --timings`).
     pub timings: bool,
+    /// Show a progress line on standard error when the build takes more than a second.
+    pub progress: bool,
 }
 
 impl BuildOptions {
@@ -134,6 +136,7 @@ fn build_inner(
 ) -> Result<(BuiltSite, Option<output::Staging>), Diagnostics> {
     let root = &opts.root;
     let mut stage = Stages::new(opts.timings);
+    let progress = crate::progress::Progress::start(opts.progress);
     let mut config = Config::load(root)?;
     if let Some(url) = &opts.base_url {
         config.base_url = crate::config::normalize_base_url(url)
@@ -196,15 +199,20 @@ fn build_inner(
     } else {
         vec![0; content.pages.len()]
     };
+    progress.stage("markdown", content.pages.len());
     let rendered: Vec<Arc<Rendered>> = content
         .pages
         .par_iter()
         .zip(&md_keys)
-        .map(|(p, key)| match cache.markdown.get(&p.source) {
-            Some((k, r)) if caching && k == key => Arc::clone(r),
-            _ => {
-                let input = PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
-                Arc::new(markdown::render(&input, &map))
+        .map(|(p, key)| {
+            progress.tick();
+            match cache.markdown.get(&p.source) {
+                Some((k, r)) if caching && k == key => Arc::clone(r),
+                _ => {
+                    let input =
+                        PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
+                    Arc::new(markdown::render(&input, &map))
+                }
             }
         })
         .collect();
@@ -290,7 +298,9 @@ fn build_inner(
         reuse: &reuse,
         sink: None,
         serve: opts.serve,
+        progress: Some(&progress),
     };
+    progress.stage("render", content.pages.len());
     // Everything is verified: only now start writing (so a site with errors touches nothing).
     let staging = out_dir.map(output::Staging::begin).transpose()?;
     let input = RenderInput { sink: staging.as_ref(), ..input };
@@ -340,7 +350,8 @@ fn build_inner(
             out.extend(search::assemble(&per_page));
         }
     } else {
-        out.extend(search::build_index(&titles, &urls, &rendered));
+        progress.stage("search", content.pages.len());
+        out.extend(search::build_index(&titles, &urls, &rendered, || progress.tick()));
     }
     stage.done("search index");
     if let Some(xml) = seo::sitemap(&config, &content, &urls) {

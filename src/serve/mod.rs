@@ -361,6 +361,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
         serve: true,
         // Stage timings of every rebuild, for measuring serve on large sites (see README).
         timings: std::env::var_os("TEBIKI_TIMINGS").is_some(),
+        progress: false,
     };
 
     // Watch before the first build, so nothing saved during it is missed.
