@@ -7,6 +7,7 @@
 // Diagnostics are rich (message, hint, source line) and only built on the error path.
 #![allow(clippy::result_large_err)]
 
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

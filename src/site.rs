@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use crate::cache::refresh;
 use crate::config::Config;
 use crate::content::{self, load};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
@@ -396,27 +397,6 @@ fn build_inner(
     ))
 }
 
-/// Makes `map` hold exactly the given entries, updating in place: from one `serve` rebuild to
-/// the next nearly every key is the same, and rebuilding the maps cost more than the rest of a
-/// rebuild on a large site.
-fn refresh<'a, V>(map: &mut HashMap<String, V>, entries: impl Iterator<Item = (&'a String, V)>) {
-    let mut keys: Vec<&str> = Vec::new();
-    for (k, v) in entries {
-        keys.push(k);
-        match map.get_mut(k.as_str()) {
-            Some(slot) => *slot = v,
-            None => {
-                map.insert(k.clone(), v);
-            }
-        }
-    }
-    if map.len() > keys.len() {
-        // Pages were removed or renamed: keep only this build's keys.
-        let keep: ahash::AHashSet<&str> = keys.into_iter().collect();
-        map.retain(|k, _| keep.contains(k.as_str()));
-    }
-}
-
 /// Wall time per stage, printed by `build --timings`.
 struct Stages(Option<Instant>);
 
@@ -493,20 +473,4 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         warnings: site.warnings,
         output: out_dir,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refresh_updates_in_place_and_drops_keys_no_longer_given() {
-        let mut map: HashMap<String, u32> = HashMap::new();
-        let keys: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-        refresh(&mut map, keys.iter().zip(1..));
-        refresh(&mut map, [(&keys[0], 10), (&keys[2], 30)].into_iter());
-        let mut got: Vec<_> = map.into_iter().collect();
-        got.sort();
-        assert_eq!(got, [("a".to_string(), 10), ("c".to_string(), 30)]);
-    }
 }

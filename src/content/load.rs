@@ -184,34 +184,18 @@ pub fn load_content_cached(root: &Path, cache: Option<&mut ReadCache>) -> Result
             Some((stamp, abs, text.map(|text| PageFile { rel, shown, text })))
         })
         .collect();
-    let mut cache = cache;
-    let mut kept = 0;
+    let mut stamps = Vec::new();
     for (stamp, abs, r) in read.into_iter().flatten() {
         match r {
             Ok(page) => {
-                if let Some(c) = cache.as_deref_mut() {
-                    // In place: from one `serve` rebuild to the next nearly every entry stays.
-                    kept += 1;
-                    match c.0.get_mut(&abs) {
-                        Some(slot) => *slot = (stamp, Arc::clone(&page.text)),
-                        None => {
-                            c.0.insert(abs, (stamp, Arc::clone(&page.text)));
-                        }
-                    }
-                }
+                stamps.push((abs, stamp, Arc::clone(&page.text)));
                 out.pages.push(page)
             }
             Err(d) => errors.push(d),
         }
     }
     if let Some(c) = cache {
-        if c.0.len() > kept {
-            let now: std::collections::HashSet<&str> = out.pages.iter().map(|p| p.rel.as_str()).collect();
-            let content_dir = root.join(CONTENT_DIR);
-            c.0.retain(|abs, _| {
-                abs.strip_prefix(&content_dir).ok().and_then(|r| r.to_str()).is_some_and(|r| now.contains(r))
-            });
-        }
+        crate::cache::refresh(&mut c.0, stamps.iter().map(|(abs, stamp, text)| (abs, (*stamp, Arc::clone(text)))));
     }
     if errors.0.is_empty() {
         Ok(out)

@@ -113,20 +113,10 @@ pub fn build_content_cached(
         })
         .collect();
     if let Some(c) = cache {
-        // In place: from one `serve` rebuild to the next nearly every entry stays.
-        for (r, f) in &parsed {
-            let entry = (std::sync::Arc::clone(&f.text), r.clone());
-            match c.0.get_mut(f.rel.as_str()) {
-                Some(slot) => *slot = entry,
-                None => {
-                    c.0.insert(f.rel.clone(), entry);
-                }
-            }
-        }
-        if c.0.len() > parsed.len() {
-            let now: std::collections::HashSet<&str> = parsed.iter().map(|(_, f)| f.rel.as_str()).collect();
-            c.0.retain(|k, _| now.contains(k.as_str()));
-        }
+        crate::cache::refresh(
+            &mut c.0,
+            parsed.iter().map(|(r, f)| (&f.rel, (std::sync::Arc::clone(&f.text), r.clone()))),
+        );
     }
     for (result, f) in parsed {
         match result {
