@@ -146,18 +146,7 @@ fn search_index_finds_japanese_words_by_bigrams() {
             .unwrap(),
         )
         .unwrap();
-        let mut acc = 0;
-        shard[tok]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|d| {
-                        acc += d.as_u64().unwrap();
-                        acc
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        postings(&shard, tok)
     };
     let docs: Vec<Vec<String>> = (0..)
         .map_while(|n| fs::read(out.join("search").join(tebiki::search::file_name("d", n, "json"))).ok())

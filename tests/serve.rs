@@ -257,15 +257,7 @@ fn served_postings(server: &Server, token: &str) -> Vec<u64> {
     let r = server.get(&format!("/search/{name}"));
     assert_eq!(r.status, 200, "{name}");
     let shard: serde_json::Value = serde_json::from_str(&r.body).expect("shard");
-    let mut acc = 0;
-    shard[token].as_array().map_or_else(Vec::new, |a| {
-        a.iter()
-            .map(|d| {
-                acc += d.as_u64().unwrap();
-                acc
-            })
-            .collect()
-    })
+    common::postings(&shard, token)
 }
 
 #[test]

@@ -188,7 +188,9 @@ pub fn load_content_cached(root: &Path, cache: Option<&mut ReadCache>) -> Result
     for (stamp, abs, r) in read.into_iter().flatten() {
         match r {
             Ok(page) => {
-                stamps.push((abs, stamp, Arc::clone(&page.text)));
+                if cache.is_some() {
+                    stamps.push((abs, stamp, Arc::clone(&page.text)));
+                }
                 out.pages.push(page)
             }
             Err(d) => errors.push(d),

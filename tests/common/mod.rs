@@ -186,3 +186,16 @@ pub fn spawn_serve(
         }
     }
 }
+
+/// Document ids of `token` in a search shard (its delta list decoded; none when absent).
+pub fn postings(shard: &serde_json::Value, token: &str) -> Vec<u64> {
+    let mut acc = 0;
+    shard[token].as_array().map_or_else(Vec::new, |a| {
+        a.iter()
+            .map(|d| {
+                acc += d.as_u64().expect("a delta");
+                acc
+            })
+            .collect()
+    })
+}
