@@ -45,35 +45,6 @@ fn get(addr: &str, path: &str) -> String {
     String::from_utf8_lossy(&raw).into_owned()
 }
 
-/// A 1,000-page site: 10 sections of 99 pages plus their indexes, cross-linked, in Japanese.
-fn generate(root: &Path) {
-    std::fs::create_dir_all(root.join("content")).expect("mkdir");
-    std::fs::write(root.join("site.yaml"), "title: 生成された大きな手引き\nbase_url: /\nlanguage: ja\n")
-        .expect("write");
-    std::fs::write(
-        root.join("content/_index.md"),
-        "---\ntitle: ホーム\n---\n# 生成サイト\n\n千ページの計測用サイトです。\n",
-    )
-    .expect("write");
-    let para = "転職エージェントへの連絡を絶つ前に、状況を一言伝えるだけで関係は保てます。\n返信が遅れたときは、まず謝罪し、現在の状況と今後の希望を簡潔に書きましょう。\n";
-    for s in 0..10 {
-        let dir = root.join(format!("content/sec{s}"));
-        std::fs::create_dir_all(&dir).expect("mkdir");
-        std::fs::write(dir.join("_index.md"), format!("---\ntitle: 第{s}章\n---\n第{s}章のまとめです。\n"))
-            .expect("write");
-        for p in 0..99 {
-            let next = if p < 98 {
-                format!("[次のページ](p{:03}.md)", p + 1)
-            } else {
-                "[章の先頭](_index.md)".into()
-            };
-            let text =
-                format!("---\ntitle: 第{s}章 その{p}\n---\n## 要点{p}\n\n{para}\n## 詳しく\n\n{para}{para}\n{next}\n");
-            std::fs::write(dir.join(format!("p{p:03}.md")), text).expect("write");
-        }
-    }
-}
-
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -147,7 +118,7 @@ fn main() {
     measure("guide", guide.path(), "content/risks.md", "/risks/", n);
 
     let big = tempfile::tempdir().expect("tempdir");
-    generate(big.path());
+    common::generate_site(big.path(), 10, 99);
     measure("1,000 pages", big.path(), "content/sec3/p042.md", "/sec3/p042/", n);
 
     if let Some(dir) = std::env::var_os("SERVE_LATENCY_SITE") {

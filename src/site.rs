@@ -106,6 +106,12 @@ impl BuildCache {
         BuildCache { enabled: false, ..BuildCache::default() }
     }
 
+    /// Tells the next build that these paths (absolute, from a file watcher) are all that changed
+    /// since the last one, so it need not walk `content/`. Without this call it walks.
+    pub fn changed(&mut self, paths: &[PathBuf]) {
+        self.files.changed(paths);
+    }
+
     /// A cache whose builds return the search index unassembled (for `serve`).
     pub fn deferring_search() -> Self {
         BuildCache { defer_search: true, ..BuildCache::default() }
@@ -389,6 +395,9 @@ fn build_inner(
     }
     if errors.has_errors() {
         return Err(errors);
+    }
+    if caching {
+        cache.front_matter.keep(content);
     }
     warnings.sort();
     Ok((

@@ -117,3 +117,78 @@ fn a_same_size_edit_with_the_old_modification_time_is_still_seen() {
     assert!(String::from_utf8_lossy(&home.data).contains("最後の本文"), "the cached text was reused");
     assert_same_as_full_build(&root, &second);
 }
+
+fn page_html(site: &tebiki::BuiltSite, path: &str) -> Option<String> {
+    site.files.iter().find(|f| f.path == path).map(|f| String::from_utf8_lossy(&f.data).into_owned())
+}
+
+#[test]
+fn a_rebuild_told_what_changed_reads_only_those_paths() {
+    let (_t, root) = site(&[
+        ("content/a.md", "---\ntitle: A\n---\n最初の本文\n"),
+        ("content/b.md", "---\ntitle: B\n---\n[A](a.md)\n"),
+    ]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    atomic_save(&root, "content/a.md", "---\ntitle: A\n---\n書き直した本文\n");
+    // A file the (pretend) watcher did not report: a rebuild told only about a.md trusts that.
+    write(&root, "content/c.md", "---\ntitle: C\n---\n新しいページ\n");
+    cache.changed(&[root.join("content/a.md")]);
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(page_html(&second, "a/index.html").unwrap().contains("書き直した本文"));
+    assert!(page_html(&second, "c/index.html").is_none(), "the folders were walked although nothing new was named");
+    // Named, the new file is found: an unknown path makes the build walk the folders.
+    cache.changed(&[root.join("content/c.md")]);
+    let third = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(page_html(&third, "c/index.html").unwrap().contains("新しいページ"));
+    assert_same_as_full_build(&root, &third);
+}
+
+#[test]
+fn a_named_deleted_page_or_new_folder_is_seen() {
+    let (_t, root) =
+        site(&[("content/a.md", "---\ntitle: A\n---\n[B](b.md)\n"), ("content/b.md", "---\ntitle: B\n---\n本文\n")]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    write(&root, "content/a.md", "---\ntitle: A\n---\nリンクを外した\n");
+    std::fs::remove_file(root.join("content/b.md")).unwrap();
+    cache.changed(&[root.join("content/a.md"), root.join("content/b.md")]);
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(page_html(&second, "b/index.html").is_none(), "a deleted page is gone");
+    assert_same_as_full_build(&root, &second);
+    // A folder moved in whole: the watcher reports the folder, not the files in it.
+    write(&root, "staging/new/x.md", "---\ntitle: X\n---\n本文\n");
+    std::fs::rename(root.join("staging/new"), root.join("content/new")).unwrap();
+    cache.changed(&[root.join("content/new")]);
+    let third = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(page_html(&third, "new/x/index.html").is_some(), "pages of a new folder are found");
+    assert_same_as_full_build(&root, &third);
+    // The folder moved out again: its files are gone although only the folder is named.
+    std::fs::rename(root.join("content/new"), root.join("staging/new")).unwrap();
+    cache.changed(&[root.join("content/new")]);
+    let fourth = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(page_html(&fourth, "new/x/index.html").is_none());
+    assert_same_as_full_build(&root, &fourth);
+}
+
+#[test]
+fn a_front_matter_edit_reorders_pages_like_a_full_build() {
+    let (_t, root) = site(&[
+        ("content/a.md", "---\ntitle: A\nweight: 1\n---\n[B](b.md)\n"),
+        ("content/b.md", "---\ntitle: B\nweight: 2\n---\n[A](a.md)\n"),
+    ]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    // Body edits first, so the next build reuses the kept page list...
+    atomic_save(&root, "content/a.md", "---\ntitle: A\nweight: 1\n---\n[B](b.md) 追記\n");
+    cache.changed(&[root.join("content/a.md")]);
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    // ...which a weight change must not reuse: the reading order changes.
+    atomic_save(&root, "content/b.md", "---\ntitle: B\nweight: 0\n---\n[A](a.md)\n");
+    cache.changed(&[root.join("content/b.md")]);
+    let third = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_same_as_full_build(&root, &third);
+    let home = page_html(&third, "index.html").unwrap();
+    let (a, b) = (home.find("href=\"/a/\"").unwrap(), home.find("href=\"/b/\"").unwrap());
+    assert!(b < a, "B comes first in the sidebar now");
+}

@@ -11,7 +11,7 @@ pub const KNOWN_KEYS: &[&str] =
     &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "extra"];
 
 /// A page's front matter.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// Page title (required).

@@ -91,8 +91,88 @@ impl Stamp {
 
 /// Page texts from earlier loads, reused while a file's [`Stamp`] is unchanged: `serve` then
 /// reads only the files that changed, not the whole site, on every rebuild.
+///
+/// It also keeps the last walk's list of files. When the caller names every path changed since
+/// the last load ([`ReadCache::changed`], from `serve`'s watcher) and none of them adds, removes
+/// or replaces a file, the next load skips the walk and looks only at those paths: on a
+/// 10,000-page site walking and stat-ing every file is most of a rebuild.
 #[derive(Debug, Default)]
-pub struct ReadCache(HashMap<PathBuf, (Stamp, Arc<str>)>);
+pub struct ReadCache {
+    listing: Option<Listing>,
+    changed: Option<Vec<PathBuf>>,
+}
+
+impl ReadCache {
+    /// Tells the next load that these paths (absolute) are all that changed since the last one.
+    /// Without this call the next load walks `content/` again.
+    pub fn changed(&mut self, paths: &[PathBuf]) {
+        self.changed = Some(paths.to_vec());
+    }
+}
+
+/// What a walk of `content/` found.
+#[derive(Debug, Clone, Default)]
+struct Listing {
+    pages: Vec<Listed>,
+    assets: Vec<AssetFile>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// A Markdown file found by the walk, and what its last read gave.
+#[derive(Debug, Clone)]
+struct Listed {
+    rel: String,
+    shown: PathBuf,
+    /// The file to read (a symlink's target).
+    abs: PathBuf,
+    /// Whether the walk found a symlink: its target can change without an event in `content/`.
+    link: bool,
+    read: Option<(Stamp, Arc<str>)>,
+}
+
+/// More changed paths than this and a walk is cheaper than checking each against the listing.
+const MAX_CHECKED_CHANGES: usize = 16;
+
+/// Which listed pages to look at again, or None when the changes need a new walk: a path that
+/// appeared, disappeared, or stopped being a plain file.
+fn pages_to_recheck(listing: &Listing, dir: &Path, changed: &[PathBuf]) -> Option<Vec<usize>> {
+    if changed.len() > MAX_CHECKED_CHANGES {
+        return None;
+    }
+    let mut recheck: Vec<usize> = (0..listing.pages.len()).filter(|&i| listing.pages[i].link).collect();
+    for path in changed {
+        let Ok(rel) = path.strip_prefix(dir) else { continue }; // site.yaml, themes/
+        let rel = rel.to_str()?.replace('\\', "/");
+        if rel.is_empty() {
+            return None; // content/ itself
+        }
+        if rel.split('/').any(is_ignored_name) {
+            continue; // the walk skips it too
+        }
+        let meta = fs::symlink_metadata(path);
+        let plain_file = meta.as_ref().is_ok_and(|m| m.file_type().is_file());
+        if let Some(i) = listing.pages.iter().position(|p| p.rel == rel) {
+            if !plain_file || listing.pages[i].link {
+                return None;
+            }
+            recheck.push(i);
+        } else if listing.assets.iter().any(|a| a.rel == rel) {
+            if !plain_file {
+                return None; // assets are read on every build; only their presence matters
+            }
+        } else if meta.is_ok() {
+            return None; // a new file or folder
+        } else {
+            // Gone and never listed (a temporary file), unless it was a folder of listed files.
+            let prefix = format!("{rel}/");
+            let listed = |r: &str| r.starts_with(&prefix);
+            if listing.pages.iter().any(|p| listed(&p.rel)) || listing.assets.iter().any(|a| listed(&a.rel)) {
+                return None;
+            }
+        }
+    }
+    Some(recheck)
+}
 
 /// Reads every file of `<root>/content`.
 pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
@@ -100,21 +180,28 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
 }
 
 /// [`load_content`], reusing (and refreshing) `cache` when given.
-pub fn load_content_cached(root: &Path, cache: Option<&mut ReadCache>) -> Result<ContentFiles, Diagnostics> {
+pub fn load_content_cached(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<ContentFiles, Diagnostics> {
     let dir = root.join(CONTENT_DIR);
-    let mut out = ContentFiles::default();
-    let mut errors = Diagnostics::default();
     if !dir.is_dir() {
         return Err(Diagnostic::error(Some(PathBuf::from(CONTENT_DIR)), "the content folder is missing")
             .hint("create `content/_index.md` with a front matter `title`, or run `tebiki init`")
             .into());
     }
+    if let Some(c) = cache.as_deref_mut() {
+        let changed = c.changed.take();
+        let recheck = changed.zip(c.listing.as_ref()).and_then(|(paths, l)| pages_to_recheck(l, &dir, &paths));
+        if let Some(files) = recheck.and_then(|r| reload_listed(c, &r)) {
+            return Ok(files);
+        }
+    }
+    let mut out = ContentFiles::default();
+    let mut errors = Diagnostics::default();
     let walker = WalkDir::new(&dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    let mut to_read: Vec<(String, PathBuf, PathBuf)> = Vec::new();
+    let mut to_read: Vec<(String, PathBuf, PathBuf, bool)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -163,47 +250,83 @@ pub fn load_content_cached(root: &Path, cache: Option<&mut ReadCache>) -> Result
             }
         }
         if rel.ends_with(".md") {
-            to_read.push((rel, shown(root, path), abs));
+            to_read.push((rel, shown(root, path), abs, ft.is_symlink()));
         } else {
             out.assets.push(AssetFile { rel, abs });
         }
     }
+    // What the last load read, by file.
+    let known: HashMap<&Path, &(Stamp, Arc<str>)> = cache
+        .as_deref()
+        .and_then(|c| c.listing.as_ref())
+        .map(|l| l.pages.iter().filter_map(|p| Some((p.abs.as_path(), p.read.as_ref()?))).collect())
+        .unwrap_or_default();
     // Reading is most of the cost on large sites: in parallel, results kept in walk order.
-    let known = cache.as_deref();
-    type Read = Option<(Stamp, PathBuf, Result<PageFile, Diagnostic>)>;
+    type Read = Option<(Listed, Result<(), Diagnostic>)>;
     let read: Vec<Read> = to_read
         .into_par_iter()
-        .map(|(rel, shown, abs)| {
+        .map(|(rel, shown, abs, link)| {
             // A file deleted between listing and reading (a bulk delete during `serve`) is
             // gone, not an error.
             let stamp = Stamp::of(&fs::metadata(&abs).ok()?);
-            let text = match known.and_then(|c| c.0.get(&abs)).filter(|(s, _)| *s == stamp) {
+            let text = match known.get(abs.as_path()).filter(|(s, _)| *s == stamp) {
                 Some((_, text)) => Ok(Arc::clone(text)),
                 None => read_text(&abs, &shown).map(Arc::from),
             };
-            Some((stamp, abs, text.map(|text| PageFile { rel, shown, text })))
+            let (read, result) = match text {
+                Ok(t) => (Some((stamp, t)), Ok(())),
+                Err(d) => (None, Err(d)),
+            };
+            Some((Listed { rel, shown, abs, link, read }, result))
         })
         .collect();
-    let mut stamps = Vec::new();
-    for (stamp, abs, r) in read.into_iter().flatten() {
-        match r {
-            Ok(page) => {
-                if cache.is_some() {
-                    stamps.push((abs, stamp, Arc::clone(&page.text)));
-                }
-                out.pages.push(page)
+    drop(known);
+    let mut listed = Vec::with_capacity(read.len());
+    for (entry, result) in read.into_iter().flatten() {
+        match (result, &entry.read) {
+            (Ok(()), Some((_, text))) => {
+                out.pages.push(PageFile { rel: entry.rel.clone(), shown: entry.shown.clone(), text: Arc::clone(text) })
             }
-            Err(d) => errors.push(d),
+            (Err(d), _) => errors.push(d),
+            (Ok(()), None) => {}
         }
+        listed.push(entry);
     }
     if let Some(c) = cache {
-        crate::cache::refresh(&mut c.0, stamps.iter().map(|(abs, stamp, text)| (abs, (*stamp, Arc::clone(text)))));
+        // A load with errors is not a listing to trust: the next one walks again.
+        c.listing = errors.0.is_empty().then(|| Listing {
+            pages: listed,
+            assets: out.assets.clone(),
+            warnings: out.warnings.clone(),
+        });
     }
     if errors.0.is_empty() {
         Ok(out)
     } else {
         Err(errors)
     }
+}
+
+/// The last listing with `recheck` stat-ed (and read, when changed) again; None when one of
+/// them cannot be, so that a walk reports it properly.
+fn reload_listed(cache: &mut ReadCache, recheck: &[usize]) -> Option<ContentFiles> {
+    let listing = cache.listing.as_mut()?;
+    for &i in recheck {
+        let p = &mut listing.pages[i];
+        let stamp = Stamp::of(&fs::metadata(&p.abs).ok()?);
+        if p.read.as_ref().is_none_or(|(s, _)| *s != stamp) {
+            p.read = Some((stamp, read_text(&p.abs, &p.shown).ok()?.into()));
+        }
+    }
+    let pages = listing
+        .pages
+        .iter()
+        .map(|p| {
+            let (_, text) = p.read.as_ref()?;
+            Some(PageFile { rel: p.rel.clone(), shown: p.shown.clone(), text: Arc::clone(text) })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(ContentFiles { pages, assets: listing.assets.clone(), warnings: listing.warnings.clone() })
 }
 
 fn symlink_target_inside(root: &Path, link: &Path) -> Option<PathBuf> {

@@ -7,6 +7,7 @@ use ahash::AHashMap as HashMap;
 
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 pub use front_matter::FrontMatter;
@@ -79,11 +80,50 @@ pub fn build_content(files: ContentFiles, drafts: bool) -> (Content, Diagnostics
 
 /// Front matter parsed by earlier builds, by file, reused while the file's text is the very
 /// same (shared) text: `serve` parses only the files that changed.
+///
+/// It also keeps the last build's [`Content`] (handed back with [`ParseCache::keep`]): while the
+/// files and their front matter stay the same, only page bodies changed, and the next build
+/// reuses the pages, URLs and reading order instead of working them out for every page again.
 #[derive(Debug, Default)]
-pub struct ParseCache(HashMap<String, (std::sync::Arc<str>, Parsed)>);
+pub struct ParseCache {
+    parsed: HashMap<String, (Arc<str>, Parsed)>,
+    last: Option<LastContent>,
+}
+
+impl ParseCache {
+    /// Keeps a finished build's content for the next build.
+    pub fn keep(&mut self, content: Content) {
+        if let Some(last) = &mut self.last {
+            last.content = Some(content);
+        }
+    }
+}
+
+/// What the last content was made from, and the content once the build hands it back.
+#[derive(Debug)]
+struct LastContent {
+    drafts: bool,
+    /// Each file in walk order: its path, front matter, and its page's index (None for a draft).
+    files: Vec<(String, Arc<FrontMatter>, Option<usize>)>,
+    assets: Vec<String>,
+    content: Option<Content>,
+}
+
+impl LastContent {
+    /// Whether `files` (parsed, all without errors) make the same pages in the same order.
+    fn same_pages(&self, drafts: bool, files: &[(Parsed, PageFile)], assets: &[AssetFile]) -> bool {
+        self.drafts == drafts
+            && self.files.len() == files.len()
+            && self.assets.len() == assets.len()
+            && self.assets.iter().zip(assets).all(|(a, b)| *a == b.rel)
+            && self.files.iter().zip(files).all(|((rel, fm, _), (parsed, f))| {
+                *rel == f.rel && parsed.as_ref().is_ok_and(|(new, _)| Arc::ptr_eq(fm, new) || **fm == **new)
+            })
+    }
+}
 
 /// A file's front matter and where its body starts, or why it could not be parsed.
-type Parsed = Result<(std::sync::Arc<FrontMatter>, usize), Diagnostic>;
+type Parsed = Result<(Arc<FrontMatter>, usize), Diagnostic>;
 
 /// [`build_content`], reusing (and refreshing) `cache` when given.
 pub fn build_content_cached(
@@ -98,26 +138,40 @@ pub fn build_content_cached(
     let has_home = files.pages.iter().any(|f| f.rel == "_index.md");
     // Front matter is parsed in parallel (YAML is a noticeable cost on large sites).
     let known = cache.as_deref();
-    let parsed: Vec<_> = files
+    let parsed: Vec<(Parsed, PageFile)> = files
         .pages
         .into_par_iter()
         .map(|f| {
-            let hit = known.and_then(|c| c.0.get(&f.rel)).filter(|(t, _)| std::sync::Arc::ptr_eq(t, &f.text));
+            let hit = known.and_then(|c| c.parsed.get(&f.rel)).filter(|(t, _)| Arc::ptr_eq(t, &f.text));
             let result = match hit {
                 Some((_, r)) => r.clone(),
-                None => {
-                    front_matter::parse(&f.shown, &f.text).map(|(fm, sp)| (std::sync::Arc::new(fm), sp.body_offset))
-                }
+                None => front_matter::parse(&f.shown, &f.text).map(|(fm, sp)| (Arc::new(fm), sp.body_offset)),
             };
             (result, f)
         })
         .collect();
-    if let Some(c) = cache {
-        crate::cache::refresh(
-            &mut c.0,
-            parsed.iter().map(|(r, f)| (&f.rel, (std::sync::Arc::clone(&f.text), r.clone()))),
-        );
+    let mut cache = cache;
+    if let Some(c) = cache.as_deref_mut() {
+        crate::cache::refresh(&mut c.parsed, parsed.iter().map(|(r, f)| (&f.rel, (Arc::clone(&f.text), r.clone()))));
+        // Only bodies changed: the last content with the new texts is this build's content.
+        let last = c.last.as_mut().filter(|l| l.same_pages(drafts, &parsed, &files.assets));
+        if let Some((last, mut content)) = last.and_then(|l| l.content.take().map(|c| (l, c))) {
+            for ((parsed, f), (_, last_fm, page)) in parsed.into_iter().zip(&mut last.files) {
+                let (Some(j), Ok((fm, body_offset))) = (*page, parsed) else { continue };
+                *last_fm = Arc::clone(&fm);
+                let page = &mut content.pages[j];
+                page.text = f.text;
+                page.fm = fm;
+                page.body_offset = body_offset;
+            }
+            content.assets = files.assets;
+            return (content, errors);
+        }
     }
+    let remembered: Vec<(String, Arc<FrontMatter>)> = match &cache {
+        Some(_) => parsed.iter().filter_map(|(r, f)| Some((f.rel.clone(), Arc::clone(&r.as_ref().ok()?.0)))).collect(),
+        None => Vec::new(),
+    };
     for (result, f) in parsed {
         match result {
             Ok((fm, body_offset)) => {
@@ -169,6 +223,22 @@ pub fn build_content_cached(
     }
     let mut content = order(pages, files.assets);
     content.broken = broken;
+    if let Some(c) = cache {
+        // Remembered only when every file parsed and nothing collided: the content to reuse
+        // must be one a build can succeed with.
+        c.last = errors.0.is_empty().then(|| LastContent {
+            drafts,
+            files: remembered
+                .into_iter()
+                .map(|(rel, fm)| {
+                    let page = content.by_source.get(&rel).copied();
+                    (rel, fm, page)
+                })
+                .collect(),
+            assets: content.assets.iter().map(|a| a.rel.clone()).collect(),
+            content: None,
+        });
+    }
     (content, errors)
 }
 

@@ -469,8 +469,14 @@ fn build_loop(
         if batch.stop {
             break;
         }
-        for w in watcher.sync() {
+        let synced = watcher.sync();
+        for w in &synced.problems {
             eprintln!("warning: {w}");
+        }
+        // The watcher saw every change since the last build, unless it lost track or has just
+        // started watching a folder again: then the build walks the folders.
+        if batch.rescan.is_none() && !synced.rewatched {
+            cache.changed(&batch.paths);
         }
         let start = Instant::now();
         let outcome = apply(shared, &mut ids, rebuild(opts, &mut cache));

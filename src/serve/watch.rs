@@ -144,6 +144,14 @@ struct Watched {
     identity: Option<(u64, u64)>,
 }
 
+/// What [`Watcher::sync`] did.
+pub struct Synced {
+    /// Problems to show as warnings.
+    pub problems: Vec<String>,
+    /// Whether a folder started or stopped being watched (changes in it may have been missed).
+    pub rewatched: bool,
+}
+
 /// The site's watcher. Dropping it stops watching.
 pub struct Watcher {
     inner: Box<dyn DirWatch>,
@@ -176,17 +184,18 @@ impl Watcher {
         };
         inner.watch(root, RecursiveMode::NonRecursive)?;
         let mut w = Watcher { inner, root: root.to_path_buf(), watched: Vec::new() };
-        let problems = w.sync();
-        if let Some(p) = problems.into_iter().next() {
+        let synced = w.sync();
+        if let Some(p) = synced.problems.into_iter().next() {
             return Err(notify::Error::generic(&p));
         }
         Ok(w)
     }
 
     /// Watches `content/` and `themes/` if they exist and are not watched yet (created after
-    /// start, or deleted and created again); returns problems to show as warnings.
-    pub fn sync(&mut self) -> Vec<String> {
+    /// start, or deleted and created again).
+    pub fn sync(&mut self) -> Synced {
         let mut problems = Vec::new();
+        let mut rewatched = false;
         for name in WATCHED_DIRS {
             let path = self.root.join(name);
             let identity = if path.is_dir() { Some(dir_identity(&path)) } else { None };
@@ -198,6 +207,7 @@ impl Watcher {
                         let _ = self.inner.unwatch(&path);
                         self.watched.remove(i);
                     }
+                    rewatched = true;
                     match self.inner.watch(&path, RecursiveMode::Recursive) {
                         Ok(()) => self.watched.push(Watched { path, identity: id }),
                         Err(e) => problems.push(format!("cannot watch {name}/: {e}")),
@@ -206,11 +216,12 @@ impl Watcher {
                 (None, Some(i)) => {
                     let _ = self.inner.unwatch(&path);
                     self.watched.remove(i);
+                    rewatched = true;
                 }
                 (None, None) => {}
             }
         }
-        problems
+        Synced { problems, rewatched }
     }
 }
 
@@ -346,7 +357,7 @@ mod tests {
         // content/ appears after start: the root watch sees it, sync() adds the recursive watch.
         std::fs::create_dir(root.join("content")).unwrap();
         wait_for(&root.join("content"));
-        assert!(w.sync().is_empty());
+        assert!(w.sync().problems.is_empty());
         // Atomic save: write a temp file and rename it over the page.
         std::fs::write(root.join("content/.a.md.tmp"), "x").unwrap();
         std::fs::rename(root.join("content/.a.md.tmp"), root.join("content/a.md")).unwrap();

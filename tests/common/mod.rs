@@ -199,3 +199,33 @@ pub fn postings(shard: &serde_json::Value, token: &str) -> Vec<u64> {
             .collect()
     })
 }
+
+/// A generated Japanese site: `sections` sections of `per_section` cross-linked pages plus their
+/// indexes (10 × 99 makes 1,000 pages), for benchmarks.
+pub fn generate_site(root: &Path, sections: usize, per_section: usize) {
+    std::fs::create_dir_all(root.join("content")).expect("mkdir");
+    std::fs::write(root.join("site.yaml"), "title: 生成された大きな手引き\nbase_url: /\nlanguage: ja\n")
+        .expect("write");
+    std::fs::write(
+        root.join("content/_index.md"),
+        "---\ntitle: ホーム\n---\n# 生成サイト\n\n計測用に生成したサイトです。\n",
+    )
+    .expect("write");
+    let para = "転職エージェントへの連絡を絶つ前に、状況を一言伝えるだけで関係は保てます。\n返信が遅れたときは、まず謝罪し、現在の状況と今後の希望を簡潔に書きましょう。\n";
+    for s in 0..sections {
+        let dir = root.join(format!("content/sec{s}"));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("_index.md"), format!("---\ntitle: 第{s}章\n---\n第{s}章のまとめです。\n"))
+            .expect("write");
+        for p in 0..per_section {
+            let next = if p + 1 < per_section {
+                format!("[次のページ](p{:03}.md)", p + 1)
+            } else {
+                "[章の先頭](_index.md)".into()
+            };
+            let text =
+                format!("---\ntitle: 第{s}章 その{p}\n---\n## 要点{p}\n\n{para}\n## 詳しく\n\n{para}{para}\n{next}\n");
+            std::fs::write(dir.join(format!("p{p:03}.md")), text).expect("write");
+        }
+    }
+}
