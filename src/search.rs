@@ -166,7 +166,7 @@ struct Meta {
     docs: usize,
 }
 
-/// One section's distinct tokens, sorted: packed CJK tokens and words.
+/// One section's distinct tokens: packed CJK tokens (in first-seen order) and words (sorted).
 #[derive(Clone, Default)]
 struct SectionTokens {
     cjk: Vec<u64>,
@@ -178,32 +178,70 @@ struct SectionTokens {
 #[derive(Clone, Default)]
 pub struct PageIndex(Arc<Vec<(DocRow, SectionTokens)>>);
 
+/// The sections a page is indexed as: its own, or one empty section for a page without text.
+fn sections_of(r: &Rendered) -> &[crate::markdown::Section] {
+    static EMPTY: [crate::markdown::Section; 1] =
+        [crate::markdown::Section { id: String::new(), title: String::new(), text: String::new() }];
+    if r.sections.is_empty() {
+        &EMPTY[..]
+    } else {
+        &r.sections[..]
+    }
+}
+
+/// A section's document row and normalized parts. The page title is indexed with the first
+/// section only, so it ranks the page once.
+fn section_row<'r>(
+    title: &str,
+    url: &str,
+    k: usize,
+    sec: &'r crate::markdown::Section,
+) -> (DocRow, [Cow<'r, str>; 2], Option<String>) {
+    let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
+    let title_part = (k == 0).then(|| normalize(title).into_owned());
+    ((url, title.to_string(), sec.title.clone()), [normalize(&sec.title), normalize(&sec.text)], title_part)
+}
+
+/// Reusable buffers for [`distinct_tokens`] (one per thread of work).
+#[derive(Default)]
+struct Scratch {
+    cjk: Vec<u64>,
+    seen: ahash::AHashSet<u64>,
+}
+
+/// Fills `scratch.cjk` and `words` (cleared first) with the distinct tokens of normalized
+/// texts, CJK tokens in first-seen order. A reused hash set is cheaper than sorting them
+/// (a tenth of a large build's search stage).
+fn distinct_tokens<'t>(parts: impl Iterator<Item = &'t str>, scratch: &mut Scratch, words: &mut Vec<&'t str>) {
+    let Scratch { cjk, seen } = scratch;
+    cjk.clear();
+    seen.clear();
+    words.clear();
+    for part in parts {
+        scan(part, |t| match t {
+            Token::Cjk(v) => {
+                if seen.insert(v) {
+                    cjk.push(v);
+                }
+            }
+            Token::Word(w) => words.push(w),
+        });
+    }
+    words.sort_unstable();
+    words.dedup();
+}
+
 /// Tokenizes one page (its URL already carries the base path).
 pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
-    let mut out = Vec::with_capacity(r.sections.len().max(1));
-    let empty = [crate::markdown::Section::default()];
-    let sections = if r.sections.is_empty() { &empty[..] } else { &r.sections[..] };
+    let sections = sections_of(r);
+    let mut out = Vec::with_capacity(sections.len());
+    let mut scratch = Scratch::default();
     for (k, sec) in sections.iter().enumerate() {
-        let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
-        // The page title is indexed with the first section only, so it ranks the page once.
-        let title_part = if k == 0 { title } else { "" };
-        let parts = [normalize(title_part), normalize(&sec.title), normalize(&sec.text)];
-        // Sorting and deduplicating packed bigrams is several times faster than a hash set.
-        let mut cjk: Vec<u64> = Vec::with_capacity(sec.text.len() / 3 + 8);
-        let mut words: Vec<&str> = Vec::new();
-        for part in &parts {
-            scan(part, |t| match t {
-                Token::Cjk(v) => cjk.push(v),
-                Token::Word(w) => words.push(w),
-            });
-        }
-        cjk.sort_unstable();
-        cjk.dedup();
-        cjk.shrink_to_fit();
-        words.sort_unstable();
-        words.dedup();
+        let (row, parts, title_part) = section_row(title, url, k, sec);
+        let mut words = Vec::new();
+        distinct_tokens(title_part.as_deref().into_iter().chain(parts.iter().map(|p| &**p)), &mut scratch, &mut words);
         let words = words.into_iter().map(Box::from).collect();
-        out.push(((url, title.to_string(), sec.title.clone()), SectionTokens { cjk, words }));
+        out.push((row, SectionTokens { cjk: scratch.cjk.clone(), words }));
     }
     PageIndex(Arc::new(out))
 }
@@ -232,23 +270,57 @@ impl std::fmt::Debug for Deferred {
     }
 }
 
-/// Builds the index files for pages (URLs already carry the base path).
-/// `tick` is called once per page tokenized (the build's progress line).
+/// Builds the index files for pages (URLs already carry the base path), tokenizing straight
+/// into the postings: a one-off build keeps no per-page token lists (hundreds of megabytes on a
+/// large site). `tick` is called once per page tokenized (the build's progress line).
 pub fn build_index(
     titles: &[&str],
     urls: &[String],
     rendered: &[Arc<Rendered>],
     tick: impl Fn() + Sync,
 ) -> Vec<OutputFile> {
-    let pages: Vec<PageIndex> = rendered
-        .par_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            tick();
-            page_index(titles[i], &urls[i], r)
+    let docs_of = |i: usize| sections_of(&rendered[i]).len() as u32;
+    let runs = runs_of(rendered.len(), docs_of);
+    let parts: Vec<(Postings, Vec<DocRow>)> = runs
+        .into_par_iter()
+        .map(|(pages, first)| {
+            let mut map = Postings::default();
+            let mut rows = Vec::new();
+            let mut doc = first;
+            let mut scratch = Scratch::default();
+            for i in pages {
+                tick();
+                for (k, sec) in sections_of(&rendered[i]).iter().enumerate() {
+                    let (row, parts, title_part) = section_row(titles[i], &urls[i], k, sec);
+                    let mut words = Vec::new();
+                    let texts = title_part.as_deref().into_iter().chain(parts.iter().map(|p| &**p));
+                    distinct_tokens(texts, &mut scratch, &mut words);
+                    map.add(doc, &scratch.cjk, words.into_iter());
+                    rows.push(row);
+                    doc += 1;
+                }
+            }
+            (map, rows)
         })
         .collect();
-    assemble(&pages)
+    let (maps, rows): (Vec<Postings>, Vec<Vec<DocRow>>) = parts.into_iter().unzip();
+    let docs: Vec<&DocRow> = rows.iter().flatten().collect();
+    finish(maps, &docs)
+}
+
+/// Splits pages into contiguous runs, one per thread (at most 8), with each run's first
+/// document id: postings built over runs in parallel and concatenated in order stay sorted.
+fn runs_of(pages: usize, docs_of: impl Fn(usize) -> u32) -> Vec<(std::ops::Range<usize>, u32)> {
+    let runs = rayon::current_num_threads().clamp(1, 8);
+    let per_run = pages.div_ceil(runs).max(1);
+    let mut out = Vec::new();
+    let mut doc = 0u32;
+    for start in (0..pages).step_by(per_run) {
+        let end = (start + per_run).min(pages);
+        out.push((start..end, doc));
+        doc += (start..end).map(&docs_of).sum::<u32>();
+    }
+    out
 }
 
 /// Document ids per token, CJK and words apart (hashing a u64 is much cheaper than a string).
@@ -258,21 +330,28 @@ struct Postings {
     words: HashMap<Box<str>, Vec<u32>, ahash::RandomState>,
 }
 
+impl Postings {
+    /// Adds document `doc` to the lists of its distinct tokens.
+    fn add<'w>(&mut self, doc: u32, cjk: &[u64], words: impl Iterator<Item = &'w str>) {
+        for &t in cjk {
+            self.cjk.entry(t).or_default().push(doc);
+        }
+        for w in words {
+            match self.words.get_mut(w) {
+                Some(list) => list.push(doc),
+                None => {
+                    self.words.insert(Box::from(w), vec![doc]);
+                }
+            }
+        }
+    }
+}
+
 /// Postings of a run of pages whose first section is document `doc`.
 fn postings_of(pages: &[PageIndex], mut doc: u32) -> Postings {
     let mut map = Postings::default();
     for (_, toks) in pages.iter().flat_map(|p| p.0.iter()) {
-        for &t in &toks.cjk {
-            map.cjk.entry(t).or_default().push(doc);
-        }
-        for w in &toks.words {
-            match map.words.get_mut(w) {
-                Some(list) => list.push(doc),
-                None => {
-                    map.words.insert(w.clone(), vec![doc]);
-                }
-            }
-        }
+        map.add(doc, &toks.cjk, toks.words.iter().map(|w| &**w));
         doc += 1;
     }
     map
@@ -297,19 +376,15 @@ impl Serialize for Shard {
 
 /// Merges the pages' shares (in reading order) into the index files.
 pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
-    // Postings are built over contiguous runs of pages in parallel, then concatenated in order,
-    // so every list stays sorted.
-    let runs = rayon::current_num_threads().clamp(1, 8);
-    let per_run = per_page.len().div_ceil(runs).max(1);
-    let mut starts = Vec::new();
-    let mut doc = 0u32;
-    for chunk in per_page.chunks(per_run) {
-        starts.push(doc);
-        doc += chunk.iter().map(|p| p.0.len() as u32).sum::<u32>();
-    }
-    let total_docs = doc as usize;
-    let mut maps: Vec<Postings> =
-        per_page.par_chunks(per_run).zip(starts).map(|(chunk, first)| postings_of(chunk, first)).collect();
+    let runs = runs_of(per_page.len(), |i| per_page[i].0.len() as u32);
+    let maps: Vec<Postings> = runs.into_par_iter().map(|(pages, first)| postings_of(&per_page[pages], first)).collect();
+    let docs: Vec<&DocRow> = per_page.iter().flat_map(|p| p.0.iter().map(|(row, _)| row)).collect();
+    finish(maps, &docs)
+}
+
+/// The index files from the postings of consecutive runs and every document row.
+fn finish(mut maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
+    let total_docs = docs.len();
     let mut postings = if maps.is_empty() { Postings::default() } else { maps.remove(0) };
     for m in maps {
         for (t, ids) in m.cjk {
@@ -371,7 +446,6 @@ pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
         })
         .collect();
     files.extend(bitmaps);
-    let docs: Vec<&DocRow> = per_page.iter().flat_map(|p| p.0.iter().map(|(row, _)| row)).collect();
     let chunks: Vec<OutputFile> = docs
         .par_chunks(DOC_CHUNK)
         .enumerate()
@@ -497,6 +571,21 @@ mod tests {
             .collect();
         let expected: Vec<u32> = (0..40u32).filter(|i| i % 3 == 0).flat_map(|i| [2 * i, 2 * i + 1]).collect();
         assert_eq!(ids, expected);
+    }
+
+    #[test]
+    fn tokenizing_straight_into_postings_gives_the_same_files_as_per_page_shares() {
+        let texts = ["転職エージェントに連絡する。連絡は早めに", "Agent への返信、返信の文面", "面接の日程を調整する"];
+        let pages: Vec<Arc<Rendered>> = (0..30).map(|i| Arc::new(page(texts[i % 3], 1 + i % 4))).collect();
+        let titles: Vec<&str> = (0..30).map(|i| if i % 2 == 0 { "転職の手引き" } else { "返信" }).collect();
+        let urls: Vec<String> = (0..30).map(|i| format!("/p{i}/")).collect();
+        let streamed = build_index(&titles, &urls, &pages, || ());
+        let shares: Vec<PageIndex> = (0..30).map(|i| page_index(titles[i], &urls[i], &pages[i])).collect();
+        let assembled = assemble(&shares);
+        assert_eq!(streamed.len(), assembled.len());
+        for (a, b) in streamed.iter().zip(&assembled) {
+            assert_eq!((&a.path, &a.data), (&b.path, &b.data));
+        }
     }
 
     #[test]
