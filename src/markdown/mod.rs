@@ -152,6 +152,9 @@ struct Renderer<'p, 'm, 'a> {
     /// Ids of the references to each footnote, in order, handed out with the other ids.
     footnote_ref_ids: HashMap<String, Vec<String>>,
     last_char: Option<char>,
+    /// Where the last text event ended, if it ended with `*`: pulldown-cmark hands an unpaired
+    /// `**` on as two one-character texts.
+    star_end: Option<usize>,
     section: Section,
     /// Nesting of block containers (lists, quotes, footnotes): the summary is a top-level paragraph.
     container_depth: usize,
@@ -185,6 +188,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             footnote_refs: HashMap::new(),
             footnote_ref_ids: HashMap::new(),
             last_char: None,
+            star_end: None,
             section: Section::default(),
             container_depth: 0,
             summary_capture: None,
@@ -315,12 +319,20 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                     self.emit(ev.clone());
                 }
                 Event::Text(t) => {
-                    if !self.in_code_block && t.contains("**") {
+                    // Two literal stars side by side in the source (not `\*\*`).
+                    let body = &self.page.text.as_bytes()[self.page.body_offset..];
+                    let split = t.starts_with('*')
+                        && self.star_end == Some(range.start)
+                        && body.get(range.start) == Some(&b'*')
+                        && range.start.checked_sub(1).and_then(|p| body.get(p)) == Some(&b'*');
+                    if !self.in_code_block && (t.contains("**") || split) {
+                        let at = if split { range.start - 1..range.end } else { range.clone() };
                         let d = self
-                            .diag_at(range.clone(), "`**` left unpaired: the page shows the asterisks".to_string())
+                            .diag_at(at, "`**` left unpaired: the page shows the asterisks".to_string())
                             .hint("close the bold text with `**`, or write `\\*\\*` for literal asterisks");
                         self.res.diagnostics.push(d.warn());
                     }
+                    self.star_end = t.ends_with('*').then_some(range.end);
                     self.note_text(t);
                     self.emit(ev.clone());
                 }

@@ -44,6 +44,16 @@ fn cjk_friendly_emphasis_renders_bold() {
 }
 
 #[test]
+fn unpaired_bold_is_a_warning_at_the_asterisks_but_escaped_ones_are_not() {
+    let unpaired = |body: &str| md(body).diagnostics.iter().filter(|d| d.message.contains("left unpaired")).count();
+    assert_eq!(unpaired("これは**閉じていない\n"), 1);
+    assert_eq!(unpaired("これは**「閉じていない\n"), 1);
+    let d = &md("これは**閉じていない\n").diagnostics[0];
+    assert_eq!((d.line, d.column), (4, 4), "points at the `**`");
+    assert_eq!(unpaired("これは\\*\\*です。**太字**と「**強調**」\n"), 0);
+}
+
+#[test]
 fn commonmark_emphasis_and_literals_are_untouched() {
     assert_eq!(html("**bold** and *em*\n"), "<p><strong>bold</strong> and <em>em</em></p>\n");
     assert_eq!(html("2 * 3 * 4\n"), "<p>2 * 3 * 4</p>\n");
