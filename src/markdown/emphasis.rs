@@ -283,8 +283,6 @@ fn neighbour_char(events: &[Ev<'_>], i: usize, forward: bool) -> char {
     }
 }
 
-/// (left-flanking, right-flanking) under the CJK-friendly amendment: a CJK character next to a
-/// delimiter counts like punctuation or whitespace does for the other side.
 /// Whether the amended rules can pair any `*`/`_` run of `source` differently from CommonMark's:
 /// only a run with punctuation on one side and a CJK letter on the other flanks differently
 /// (`**「重要」**です`). Most pages have none (`**重要**です` is fine either way), and then
@@ -319,6 +317,8 @@ fn standard_flanking(prev: char, next: char) -> (bool, bool) {
     (left, right)
 }
 
+/// (left-flanking, right-flanking) under the CJK-friendly amendment: a CJK character next to a
+/// delimiter counts like punctuation or whitespace does for the other side.
 fn flanking(prev: char, next: char) -> (bool, bool) {
     let ws = |c: char| c.is_whitespace();
     let p = is_punctuation;
