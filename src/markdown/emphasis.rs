@@ -29,7 +29,7 @@ struct Run {
 }
 
 /// Re-pairs `*`/`_` delimiters with the CJK-friendly rules.
-pub fn apply<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
+pub fn apply<'a>(events: Vec<Ev<'a>>, source: &'a str) -> Vec<Ev<'a>> {
     let has_delims = events.iter().any(|(e, _)| match e {
         Event::Text(t) => t.contains(['*', '_']),
         Event::Start(Tag::Emphasis | Tag::Strong) => true,
@@ -48,7 +48,7 @@ pub fn apply<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
 }
 
 /// Turns pulldown-cmark's Emphasis/Strong back into the literal delimiters they came from.
-fn undo<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
+fn undo<'a>(events: Vec<Ev<'a>>, source: &'a str) -> Vec<Ev<'a>> {
     events
         .into_iter()
         .map(|(ev, r)| {
@@ -59,7 +59,7 @@ fn undo<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
             };
             let range = if matches!(ev, Event::Start(_)) { r.start..r.start + n } else { r.end - n..r.end };
             match source.get(range.clone()) {
-                Some(s) if s.chars().all(|c| c == '*' || c == '_') => (Event::Text(CowStr::from(s.to_string())), range),
+                Some(s) if s.chars().all(|c| c == '*' || c == '_') => (Event::Text(CowStr::Borrowed(s)), range),
                 _ => (ev, r),
             }
         })
@@ -70,16 +70,18 @@ fn verbatim(source: &str, text: &str, range: &Range<usize>) -> bool {
     source.get(range.clone()) == Some(text)
 }
 
-fn merge_text<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
+/// Joins adjacent texts that are verbatim source. The joined text is a slice of the source
+/// itself, so nothing is copied (a long paragraph is dozens of texts once its delimiters are undone).
+fn merge_text<'a>(events: Vec<Ev<'a>>, source: &'a str) -> Vec<Ev<'a>> {
     let mut out: Vec<Ev> = Vec::with_capacity(events.len());
     for (ev, range) in events {
         if let (Event::Text(t), Some((Event::Text(prev), prange))) = (&ev, out.last_mut()) {
             if prange.end == range.start && verbatim(source, t, &range) && verbatim(source, prev, prange) {
-                let mut s = prev.to_string();
-                s.push_str(t);
-                *prev = CowStr::from(s);
-                prange.end = range.end;
-                continue;
+                if let Some(joined) = source.get(prange.start..range.end) {
+                    *prev = CowStr::Borrowed(joined);
+                    prange.end = range.end;
+                    continue;
+                }
             }
         }
         out.push((ev, range));
