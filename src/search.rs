@@ -87,8 +87,11 @@ fn scan<'a>(norm: &'a str, mut emit: impl FnMut(Token<'a>)) {
     let mut prev: Option<char> = None; // last character of the current CJK run
     let mut run = 0usize;
     for (i, c) in norm.char_indices() {
-        let cjk_range = !c.is_ascii() && is_cjk(c);
-        let cjk = cjk_range && !crate::markdown::cjk::is_punctuation(c);
+        // Kana and kanji (but the middle dot ・) are CJK letters: one range test for most of a
+        // Japanese text instead of the general ones below.
+        let letter = matches!(c, '\u{3040}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}');
+        let cjk_range = letter || (!c.is_ascii() && is_cjk(c));
+        let cjk = letter || (cjk_range && !crate::markdown::cjk::is_punctuation(c));
         if cjk {
             if let Some(s) = word_start.take() {
                 emit(Token::Word(&norm[s..i]));
@@ -508,6 +511,9 @@ mod tests {
         assert_eq!(toks("転職活動"), ["転職", "職活", "活動"]);
         assert_eq!(toks("謝罪、Agent の件"), ["謝罪", "agent", "の件"]);
         assert_eq!(toks("本"), ["本"]);
+        // The middle dot is punctuation inside the kana block: it splits runs, like 、 does.
+        assert_eq!(toks("転職・退職"), ["転職", "退職"]);
+        assert_eq!(toks("カタカナー語"), ["カタ", "タカ", "カナ", "ナー", "ー語"]);
     }
 
     #[test]

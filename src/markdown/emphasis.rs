@@ -31,7 +31,7 @@ struct Run {
 /// Re-pairs `*`/`_` delimiters with the CJK-friendly rules.
 pub fn apply<'a>(events: Vec<Ev<'a>>, source: &'a str) -> Vec<Ev<'a>> {
     let has_delims = events.iter().any(|(e, _)| match e {
-        Event::Text(t) => t.contains(['*', '_']),
+        Event::Text(t) => has_delimiter(t),
         Event::Start(Tag::Emphasis | Tag::Strong) => true,
         _ => false,
     });
@@ -64,6 +64,12 @@ fn undo<'a>(events: Vec<Ev<'a>>, source: &'a str) -> Vec<Ev<'a>> {
             }
         })
         .collect()
+}
+
+/// Whether a text holds `*` or `_` (a byte scan: `str::contains` with a char set decodes
+/// every character, a measurable cost over a large site's text).
+fn has_delimiter(t: &str) -> bool {
+    t.bytes().any(|b| b == b'*' || b == b'_')
 }
 
 fn verbatim(source: &str, text: &str, range: &Range<usize>) -> bool {
@@ -130,7 +136,7 @@ fn find_runs(events: &[Ev<'_>], source: &str) -> Vec<Run> {
                 block += 1;
                 depth = 0;
             }
-            Event::Text(text) if !in_code_block && text.contains(['*', '_']) => {
+            Event::Text(text) if !in_code_block && has_delimiter(text) => {
                 // Only text that is verbatim source: escaped `\*` and entities stay literal.
                 if !verbatim(source, text, range) {
                     continue;

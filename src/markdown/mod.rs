@@ -212,6 +212,14 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         // One pass: characters, CJK characters, and Latin words (runs of other letters/digits).
         let (mut non_ws, mut cjk, mut words, mut in_word) = (0, 0, 0, false);
         for c in t.chars() {
+            // Kana and kanji first (most of a Japanese text): one range test instead of the
+            // Unicode whitespace table, with the same answer.
+            if matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}') {
+                non_ws += 1;
+                cjk += 1;
+                in_word = false;
+                continue;
+            }
             if c.is_whitespace() {
                 in_word = false;
                 continue;

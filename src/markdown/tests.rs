@@ -161,6 +161,15 @@ fn counts_characters_and_finds_summary_and_sections() {
 }
 
 #[test]
+fn reading_counts_separate_japanese_characters_latin_words_and_spaces() {
+    // U+3000 (the ideographic space) is whitespace, ・ and 。 are CJK but not kana or kanji.
+    let r = md("日本語\u{3000}のテキスト・English words 123。\n");
+    assert_eq!(r.cjk_count, "日本語のテキスト・。".chars().count());
+    assert_eq!(r.word_count, 3);
+    assert_eq!(r.char_count, "日本語のテキスト・Englishwords123。".chars().count());
+}
+
+#[test]
 fn deep_nesting_does_not_overflow_the_stack() {
     let deep = ">".repeat(50_000) + " x\n";
     let _ = html(&deep);
