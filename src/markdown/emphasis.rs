@@ -29,22 +29,70 @@ struct Run {
 }
 
 /// Re-pairs `*`/`_` delimiters with the CJK-friendly rules.
+///
+/// Delimiters pair only within one block (a paragraph, heading, table cell...), so each block's
+/// inline events are redone on their own, and only where the amended rules can change the
+/// pairing: on a typical page that is a few paragraphs, not the whole text.
 pub fn apply<'a>(events: Vec<Ev<'a>>, source: &'a str) -> Vec<Ev<'a>> {
-    let has_delims = events.iter().any(|(e, _)| match e {
+    if !amendment_may_apply(source) {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    let mut inline: Vec<Ev<'a>> = Vec::new();
+    let mut delimiters = false;
+    let mut in_code_block = false;
+    for (ev, range) in events {
+        let boundary = match &ev {
+            Event::Start(t) => !is_inline_tag(t),
+            Event::End(t) => !is_inline_end(t),
+            _ => false,
+        };
+        if !boundary {
+            delimiters = delimiters || has_delimiters(&ev);
+            inline.push((ev, range));
+            continue;
+        }
+        let block = std::mem::take(&mut inline);
+        redo_block(block, source, delimiters && !in_code_block, &mut out);
+        delimiters = false;
+        match &ev {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ => {}
+        }
+        out.push((ev, range));
+    }
+    redo_block(inline, source, delimiters && !in_code_block, &mut out);
+    out
+}
+
+/// Whether an event can hold a delimiter run or come from one.
+fn has_delimiters(e: &Event) -> bool {
+    match e {
         Event::Text(t) => has_delimiter(t),
         Event::Start(Tag::Emphasis | Tag::Strong) => true,
         _ => false,
-    });
-    if !has_delims || !amendment_may_apply(source) {
-        return events;
+    }
+}
+
+/// Appends one block's inline events to `out`, re-paired when the amendment can matter there
+/// (`delimiters`: the block has a delimiter run and is not code).
+fn redo_block<'a>(events: Vec<Ev<'a>>, source: &'a str, delimiters: bool, out: &mut Vec<Ev<'a>>) {
+    let span = || events.iter().map(|(_, r)| r.start).min().zip(events.iter().map(|(_, r)| r.end).max());
+    // The block's own source: at its edges a run sees the block boundary, as find_runs does.
+    let needed = delimiters && span().and_then(|(a, b)| source.get(a..b)).is_none_or(amendment_may_apply);
+    if !needed {
+        out.extend(events);
+        return;
     }
     let events = merge_text(undo(events, source), source);
     let runs = find_runs(&events, source);
     if runs.is_empty() {
-        return events;
+        out.extend(events);
+        return;
     }
     let (opens, closes) = pair(&runs);
-    emit(events, &runs, &opens, &closes)
+    out.extend(emit(events, &runs, &opens, &closes));
 }
 
 /// Turns pulldown-cmark's Emphasis/Strong back into the literal delimiters they came from.
@@ -66,10 +114,10 @@ fn undo<'a>(events: Vec<Ev<'a>>, source: &'a str) -> Vec<Ev<'a>> {
         .collect()
 }
 
-/// Whether a text holds `*` or `_` (a byte scan: `str::contains` with a char set decodes
-/// every character, a measurable cost over a large site's text).
+/// Whether a text holds `*` or `_` (memchr: `str::contains` with a char set decodes every
+/// character, a measurable cost over a large site's text).
 fn has_delimiter(t: &str) -> bool {
-    t.bytes().any(|b| b == b'*' || b == b'_')
+    memchr::memchr2(b'*', b'_', t.as_bytes()).is_some()
 }
 
 fn verbatim(source: &str, text: &str, range: &Range<usize>) -> bool {
@@ -300,7 +348,7 @@ fn neighbour_char(events: &[Ev<'_>], i: usize, forward: bool) -> char {
 fn amendment_may_apply(source: &str) -> bool {
     let bytes = source.as_bytes();
     let mut i = 0;
-    while let Some(off) = bytes[i..].iter().position(|&b| b == b'*' || b == b'_') {
+    while let Some(off) = memchr::memchr2(b'*', b'_', &bytes[i..]) {
         let start = i + off;
         let mut end = start + 1;
         while end < bytes.len() && bytes[end] == bytes[start] {
