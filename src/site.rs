@@ -106,10 +106,15 @@ impl BuildCache {
         BuildCache { enabled: false, ..BuildCache::default() }
     }
 
-    /// Tells the next build that these paths (absolute, from a file watcher) are all that changed
-    /// since the last one, so it need not walk `content/`. Without this call it walks.
+    /// Tells the next build that these paths (absolute, from a file watcher) changed; reported
+    /// for every batch, they spare the build a walk of `content/`. Without it, a build walks.
     pub fn changed(&mut self, paths: &[PathBuf]) {
         self.files.changed(paths);
+    }
+
+    /// Tells the next build that the watcher may have missed changes: it walks `content/`.
+    pub fn lost_track(&mut self) {
+        self.files.lost_track();
     }
 
     /// A cache whose builds return the search index unassembled (for `serve`).

@@ -192,3 +192,34 @@ fn a_front_matter_edit_reorders_pages_like_a_full_build() {
     let (a, b) = (home.find("href=\"/a/\"").unwrap(), home.find("href=\"/b/\"").unwrap());
     assert!(b < a, "B comes first in the sidebar now");
 }
+
+#[test]
+fn changes_reported_before_a_failed_build_are_still_read_by_the_next_one() {
+    let (_t, root) = site(&[("content/a.md", "---\ntitle: A\n---\n最初の本文\n")]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    // The page changes while site.yaml is broken: that build fails before it reads content.
+    atomic_save(&root, "content/a.md", "---\ntitle: A\n---\n書き直した本文\n");
+    let good_config = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    std::fs::write(root.join("site.yaml"), "title: [壊れた\n").unwrap();
+    cache.changed(&[root.join("content/a.md"), root.join("site.yaml")]);
+    assert!(build_site_cached(&opts(&root), &mut cache).is_err());
+    // Fixing site.yaml is the only change the next batch reports.
+    std::fs::write(root.join("site.yaml"), good_config).unwrap();
+    cache.changed(&[root.join("site.yaml")]);
+    let fixed = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(page_html(&fixed, "a/index.html").unwrap().contains("書き直した本文"));
+    assert_same_as_full_build(&root, &fixed);
+}
+
+#[test]
+fn after_the_watcher_lost_track_the_next_build_walks_whatever_is_reported() {
+    let (_t, root) = site(&[("content/a.md", "---\ntitle: A\n---\n本文\n")]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    write(&root, "content/b.md", "---\ntitle: B\n---\n新しいページ\n");
+    cache.lost_track();
+    cache.changed(&[root.join("content/a.md")]);
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(page_html(&second, "b/index.html").is_some(), "the unreported new page was found by a walk");
+}

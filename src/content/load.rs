@@ -99,14 +99,37 @@ impl Stamp {
 #[derive(Debug, Default)]
 pub struct ReadCache {
     listing: Option<Listing>,
-    changed: Option<Vec<PathBuf>>,
+    pending: Pending,
+}
+
+/// What is known about changes since the last load.
+#[derive(Debug, Default)]
+enum Pending {
+    /// Nothing: the next load walks (a cache nobody reports changes to, or the state right
+    /// after a load).
+    #[default]
+    Unknown,
+    /// These paths, and nothing else, changed.
+    Paths(Vec<PathBuf>),
+    /// The reporter lost track: the next load walks, whatever is reported until then.
+    Walk,
 }
 
 impl ReadCache {
-    /// Tells the next load that these paths (absolute) are all that changed since the last one.
-    /// Without this call the next load walks `content/` again.
+    /// Tells the next load that these paths (absolute) changed. Called for every batch of
+    /// changes: paths add up until a load looks at them (a build can fail before it reads
+    /// content). Without any call since the last load, the next one walks `content/` again.
     pub fn changed(&mut self, paths: &[PathBuf]) {
-        self.changed = Some(paths.to_vec());
+        match &mut self.pending {
+            Pending::Unknown => self.pending = Pending::Paths(paths.to_vec()),
+            Pending::Paths(known) => known.extend_from_slice(paths),
+            Pending::Walk => {}
+        }
+    }
+
+    /// Tells the next load that changes may have been missed, so it must walk `content/`.
+    pub fn lost_track(&mut self) {
+        self.pending = Pending::Walk;
     }
 }
 
@@ -183,12 +206,18 @@ pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
 pub fn load_content_cached(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<ContentFiles, Diagnostics> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
+        if let Some(c) = cache.as_deref_mut() {
+            c.listing = None;
+        }
         return Err(Diagnostic::error(Some(PathBuf::from(CONTENT_DIR)), "the content folder is missing")
             .hint("create `content/_index.md` with a front matter `title`, or run `tebiki init`")
             .into());
     }
     if let Some(c) = cache.as_deref_mut() {
-        let changed = c.changed.take();
+        let changed = match std::mem::take(&mut c.pending) {
+            Pending::Paths(paths) => Some(paths),
+            Pending::Unknown | Pending::Walk => None,
+        };
         let recheck = changed.zip(c.listing.as_ref()).and_then(|(paths, l)| pages_to_recheck(l, &dir, &paths));
         if let Some(files) = recheck.and_then(|r| reload_listed(c, &r)) {
             return Ok(files);

@@ -477,6 +477,8 @@ fn build_loop(
         // started watching a folder again: then the build walks the folders.
         if batch.rescan.is_none() && !synced.rewatched {
             cache.changed(&batch.paths);
+        } else {
+            cache.lost_track();
         }
         let start = Instant::now();
         let outcome = apply(shared, &mut ids, rebuild(opts, &mut cache));
