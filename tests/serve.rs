@@ -279,10 +279,14 @@ fn a_burst_of_writes_ends_in_the_final_state() {
         atomic_save(&root, "content/_index.md", &page("ホーム", &format!("版{i}。")));
     }
     server.wait_for("/", "the last version", |r| r.body.contains("版99。"));
+    // A rebuild that walked the folders in the middle of the burst can show the last home page
+    // (read after the walk) before the last new pages (created after it); their events bring
+    // them with the next rebuild.
     for i in [0, 57, 99] {
-        let r = server.get(&format!("/burst/p{i:03}/"));
-        assert_eq!(r.status, 200, "p{i:03}: {}", server.log());
-        assert!(r.body.contains(&format!("本文{i}")));
+        let want = format!("本文{i}");
+        server.wait_for(&format!("/burst/p{i:03}/"), "a page of the burst", |r| {
+            r.status == 200 && r.body.contains(&want)
+        });
     }
     std::thread::sleep(Duration::from_millis(300));
     let rebuilds = server.log().matches("Rebuilt").count();
