@@ -150,7 +150,8 @@ struct Listed {
     abs: PathBuf,
     /// Whether the walk found a symlink: its target can change without an event in `content/`.
     link: bool,
-    read: Option<(Stamp, Arc<str>)>,
+    /// The file's stamp and text when it was last read.
+    read: (Stamp, Arc<str>),
 }
 
 /// More changed paths than this and a walk is cheaper than checking each against the listing.
@@ -288,11 +289,10 @@ pub fn load_content_cached(root: &Path, mut cache: Option<&mut ReadCache>) -> Re
     let known: HashMap<&Path, &(Stamp, Arc<str>)> = cache
         .as_deref()
         .and_then(|c| c.listing.as_ref())
-        .map(|l| l.pages.iter().filter_map(|p| Some((p.abs.as_path(), p.read.as_ref()?))).collect())
+        .map(|l| l.pages.iter().map(|p| (p.abs.as_path(), &p.read)).collect())
         .unwrap_or_default();
     // Reading is most of the cost on large sites: in parallel, results kept in walk order.
-    type Read = Option<(Listed, Result<(), Diagnostic>)>;
-    let read: Vec<Read> = to_read
+    let read: Vec<Option<Result<Listed, Diagnostic>>> = to_read
         .into_par_iter()
         .map(|(rel, shown, abs, link)| {
             // A file deleted between listing and reading (a bulk delete during `serve`) is
@@ -302,24 +302,19 @@ pub fn load_content_cached(root: &Path, mut cache: Option<&mut ReadCache>) -> Re
                 Some((_, text)) => Ok(Arc::clone(text)),
                 None => read_text(&abs, &shown).map(Arc::from),
             };
-            let (read, result) = match text {
-                Ok(t) => (Some((stamp, t)), Ok(())),
-                Err(d) => (None, Err(d)),
-            };
-            Some((Listed { rel, shown, abs, link, read }, result))
+            Some(text.map(|text| Listed { rel, shown, abs, link, read: (stamp, text) }))
         })
         .collect();
     drop(known);
     let mut listed = Vec::with_capacity(read.len());
-    for (entry, result) in read.into_iter().flatten() {
-        match (result, &entry.read) {
-            (Ok(()), Some((_, text))) => {
-                out.pages.push(PageFile { rel: entry.rel.clone(), shown: entry.shown.clone(), text: Arc::clone(text) })
+    for result in read.into_iter().flatten() {
+        match result {
+            Ok(entry) => {
+                out.pages.push(entry.page_file());
+                listed.push(entry);
             }
-            (Err(d), _) => errors.push(d),
-            (Ok(()), None) => {}
+            Err(d) => errors.push(d),
         }
-        listed.push(entry);
     }
     if let Some(c) = cache {
         // A load with errors is not a listing to trust: the next one walks again.
@@ -343,19 +338,19 @@ fn reload_listed(cache: &mut ReadCache, recheck: &[usize]) -> Option<ContentFile
     for &i in recheck {
         let p = &mut listing.pages[i];
         let stamp = Stamp::of(&fs::metadata(&p.abs).ok()?);
-        if p.read.as_ref().is_none_or(|(s, _)| *s != stamp) {
-            p.read = Some((stamp, read_text(&p.abs, &p.shown).ok()?.into()));
+        if p.read.0 != stamp {
+            p.read = (stamp, read_text(&p.abs, &p.shown).ok()?.into());
         }
     }
-    let pages = listing
-        .pages
-        .iter()
-        .map(|p| {
-            let (_, text) = p.read.as_ref()?;
-            Some(PageFile { rel: p.rel.clone(), shown: p.shown.clone(), text: Arc::clone(text) })
-        })
-        .collect::<Option<Vec<_>>>()?;
+    let pages = listing.pages.iter().map(Listed::page_file).collect();
     Some(ContentFiles { pages, assets: listing.assets.clone(), warnings: listing.warnings.clone() })
+}
+
+impl Listed {
+    /// The page as a load hands it on (sharing the text).
+    fn page_file(&self) -> PageFile {
+        PageFile { rel: self.rel.clone(), shown: self.shown.clone(), text: Arc::clone(&self.read.1) }
+    }
 }
 
 fn symlink_target_inside(root: &Path, link: &Path) -> Option<PathBuf> {
