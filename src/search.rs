@@ -192,17 +192,25 @@ fn sections_of(r: &Rendered) -> &[crate::markdown::Section] {
     }
 }
 
-/// A section's document row and normalized parts. The page title is indexed with the first
-/// section only, so it ranks the page once.
-fn section_row<'r>(
+/// Tokenizes each section of a page, calling `f` with its document row and its distinct CJK
+/// tokens and words. The page title is indexed with the first section only, so it ranks the
+/// page once.
+fn each_section(
     title: &str,
     url: &str,
-    k: usize,
-    sec: &'r crate::markdown::Section,
-) -> (DocRow, [Cow<'r, str>; 2], Option<String>) {
-    let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
-    let title_part = (k == 0).then(|| normalize(title).into_owned());
-    ((url, title.to_string(), sec.title.clone()), [normalize(&sec.title), normalize(&sec.text)], title_part)
+    r: &Rendered,
+    scratch: &mut Scratch,
+    mut f: impl FnMut(DocRow, &[u64], &[&str]),
+) {
+    let title = (title, normalize(title));
+    for (k, sec) in sections_of(r).iter().enumerate() {
+        let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
+        let parts = [normalize(&sec.title), normalize(&sec.text)];
+        let texts = (k == 0).then_some(&*title.1).into_iter().chain(parts.iter().map(|p| &**p));
+        let mut words = Vec::new();
+        distinct_tokens(texts, scratch, &mut words);
+        f((url, title.0.to_string(), sec.title.clone()), &scratch.cjk, &words);
+    }
 }
 
 /// Reusable buffers for [`distinct_tokens`] (one per thread of work).
@@ -236,16 +244,11 @@ fn distinct_tokens<'t>(parts: impl Iterator<Item = &'t str>, scratch: &mut Scrat
 
 /// Tokenizes one page (its URL already carries the base path).
 pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
-    let sections = sections_of(r);
-    let mut out = Vec::with_capacity(sections.len());
-    let mut scratch = Scratch::default();
-    for (k, sec) in sections.iter().enumerate() {
-        let (row, parts, title_part) = section_row(title, url, k, sec);
-        let mut words = Vec::new();
-        distinct_tokens(title_part.as_deref().into_iter().chain(parts.iter().map(|p| &**p)), &mut scratch, &mut words);
-        let words = words.into_iter().map(Box::from).collect();
-        out.push((row, SectionTokens { cjk: scratch.cjk.clone(), words }));
-    }
+    let mut out = Vec::with_capacity(r.sections.len().max(1));
+    each_section(title, url, r, &mut Scratch::default(), |row, cjk, words| {
+        let words = words.iter().map(|w| Box::from(*w)).collect();
+        out.push((row, SectionTokens { cjk: cjk.to_vec(), words }));
+    });
     PageIndex(Arc::new(out))
 }
 
@@ -293,15 +296,11 @@ pub fn build_index(
             let mut scratch = Scratch::default();
             for i in pages {
                 tick();
-                for (k, sec) in sections_of(&rendered[i]).iter().enumerate() {
-                    let (row, parts, title_part) = section_row(titles[i], &urls[i], k, sec);
-                    let mut words = Vec::new();
-                    let texts = title_part.as_deref().into_iter().chain(parts.iter().map(|p| &**p));
-                    distinct_tokens(texts, &mut scratch, &mut words);
-                    map.add(doc, &scratch.cjk, words.into_iter());
+                each_section(titles[i], &urls[i], &rendered[i], &mut scratch, |row, cjk, words| {
+                    map.add(doc, cjk, words.iter().copied());
                     rows.push(row);
                     doc += 1;
-                }
+                });
             }
             (map, rows)
         })

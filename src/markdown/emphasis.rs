@@ -24,8 +24,8 @@ struct Run {
     len: usize,
     can_open: bool,
     can_close: bool,
-    /// Block number and inline nesting depth: runs pair only within both.
-    scope: (usize, usize),
+    /// Inline nesting depth (links, strikethrough): runs pair only at the same depth.
+    depth: usize,
 }
 
 /// Re-pairs `*`/`_` delimiters with the CJK-friendly rules.
@@ -169,22 +169,15 @@ fn is_inline_end(t: &TagEnd) -> bool {
     )
 }
 
+/// The delimiter runs of one block's inline events (never code: [`apply`] leaves code blocks be).
 fn find_runs(events: &[Ev<'_>], source: &str) -> Vec<Run> {
     let mut runs = Vec::new();
     let mut depth = 0usize;
-    let mut block = 0usize;
-    let mut in_code_block = false;
     for (i, (ev, range)) in events.iter().enumerate() {
         match ev {
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            Event::Start(t) if is_inline_tag(t) => depth += 1,
-            Event::End(t) if is_inline_end(t) => depth = depth.saturating_sub(1),
-            Event::Start(_) | Event::End(_) => {
-                block += 1;
-                depth = 0;
-            }
-            Event::Text(text) if !in_code_block && has_delimiter(text) => {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(text) if has_delimiter(text) => {
                 // Only text that is verbatim source: escaped `\*` and entities stay literal.
                 if !verbatim(source, text, range) {
                     continue;
@@ -213,7 +206,7 @@ fn find_runs(events: &[Ev<'_>], source: &str) -> Vec<Run> {
                         (left && (!right || is_punctuation(prev)), right && (!left || is_punctuation(next)))
                     };
                     if !escaped && (can_open || can_close) {
-                        runs.push(Run { event: i, pos, ch: c, len: n, can_open, can_close, scope: (block, depth) });
+                        runs.push(Run { event: i, pos, ch: c, len: n, can_open, can_close, depth });
                     }
                     k += n;
                 }
@@ -238,7 +231,7 @@ fn pair(runs: &[Run]) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
                 let found = stack.iter().rposition(|&o| {
                     let ro = &runs[o];
                     ro.ch == r.ch
-                        && ro.scope == r.scope
+                        && ro.depth == r.depth
                         && remaining[o] > 0
                         && !((ro.can_close || r.can_open)
                             && (ro.len + r.len).is_multiple_of(3)
