@@ -138,7 +138,8 @@ impl Staging {
                 .hint("remove the file or choose another --output"));
         }
         fs::create_dir_all(&staging).map_err(|e| io_err(&staging, "create the staging folder", e))?;
-        spread_subfolders(&staging);
+        // The top folders of the site (sections, assets, search) are each spread.
+        set_spread(&staging, true);
         fs::write(staging.join(MARKER), b"").map_err(|e| io_err(&staging, "write to the staging folder", e))?;
         let previous = out.is_dir().then(|| out.clone());
         Ok(Staging { dir: staging, out, previous, done: false })
@@ -237,52 +238,75 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
     gone_ok(fs::remove_dir(dir))
 }
 
-/// `create_dir_all`, giving every new folder the spread hint (below). Another thread creating
-/// the same folder at the same time is fine.
+/// How many new folders in a row share a block group: one in this many is spread (below).
+const SPREAD_EVERY: usize = 8;
+
+/// `create_dir_all` that spreads one new folder in [`SPREAD_EVERY`] over the disk; the others
+/// follow it into its block group. Another thread creating the same folder at the same time is
+/// fine.
 fn create_dirs(dir: &Path) -> io::Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CREATED: AtomicUsize = AtomicUsize::new(0);
     if dir.is_dir() {
         return Ok(());
     }
-    if let Some(parent) = dir.parent() {
-        create_dirs(parent)?;
-    }
-    match fs::create_dir(dir) {
-        Ok(()) => {
-            spread_subfolders(dir);
-            Ok(())
+    let Some(parent) = dir.parent() else { return fs::create_dir(dir) };
+    create_dirs(parent)?;
+    let made = if CREATED.fetch_add(1, Ordering::Relaxed).is_multiple_of(SPREAD_EVERY) {
+        let hinted = set_spread(parent, true);
+        let made = fs::create_dir(dir);
+        if hinted {
+            set_spread(parent, false);
         }
+        made
+    } else {
+        fs::create_dir(dir)
+    };
+    match made {
+        Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
         Err(e) => Err(e),
     }
 }
 
-/// Asks ext4 to place this folder's subfolders anywhere on the disk (the Orlov allocator's
-/// "top directory" hint, `chattr +T`), instead of next to their parent.
+/// Asks ext4 to place this folder's next subfolders anywhere on the disk (the Orlov allocator's
+/// "top directory" hint, `chattr +T`) instead of next to their parent, or withdraws the hint.
+/// Returns whether the flag changed (so a caller only withdraws a hint it gave).
 ///
 /// Why: ext4 without a journal does not reuse an inode freed in the last few minutes, and scans
 /// past every such inode of a block group each time it creates a file there. A rebuild deletes
 /// the previous output (tens of thousands of inodes) and creates the new one in the same
 /// groups, so creating files became quadratic: on a 10,000-page site more than half of the
-/// build was spent in that scan. Spread over all groups, each group has a handful. Elsewhere
-/// (other file systems, other systems) the request fails or does nothing, which is fine.
-fn spread_subfolders(dir: &Path) {
+/// build was spent in that scan. Spread, each group gets a handful.
+///
+/// Why not every folder: a spread folder costs a look at every block group of the disk (2,000
+/// on a 250 GB disk without flex_bg), about a second of CPU for 10,000 page folders. ext4
+/// places an unhinted folder in the group where its parent last placed one, so one spread
+/// folder in [`SPREAD_EVERY`] takes the others with it: an eighth of the search for groups of
+/// 16 inodes. Elsewhere (other file systems, other systems) the request fails or does nothing,
+/// which is fine.
+fn set_spread(dir: &Path, on: bool) -> bool {
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
         const FS_TOPDIR_FL: libc::c_int = 0x0002_0000;
-        let Ok(f) = fs::File::open(dir) else { return };
+        let Ok(f) = fs::File::open(dir) else { return false };
         let mut flags: libc::c_int = 0;
         // SAFETY: both ioctls read or write one int through a pointer valid for the call, on a
         // descriptor that stays open for it.
         unsafe {
-            if libc::ioctl(f.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags) == 0 && flags & FS_TOPDIR_FL == 0 {
-                flags |= FS_TOPDIR_FL;
-                libc::ioctl(f.as_raw_fd(), libc::FS_IOC_SETFLAGS, &flags);
+            if libc::ioctl(f.as_raw_fd(), libc::FS_IOC_GETFLAGS, &mut flags) != 0 || (flags & FS_TOPDIR_FL != 0) == on {
+                return false;
             }
+            let flags = if on { flags | FS_TOPDIR_FL } else { flags & !FS_TOPDIR_FL };
+            libc::ioctl(f.as_raw_fd(), libc::FS_IOC_SETFLAGS, &flags) == 0
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = dir;
+    {
+        let _ = (dir, on);
+        false
+    }
 }
 
 /// Exchanges two folders in one step where the OS can; otherwise two renames.

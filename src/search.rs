@@ -31,28 +31,58 @@ pub const DOC_CHUNK: usize = 100;
 /// Normalizes text the way the browser does: NFKC (full-width ASCII and half-width kana
 /// folded) and lowercase. Borrows when there is nothing to change.
 pub fn normalize(text: &str) -> Cow<'_, str> {
-    // Fast path: ASCII, kana, common kanji and CJK punctuation are already NFKC and have no
-    // case beyond ASCII, which covers nearly all Japanese prose.
-    let plain = |c: char| {
-        c.is_ascii()
-            || matches!(c, '\u{3001}'..='\u{3035}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FC}' | '\u{4E00}'..='\u{9FFF}')
-    };
-    // Full-width ASCII (（ ） ！ ？ Ａ) maps one to one onto ASCII under NFKC.
-    let full_width = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}');
-    if text.chars().all(plain) {
-        return if text.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(text.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(text)
+    // Fast path, one pass over the bytes: ASCII, kana, common kanji and CJK punctuation are
+    // already NFKC and have no case beyond ASCII, which covers nearly all Japanese prose, and
+    // full-width ASCII (（ ） ！ ？ Ａ) maps one to one onto ASCII. Most kanji are told by their
+    // first byte alone. Anything else takes the general path.
+    let b = text.as_bytes();
+    let mut folded: Option<String> = None;
+    let mut copied = 0; // bytes of `text` already in `folded`
+    let mut i = 0;
+    while i < b.len() {
+        let (to, len) = match b[i] {
+            c @ b'A'..=b'Z' => (c.to_ascii_lowercase(), 1),
+            0..=0x7F => {
+                i += 1;
+                continue;
+            }
+            // U+5000–U+9FFF: kanji.
+            0xE5..=0xE9 => {
+                i += 3;
+                continue;
+            }
+            // A three-byte character (the string is valid UTF-8, so both bytes are there).
+            lead @ (0xE3 | 0xE4 | 0xEF) => {
+                let c = (u32::from(lead & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+                match c {
+                    0x3001..=0x3035 | 0x3041..=0x3096 | 0x30A1..=0x30FC | 0x4E00..=0x4FFF => {
+                        i += 3;
+                        continue;
+                    }
+                    // Full-width ASCII: the ASCII character 0xFEE0 below.
+                    0xFF01..=0xFF5E => (((c - 0xFEE0) as u8).to_ascii_lowercase(), 3),
+                    _ => return Cow::Owned(general_normalize(text)),
+                }
+            }
+            _ => return Cow::Owned(general_normalize(text)),
         };
+        let out = folded.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(&text[copied..i]);
+        out.push(char::from(to));
+        i += len;
+        copied = i;
     }
-    if text.chars().all(|c| plain(c) || full_width(c)) {
-        let folded = text.chars().map(|c| {
-            let c = if full_width(c) { char::from_u32(c as u32 - 0xFEE0).unwrap_or(c) } else { c };
-            c.to_ascii_lowercase()
-        });
-        return Cow::Owned(folded.collect());
+    match folded {
+        None => Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            Cow::Owned(out)
+        }
     }
+}
+
+/// NFKC and lowercase, for text the fast path of [`normalize`] does not cover.
+fn general_normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.nfkc() {
         if c.is_ascii() {
@@ -61,7 +91,7 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
             out.extend(c.to_lowercase());
         }
     }
-    Cow::Owned(out)
+    out
 }
 
 /// An index token as the indexer sees it: one or two CJK characters packed in a u64 (no
@@ -192,24 +222,15 @@ fn sections_of(r: &Rendered) -> &[crate::markdown::Section] {
     }
 }
 
-/// Tokenizes each section of a page, calling `f` with its document row and its distinct CJK
-/// tokens and words. The page title is indexed with the first section only, so it ranks the
-/// page once.
-fn each_section(
-    title: &str,
-    url: &str,
-    r: &Rendered,
-    scratch: &mut Scratch,
-    mut f: impl FnMut(DocRow, &[u64], &[&str]),
-) {
+/// Calls `f` with each section of a page: its document row and its normalized texts. The page
+/// title is indexed with the first section only, so it ranks the page once.
+fn each_section(title: &str, url: &str, r: &Rendered, mut f: impl FnMut(DocRow, &[&str])) {
     let title = (title, normalize(title));
     for (k, sec) in sections_of(r).iter().enumerate() {
         let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
         let parts = [normalize(&sec.title), normalize(&sec.text)];
-        let texts = (k == 0).then_some(&*title.1).into_iter().chain(parts.iter().map(|p| &**p));
-        let mut words = Vec::new();
-        distinct_tokens(texts, scratch, &mut words);
-        f((url, title.0.to_string(), sec.title.clone()), &scratch.cjk, &words);
+        let texts: Vec<&str> = (k == 0).then_some(&*title.1).into_iter().chain(parts.iter().map(|p| &**p)).collect();
+        f((url, title.0.to_string(), sec.title.clone()), &texts);
     }
 }
 
@@ -223,7 +244,7 @@ struct Scratch {
 /// Fills `scratch.cjk` and `words` (cleared first) with the distinct tokens of normalized
 /// texts, CJK tokens in first-seen order. A reused hash set is cheaper than sorting them
 /// (a tenth of a large build's search stage).
-fn distinct_tokens<'t>(parts: impl Iterator<Item = &'t str>, scratch: &mut Scratch, words: &mut Vec<&'t str>) {
+fn distinct_tokens<'t>(parts: &[&'t str], scratch: &mut Scratch, words: &mut Vec<&'t str>) {
     let Scratch { cjk, seen } = scratch;
     cjk.clear();
     seen.clear();
@@ -245,9 +266,12 @@ fn distinct_tokens<'t>(parts: impl Iterator<Item = &'t str>, scratch: &mut Scrat
 /// Tokenizes one page (its URL already carries the base path).
 pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
     let mut out = Vec::with_capacity(r.sections.len().max(1));
-    each_section(title, url, r, &mut Scratch::default(), |row, cjk, words| {
+    let mut scratch = Scratch::default();
+    each_section(title, url, r, |row, texts| {
+        let mut words = Vec::new();
+        distinct_tokens(texts, &mut scratch, &mut words);
         let words = words.iter().map(|w| Box::from(*w)).collect();
-        out.push((row, SectionTokens { cjk: cjk.to_vec(), words }));
+        out.push((row, SectionTokens { cjk: scratch.cjk.clone(), words }));
     });
     PageIndex(Arc::new(out))
 }
@@ -293,11 +317,10 @@ pub fn build_index(
             let mut map = Postings::default();
             let mut rows = Vec::new();
             let mut doc = first;
-            let mut scratch = Scratch::default();
             for i in pages {
                 tick();
-                each_section(titles[i], &urls[i], &rendered[i], &mut scratch, |row, cjk, words| {
-                    map.add(doc, cjk, words.iter().copied());
+                each_section(titles[i], &urls[i], &rendered[i], |row, texts| {
+                    map.add_texts(doc, texts);
                     rows.push(row);
                     doc += 1;
                 });
@@ -333,6 +356,28 @@ struct Postings {
 }
 
 impl Postings {
+    /// Adds document `doc`, the newest so far, to the lists of the tokens in its texts. A list
+    /// that already ends with `doc` has it: one hash lookup per token, no set of seen tokens.
+    fn add_texts(&mut self, doc: u32, texts: &[&str]) {
+        for text in texts {
+            scan(text, |t| match t {
+                Token::Cjk(v) => {
+                    let list = self.cjk.entry(v).or_default();
+                    if list.last() != Some(&doc) {
+                        list.push(doc);
+                    }
+                }
+                Token::Word(w) => match self.words.get_mut(w) {
+                    Some(list) if list.last() == Some(&doc) => {}
+                    Some(list) => list.push(doc),
+                    None => {
+                        self.words.insert(Box::from(w), vec![doc]);
+                    }
+                },
+            });
+        }
+    }
+
     /// Adds document `doc` to the lists of its distinct tokens.
     fn add<'w>(&mut self, doc: u32, cjk: &[u64], words: impl Iterator<Item = &'w str>) {
         for &t in cjk {
@@ -523,9 +568,41 @@ mod tests {
     #[test]
     fn fast_paths_of_normalize_agree_with_nfkc() {
         let reference = |t: &str| t.nfkc().flat_map(char::to_lowercase).collect::<String>();
-        for t in ["転職活動（第1章）", "ＡＢＣ！？ｘｙｚ", "カタカナ・ひらがな ー Mixed Case", "ｶﾞｲﾄﾞ…", "plain"]
-        {
+        for t in [
+            "転職活動（第1章）",
+            "ＡＢＣ！？ｘｙｚ",
+            "カタカナ・ひらがな ー Mixed Case",
+            "ｶﾞｲﾄﾞ…",
+            "plain",
+            "",
+            "Ａ",
+            "末尾はＺ",
+            "先頭Ｚと中ほどのABCと末尾！",
+            "ｱ（半角カナは最後に）",
+            "㐀と䷀は一の前",
+            "〜「」。、・ー",
+            "é É ß",
+        ] {
             assert_eq!(normalize(t), reference(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn normalize_agrees_with_nfkc_at_every_range_edge_of_the_fast_path() {
+        let reference = |t: &str| t.nfkc().flat_map(char::to_lowercase).collect::<String>();
+        let pool = [
+            'A', 'Z', '@', '[', 'a', ' ', '\u{3000}', '\u{3001}', '\u{3035}', '\u{3036}', '\u{3040}', '\u{3041}',
+            '\u{3096}', '\u{3097}', '\u{30A0}', '\u{30A1}', '\u{30FC}', '\u{30FD}', '\u{4000}', '\u{4DFF}', '\u{4E00}',
+            '\u{4FFF}', '\u{5000}', '\u{9FFF}', '\u{A000}', '\u{FF00}', '\u{FF01}', '\u{FF21}', '\u{FF5E}', '\u{FF5F}',
+            '\u{FF71}', 'é', 'É', '…',
+        ];
+        for a in pool {
+            for b in pool {
+                for c in pool {
+                    let t: String = [a, b, c].iter().collect();
+                    assert_eq!(normalize(&t), reference(&t), "{t:?}");
+                }
+            }
         }
     }
 

@@ -419,12 +419,26 @@ impl Stages {
         Stages(on.then(Instant::now))
     }
 
-    /// Prints the time since the previous stage ended.
+    /// Prints the time since the previous stage ended, and the memory in use and at its peak.
     fn done(&mut self, name: &str) {
         if let Some(t) = self.0 {
-            eprintln!("{name:>24}: {:8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            eprintln!("{name:>24}: {:8.1} ms{}", t.elapsed().as_secs_f64() * 1e3, memory());
             self.0 = Some(Instant::now());
         }
+    }
+}
+
+/// `  rss … MB, peak … MB` from `/proc/self/status`; empty where there is no such file.
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mb = |key: &str| {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        let kb: u64 = line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+        Some(kb / 1024)
+    };
+    match (mb("VmRSS:"), mb("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!("   rss {rss:5} MB, peak {peak:5} MB"),
+        _ => String::new(),
     }
 }
 

@@ -105,3 +105,20 @@ fn drafts_are_left_out_of_build_and_shown_with_a_badge_by_serve() {
     assert_eq!(texts(&doc, "h1 .badge-draft"), ["下書き"]);
     assert!(texts(&doc, ".site-nav .badge-draft").contains(&"下書き".to_string()));
 }
+
+#[test]
+fn build_timings_print_each_stage_with_its_time_and_memory() {
+    let (_t, root) = site(&[("content/a.md", "---\ntitle: A\n---\n本文です。\n")]);
+    let out = tebiki().args(["build", "--timings", "--root"]).arg(&root).assert().success().get_output().clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    for stage in ["read content", "markdown", "render and write pages", "search index", "swap in, remove old"] {
+        let line = err.lines().find(|l| l.trim_start().starts_with(&format!("{stage}:"))).unwrap_or_else(|| {
+            panic!("no `{stage}` line in:\n{err}");
+        });
+        assert!(line.contains(" ms"), "{line}");
+        // Linux has /proc/self/status: the memory in use and its peak follow the time.
+        if cfg!(target_os = "linux") {
+            assert!(line.contains(" MB, peak ") && line.trim_end().ends_with(" MB"), "{line}");
+        }
+    }
+}

@@ -380,7 +380,15 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
 
 /// Decodes file bytes as UTF-8 text (see [`read_text`]).
 pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
-    let text = String::from_utf8(bytes).map_err(|e| {
+    // std's check walks Japanese text byte by byte (a tenth of a large build's CPU); the SIMD
+    // check is ten times faster. The slow one runs only to locate an error.
+    let text = if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        // SAFETY: the bytes were just checked to be valid UTF-8.
+        Ok(unsafe { String::from_utf8_unchecked(bytes) })
+    } else {
+        String::from_utf8(bytes)
+    };
+    let text = text.map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let prefix = String::from_utf8_lossy(&bytes[..valid]);

@@ -649,6 +649,9 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             }
             html.push_str("</ol>\n</section>\n");
         }
+        // Sized for the worst case above; the rest goes back to the allocator (a large site keeps
+        // every page's HTML until it is rendered: a hundred megabytes at 10,000 pages).
+        html.shrink_to_fit();
         self.res.html = html;
         self.res.ids = self.all_ids;
         self.res
