@@ -157,9 +157,7 @@ impl Staging {
         }
         let dest = self.dir.join(&f.path);
         if let Some(dir) = dest.parent() {
-            if !dir.is_dir() {
-                create_dirs(dir).map_err(|e| io_err(dir, "create a folder", e))?;
-            }
+            create_dirs(dir).map_err(|e| io_err(dir, "create a folder", e))?;
         }
         if let Some(prev) = self.previous.as_ref().map(|p| p.join(&f.path)) {
             let same = fs::metadata(&prev).is_ok_and(|m| m.is_file() && m.len() == f.data.len() as u64)
@@ -242,30 +240,34 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 const SPREAD_EVERY: usize = 8;
 
 /// `create_dir_all` that spreads one new folder in [`SPREAD_EVERY`] over the disk; the others
-/// follow it into its block group. Another thread creating the same folder at the same time is
-/// fine.
+/// follow it into its block group. Tries `mkdir` first: each page has a folder of its own, so
+/// asking whether it exists first would be one more system call per page. Another thread
+/// creating the same folder at the same time is fine.
 fn create_dirs(dir: &Path) -> io::Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static CREATED: AtomicUsize = AtomicUsize::new(0);
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let Some(parent) = dir.parent() else { return fs::create_dir(dir) };
-    create_dirs(parent)?;
-    let made = if CREATED.fetch_add(1, Ordering::Relaxed).is_multiple_of(SPREAD_EVERY) {
-        let hinted = set_spread(parent, true);
+    let spread = CREATED.fetch_add(1, Ordering::Relaxed).is_multiple_of(SPREAD_EVERY);
+    let mkdir = || {
+        // Giving the hint costs three system calls: not for a folder that is already there.
+        let hinted = spread && !dir.is_dir() && dir.parent().is_some_and(|p| set_spread(p, true));
         let made = fs::create_dir(dir);
-        if hinted {
+        if let (true, Some(parent)) = (hinted, dir.parent()) {
             set_spread(parent, false);
         }
-        made
-    } else {
-        fs::create_dir(dir)
+        match made {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+            other => other,
+        }
     };
-    match made {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
-        Err(e) => Err(e),
+    match mkdir() {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match dir.parent() {
+            Some(parent) if parent != dir => {
+                create_dirs(parent)?;
+                mkdir()
+            }
+            _ => Err(e),
+        },
+        other => other,
     }
 }
 

@@ -3,7 +3,7 @@
 //! Search engines need absolute URLs, so the sitemap and canonical URLs exist only when
 //! `base_url` has a scheme and host (`--base-url https://example.org/guide/`).
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::Content;
@@ -71,48 +71,105 @@ pub fn json_ld(
         }
     };
     let (title, url) = crumbs.last().copied().unwrap_or(("", ""));
-    let mut graph: Vec<Value> = Vec::new();
+    let mut graph = Vec::with_capacity(3);
     if is_home {
-        graph.push(json!({
-            "@type": "WebSite",
-            "name": config.title,
-            "description": config.description,
-            "url": abs(url),
-            "inLanguage": config.language,
-        }));
+        graph.push(Node::WebSite {
+            kind: "WebSite",
+            description: &config.description,
+            in_language: &config.language,
+            name: &config.title,
+            url: abs(url),
+        });
     }
-    let mut article = json!({
-        "@type": "Article",
-        "headline": title,
-        "description": description,
-        "url": abs(url),
-        "inLanguage": config.language,
-        "isPartOf": { "@type": "WebSite", "name": config.title },
+    graph.push(Node::Article {
+        kind: "Article",
+        author: (!config.author.is_empty()).then(|| Named { kind: "Organization", name: &config.author }),
+        date_modified: [dates.1, dates.0].into_iter().find(|d| !d.is_empty()),
+        date_published: Some(dates.0).filter(|d| !d.is_empty()),
+        description,
+        headline: title,
+        in_language: &config.language,
+        is_part_of: Named { kind: "WebSite", name: &config.title },
+        url: abs(url),
     });
-    if !config.author.is_empty() {
-        article["author"] = json!({ "@type": "Organization", "name": config.author });
-    }
-    if !dates.0.is_empty() {
-        article["datePublished"] = json!(dates.0);
-    }
-    if !dates.1.is_empty() || !dates.0.is_empty() {
-        article["dateModified"] = json!(if dates.1.is_empty() { dates.0 } else { dates.1 });
-    }
-    graph.push(article);
-    let items: Vec<Value> = crumbs
+    let items = crumbs
         .iter()
         .enumerate()
-        .map(|(i, (name, u))| json!({ "@type": "ListItem", "position": i + 1, "name": name, "item": abs(u) }))
+        .map(|(i, (name, u))| ListItem { kind: "ListItem", item: abs(u), name, position: i + 1 })
         .collect();
-    graph.push(json!({ "@type": "BreadcrumbList", "itemListElement": items }));
-    let doc = json!({ "@context": "https://schema.org", "@graph": graph });
+    graph.push(Node::BreadcrumbList { kind: "BreadcrumbList", items });
+    let doc = Doc { context: "https://schema.org", graph };
     // Safe inside <script>: no `</script>` can appear.
-    doc.to_string().replace("</", "<\\/")
+    serde_json::to_string(&doc).unwrap_or_default().replace("</", "<\\/")
+}
+
+// Typed JSON-LD: serialized straight to text (a `json!` tree allocated a map per object on
+// every page). Fields are in key order, which is what the `json!` maps produced.
+#[derive(Serialize)]
+struct Doc<'a> {
+    #[serde(rename = "@context")]
+    context: &'a str,
+    #[serde(rename = "@graph")]
+    graph: Vec<Node<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Node<'a> {
+    WebSite {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        description: &'a str,
+        #[serde(rename = "inLanguage")]
+        in_language: &'a str,
+        name: &'a str,
+        url: String,
+    },
+    Article {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        author: Option<Named<'a>>,
+        #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+        date_modified: Option<&'a str>,
+        #[serde(rename = "datePublished", skip_serializing_if = "Option::is_none")]
+        date_published: Option<&'a str>,
+        description: &'a str,
+        headline: &'a str,
+        #[serde(rename = "inLanguage")]
+        in_language: &'a str,
+        #[serde(rename = "isPartOf")]
+        is_part_of: Named<'a>,
+        url: String,
+    },
+    BreadcrumbList {
+        #[serde(rename = "@type")]
+        kind: &'a str,
+        #[serde(rename = "itemListElement")]
+        items: Vec<ListItem<'a>>,
+    },
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'a str,
+    item: String,
+    name: &'a str,
+    position: usize,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn cfg(base: &str) -> Config {
         Config::parse(std::path::Path::new("site.yaml"), &format!("title: 手引き\nbase_url: {base}\n")).unwrap()
@@ -136,5 +193,24 @@ mod tests {
         assert_eq!(types, ["WebSite", "Article", "BreadcrumbList"]);
         assert_eq!(v["@graph"][2]["itemListElement"][1]["item"], "https://e.org/x/");
         assert_eq!(v["@graph"][1]["dateModified"], "2026-11-01");
+        assert_eq!(v["@graph"][1]["datePublished"], "2026-11-01");
+        // No dates, no author: no keys for them (and no WebSite off the home page).
+        let s = json_ld(&c, &[("ホーム", "/")], "説明", ("", ""), false);
+        let v: Value = serde_json::from_str(&s).unwrap();
+        let article = v["@graph"][0].as_object().unwrap();
+        assert_eq!(article["@type"], "Article");
+        assert!(["dateModified", "datePublished", "author"].iter().all(|k| !article.contains_key(*k)), "{s}");
+        let with_author = Config::parse(
+            std::path::Path::new("site.yaml"),
+            "title: 手引き\nbase_url: https://e.org/\nauthor: 編集部\n",
+        )
+        .unwrap();
+        let s = json_ld(&with_author, &[("ホーム", "/")], "説明", ("", "2026-11-02"), false);
+        assert!(
+            s.contains(
+                r#""author":{"@type":"Organization","name":"編集部"},"dateModified":"2026-11-02","description""#
+            ),
+            "{s}"
+        );
     }
 }

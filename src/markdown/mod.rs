@@ -211,15 +211,26 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     fn note_text(&mut self, t: &str) {
         // One pass: characters, CJK characters, and Latin words (runs of other letters/digits).
         let (mut non_ws, mut cjk, mut words, mut in_word) = (0, 0, 0, false);
-        for c in t.chars() {
-            // Kana and kanji first (most of a Japanese text): one range test instead of the
-            // Unicode whitespace table, with the same answer.
-            if matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}') {
+        let b = t.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            // Kana (U+3040–U+30FF) and kanji (U+4E00–U+9FFF), most of a Japanese text, are told
+            // by their first two bytes, without decoding them or asking the Unicode tables.
+            let kana_or_kanji = match b[i] {
+                0xE5..=0xE9 => true,
+                0xE3 => matches!(b[i + 1], 0x81..=0x83),
+                0xE4 => b[i + 1] >= 0xB8,
+                _ => false,
+            };
+            if kana_or_kanji {
                 non_ws += 1;
                 cjk += 1;
                 in_word = false;
+                i += 3;
                 continue;
             }
+            let Some(c) = t[i..].chars().next() else { break };
+            i += c.len_utf8();
             if c.is_whitespace() {
                 in_word = false;
                 continue;

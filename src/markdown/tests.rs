@@ -170,6 +170,25 @@ fn reading_counts_separate_japanese_characters_latin_words_and_spaces() {
 }
 
 #[test]
+fn reading_counts_agree_with_the_unicode_tables_at_every_edge_of_the_kana_and_kanji_ranges() {
+    use crate::markdown::cjk::is_cjk;
+    // Characters just inside and outside the ranges the counter tells by their first bytes.
+    let edges = [
+        '\u{3000}', '\u{3001}', '\u{303F}', '\u{3040}', '\u{30FF}', '\u{3100}', '\u{4DFF}', '\u{4E00}', '\u{4FFF}',
+        '\u{5000}', '\u{9FFF}', '\u{A000}', 'a', '1', 'é', ' ',
+    ];
+    for a in edges {
+        for b in edges {
+            let text: String = ['x', a, b, a].iter().collect();
+            let r = md(&format!("{text}\n"));
+            let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+            let cjk = chars.iter().filter(|&&c| is_cjk(c)).count();
+            assert_eq!((r.char_count, r.cjk_count), (chars.len(), cjk), "{text:?}");
+        }
+    }
+}
+
+#[test]
 fn deep_nesting_does_not_overflow_the_stack() {
     let deep = ">".repeat(50_000) + " x\n";
     let _ = html(&deep);
