@@ -51,18 +51,29 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
                 i += 3;
                 continue;
             }
-            // A three-byte character (the string is valid UTF-8, so both bytes are there).
-            lead @ (0xE3 | 0xE4 | 0xEF) => {
-                let c = (u32::from(lead & 0x0F) << 12) | (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
-                match c {
-                    0x3001..=0x3035 | 0x3041..=0x3096 | 0x30A1..=0x30FC | 0x4E00..=0x4FFF => {
-                        i += 3;
-                        continue;
-                    }
-                    // Full-width ASCII: the ASCII character 0xFEE0 below.
-                    0xFF01..=0xFF5E => (((c - 0xFEE0) as u8).to_ascii_lowercase(), 3),
-                    _ => return Cow::Owned(general_normalize(text)),
-                }
+            // Three-byte characters (the string is valid UTF-8, so both bytes are there). Kana
+            // and CJK punctuation, U+3000–U+30FF, by their last two bytes: U+3001–U+3035,
+            // U+3041–U+3096 and U+30A1–U+30FC are plain.
+            0xE3 if match (b[i + 1], b[i + 2]) {
+                (0x80, c) => (0x81..=0xB5).contains(&c),
+                (0x81, c) => c >= 0x81,
+                (0x82, c) => c <= 0x96 || c >= 0xA1,
+                (0x83, c) => c <= 0xBC,
+                _ => false,
+            } =>
+            {
+                i += 3;
+                continue;
+            }
+            // U+4E00–U+4FFF: kanji.
+            0xE4 if b[i + 1] >= 0xB8 => {
+                i += 3;
+                continue;
+            }
+            // Full-width ASCII, U+FF01–U+FF5E: the ASCII character 0xFEE0 below.
+            0xEF if matches!((b[i + 1], b[i + 2]), (0xBC, 0x81..) | (0xBD, ..=0x9E)) => {
+                let c = (u32::from(b[i + 1] & 0x3F) << 6) | u32::from(b[i + 2] & 0x3F);
+                ((((0xF000 | c) - 0xFEE0) as u8).to_ascii_lowercase(), 3)
             }
             _ => return Cow::Owned(general_normalize(text)),
         };
@@ -592,7 +603,8 @@ mod tests {
         let reference = |t: &str| t.nfkc().flat_map(char::to_lowercase).collect::<String>();
         let pool = [
             'A', 'Z', '@', '[', 'a', ' ', '\u{3000}', '\u{3001}', '\u{3035}', '\u{3036}', '\u{3040}', '\u{3041}',
-            '\u{3096}', '\u{3097}', '\u{30A0}', '\u{30A1}', '\u{30FC}', '\u{30FD}', '\u{4000}', '\u{4DFF}', '\u{4E00}',
+            '\u{3096}', '\u{3097}', '\u{30A0}', '\u{30A1}', '\u{30FC}', '\u{30FD}', '\u{4000}', '\u{4DFF}',
+            '\u{307F}', '\u{3080}', '\u{30BF}', '\u{30C0}', '\u{3100}', '\u{FF40}', '\u{FF41}', '\u{FF5A}', '\u{4E00}',
             '\u{4FFF}', '\u{5000}', '\u{9FFF}', '\u{A000}', '\u{FF00}', '\u{FF01}', '\u{FF21}', '\u{FF5E}', '\u{FF5F}',
             '\u{FF71}', 'é', 'É', '…',
         ];
