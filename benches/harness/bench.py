@@ -664,8 +664,8 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
         a("\"Met\" above holds for this harness's conditions: each tool's output folder is deleted just before each "
           "of its builds. On a file system that will not reuse recently freed inodes (ext4 without a journal, as on "
           "the VM these figures come from) that costs Hugo far more than tebiki, which spreads its folders over the "
-          "disk. Built into a brand-new folder after minutes without deletions, Hugo has been measured 1.6–1.7× "
-          "faster than here and the ratio at 10,000 pages at 0.45–0.55×: see the README's Performance section.")
+          "disk. Built into a brand-new folder after minutes without deletions, Hugo has been measured 1.3–1.8× "
+          "faster than here and the ratio at 10,000 pages at 0.35–0.55×: see the README's Performance section.")
         a("")
     if guide:
         a("## The guide itself")
