@@ -239,8 +239,9 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 /// How many new folders in a row share a block group: one in this many is spread (below).
 const SPREAD_EVERY: usize = 8;
 
-/// `create_dir_all` that spreads one new folder in [`SPREAD_EVERY`] over the disk; the others
-/// follow it into its block group. Tries `mkdir` first: each page has a folder of its own, so
+/// `create_dir_all` that spreads about one new folder in [`SPREAD_EVERY`] over the disk (one
+/// call in that many; for pages every call makes a folder); the others follow it into its block
+/// group. Tries `mkdir` first: each page has a folder of its own, so
 /// asking whether it exists first would be one more system call per page. Another thread
 /// creating the same folder at the same time is fine.
 fn create_dirs(dir: &Path) -> io::Result<()> {
