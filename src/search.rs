@@ -240,7 +240,8 @@ fn each_section(title: &str, url: &str, r: &Rendered, mut f: impl FnMut(DocRow, 
     for (k, sec) in sections_of(r).iter().enumerate() {
         let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
         let parts = [normalize(&sec.title), normalize(&sec.text)];
-        let texts: Vec<&str> = (k == 0).then_some(&*title.1).into_iter().chain(parts.iter().map(|p| &**p)).collect();
+        // The title only with the first section (an empty text has no tokens).
+        let texts = [if k == 0 { &*title.1 } else { "" }, &*parts[0], &*parts[1]];
         f((url, title.0.to_string(), sec.title.clone()), &texts);
     }
 }
@@ -372,19 +373,8 @@ impl Postings {
     fn add_texts(&mut self, doc: u32, texts: &[&str]) {
         for text in texts {
             scan(text, |t| match t {
-                Token::Cjk(v) => {
-                    let list = self.cjk.entry(v).or_default();
-                    if list.last() != Some(&doc) {
-                        list.push(doc);
-                    }
-                }
-                Token::Word(w) => match self.words.get_mut(w) {
-                    Some(list) if list.last() == Some(&doc) => {}
-                    Some(list) => list.push(doc),
-                    None => {
-                        self.words.insert(Box::from(w), vec![doc]);
-                    }
-                },
+                Token::Cjk(v) => self.add_cjk(doc, v),
+                Token::Word(w) => self.add_word(doc, w),
             });
         }
     }
@@ -392,14 +382,28 @@ impl Postings {
     /// Adds document `doc` to the lists of its distinct tokens.
     fn add<'w>(&mut self, doc: u32, cjk: &[u64], words: impl Iterator<Item = &'w str>) {
         for &t in cjk {
-            self.cjk.entry(t).or_default().push(doc);
+            self.add_cjk(doc, t);
         }
         for w in words {
-            match self.words.get_mut(w) {
-                Some(list) => list.push(doc),
-                None => {
-                    self.words.insert(Box::from(w), vec![doc]);
-                }
+            self.add_word(doc, w);
+        }
+    }
+
+    /// Adds `doc`, the newest document so far, to a CJK token's list unless it is there.
+    fn add_cjk(&mut self, doc: u32, t: u64) {
+        let list = self.cjk.entry(t).or_default();
+        if list.last() != Some(&doc) {
+            list.push(doc);
+        }
+    }
+
+    /// Adds `doc`, the newest document so far, to a word's list unless it is there.
+    fn add_word(&mut self, doc: u32, w: &str) {
+        match self.words.get_mut(w) {
+            Some(list) if list.last() == Some(&doc) => {}
+            Some(list) => list.push(doc),
+            None => {
+                self.words.insert(Box::from(w), vec![doc]);
             }
         }
     }
