@@ -363,8 +363,27 @@ fn runs_of(pages: usize, docs_of: impl Fn(usize) -> u32) -> Vec<(std::ops::Range
 /// Document ids per token, CJK and words apart (hashing a u64 is much cheaper than a string).
 #[derive(Default)]
 struct Postings {
-    cjk: HashMap<u64, Vec<u32>, ahash::RandomState>,
-    words: HashMap<Box<str>, Vec<u32>, ahash::RandomState>,
+    cjk: HashMap<u64, Ids, ahash::RandomState>,
+    words: HashMap<Box<str>, Ids, ahash::RandomState>,
+}
+
+/// One token's document ids, in order, with the newest also kept in the map entry itself:
+/// a token seen again in the same section is recognised without reading the list, whose end
+/// lies elsewhere in memory (a cache miss per token on a large site).
+#[derive(Default)]
+struct Ids {
+    last: Option<u32>,
+    ids: Vec<u32>,
+}
+
+impl Ids {
+    /// Appends `doc` unless it is already the newest.
+    fn add(&mut self, doc: u32) {
+        if self.last != Some(doc) {
+            self.last = Some(doc);
+            self.ids.push(doc);
+        }
+    }
 }
 
 impl Postings {
@@ -391,19 +410,15 @@ impl Postings {
 
     /// Adds `doc`, the newest document so far, to a CJK token's list unless it is there.
     fn add_cjk(&mut self, doc: u32, t: u64) {
-        let list = self.cjk.entry(t).or_default();
-        if list.last() != Some(&doc) {
-            list.push(doc);
-        }
+        self.cjk.entry(t).or_default().add(doc);
     }
 
     /// Adds `doc`, the newest document so far, to a word's list unless it is there.
     fn add_word(&mut self, doc: u32, w: &str) {
         match self.words.get_mut(w) {
-            Some(list) if list.last() == Some(&doc) => {}
-            Some(list) => list.push(doc),
+            Some(list) => list.add(doc),
             None => {
-                self.words.insert(Box::from(w), vec![doc]);
+                self.words.insert(Box::from(w), Ids { last: Some(doc), ids: vec![doc] });
             }
         }
     }
@@ -449,11 +464,11 @@ fn finish(mut maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
     let total_docs = docs.len();
     let mut postings = if maps.is_empty() { Postings::default() } else { maps.remove(0) };
     for m in maps {
-        for (t, ids) in m.cjk {
-            postings.cjk.entry(t).or_default().extend(ids);
+        for (t, list) in m.cjk {
+            postings.cjk.entry(t).or_default().ids.extend(list.ids);
         }
-        for (t, ids) in m.words {
-            postings.words.entry(t).or_default().extend(ids);
+        for (t, list) in m.words {
+            postings.words.entry(t).or_default().ids.extend(list.ids);
         }
     }
     // Tokens in many sections (転職 in a big corpus) get a bitmap file of their own, so a shard
@@ -461,8 +476,8 @@ fn finish(mut maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
     let mut big: Vec<(String, Vec<u32>)> = Vec::new();
     let mut small: Vec<(String, Vec<u32>)> = Vec::new();
     let mut small_entries = 0usize;
-    let all = postings.cjk.into_iter().map(|(t, ids)| (unpack(t), ids));
-    for (key, ids) in all.chain(postings.words.into_iter().map(|(w, ids)| (w.into_string(), ids))) {
+    let all = postings.cjk.into_iter().map(|(t, list)| (unpack(t), list.ids));
+    for (key, ids) in all.chain(postings.words.into_iter().map(|(w, list)| (w.into_string(), list.ids))) {
         if ids.len() > BIG_POSTINGS {
             big.push((key, ids));
         } else {
