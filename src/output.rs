@@ -5,6 +5,7 @@
 //! leaves the previous output exactly as it was. Nothing outside the output folder and tebiki's
 //! own staging folder is ever touched.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -97,6 +98,8 @@ pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     previous: Option<PathBuf>,
+    /// Folders made by [`Staging::make_dirs`] (relative, `/`-separated): writes skip making them.
+    made: HashSet<String>,
     /// Set by `commit`; otherwise dropping the staging removes it (an error unwinding a build).
     done: bool,
 }
@@ -142,7 +145,41 @@ impl Staging {
         set_spread(&staging, true);
         fs::write(staging.join(MARKER), b"").map_err(|e| io_err(&staging, "write to the staging folder", e))?;
         let previous = out.is_dir().then(|| out.clone());
-        Ok(Staging { dir: staging, out, previous, done: false })
+        Ok(Staging { dir: staging, out, previous, made: HashSet::new(), done: false })
+    }
+
+    /// Makes the folders of the files at `paths` (output paths) before they are written, a few
+    /// sections at a time ([`per_section`]).
+    ///
+    /// Why ahead and wide: making a folder can wait for the disk, as ext4 reads the bitmaps and
+    /// inode table of each block group it puts a spread folder in ([`set_spread`]). Twice, a
+    /// 10,000-page build into a fresh folder after the VM had been idle spent 2.3–2.6 s
+    /// rendering and writing pages instead of the usual 0.7–1.0 s, with the cores half idle.
+    /// Made here, such waits overlap and the rendering threads never meet them. (The slow case
+    /// did not recur in the A/B runs that followed, so that gain is not measured; warm, this
+    /// costs nothing measurable.)
+    pub fn make_dirs<'p>(&mut self, paths: impl Iterator<Item = &'p str>) -> Result<(), Diagnostic> {
+        if std::env::var_os("TEBIKI_NO_WRITE").is_some() {
+            return Ok(());
+        }
+        let mut dirs: Vec<&str> =
+            paths.filter(|p| is_safe_relative(p)).filter_map(|p| p.rsplit_once('/').map(|(d, _)| d)).collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        let top = |d: &str| d.split('/').next().unwrap_or(d).len();
+        let made = per_section(
+            &dirs,
+            |a, b| a[..top(a)] == b[..top(b)],
+            |section| {
+                section.iter().try_for_each(|d| {
+                    let dir = self.dir.join(d);
+                    create_dirs(&dir).map_err(|e| io_err(&dir, "create a folder", e))
+                })
+            },
+        );
+        made?;
+        self.made.extend(dirs.into_iter().map(str::to_string));
+        Ok(())
     }
 
     /// Writes one file. A file whose bytes equal the previous output's is hard-linked instead:
@@ -156,7 +193,8 @@ impl Staging {
             return Ok(());
         }
         let dest = self.dir.join(&f.path);
-        if let Some(dir) = dest.parent() {
+        let made = f.path.rsplit_once('/').is_none_or(|(d, _)| self.made.contains(d));
+        if let Some(dir) = dest.parent().filter(|_| !made) {
             create_dirs(dir).map_err(|e| io_err(dir, "create a folder", e))?;
         }
         if let Some(prev) = self.previous.as_ref().map(|p| p.join(&f.path)) {
@@ -202,7 +240,10 @@ impl Staging {
     }
 }
 
-/// Removes a folder tree, deleting files in parallel (deletes are slow, one by one, on VMs).
+/// Removes a folder tree, a few sections at a time ([`per_section`]): a delete waits for the
+/// disk as often as it works, so more threads than cores help. Removing a 10,000-page output
+/// (every file hard-linked into the new one): 0.72–1.25 s with two threads deleting the files
+/// and one the folders, 0.35–0.50 s this way.
 ///
 /// Files already gone (someone else deleted them) count as deleted. tebiki's marker file goes
 /// last, so an interrupted removal never leaves a staging folder tebiki no longer recognises.
@@ -212,29 +253,72 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
         other => other,
     };
     let marker = dir.join(MARKER);
-    let mut files = Vec::new();
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+    // (path below `dir`, is a folder), sorted: a folder before what it holds.
+    let mut entries: Vec<(PathBuf, bool)> = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) if e.io_error().is_some_and(|io| io.kind() == io::ErrorKind::NotFound) => continue,
             Err(e) => return Err(io::Error::other(e)),
         };
-        if entry.file_type().is_dir() {
-            dirs.push(entry.into_path());
-        } else if entry.path() != marker {
-            files.push(entry.into_path());
+        if entry.path() != marker {
+            let is_dir = entry.file_type().is_dir();
+            entries.push((entry.into_path(), is_dir));
         }
     }
-    files.par_iter().try_for_each(|f| gone_ok(fs::remove_file(f)))?;
-    // Deepest folders first; the root last, after the marker.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for d in dirs.iter().filter(|d| d.as_path() != dir) {
-        gone_ok(fs::remove_dir(d))?;
+    entries.sort_unstable();
+    fn section<'p>(p: &'p Path, dir: &Path) -> Option<Component<'p>> {
+        p.strip_prefix(dir).ok().and_then(|r| r.components().next())
     }
+    per_section(
+        &entries,
+        |a, b| section(&a.0, dir) == section(&b.0, dir),
+        |entries| {
+            // Files, then folders deepest first (the section's own folder last).
+            for (p, _) in entries.iter().filter(|(_, is_dir)| !is_dir) {
+                gone_ok(fs::remove_file(p))?;
+            }
+            let mut folders: Vec<&Path> =
+                entries.iter().filter(|(_, is_dir)| *is_dir).map(|(p, _)| p.as_path()).collect();
+            folders.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+            folders.into_iter().try_for_each(|p| gone_ok(fs::remove_dir(p)))
+        },
+    )?;
     gone_ok(fs::remove_file(&marker))?;
     gone_ok(fs::remove_dir(dir))
 }
+
+/// Runs `f` on each run of `items` in one section of the site (`same_section` of neighbours),
+/// on up to [`DIR_THREADS`] threads, each taking whole sections. Returns the first error.
+///
+/// Why whole sections: making or removing entries side by side in one folder contends for the
+/// folder's lock; eight threads writing consecutive pages made builds slower, not faster.
+fn per_section<T: Sync, E: Send>(
+    items: &[T],
+    same_section: impl Fn(&T, &T) -> bool,
+    f: impl Fn(&[T]) -> Result<(), E> + Sync,
+) -> Result<(), E> {
+    let sections: Vec<&[T]> = items.chunk_by(same_section).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || -> Result<(), E> {
+        while let Some(section) = sections.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            f(section)?;
+        }
+        Ok(())
+    };
+    let threads = if items.len() < 256 { 1 } else { DIR_THREADS.min(sections.len()) };
+    if threads <= 1 {
+        return work();
+    }
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+        // The scope joins any thread left when one fails.
+        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
+/// Threads making or removing folders ([`per_section`]).
+const DIR_THREADS: usize = 8;
 
 /// How many new folders in a row share a block group: one in this many is spread (below).
 const SPREAD_EVERY: usize = 8;
@@ -384,6 +468,28 @@ mod tests {
     }
 
     #[test]
+    fn folders_are_made_ahead_by_section_and_the_files_written_into_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // Enough folders to use the threads: 40 sections of 10 pages.
+        let paths: Vec<String> =
+            (0..400).map(|i| format!("s{:02}/p{i:03}/index.html", i / 10)).chain(["index.html".to_string()]).collect();
+        let mut staging = Staging::begin(&out).unwrap();
+        staging.make_dirs(paths.iter().map(|p| p.as_str())).unwrap();
+        for p in &paths[..400] {
+            let folder = staging.dir.join(p.trim_end_matches("/index.html"));
+            assert!(folder.is_dir(), "{} was not made ahead", folder.display());
+        }
+        assert!(staging.made.contains("s39/p399"));
+        for p in &paths {
+            staging.write(&OutputFile { path: p.clone(), data: p.as_bytes().to_vec().into() }).unwrap();
+        }
+        staging.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("s07/p071/index.html")).unwrap(), "s07/p071/index.html");
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 41);
+    }
+
+    #[test]
     fn removing_a_tree_tolerates_files_already_gone_and_drops_the_marker_last() {
         let dir = tempfile::tempdir().unwrap();
         let t = dir.path().join("tree");
@@ -393,6 +499,24 @@ mod tests {
         remove_tree(&t).unwrap();
         assert!(!t.exists());
         assert!(remove_tree(&t).is_ok(), "an already removed tree is fine");
+    }
+
+    #[test]
+    fn a_large_tree_is_removed_section_by_section_on_several_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("tree");
+        for i in 0..300 {
+            let page = t.join(format!("s{:02}/p{i:03}", i / 10));
+            fs::create_dir_all(&page).unwrap();
+            fs::write(page.join("index.html"), b"x").unwrap();
+        }
+        fs::create_dir_all(t.join("search/s/0")).unwrap();
+        fs::write(t.join("search/s/0/0.json"), b"{}").unwrap();
+        fs::write(t.join("index.html"), b"x").unwrap();
+        fs::write(t.join(MARKER), b"").unwrap();
+        remove_tree(&t).unwrap();
+        assert!(!t.exists());
+        assert!(dir.path().exists(), "the parent stays");
     }
 
     #[test]

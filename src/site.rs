@@ -314,7 +314,10 @@ fn build_inner(
     };
     progress.stage("render", content.pages.len());
     // Everything is verified: only now start writing (so a site with errors touches nothing).
-    let staging = out_dir.map(output::Staging::begin).transpose()?;
+    let mut staging = out_dir.map(output::Staging::begin).transpose()?;
+    if let Some(st) = &mut staging {
+        st.make_dirs(content.pages.iter().map(|p| p.output.as_str()))?;
+    }
     let input = RenderInput { sink: staging.as_ref(), ..input };
     let mut out = render::render_site(&input)?;
     stage.done("render and write pages");
