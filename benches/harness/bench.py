@@ -661,11 +661,13 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
         a("")
         a("The `serve` target (one edited page served again in under 100 ms) is not measured by this harness.")
         a("")
-        a("\"Met\" above holds for this harness's conditions: each tool's output folder is deleted just before each "
-          "of its builds. On a file system that will not reuse recently freed inodes (ext4 without a journal, as on "
-          "the VM these figures come from) that costs Hugo far more than tebiki, which spreads its folders over the "
-          "disk. Built into a brand-new folder after minutes without deletions, Hugo has been measured 1.3–1.8× "
-          "faster than here and the ratio at 10,000 pages at 0.35–0.55×: see the README's Performance section.")
+        a("The ratio depends on the state of the file system as much as on the tools. The harness deletes each "
+          "tool's output folder just before each of its builds. On a file system that does not reuse recently "
+          "freed inodes (ext4 without a journal, as on the VM these figures come from), that has cost Hugo up to "
+          "twice its usual time, and tebiki little, as it spreads its folders over the disk: across harness runs "
+          "on that VM, Hugo took 5.9–14.8 s at 10,000 pages and tebiki 2.4–3.9 s. Judge the ratio over several "
+          "runs; the README's Performance section lists them, with builds into fresh folders and over a previous "
+          "output.")
         a("")
     if guide:
         a("## The guide itself")
