@@ -106,6 +106,9 @@ struct PageCtx<'a> {
 
 #[derive(Serialize)]
 struct NavEntry<'a> {
+    /// The page this entry links to (None: a gap).
+    #[serde(skip)]
+    page: Option<usize>,
     title: &'a str,
     url: &'a str,
     depth: usize,
@@ -172,6 +175,11 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
             content.pages[i].fm.description.clone().unwrap_or_else(|| describe(&input.rendered[i].summary))
         })
     };
+    // Each page's sidebar entry as a template value, made when first shown (a value clones by
+    // reference): the sidebars of 10,000 pages list about 450,000 entries. Converted anew for
+    // each page, the rendering stage took 310–370 ms at 10,000 pages; shared, 255–295 ms.
+    let nav_entries: Vec<std::sync::OnceLock<Value>> =
+        (0..content.pages.len()).map(|_| std::sync::OnceLock::new()).collect();
     let link = |i: usize| LinkCtx { title: &content.pages[i].fm.title, url: &urls[i], description: description(i) };
     let absolute = |url: &str| crate::seo::absolute(cfg, url);
 
@@ -223,11 +231,11 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 extra: &p.fm.extra,
                 json_ld,
             };
-            let nav = nav_for(content, urls, i);
+            let nav = nav_value(&nav_for(content, urls, i), &nav_entries);
             let mut ctx = Context::new();
             ctx.insert_value("site", site.clone());
             ctx.insert_value("assets", assets.clone());
-            ctx.insert("nav", &nav);
+            ctx.insert_value("nav", nav);
             ctx.insert("page", &page);
             let template = if i == 0 { "index.html" } else { "page.html" };
             // Rendered straight into bytes: Tera's `render` would check the whole page is UTF-8
@@ -422,6 +430,7 @@ fn nav_for<'a>(content: &'a Content, urls: &'a [String], current: usize) -> Vec<
         return out;
     }
     let entry = |i: usize, depth: usize, gap: bool| NavEntry {
+        page: (!gap).then_some(i),
         title: if gap { "" } else { &content.pages[i].fm.title },
         url: if gap { "" } else { &urls[i] },
         depth,
@@ -433,6 +442,19 @@ fn nav_for<'a>(content: &'a Content, urls: &'a [String], current: usize) -> Vec<
     out.push(entry(0, 0, false));
     push_level(content, &chain, 0, 0, &mut out, &entry);
     out
+}
+
+/// The sidebar as a template value. An entry that is neither the current page nor one of its
+/// ancestors is the same on every page that lists it: it comes from `shared` (made once).
+fn nav_value(nav: &[NavEntry], shared: &[std::sync::OnceLock<Value>]) -> Value {
+    let entries: Vec<Value> = nav
+        .iter()
+        .map(|e| match e.page.and_then(|k| shared.get(k)) {
+            Some(cell) if !e.current && !e.ancestor => cell.get_or_init(|| Value::from_serializable(e)).clone(),
+            _ => Value::from_serializable(e),
+        })
+        .collect();
+    Value::from(entries)
 }
 
 /// Appends the children of `parent` (windowed), expanding the one on the current branch.

@@ -186,6 +186,25 @@ fn nested_folders_become_url_folders_with_breadcrumbs() {
 }
 
 #[test]
+fn every_sidebar_marks_its_own_page_current_and_its_ancestors_only() {
+    // Sidebar entries are made once and shared between pages; the current page's entry and its
+    // ancestors' are each page's own.
+    let (_t, root) = fixture("nested");
+    let out = build(&root);
+    let pages = [
+        ("index.html", "/", vec![]),
+        ("guide/index.html", "/guide/", vec!["/"]),
+        ("guide/one/index.html", "/guide/one/", vec!["/", "/guide/"]),
+        ("guide/second/index.html", "/guide/second/", vec!["/", "/guide/"]),
+    ];
+    for (file, url, ancestors) in &pages {
+        let doc = html(&out, file);
+        assert_eq!(attrs(&doc, ".site-nav a[aria-current=page]", "href"), [*url], "{file}");
+        assert_eq!(attrs(&doc, ".site-nav .is-ancestor > a", "href"), *ancestors, "{file}");
+    }
+}
+
+#[test]
 fn site_theme_overrides_the_embedded_theme_file_by_file() {
     let (_t, root) = fixture("override");
     let out = build(&root);
