@@ -216,11 +216,20 @@ const SLOW_ITEM: std::time::Duration = std::time::Duration::from_micros(40);
 ///
 /// Why not always wide: 16 threads on 2 cores made reading 10,000 cached pages 80 ms slower
 /// (more page faults, more switches); why not a rayon pool: its idle workers spin.
-fn map_io<T: Send, R: Send>(mut items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+fn map_io<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+    map_io_probed(items, SLOW_ITEM, f)
+}
+
+/// [`map_io`] with the probe's threshold given (tests use one that timing noise cannot cross).
+fn map_io_probed<T: Send, R: Send>(
+    mut items: Vec<T>,
+    slow_item: std::time::Duration,
+    f: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
     let rest = items.split_off(items.len().min(PROBE));
     let started = std::time::Instant::now();
     let mut out: Vec<R> = items.into_par_iter().map(&f).collect();
-    let slow = started.elapsed() > SLOW_ITEM * out.len() as u32;
+    let slow = started.elapsed() > slow_item * out.len() as u32;
     if !slow || rest.len() < IO_THREADS {
         out.par_extend(rest.into_par_iter().map(&f));
         return out;
@@ -457,10 +466,15 @@ pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
 mod tests {
     use super::*;
 
-    /// Maps 0..n with `f`, returning the results and how many threads ran `f`.
-    fn map_counting_threads(n: usize, f: impl Fn(usize) -> usize + Sync + Send) -> (Vec<usize>, usize) {
+    /// Maps 0..n with `f` (probe threshold `slow_item`), returning the results and how many
+    /// threads ran `f`.
+    fn map_counting_threads(
+        n: usize,
+        slow_item: std::time::Duration,
+        f: impl Fn(usize) -> usize + Sync + Send,
+    ) -> (Vec<usize>, usize) {
         let threads = std::sync::Mutex::new(std::collections::HashSet::new());
-        let out = map_io((0..n).collect(), |i| {
+        let out = map_io_probed((0..n).collect(), slow_item, |i| {
             threads.lock().unwrap().insert(std::thread::current().id());
             f(i)
         });
@@ -470,8 +484,9 @@ mod tests {
 
     #[test]
     fn reading_from_a_slow_disk_goes_wide_and_keeps_the_order() {
-        // 300 µs per item looks like a cold disk: the rest runs on IO_THREADS threads.
-        let (out, used) = map_counting_threads(1000, |i| {
+        // 300 µs per item looks like a cold disk (over SLOW_ITEM): the rest runs on IO_THREADS
+        // threads.
+        let (out, used) = map_counting_threads(1000, SLOW_ITEM, |i| {
             std::thread::sleep(std::time::Duration::from_micros(300));
             i * 2
         });
@@ -480,8 +495,9 @@ mod tests {
     }
 
     #[test]
-    fn reading_cached_files_stays_on_the_usual_threads() {
-        let (out, used) = map_counting_threads(1000, |i| i + 1);
+    fn reading_that_the_probe_finds_fast_stays_on_the_usual_threads() {
+        // A threshold of a second per item: a loaded test machine cannot make the probe slow.
+        let (out, used) = map_counting_threads(1000, std::time::Duration::from_secs(1), |i| i + 1);
         assert_eq!(out, (1..=1000).collect::<Vec<_>>());
         // rayon's workers, plus the calling thread which may help.
         assert!(used <= rayon::current_num_threads() + 1, "{used} threads read");
