@@ -23,6 +23,7 @@ pub mod seo;
 pub mod serve;
 pub mod site;
 pub mod templates;
+mod wide;
 mod yaml;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};

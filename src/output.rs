@@ -289,7 +289,8 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 }
 
 /// Runs `f` on each run of `items` in one section of the site (`same_section` of neighbours),
-/// on up to [`DIR_THREADS`] threads, each taking whole sections. Returns the first error.
+/// on up to [`DIR_THREADS`] threads ([`crate::wide`]), each taking whole sections. Returns the
+/// first error (in the order of the sections).
 ///
 /// Why whole sections: making or removing entries side by side in one folder contends for the
 /// folder's lock; eight threads writing consecutive pages made builds slower, not faster.
@@ -299,22 +300,11 @@ fn per_section<T: Sync, E: Send>(
     f: impl Fn(&[T]) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
     let sections: Vec<&[T]> = items.chunk_by(same_section).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || -> Result<(), E> {
-        while let Some(section) = sections.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-            f(section)?;
-        }
-        Ok(())
-    };
     let threads = if items.len() < 256 { 1 } else { DIR_THREADS.min(sections.len()) };
     if threads <= 1 {
-        return work();
+        return sections.into_iter().try_for_each(f);
     }
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
-        // The scope joins any thread left when one fails.
-        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    })
+    crate::wide::map(&sections, threads, |section| f(section)).into_iter().collect()
 }
 
 /// Threads making or removing folders ([`per_section`]).

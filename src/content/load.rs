@@ -201,7 +201,7 @@ fn pages_to_recheck(listing: &Listing, dir: &Path, changed: &[PathBuf]) -> Optio
 /// Threads reading at once when the disk is the bottleneck. A file not in the page cache (the
 /// first build after a reboot) waits for the disk, not the CPU, so one thread per core leaves
 /// the disk mostly idle: 10,000 pages evicted from the cache (`posix_fadvise(DONTNEED)`) took
-/// 650–810 ms to read with 2 threads, 400–415 ms this way (`build --timings`).
+/// 650–810 ms to read with 2 threads, 310–340 ms this way (`build --timings`).
 const IO_THREADS: usize = 16;
 
 /// Items read first, on the usual one thread per core, to tell a cold cache from a warm one.
@@ -211,53 +211,30 @@ const PROBE: usize = 128;
 /// Measured at 10,000 pages: 16–23 µs per page when cached, 70–120 µs when evicted.
 const SLOW_ITEM: std::time::Duration = std::time::Duration::from_micros(40);
 
-/// `items.map(f)` in order: on rayon's threads, then on [`IO_THREADS`] plain threads if the
-/// first [`PROBE`] items show the disk, not the CPU, is the bottleneck.
+/// `items.map(f)` in order: on rayon's threads, then on [`IO_THREADS`] threads
+/// ([`crate::wide`]) if the first [`PROBE`] items show the disk, not the CPU, is the bottleneck.
 ///
 /// Why not always wide: 16 threads on 2 cores made reading 10,000 cached pages 80 ms slower
-/// (more page faults, more switches); why not a rayon pool: its idle workers spin.
-fn map_io<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+/// (more page faults, more switches).
+fn map_io<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     map_io_probed(items, SLOW_ITEM, f)
 }
 
 /// [`map_io`] with the probe's threshold given (tests use one that timing noise cannot cross).
-fn map_io_probed<T: Send, R: Send>(
-    mut items: Vec<T>,
+fn map_io_probed<T: Sync, R: Send>(
+    items: &[T],
     slow_item: std::time::Duration,
-    f: impl Fn(T) -> R + Sync + Send,
+    f: impl Fn(&T) -> R + Sync + Send,
 ) -> Vec<R> {
-    let rest = items.split_off(items.len().min(PROBE));
+    let (probe, rest) = items.split_at(items.len().min(PROBE));
     let started = std::time::Instant::now();
-    let mut out: Vec<R> = items.into_par_iter().map(&f).collect();
+    let mut out: Vec<R> = probe.par_iter().map(&f).collect();
     let slow = started.elapsed() > slow_item * out.len() as u32;
-    if !slow || rest.len() < IO_THREADS {
-        out.par_extend(rest.into_par_iter().map(&f));
-        return out;
+    if slow && rest.len() >= IO_THREADS {
+        out.extend(crate::wide::map(rest, IO_THREADS, f));
+    } else {
+        out.par_extend(rest.par_iter().map(&f));
     }
-    // Each item is taken by exactly one thread: an atomic counter hands out the indexes.
-    let slots: Vec<std::sync::Mutex<Option<T>>> = rest.into_iter().map(|t| std::sync::Mutex::new(Some(t))).collect();
-    let counter = std::sync::atomic::AtomicUsize::new(0);
-    let next = || {
-        let i = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let item = slots.get(i)?.lock().unwrap_or_else(|e| e.into_inner()).take()?;
-        Some((i, item))
-    };
-    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..IO_THREADS)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    while let Some((i, item)) = next() {
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    out.extend(done.into_iter().map(|(_, r)| r));
     out
 }
 
@@ -355,15 +332,21 @@ pub fn load_content_cached(root: &Path, mut cache: Option<&mut ReadCache>) -> Re
         .map(|l| l.pages.iter().map(|p| (p.abs.as_path(), &p.read)).collect())
         .unwrap_or_default();
     // Reading is most of the cost on large sites: in parallel, results kept in walk order.
-    let read: Vec<Option<Result<Listed, Diagnostic>>> = map_io(to_read, |(rel, shown, abs, link)| {
+    let read: Vec<Option<Result<Listed, Diagnostic>>> = map_io(&to_read, |(rel, shown, abs, link)| {
         // A file deleted between listing and reading (a bulk delete during `serve`) is gone,
         // not an error.
-        let stamp = Stamp::of(&fs::metadata(&abs).ok()?);
+        let stamp = Stamp::of(&fs::metadata(abs).ok()?);
         let text = match known.get(abs.as_path()).filter(|(s, _)| *s == stamp) {
             Some((_, text)) => Ok(Arc::clone(text)),
-            None => read_text(&abs, &shown).map(Arc::from),
+            None => read_text(abs, shown).map(Arc::from),
         };
-        Some(text.map(|text| Listed { rel, shown, abs, link, read: (stamp, text) }))
+        Some(text.map(|text| Listed {
+            rel: rel.clone(),
+            shown: shown.clone(),
+            abs: abs.clone(),
+            link: *link,
+            read: (stamp, text),
+        }))
     });
     drop(known);
     let mut listed = Vec::with_capacity(read.len());
@@ -474,7 +457,8 @@ mod tests {
         f: impl Fn(usize) -> usize + Sync + Send,
     ) -> (Vec<usize>, usize) {
         let threads = std::sync::Mutex::new(std::collections::HashSet::new());
-        let out = map_io_probed((0..n).collect(), slow_item, |i| {
+        let items: Vec<usize> = (0..n).collect();
+        let out = map_io_probed(&items, slow_item, |&i| {
             threads.lock().unwrap().insert(std::thread::current().id());
             f(i)
         });
