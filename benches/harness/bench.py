@@ -7,7 +7,8 @@ For each size N (corpus already generated in WORK/N/{tebiki,hugo}):
   2. peak RSS: more `/usr/bin/time -v` runs, median of "Maximum resident set size";
   3. wall and CPU time: R rounds of `hyperfine -N --runs 1` with both commands, the order swapped
      every round (so the two tools alternate), after one unmeasured warm-up build of each; each run starts
-     from an empty output folder (`--prepare 'rm -rf OUT'`). Median over the rounds.
+     from an empty output folder (`--prepare 'rm -rf OUT'`). Median over the rounds;
+  4. rebuilds: R more rounds, each tool building over the output its last build left.
 Then the guide itself (the repository root) with hyperfine, optionally a callgrind profile and
 `perf stat` of the 1,000-page build, and finally the Markdown report and the SVG chart.
 
@@ -280,12 +281,33 @@ def measure_size(n: int, work: str, tools: list[Tool], rounds: int, rss_runs: in
         res["foreign_load"].append(load)
         if load > 0.3:
             log(f"{n} pages: other processes used {load:.2f} cores during round {k + 1}")
+    # Rebuilds: each tool builds again over the output its last build left (the everyday `build`
+    # while writing), alternating. No deletion right before, so the file system's memory of
+    # just-freed inodes, which weighs on the clean builds above, weighs less here.
+    for t in live:
+        res["tools"][t.name]["rebuild_wall"] = []
+    for k in range(rounds):
+        order = live if k % 2 == 0 else list(reversed(live))
+        if quiet_wait > 0:
+            wait_quiet(quiet_wait)
+        log(f"{n} pages: rebuild round {k + 1}/{rounds} ({', '.join(t.name for t in order)})")
+        for t in order:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(t.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, _ = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - t0
+            if os.waitstatus_to_exitcode(status) != 0:
+                failures.append(f"{t.name} failed in a rebuild at {n} pages")
+                continue
+            res["tools"][t.name]["rebuild_wall"].append(wall)
     for t in live:
         r = res["tools"][t.name]
         if r["wall"]:
             r["median_wall"] = statistics.median(r["wall"])
             r["median_cpu"] = statistics.median([u + s for u, s in zip(r["user"], r["sys"])])
             r["per_page"] = r["median_wall"] / n
+        if r["rebuild_wall"]:
+            r["median_rebuild"] = statistics.median(r["rebuild_wall"])
     return res
 
 
@@ -628,6 +650,25 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
       "Best wall is the fastest round, the least disturbed by other load. Per page is median wall ÷ pages. Markdown in counts the generated leaf pages, section pages and "
       "home page.")
     a("")
+    rebuilt = [r for r in results if r["tools"].get("tebiki", {}).get("median_rebuild")]
+    if rebuilt:
+        a("## Rebuild over the previous output")
+        a("")
+        a("The same builds again, each over the output its previous build left (no deletion before), the tools "
+          "alternating; median of the rounds (range in brackets).")
+        a("")
+        a("| Pages | tebiki | Hugo | tebiki ÷ Hugo |")
+        a("|---:|---:|---:|---:|")
+        for r in rebuilt:
+            tb, hg = r["tools"].get("tebiki", {}), r["tools"].get("hugo", {})
+
+            def cell(t: dict) -> str:
+                w = t.get("rebuild_wall") or []
+                if not w:
+                    return "–"
+                return f"{fmt_time(t['median_rebuild'])} ({fmt_time(min(w))}–{fmt_time(max(w))})"
+            a(f"| {r['pages']:,} | {cell(tb)} | {cell(hg)} | {fmt_ratio(tb.get('median_rebuild'), hg.get('median_rebuild'))} |")
+        a("")
     # Targets from issue 5.
     a("## Against the targets of issue 5")
     a("")
