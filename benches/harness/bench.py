@@ -677,9 +677,17 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
     if big:
         tb, hg = big["tools"].get("tebiki", {}), big["tools"].get("hugo", {})
         if tb.get("median_wall") and hg.get("median_wall"):
+            # Both kinds of full build must hold: the clean one alone flatters tebiki when the
+            # deletion before it slows Hugo.
             q = tb["median_wall"] / hg["median_wall"]
-            rows.append((f"{big['pages']:,} pages: wall ≤ 0.25× Hugo", f"{q:.2f}× ({fmt_time(tb['median_wall'])} vs {fmt_time(hg['median_wall'])})",
-                         "met" if q <= 0.25 else "not met"))
+            measured = f"clean {q:.2f}× ({fmt_time(tb['median_wall'])} vs {fmt_time(hg['median_wall'])})"
+            ok = q <= 0.25
+            if tb.get("median_rebuild") and hg.get("median_rebuild"):
+                qr = tb["median_rebuild"] / hg["median_rebuild"]
+                measured += (f"; over the previous output {qr:.2f}× ({fmt_time(tb['median_rebuild'])} vs "
+                             f"{fmt_time(hg['median_rebuild'])})")
+                ok = ok and qr <= 0.25
+            rows.append((f"{big['pages']:,} pages: wall ≤ 0.25× Hugo", measured, "met" if ok else "not met"))
         if tb.get("rss_bytes") and hg.get("rss_bytes"):
             rows.append((f"{big['pages']:,} pages: peak memory below Hugo's",
                          f"{fmt_mb(tb['rss_bytes'])} vs {fmt_mb(hg['rss_bytes'])}",
