@@ -179,6 +179,17 @@ class Tool:
         return shlex.join(self.cmd)
 
 
+def run_timed(cmd: list[str]) -> tuple[float, float, float] | None:
+    """Runs one build, output discarded: (wall, user, sys) seconds, or None if it failed."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        return None
+    return wall, ru.ru_utime, ru.ru_stime
+
+
 def measure_size(n: int, work: str, tools: list[Tool], rounds: int, rss_runs: int, failures: list[str],
                  quiet_wait: float) -> dict:
     res: dict = {"pages": n, "tools": {}}
@@ -266,17 +277,13 @@ def measure_size(n: int, work: str, tools: list[Tool], rounds: int, rss_runs: in
             # Fallback (CI without hyperfine): our own loop, rusage of the child.
             for t in order:
                 shutil.rmtree(t.out_dir, ignore_errors=True)
-                t0 = time.perf_counter()
-                proc = subprocess.Popen(t.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                _, status, ru = os.wait4(proc.pid, 0)
-                wall = time.perf_counter() - t0
-                if os.waitstatus_to_exitcode(status) != 0:
+                timed = run_timed(t.cmd)
+                if timed is None:
                     failures.append(f"{t.name} failed in a timed run at {n} pages")
                     continue
                 r = res["tools"][t.name]
-                r["wall"].append(wall)
-                r["user"].append(ru.ru_utime)
-                r["sys"].append(ru.ru_stime)
+                for key, v in zip(("wall", "user", "sys"), timed):
+                    r[key].append(v)
         load = fl.stop()
         res["foreign_load"].append(load)
         if load > 0.3:
@@ -292,14 +299,11 @@ def measure_size(n: int, work: str, tools: list[Tool], rounds: int, rss_runs: in
             wait_quiet(quiet_wait)
         log(f"{n} pages: rebuild round {k + 1}/{rounds} ({', '.join(t.name for t in order)})")
         for t in order:
-            t0 = time.perf_counter()
-            proc = subprocess.Popen(t.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            _, status, _ = os.wait4(proc.pid, 0)
-            wall = time.perf_counter() - t0
-            if os.waitstatus_to_exitcode(status) != 0:
+            timed = run_timed(t.cmd)
+            if timed is None:
                 failures.append(f"{t.name} failed in a rebuild at {n} pages")
                 continue
-            res["tools"][t.name]["rebuild_wall"].append(wall)
+            res["tools"][t.name]["rebuild_wall"].append(timed[0])
     for t in live:
         r = res["tools"][t.name]
         if r["wall"]:
