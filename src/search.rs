@@ -325,11 +325,11 @@ pub fn build_index(
     let runs = runs_of(rendered.len(), docs_of);
     let parts: Vec<(Postings, Vec<DocRow>)> = runs
         .into_par_iter()
-        .map(|(pages, first)| {
-            let mut map = Postings::default();
+        .map(|run| {
+            let mut doc = run.docs.start;
+            let mut map = Postings::new(run.docs);
             let mut rows = Vec::new();
-            let mut doc = first;
-            for i in pages {
+            for i in run.pages {
                 tick();
                 each_section(titles[i], &urls[i], &rendered[i], |row, texts| {
                     map.add_texts(doc, texts);
@@ -345,48 +345,86 @@ pub fn build_index(
     finish(maps, &docs)
 }
 
-/// Splits pages into contiguous runs, one per thread (at most 8), with each run's first
-/// document id: postings built over runs in parallel and concatenated in order stay sorted.
-fn runs_of(pages: usize, docs_of: impl Fn(usize) -> u32) -> Vec<(std::ops::Range<usize>, u32)> {
+/// A run of consecutive pages: which pages, and the documents (sections) they hold.
+struct Run {
+    pages: std::ops::Range<usize>,
+    docs: std::ops::Range<u32>,
+}
+
+/// Splits pages into contiguous runs, one per thread (at most 8), with each run's document
+/// ids: postings built over runs in parallel and concatenated in order stay sorted.
+fn runs_of(pages: usize, docs_of: impl Fn(usize) -> u32) -> Vec<Run> {
     let runs = rayon::current_num_threads().clamp(1, 8);
     let per_run = pages.div_ceil(runs).max(1);
     let mut out = Vec::new();
     let mut doc = 0u32;
     for start in (0..pages).step_by(per_run) {
         let end = (start + per_run).min(pages);
-        out.push((start..end, doc));
+        let first = doc;
         doc += (start..end).map(&docs_of).sum::<u32>();
+        out.push(Run { pages: start..end, docs: first..doc });
     }
     out
 }
 
-/// Document ids per token, CJK and words apart (hashing a u64 is much cheaper than a string).
-#[derive(Default)]
+/// Document ids per token for one run, CJK and words apart (hashing a u64 is much cheaper
+/// than a string).
 struct Postings {
     cjk: HashMap<u64, Ids, ahash::RandomState>,
     words: HashMap<Box<str>, Ids, ahash::RandomState>,
+    /// The run's documents: bitmaps cover exactly these.
+    docs: std::ops::Range<u32>,
 }
 
-/// One token's document ids, in order, with the newest also kept in the map entry itself:
-/// a token seen again in the same section is recognised without reading the list, whose end
-/// lies elsewhere in memory (a cache miss per token on a large site).
+/// One token's documents within a run, in order: a list while that is smaller than a bitmap of
+/// the run, then the bitmap. Most of a large Japanese site's postings belong to tokens in a
+/// good share of all sections (です, 転職); as lists they were a hundred megabytes written
+/// and regrown, as bitmaps an eighth of that. The newest document is also kept in the map
+/// entry itself: a token seen again in the same section is recognised without touching the
+/// list or bitmap, which lies elsewhere in memory.
 #[derive(Default)]
 struct Ids {
     last: Option<u32>,
-    ids: Vec<u32>,
+    list: Vec<u32>,
+    /// One bit per document of the run (empty while the token is a list).
+    bits: Vec<u64>,
 }
 
 impl Ids {
-    /// Appends `doc` unless it is already the newest.
-    fn add(&mut self, doc: u32) {
-        if self.last != Some(doc) {
-            self.last = Some(doc);
-            self.ids.push(doc);
+    /// Appends `doc`, no older than any before it, unless it is already the newest.
+    fn add(&mut self, doc: u32, run: &std::ops::Range<u32>) {
+        if self.last == Some(doc) {
+            return;
         }
+        self.last = Some(doc);
+        if !self.bits.is_empty() {
+            let i = doc - run.start;
+            self.bits[i as usize / 64] |= 1 << (i % 64);
+            return;
+        }
+        self.list.push(doc);
+        // A list of n ids takes 32n bits, the bitmap one per document.
+        if self.list.len() * 32 >= (run.len()).max(1024) {
+            self.bits = vec![0; run.len().div_ceil(64)];
+            for d in std::mem::take(&mut self.list) {
+                let i = d - run.start;
+                self.bits[i as usize / 64] |= 1 << (i % 64);
+            }
+        }
+    }
+
+    /// How many documents the token is in.
+    fn count(&self) -> usize {
+        self.list.len() + self.bits.iter().map(|w| w.count_ones() as usize).sum::<usize>()
     }
 }
 
 impl Postings {
+    /// Empty postings for a run's documents.
+    fn new(docs: std::ops::Range<u32>) -> Self {
+        Postings { cjk: HashMap::default(), words: HashMap::default(), docs }
+    }
+
     /// Adds document `doc`, the newest so far, to the lists of the tokens in its texts. A list
     /// that already ends with `doc` has it: one hash lookup per token, no set of seen tokens.
     fn add_texts(&mut self, doc: u32, texts: &[&str]) {
@@ -410,28 +448,74 @@ impl Postings {
 
     /// Adds `doc`, the newest document so far, to a CJK token's list unless it is there.
     fn add_cjk(&mut self, doc: u32, t: u64) {
-        self.cjk.entry(t).or_default().add(doc);
+        self.cjk.entry(t).or_default().add(doc, &self.docs);
     }
 
     /// Adds `doc`, the newest document so far, to a word's list unless it is there.
     fn add_word(&mut self, doc: u32, w: &str) {
         match self.words.get_mut(w) {
-            Some(list) => list.add(doc),
+            Some(list) => list.add(doc, &self.docs),
             None => {
-                self.words.insert(Box::from(w), Ids { last: Some(doc), ids: vec![doc] });
+                let mut ids = Ids::default();
+                ids.add(doc, &self.docs);
+                self.words.insert(Box::from(w), ids);
             }
         }
     }
 }
 
-/// Postings of a run of pages whose first section is document `doc`.
-fn postings_of(pages: &[PageIndex], mut doc: u32) -> Postings {
-    let mut map = Postings::default();
-    for (_, toks) in pages.iter().flat_map(|p| p.0.iter()) {
+/// Postings of a run of pages.
+fn postings_of(pages: &[PageIndex], docs: std::ops::Range<u32>) -> Postings {
+    let mut map = Postings::new(docs.clone());
+    for (doc, (_, toks)) in docs.zip(pages.iter().flat_map(|p| p.0.iter())) {
         map.add(doc, &toks.cjk, toks.words.iter().map(|w| &**w));
-        doc += 1;
     }
     map
+}
+
+/// One token's documents over the whole site, gathered from the runs' postings.
+enum Merged {
+    /// Sorted document ids.
+    Ids(Vec<u32>),
+    /// A bitmap file's bytes: document `d` is bit `d % 8` of byte `d / 8`.
+    Bitmap(Vec<u8>),
+}
+
+/// Gathers one token's postings from consecutive runs (in order) into a list, or into a bitmap
+/// when it is in more than [`BIG_POSTINGS`] documents.
+fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
+    let count: usize = parts.iter().map(|(ids, _)| ids.count()).sum();
+    if count > BIG_POSTINGS {
+        let mut words = vec![0u64; total_docs.div_ceil(64) + 1];
+        for &(ids, start) in parts {
+            for &d in &ids.list {
+                words[d as usize / 64] |= 1 << (d % 64);
+            }
+            // The run's bitmap, shifted to where its first document is.
+            let (at, shift) = (start as usize / 64, start % 64);
+            for (k, &w) in ids.bits.iter().enumerate() {
+                words[at + k] |= w << shift;
+                if shift > 0 {
+                    words[at + k + 1] |= w >> (64 - shift);
+                }
+            }
+        }
+        let mut bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        bytes.truncate(total_docs.div_ceil(8));
+        return Merged::Bitmap(bytes);
+    }
+    let mut out = Vec::with_capacity(count);
+    for &(ids, start) in parts {
+        out.extend_from_slice(&ids.list);
+        for (k, &w) in ids.bits.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                out.push(start + 64 * k as u32 + w.trailing_zeros());
+                w &= w - 1;
+            }
+        }
+    }
+    Merged::Ids(out)
 }
 
 /// A shard entry: the delta-encoded list of document ids, or the name of a bitmap file.
@@ -454,35 +538,39 @@ impl Serialize for Shard {
 /// Merges the pages' shares (in reading order) into the index files.
 pub fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
     let runs = runs_of(per_page.len(), |i| per_page[i].0.len() as u32);
-    let maps: Vec<Postings> = runs.into_par_iter().map(|(pages, first)| postings_of(&per_page[pages], first)).collect();
+    let maps: Vec<Postings> = runs.into_par_iter().map(|run| postings_of(&per_page[run.pages], run.docs)).collect();
     let docs: Vec<&DocRow> = per_page.iter().flat_map(|p| p.0.iter().map(|(row, _)| row)).collect();
     finish(maps, &docs)
 }
 
 /// The index files from the postings of consecutive runs and every document row.
-fn finish(mut maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
+fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
     let total_docs = docs.len();
-    let mut postings = if maps.is_empty() { Postings::default() } else { maps.remove(0) };
-    for m in maps {
-        for (t, list) in m.cjk {
-            postings.cjk.entry(t).or_default().ids.extend(list.ids);
+    // Each token's parts, in run order (the maps come in run order).
+    let mut by_token: HashMap<Cow<'_, str>, Vec<(&Ids, u32)>, ahash::RandomState> = HashMap::default();
+    for m in &maps {
+        for (t, ids) in &m.cjk {
+            by_token.entry(Cow::Owned(unpack(*t))).or_default().push((ids, m.docs.start));
         }
-        for (t, list) in m.words {
-            postings.words.entry(t).or_default().ids.extend(list.ids);
+        for (w, ids) in &m.words {
+            by_token.entry(Cow::Borrowed(&**w)).or_default().push((ids, m.docs.start));
         }
     }
+    let merged: Vec<(String, Merged)> =
+        by_token.into_par_iter().map(|(key, parts)| (key.into_owned(), merge(&parts, total_docs))).collect();
+    drop(maps);
     // Tokens in many sections (転職 in a big corpus) get a bitmap file of their own, so a shard
     // holding them does not become megabytes.
-    let mut big: Vec<(String, Vec<u32>)> = Vec::new();
+    let mut big: Vec<(String, Vec<u8>)> = Vec::new();
     let mut small: Vec<(String, Vec<u32>)> = Vec::new();
     let mut small_entries = 0usize;
-    let all = postings.cjk.into_iter().map(|(t, list)| (unpack(t), list.ids));
-    for (key, ids) in all.chain(postings.words.into_iter().map(|(w, list)| (w.into_string(), list.ids))) {
-        if ids.len() > BIG_POSTINGS {
-            big.push((key, ids));
-        } else {
-            small_entries += ids.len();
-            small.push((key, ids));
+    for (key, m) in merged {
+        match m {
+            Merged::Bitmap(bits) => big.push((key, bits)),
+            Merged::Ids(ids) => {
+                small_entries += ids.len();
+                small.push((key, ids));
+            }
         }
     }
     big.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -493,8 +581,8 @@ fn finish(mut maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
         let n = shard_of(&key, shards);
         shard_lists[n].push((key, Entry::Deltas(delta_encode(ids))));
     }
-    for (n, (key, _)) in big.iter().enumerate() {
-        shard_lists[shard_of(key, shards)].push((key.clone(), Entry::Bitmap(file_name("t", n, "bin"))));
+    for (n, (key, _)) in big.iter_mut().enumerate() {
+        shard_lists[shard_of(key, shards)].push((std::mem::take(key), Entry::Bitmap(file_name("t", n, "bin"))));
     }
     let mut files = Vec::with_capacity(shards + big.len() + total_docs / DOC_CHUNK + 2);
     let meta = Meta { version: 2, shards, chunk: DOC_CHUNK, docs: total_docs };
@@ -515,12 +603,9 @@ fn finish(mut maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
         .collect();
     files.extend(shard_files);
     let bitmaps: Vec<OutputFile> = big
-        .par_iter()
+        .into_par_iter()
         .enumerate()
-        .map(|(n, (_, ids))| OutputFile {
-            path: format!("search/{}", file_name("t", n, "bin")),
-            data: bitmap(ids, total_docs).into(),
-        })
+        .map(|(n, (_, bits))| OutputFile { path: format!("search/{}", file_name("t", n, "bin")), data: bits.into() })
         .collect();
     files.extend(bitmaps);
     let chunks: Vec<OutputFile> = docs
@@ -559,15 +644,6 @@ fn delta_encode(ids: Vec<u32>) -> Vec<u32> {
             v
         })
         .collect()
-}
-
-/// One bit per document, least significant bit first: document `d` is bit `d % 8` of byte `d / 8`.
-fn bitmap(ids: &[u32], docs: usize) -> Vec<u8> {
-    let mut bits = vec![0u8; docs.div_ceil(8)];
-    for &d in ids {
-        bits[d as usize / 8] |= 1 << (d % 8);
-    }
-    bits
 }
 
 #[cfg(test)]
@@ -698,6 +774,41 @@ mod tests {
         assert_eq!(streamed.len(), assembled.len());
         for (a, b) in streamed.iter().zip(&assembled) {
             assert_eq!((&a.path, &a.data), (&b.path, &b.data));
+        }
+    }
+
+    #[test]
+    fn postings_that_turn_into_bitmaps_merge_to_the_same_documents_across_runs() {
+        // Runs whose first documents are not multiples of 64, so run bitmaps are shifted.
+        let runs = [0..1500u32, 1500..3100, 3100..5001];
+        for (every, big) in [(2u32, true), (3, false)] {
+            let docs = |r: &std::ops::Range<u32>| r.clone().filter(|d| d % every == 0 || d % 1000 == 7);
+            let maps: Vec<Postings> = runs
+                .iter()
+                .map(|r| {
+                    let mut p = Postings::new(r.clone());
+                    for d in docs(r) {
+                        p.add_cjk(d, 1);
+                        p.add_cjk(d, 1); // seen twice in one section
+                    }
+                    p
+                })
+                .collect();
+            assert!(maps.iter().all(|m| !m.cjk[&1].bits.is_empty()), "dense postings become bitmaps");
+            let expected: Vec<u32> = runs.iter().flat_map(docs).collect();
+            let parts: Vec<(&Ids, u32)> = maps.iter().map(|m| (&m.cjk[&1], m.docs.start)).collect();
+            match merge(&parts, 5001) {
+                Merged::Bitmap(bits) => {
+                    assert!(big);
+                    assert_eq!(bits.len(), 5001usize.div_ceil(8));
+                    let set: Vec<u32> = (0..5001u32).filter(|&d| bits[d as usize / 8] & (1 << (d % 8)) != 0).collect();
+                    assert_eq!(set, expected);
+                }
+                Merged::Ids(ids) => {
+                    assert!(!big);
+                    assert_eq!(ids, expected);
+                }
+            }
         }
     }
 
