@@ -54,14 +54,7 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
             // Three-byte characters (the string is valid UTF-8, so both bytes are there). Kana
             // and CJK punctuation, U+3000–U+30FF, by their last two bytes: U+3001–U+3035,
             // U+3041–U+3096 and U+30A1–U+30FC are plain.
-            0xE3 if match (b[i + 1], b[i + 2]) {
-                (0x80, c) => (0x81..=0xB5).contains(&c),
-                (0x81, c) => c >= 0x81,
-                (0x82, c) => c <= 0x96 || c >= 0xA1,
-                (0x83, c) => c <= 0xBC,
-                _ => false,
-            } =>
-            {
+            0xE3 if is_plain_kana(b[i + 1], b[i + 2]) => {
                 i += 3;
                 continue;
             }
@@ -89,6 +82,19 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
             out.push_str(&text[copied..]);
             Cow::Owned(out)
         }
+    }
+}
+
+/// Whether the character U+3000–U+30FF whose UTF-8 form is `E3 b1 b2` is left as it is by
+/// [`normalize`]: CJK punctuation U+3001–U+3035 and kana U+3041–U+3096, U+30A1–U+30FC.
+#[inline]
+pub fn is_plain_kana(b1: u8, b2: u8) -> bool {
+    match (b1, b2) {
+        (0x80, c) => (0x81..=0xB5).contains(&c),
+        (0x81, c) => c >= 0x81,
+        (0x82, c) => c <= 0x96 || c >= 0xA1,
+        (0x83, c) => c <= 0xBC,
+        _ => false,
     }
 }
 
@@ -225,7 +231,7 @@ pub struct PageIndex(Arc<Vec<(DocRow, SectionTokens)>>);
 /// The sections a page is indexed as: its own, or one empty section for a page without text.
 fn sections_of(r: &Rendered) -> &[crate::markdown::Section] {
     static EMPTY: [crate::markdown::Section; 1] =
-        [crate::markdown::Section { id: String::new(), title: String::new(), text: String::new() }];
+        [crate::markdown::Section { id: String::new(), title: String::new(), text: String::new(), normalized: true }];
     if r.sections.is_empty() {
         &EMPTY[..]
     } else {
@@ -239,7 +245,8 @@ fn each_section(title: &str, url: &str, r: &Rendered, mut f: impl FnMut(DocRow, 
     let title = (title, normalize(title));
     for (k, sec) in sections_of(r).iter().enumerate() {
         let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
-        let parts = [normalize(&sec.title), normalize(&sec.text)];
+        let text = if sec.normalized { Cow::Borrowed(&*sec.text) } else { normalize(&sec.text) };
+        let parts = [normalize(&sec.title), text];
         // The title only with the first section (an empty text has no tokens).
         let texts = [if k == 0 { &*title.1 } else { "" }, &*parts[0], &*parts[1]];
         f((url, title.0.to_string(), sec.title.clone()), &texts);
@@ -392,10 +399,15 @@ struct Ids {
 
 impl Ids {
     /// Appends `doc`, no older than any before it, unless it is already the newest.
+    #[inline]
     fn add(&mut self, doc: u32, run: &std::ops::Range<u32>) {
-        if self.last == Some(doc) {
-            return;
+        if self.last != Some(doc) {
+            self.add_new(doc, run);
         }
+    }
+
+    /// Appends `doc`, newer than any before it.
+    fn add_new(&mut self, doc: u32, run: &std::ops::Range<u32>) {
         self.last = Some(doc);
         if !self.bits.is_empty() {
             let i = doc - run.start;
@@ -717,8 +729,12 @@ mod tests {
     fn index_finds_sections_by_bigram_and_shards_by_first_character() {
         let r = Rendered {
             sections: vec![
-                Section { id: String::new(), title: String::new(), text: "はじめの文章".into() },
-                Section { id: "謝罪".into(), title: "謝罪する".into(), text: "正直に伝える".into() },
+                Section {
+                    id: String::new(), title: String::new(), text: "はじめの文章".into(), normalized: false
+                },
+                Section {
+                    id: "謝罪".into(), title: "謝罪する".into(), text: "正直に伝える".into(), normalized: false
+                },
             ],
             ..Default::default()
         };
@@ -736,7 +752,7 @@ mod tests {
 
     fn page(text: &str, sections: usize) -> Rendered {
         let sections = (0..sections)
-            .map(|k| Section { id: format!("s{k}"), title: String::new(), text: text.to_string() })
+            .map(|k| Section { id: format!("s{k}"), title: String::new(), text: text.to_string(), normalized: false })
             .collect();
         Rendered { sections, ..Default::default() }
     }
@@ -821,6 +837,7 @@ mod tests {
                     id: format!("s{k}"),
                     title: String::new(),
                     text: if k % 2 == 0 { "ですます".into() } else { "です".into() },
+                    normalized: false,
                 })
                 .collect(),
             ..Default::default()

@@ -69,6 +69,10 @@ pub struct Section {
     pub title: String,
     /// Plain text of the section.
     pub text: String,
+    /// Whether `text` is already in the search index's normal form (what
+    /// [`crate::search::normalize`] would leave as it is), so the indexer skips that pass.
+    /// Nearly all Japanese prose is; false is always safe.
+    pub normalized: bool,
 }
 
 /// An internal link to a page, kept for anchor checks and backlinks.
@@ -159,6 +163,9 @@ struct Renderer<'p, 'm, 'a> {
     /// `**` on as two one-character texts.
     star_end: Option<usize>,
     section: Section,
+    /// Whether the current section's text may change under the search normalization (see
+    /// [`Section::normalized`]).
+    section_folds: bool,
     /// Nesting of block containers (lists, quotes, footnotes): the summary is a top-level paragraph.
     container_depth: usize,
     summary_capture: Option<String>,
@@ -193,6 +200,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             last_char: None,
             star_end: None,
             section: Section::default(),
+            section_folds: false,
             container_depth: 0,
             summary_capture: None,
             last_level: 1,
@@ -214,6 +222,10 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     fn note_text(&mut self, t: &str) {
         // One pass: characters, CJK characters, and Latin words (runs of other letters/digits).
         let (mut non_ws, mut cjk, mut words, mut in_word) = (0, 0, 0, false);
+        // Whether the search normalization may change the text: the same pass, so the indexer
+        // can skip its own over nearly every section. Kanji and ASCII other than capitals stay
+        // as they are; kana and CJK punctuation mostly do; anything else may not.
+        let mut folds = false;
         let b = t.as_bytes();
         let mut i = 0;
         while i < b.len() {
@@ -226,6 +238,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 _ => false,
             };
             if kana_or_kanji {
+                folds |= b[i] == 0xE3 && !crate::search::is_plain_kana(b[i + 1], b[i + 2]);
                 non_ws += 1;
                 cjk += 1;
                 in_word = false;
@@ -233,6 +246,11 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 continue;
             }
             let Some(c) = t[i..].chars().next() else { break };
+            folds |= if c.is_ascii() {
+                c.is_ascii_uppercase()
+            } else {
+                !(b[i] == 0xE3 && crate::search::is_plain_kana(b[i + 1], b[i + 2]))
+            };
             i += c.len_utf8();
             if c.is_whitespace() {
                 in_word = false;
@@ -265,6 +283,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             h.text.push_str(t);
         } else {
             self.section.text.push_str(t);
+            self.section_folds |= folds;
         }
         if let Some(s) = &mut self.summary_capture {
             s.push_str(t);
@@ -527,8 +546,9 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
 
     fn flush_section(&mut self) {
         let s = std::mem::take(&mut self.section);
+        let normalized = !std::mem::take(&mut self.section_folds);
         if !s.text.trim().is_empty() || !s.id.is_empty() {
-            self.res.sections.push(Section { text: s.text.trim().to_string(), ..s });
+            self.res.sections.push(Section { text: s.text.trim().to_string(), normalized, ..s });
         }
     }
 
@@ -553,7 +573,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             escape(&title),
             id = escape(&id)
         );
-        self.section = Section { id, title, text: String::new() };
+        self.section = Section { id, title, ..Default::default() };
         self.emit(Event::Html(CowStr::from(html)));
     }
 

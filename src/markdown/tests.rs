@@ -197,3 +197,31 @@ fn deep_nesting_does_not_overflow_the_stack() {
     let stars = "*".repeat(50_000) + "a" + &"*".repeat(50_000) + "\n";
     let _ = html(&stars);
 }
+
+#[test]
+fn sections_marked_normalized_are_left_as_they_are_by_the_search_normalization() {
+    use crate::search::normalize;
+    // Japanese prose with ASCII: marked, and the normalization indeed leaves it.
+    let plain = md("転職エージェントへの連絡は、早めに。mail で ok?\n\n## 次に\n\nかなと漢字だけ\n");
+    assert!(plain.sections.iter().all(|s| s.normalized), "plain prose is marked normalized");
+    for s in &plain.sections {
+        assert!(matches!(normalize(&s.text), std::borrow::Cow::Borrowed(_)), "{:?}", s.text);
+    }
+    // Every character at an edge of the fast path, alone and between kana: marked only where
+    // the normalization leaves the text as it is.
+    let pool = [
+        'A', 'Z', 'a', '@', '\u{3000}', '\u{3001}', '\u{3035}', '\u{3036}', '\u{3040}', '\u{3041}', '\u{3096}',
+        '\u{3097}', '\u{3099}', '\u{309B}', '\u{30A0}', '\u{30A1}', '\u{30FC}', '\u{30FD}', '\u{30FF}', '\u{4DFF}',
+        '\u{4E00}', '\u{9FFF}', '\u{FF21}', '\u{FF71}', 'é', 'ｶ', '…',
+    ];
+    let mut marked = 0;
+    for c in pool {
+        let r = md(&format!("か{c}き\n"));
+        let s = &r.sections[0];
+        if s.normalized {
+            marked += 1;
+            assert_eq!(normalize(&s.text), s.text.as_str(), "{c:?} marked normalized but changes");
+        }
+    }
+    assert!(marked >= 8, "the common characters are marked ({marked})");
+}
