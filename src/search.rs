@@ -398,22 +398,25 @@ struct Ids {
 }
 
 impl Ids {
-    /// Appends `doc`, no older than any before it, unless it is already the newest.
+    /// Adds `doc`, no older than any before it. A bitmap takes it without asking whether it is
+    /// there (setting a bit twice is harmless, and a branch that goes either way half the time
+    /// costs more than the store); a list appends it unless it is already the newest.
     #[inline]
     fn add(&mut self, doc: u32, run: &std::ops::Range<u32>) {
-        if self.last != Some(doc) {
-            self.add_new(doc, run);
-        }
-    }
-
-    /// Appends `doc`, newer than any before it.
-    fn add_new(&mut self, doc: u32, run: &std::ops::Range<u32>) {
-        self.last = Some(doc);
         if !self.bits.is_empty() {
             let i = doc - run.start;
             self.bits[i as usize / 64] |= 1 << (i % 64);
             return;
         }
+        if self.last != Some(doc) {
+            self.push(doc, run);
+        }
+    }
+
+    /// Appends `doc`, newer than any in the list, and turns the list into a bitmap once that is
+    /// smaller.
+    fn push(&mut self, doc: u32, run: &std::ops::Range<u32>) {
+        self.last = Some(doc);
         self.list.push(doc);
         // A list of n ids takes 32n bits, the bitmap one per document.
         if self.list.len() * 32 >= (run.len()).max(1024) {
