@@ -401,7 +401,7 @@ impl Ids {
     /// Adds `doc`, no older than any before it. A bitmap takes it without asking whether it is
     /// there (setting a bit twice is harmless, and a branch that goes either way half the time
     /// costs more than the store); a list appends it unless it is already the newest.
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, doc: u32, run: &std::ops::Range<u32>) {
         if !self.bits.is_empty() {
             let i = doc - run.start;
