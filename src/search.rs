@@ -709,6 +709,21 @@ mod tests {
     }
 
     #[test]
+    fn plain_kana_are_exactly_the_characters_nfkc_and_lowercase_leave_alone() {
+        for b1 in 0x80..=0xBFu8 {
+            for b2 in 0x80..=0xBFu8 {
+                let bytes = [0xE3, b1, b2];
+                let c = std::str::from_utf8(&bytes).unwrap();
+                let plain = matches!(c.chars().next().unwrap(), '\u{3001}'..='\u{3035}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FC}');
+                assert_eq!(is_plain_kana(b1, b2), plain, "{c:?}");
+                if plain {
+                    assert_eq!(general_normalize(c), c, "{c:?} is plain");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn normalize_agrees_with_nfkc_at_every_range_edge_of_the_fast_path() {
         let reference = |t: &str| t.nfkc().flat_map(char::to_lowercase).collect::<String>();
         let pool = [
