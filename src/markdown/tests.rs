@@ -225,3 +225,31 @@ fn sections_marked_normalized_are_left_as_they_are_by_the_search_normalization()
     }
     assert!(marked >= 8, "the common characters are marked ({marked})");
 }
+
+#[test]
+fn the_normalized_mark_changes_nothing_in_the_search_index() {
+    use std::sync::Arc;
+    let bodies = [
+        "転職エージェントへの連絡は、早めに。\n\n## 返信の文面\n\nメールで「お世話になっております」と書く。\n",
+        // One kind of character the normalization changes per section: capitals, full-width
+        // forms, half-width kana, a combining mark after kana, one after a Latin letter.
+        "Agent に返信する。\n\n## 全角\n\nＡＢＣ の違い。\n\n## 半角\n\nｶﾀｶﾅ も。\n\n## 濁点\n\nか\u{3099}き\n\n## 結合\n\ne\u{301}と本文\n",
+        "**強調**された*文*と `code` と [リンク](remedies.md)。\n\n- 項目一\n- 項目二\n",
+    ];
+    let marked: Vec<Arc<Rendered>> = bodies.iter().map(|b| Arc::new(md(b))).collect();
+    assert!(marked.iter().flat_map(|r| &r.sections).any(|s| s.normalized), "some sections are marked");
+    assert!(marked.iter().flat_map(|r| &r.sections).any(|s| !s.normalized), "some are not");
+    let unmarked: Vec<Arc<Rendered>> = marked
+        .iter()
+        .map(|r| {
+            let mut r = (**r).clone();
+            r.sections.iter_mut().for_each(|s| s.normalized = false);
+            Arc::new(r)
+        })
+        .collect();
+    let titles = ["一", "二", "三"];
+    let urls: Vec<String> = (0..3).map(|i| format!("/p{i}/")).collect();
+    let a = crate::search::build_index(&titles, &urls, &marked, || ());
+    let b = crate::search::build_index(&titles, &urls, &unmarked, || ());
+    assert_eq!(a, b);
+}
