@@ -507,8 +507,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let (site, staging) = build_inner(opts, &mut BuildCache::disabled(), Some(&out_dir))?;
     if let Some(staging) = staging {
         let mut stage = Stages::new(opts.timings);
-        staging.commit()?;
-        stage.done("swap in, remove old");
+        staging.commit(site.files.iter().map(|f| f.path.as_str()))?;
+        stage.done("prune, swap in");
     }
     Ok(BuildReport {
         pages: site.pages,

@@ -294,3 +294,52 @@ fn sidebar_stays_small_on_large_sites() {
     let first = html(&out, "p000/index.html");
     assert!(attrs(&first, ".site-nav a", "href").contains(&"/p000/".to_string()));
 }
+
+/// Builds `root` into a fresh folder of its own (no previous output, no kept staging folder).
+fn fresh_build(root: &std::path::Path, out: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let opts = tebiki::BuildOptions { root: root.to_path_buf(), output: Some(out.to_path_buf()), ..Default::default() };
+    tebiki::build(&opts).unwrap_or_else(|d| panic!("{}", d.render(false)));
+    snapshot_dir(out)
+}
+
+#[test]
+fn rebuilds_that_update_the_kept_previous_output_match_a_fresh_build() {
+    let (t, root) = site(&[
+        ("content/a.md", "---\ntitle: A\n---\n[B](b.md)へ。\n"),
+        ("content/b.md", "---\ntitle: B\n---\n本文。\n"),
+        ("content/c/_index.md", "---\ntitle: C\n---\n章。\n"),
+        ("content/c/d.md", "---\ntitle: D\n---\n節。\n"),
+    ]);
+    let edits: [&dyn Fn(); 4] = [
+        &|| {},
+        // A page goes, another changes: its links and the search index change with it.
+        &|| {
+            fs::remove_file(root.join("content/b.md")).unwrap();
+            write(&root, "content/a.md", "---\ntitle: A\n---\n書き直した本文。\n");
+        },
+        // A section goes and comes back as a page; a new page arrives.
+        &|| {
+            fs::remove_dir_all(root.join("content/c")).unwrap();
+            write(&root, "content/c.md", "---\ntitle: C\n---\nページになった。\n");
+            write(&root, "content/e.md", "---\ntitle: E\n---\n新しいページ。\n");
+        },
+        // Back to the first site's pages: the kept folder is two builds old.
+        &|| {
+            fs::remove_file(root.join("content/c.md")).unwrap();
+            fs::remove_file(root.join("content/e.md")).unwrap();
+            write(&root, "content/a.md", "---\ntitle: A\n---\n[B](b.md)へ。\n");
+            write(&root, "content/b.md", "---\ntitle: B\n---\n本文。\n");
+            write(&root, "content/c/_index.md", "---\ntitle: C\n---\n章。\n");
+            write(&root, "content/c/d.md", "---\ntitle: D\n---\n節。\n");
+        },
+    ];
+    for (i, edit) in edits.iter().enumerate() {
+        edit();
+        let out = build(&root);
+        let fresh = fresh_build(&root, &t.path().join(format!("fresh{i}")));
+        assert!(snapshot_dir(&out) == fresh, "build {} differs from a fresh build of the same site", i + 1);
+        if i > 0 {
+            assert!(root.join(".public.tebiki-staging").is_dir(), "the previous output is kept");
+        }
+    }
+}

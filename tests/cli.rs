@@ -111,7 +111,7 @@ fn build_timings_print_each_stage_with_its_time_and_memory() {
     let (_t, root) = site(&[("content/a.md", "---\ntitle: A\n---\n本文です。\n")]);
     let out = tebiki().args(["build", "--timings", "--root"]).arg(&root).assert().success().get_output().clone();
     let err = String::from_utf8_lossy(&out.stderr);
-    for stage in ["read content", "markdown", "render and write pages", "search index", "swap in, remove old"] {
+    for stage in ["read content", "markdown", "render and write pages", "search index", "prune, swap in"] {
         let line = err.lines().find(|l| l.trim_start().starts_with(&format!("{stage}:"))).unwrap_or_else(|| {
             panic!("no `{stage}` line in:\n{err}");
         });

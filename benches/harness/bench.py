@@ -7,7 +7,7 @@ For each size N (corpus already generated in WORK/N/{tebiki,hugo}):
   2. peak RSS: more `/usr/bin/time -v` runs, median of "Maximum resident set size";
   3. wall and CPU time: R rounds of `hyperfine -N --runs 1` with both commands, the order swapped
      every round (so the two tools alternate), after one unmeasured warm-up build of each; each run starts
-     from an empty output folder (`--prepare 'rm -rf OUT'`). Median over the rounds;
+     from an empty output folder (`--prepare 'rm -rf OUT .OUT.tebiki-staging'`). Median over the rounds;
   4. rebuilds: R more rounds, each tool building over the output its last build left.
 Then the guide itself (the repository root) with hyperfine, optionally a callgrind profile and
 `perf stat` of the 1,000-page build, and finally the Markdown report and the SVG chart.
@@ -86,9 +86,26 @@ def fmt_ratio(a: float | None, b: float | None) -> str:
     return f"{a / b:.2f}×"
 
 
+def staging_of(out_dir: str) -> str:
+    """The folder tebiki keeps beside its output: the previous output, reused by the next build."""
+    head, name = os.path.split(os.path.normpath(out_dir))
+    return os.path.join(head, f".{name}.tebiki-staging")
+
+
+def wipe(out_dir: str) -> None:
+    """Removes an output folder and tebiki's kept folder beside it: the next build starts clean."""
+    shutil.rmtree(out_dir, ignore_errors=True)
+    shutil.rmtree(staging_of(out_dir), ignore_errors=True)
+
+
+def wipe_cmd(out_dir: str) -> str:
+    """`wipe` as a shell command, for hyperfine's --prepare."""
+    return f"rm -rf {shlex.quote(out_dir)} {shlex.quote(staging_of(out_dir))}"
+
+
 def time_v(cmd: list[str], out_dir: str) -> dict:
     """One build under /usr/bin/time -v from an empty output folder."""
-    shutil.rmtree(out_dir, ignore_errors=True)
+    wipe(out_dir)
     if not os.access("/usr/bin/time", os.X_OK):
         # Fallback: the child's own rusage (ru_maxrss is in KiB on Linux), same figure as time -v.
         with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
@@ -258,7 +275,7 @@ def measure_size(n: int, work: str, tools: list[Tool], rounds: int, rss_runs: in
                 jpath = jf.name
             cmd = ["hyperfine", "-N", "--style", "basic", "--runs", "1", "--export-json", jpath]
             for t in order:
-                cmd += ["--prepare", f"rm -rf {t.out_dir}"]
+                cmd += ["--prepare", wipe_cmd(t.out_dir)]
             cmd += [t.cmdline for t in order]
             p = subprocess.run(cmd, text=True, stdout=sys.stderr, stderr=subprocess.PIPE)
             if p.returncode != 0:
@@ -276,7 +293,7 @@ def measure_size(n: int, work: str, tools: list[Tool], rounds: int, rss_runs: in
         else:
             # Fallback (CI without hyperfine): our own loop, rusage of the child.
             for t in order:
-                shutil.rmtree(t.out_dir, ignore_errors=True)
+                wipe(t.out_dir)
                 timed = run_timed(t.cmd)
                 if timed is None:
                     failures.append(f"{t.name} failed in a timed run at {n} pages")
@@ -331,7 +348,7 @@ def measure_guide(tebiki: str, root: str, out_dir: str, runs: int, failures: lis
         with tempfile.NamedTemporaryFile("r", suffix=".json", delete=False) as jf:
             jpath = jf.name
         p = subprocess.run(["hyperfine", "-N", "--style", "basic", "--warmup", "3", "--runs", str(runs),
-                            "--prepare", f"rm -rf {out_dir}", "--export-json", jpath, shlex.join(cmd)],
+                            "--prepare", wipe_cmd(out_dir), "--export-json", jpath, shlex.join(cmd)],
                            text=True, stdout=sys.stderr, stderr=subprocess.PIPE)
         if p.returncode == 0:
             rr = json.load(open(jpath))["results"][0]
@@ -352,12 +369,12 @@ def profile(tebiki: str, work: str, n: int) -> dict:
     os.makedirs(pdir, exist_ok=True)
     build = [tebiki, "build", "--root", root, "--output", out_dir, "--quiet"]
     if shutil.which("perf"):
-        shutil.rmtree(out_dir, ignore_errors=True)
+        wipe(out_dir)
         p = sh(["perf", "stat", "-e", "task-clock,context-switches,page-faults,cycles,instructions"] + build)
         res["perf_stat"] = p.stderr.strip() if p.returncode == 0 else None
         res["perf_cmd"] = "perf stat -e task-clock,context-switches,page-faults,cycles,instructions " + shlex.join(build)
     if shutil.which("valgrind") and shutil.which("callgrind_annotate"):
-        shutil.rmtree(out_dir, ignore_errors=True)
+        wipe(out_dir)
         cg = os.path.join(pdir, f"callgrind.{n}.out")
         cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg}"] + build
         log(f"callgrind on the {n}-page build (takes a minute or two)")
@@ -374,7 +391,7 @@ def profile(tebiki: str, work: str, n: int) -> dict:
             res["incl_top"] = [row for row in parse_annotate(incl, 80) if not BORING.search(short_fn(row[2]))][:30]
         else:
             res["callgrind_error"] = p.stderr[-2000:]
-    shutil.rmtree(out_dir, ignore_errors=True)
+    wipe(out_dir)
     return res
 
 
@@ -659,7 +676,9 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
         a("## Rebuild over the previous output")
         a("")
         a("The same builds again, each over the output its previous build left (no deletion before), the tools "
-          "alternating; median of the rounds (range in brackets).")
+          "alternating; median of the rounds (range in brackets). tebiki's first rebuild after a clean build has "
+          "no kept previous output yet and makes a new tree beside the old one (usually the slowest round); the "
+          "later ones update the output it kept from the build before last.")
         a("")
         a("| Pages | tebiki | Hugo | tebiki ÷ Hugo |")
         a("|---:|---:|---:|---:|")
@@ -779,7 +798,8 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
       "then runs `bench.py`. Per size and tool it does one checked build, peak RSS runs under `/usr/bin/time -v`, "
       "and timed rounds of `hyperfine -N --runs 1` with both commands, the order swapped every round "
       f"({env['rounds_desc']}, after one unmeasured warm-up build of each tool; before each round the harness waits up to {env['quiet_wait']:.0f} s for other processes to go idle), each from an empty output folder "
-      "(`--prepare 'rm -rf OUT'`). The commands timed were:")
+      "(`--prepare 'rm -rf OUT .OUT.tebiki-staging'`: tebiki's clean builds start without the previous output it "
+      "keeps beside its output folder). The commands timed were:")
     a("")
     a("```sh")
     for r in results[:1]:
