@@ -419,6 +419,12 @@ fn build_inner(
     }
     if caching {
         cache.front_matter.keep(content);
+    } else {
+        // A one-off build ends here: freeing the site's half a million allocations took 60 ms
+        // of one core at 10,000 pages, after the last file was written. A thread frees them
+        // while the caller swaps the output in; a process that exits first just stops it.
+        let parts = (content, rendered, graph, map, urls, theme);
+        std::thread::spawn(move || drop(parts));
     }
     warnings.sort();
     Ok((
