@@ -737,7 +737,7 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
           "tool's output folder just before each of its builds. On a file system that does not reuse recently "
           "freed inodes (ext4 without a journal, as on the VM these figures come from), that has cost Hugo up to "
           "twice its usual time, and tebiki little, as it spreads its folders over the disk: across harness runs "
-          "on that VM, Hugo took 5.9–14.8 s at 10,000 pages and tebiki 2.4–3.9 s. Judge the ratio over several "
+          "on that VM, Hugo took 5.9–14.8 s at 10,000 pages and tebiki 2.0–3.9 s (clean builds). Judge the ratio over several "
           "runs; the README's Performance section lists them, with builds into fresh folders and over a previous "
           "output.")
         a("")
