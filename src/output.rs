@@ -110,6 +110,8 @@ pub struct Staging {
     made: HashSet<String>,
     /// Set by `commit`; otherwise dropping the staging removes it (an error unwinding a build).
     done: bool,
+    /// The lock on the output's parent folder ([`lock_parent`]), held until the swap is done.
+    _lock: Option<fs::File>,
 }
 
 impl Drop for Staging {
@@ -126,6 +128,10 @@ impl Staging {
     pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
         let out = absolute(out);
         let staging = staging_path(&out);
+        if let Some(parent) = out.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_err(parent, "create the output's parent folder", e))?;
+        }
+        let lock = out.parent().and_then(lock_parent);
         let mut kept = None;
         if fs::symlink_metadata(&staging).is_ok() {
             // Kept by the last build, or left over from a killed one. Only touch it if it is
@@ -144,9 +150,6 @@ impl Staging {
             }
             kept = Some(survey(&staging).map_err(|e| io_err(&staging, "read the kept staging folder", e))?);
         }
-        if let Some(parent) = out.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_err(parent, "create the output's parent folder", e))?;
-        }
         if out.exists() && !out.is_dir() {
             return Err(Diagnostic::error(Some(out.clone()), "the output path exists and is not a folder")
                 .hint("remove the file or choose another --output"));
@@ -158,7 +161,7 @@ impl Staging {
         }
         fs::write(staging.join(MARKER), b"").map_err(|e| io_err(&staging, "write to the staging folder", e))?;
         let previous = out.is_dir().then(|| out.clone());
-        Ok(Staging { dir: staging, out, previous, kept, made: HashSet::new(), done: false })
+        Ok(Staging { dir: staging, out, previous, kept, made: HashSet::new(), done: false, _lock: lock })
     }
 
     /// Makes the folders of the files at `paths` (output paths) before they are written, a few
@@ -302,6 +305,32 @@ impl Staging {
             fs::rename(staging, out).map_err(|e| io_err(out, "move the new output into place", e))?;
         }
         Ok(())
+    }
+}
+
+/// Waits for, then holds, an exclusive lock on folder `parent` (`flock`), so that two builds
+/// into the same output take turns: each writes into the one staging folder and swaps it
+/// with the output. Builds into other outputs in the same folder wait too, which is harmless.
+/// Where the folder cannot be opened or locked, the build goes on without the lock.
+fn lock_parent(parent: &Path) -> Option<fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let dir = fs::File::open(parent).ok()?;
+        // SAFETY: flock on a descriptor that stays open for the call; it blocks until granted.
+        let locked = loop {
+            match unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX) } {
+                0 => break true,
+                _ if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => continue,
+                _ => break false,
+            }
+        };
+        locked.then_some(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = parent;
+        None
     }
 }
 
@@ -692,6 +721,31 @@ mod tests {
         assert!(!fs::symlink_metadata(out.join("s")).unwrap().is_symlink());
         assert!(!fs::symlink_metadata(out.join("f.html")).unwrap().is_symlink());
         assert_eq!(tree(&outside), pairs(&[("f.html", "same"), ("index.html", "theirs")]));
+    }
+
+    #[test]
+    fn two_builds_into_one_output_at_once_take_turns() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let site = |tag: &str| -> Vec<OutputFile> {
+            (0..60).map(|i| file(&format!("s{}/p{i}/index.html", i % 6), &format!("{tag}{i}"))).collect()
+        };
+        std::thread::scope(|s| {
+            for tag in ["a", "b"] {
+                let (out, files) = (&out, site(tag));
+                s.spawn(move || {
+                    for _ in 0..40 {
+                        write_atomic(out, &files).unwrap();
+                    }
+                });
+            }
+        });
+        let built = tree(&out);
+        assert_eq!(built.len(), 60);
+        let tag = &built[0].1[..1];
+        assert!(built.iter().all(|(_, d)| d.starts_with(tag)), "a mix of both builds: {built:?}");
+        let kept = tree(&staging_path(&absolute(&out)));
+        assert_eq!(kept.len(), 60, "the kept folder is one whole build");
     }
 
     #[test]
