@@ -7,7 +7,7 @@ For each size N (corpus already generated in WORK/N/{tebiki,hugo}):
   2. peak RSS: more `/usr/bin/time -v` runs, median of "Maximum resident set size";
   3. wall and CPU time: R rounds of `hyperfine -N --runs 1` with both commands, the order swapped
      every round (so the two tools alternate), after one unmeasured warm-up build of each; each run starts
-     from an empty output folder (`--prepare 'rm -rf OUT .OUT.tebiki-staging'`). Median over the rounds;
+     from an empty output folder (`--prepare 'rm -rf OUT .OUT.tebiki-staging && sync'`). Median over the rounds;
   4. rebuilds: R more rounds, each tool building over the output its last build left.
 Then the guide itself (the repository root) with hyperfine, optionally a callgrind profile and
 `perf stat` of the 1,000-page build, and finally the Markdown report and the SVG chart.
@@ -99,8 +99,15 @@ def wipe(out_dir: str) -> None:
 
 
 def wipe_cmd(out_dir: str) -> str:
-    """`wipe` as a shell command, for hyperfine's --prepare."""
-    return f"rm -rf {shlex.quote(out_dir)} {shlex.quote(staging_of(out_dir))}"
+    """`wipe` then `sync` as a shell command, for hyperfine's --prepare (see `settle`)."""
+    rm = f"rm -rf {shlex.quote(out_dir)} {shlex.quote(staging_of(out_dir))} && sync"
+    return f"sh -c {shlex.quote(rm)}"
+
+
+def settle() -> None:
+    """Writes back what earlier builds left in the page cache before a timed build, so that no
+    build pays, on a 2-core machine, for the kernel writing out the other tool's output."""
+    os.sync()
 
 
 def time_v(cmd: list[str], out_dir: str) -> dict:
@@ -294,6 +301,7 @@ def measure_size(n: int, work: str, tools: list[Tool], rounds: int, rss_runs: in
             # Fallback (CI without hyperfine): our own loop, rusage of the child.
             for t in order:
                 wipe(t.out_dir)
+                settle()
                 timed = run_timed(t.cmd)
                 if timed is None:
                     failures.append(f"{t.name} failed in a timed run at {n} pages")
@@ -316,6 +324,7 @@ def measure_size(n: int, work: str, tools: list[Tool], rounds: int, rss_runs: in
             wait_quiet(quiet_wait)
         log(f"{n} pages: rebuild round {k + 1}/{rounds} ({', '.join(t.name for t in order)})")
         for t in order:
+            settle()
             timed = run_timed(t.cmd)
             if timed is None:
                 failures.append(f"{t.name} failed in a rebuild at {n} pages")
@@ -675,7 +684,7 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
     if rebuilt:
         a("## Rebuild over the previous output")
         a("")
-        a("The same builds again, each over the output its previous build left (no deletion before), the tools "
+        a("The same builds again, each over the output its previous build left (no deletion before; a `sync` before each), the tools "
           "alternating; median of the rounds (range in brackets). tebiki's first rebuild after a clean build has "
           "no kept previous output yet and makes a new tree beside the old one (usually the slowest round); the "
           "later ones update the output it kept from the build before last.")
@@ -798,8 +807,9 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
       "then runs `bench.py`. Per size and tool it does one checked build, peak RSS runs under `/usr/bin/time -v`, "
       "and timed rounds of `hyperfine -N --runs 1` with both commands, the order swapped every round "
       f"({env['rounds_desc']}, after one unmeasured warm-up build of each tool; before each round the harness waits up to {env['quiet_wait']:.0f} s for other processes to go idle), each from an empty output folder "
-      "(`--prepare 'rm -rf OUT .OUT.tebiki-staging'`: tebiki's clean builds start without the previous output it "
-      "keeps beside its output folder). The commands timed were:")
+      "(`--prepare 'rm -rf OUT .OUT.tebiki-staging && sync'`: tebiki's clean builds start without the previous "
+      "output it keeps beside its output folder, and no build pays for writing back the output of the one "
+      "before; rebuilds also start after a `sync`). The commands timed were:")
     a("")
     a("```sh")
     for r in results[:1]:
