@@ -163,6 +163,9 @@ struct Renderer<'p, 'm, 'a> {
     /// `**` on as two one-character texts.
     star_end: Option<usize>,
     section: Section,
+    /// The last section's text buffer, emptied, for the next section to grow in: sections are
+    /// kept at their exact size (copied), so their buffers need not grow from nothing each time.
+    spare_text: String,
     /// Whether the current section's text may change under the search normalization (see
     /// [`Section::normalized`]).
     section_folds: bool,
@@ -200,6 +203,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             last_char: None,
             star_end: None,
             section: Section::default(),
+            spare_text: String::new(),
             section_folds: false,
             container_depth: 0,
             summary_capture: None,
@@ -545,11 +549,14 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 
     fn flush_section(&mut self) {
-        let s = std::mem::take(&mut self.section);
+        let mut s = std::mem::take(&mut self.section);
         let normalized = !std::mem::take(&mut self.section_folds);
-        if !s.text.trim().is_empty() || !s.id.is_empty() {
-            self.res.sections.push(Section { text: s.text.trim().to_string(), normalized, ..s });
+        let mut buf = std::mem::take(&mut s.text);
+        if !buf.trim().is_empty() || !s.id.is_empty() {
+            self.res.sections.push(Section { text: buf.trim().to_string(), normalized, ..s });
         }
+        buf.clear();
+        self.spare_text = buf;
     }
 
     fn end_heading(&mut self) {
@@ -573,7 +580,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             escape(&title),
             id = escape(&id)
         );
-        self.section = Section { id, title, ..Default::default() };
+        self.section = Section { id, title, text: std::mem::take(&mut self.spare_text), ..Default::default() };
         self.emit(Event::Html(CowStr::from(html)));
     }
 
