@@ -343,3 +343,32 @@ fn rebuilds_that_update_the_kept_previous_output_match_a_fresh_build() {
         }
     }
 }
+
+#[test]
+fn a_theme_sidebar_item_shapes_every_entry_of_every_page_shared_or_not() {
+    let item = "<li data-url=\"{{ entry.url }}\"{% if entry.current %} data-current{% endif %}\
+{% if entry.ancestor %} data-ancestor{% endif %}>{{ entry.title }}</li>";
+    let (_t, root) = site(&[
+        ("themes/default/templates/partials/sidebar_item.html", item),
+        ("content/a.md", "---\ntitle: A <b>B</b>\nweight: 1\n---\n本文\n"),
+        ("content/c/_index.md", "---\ntitle: C\nweight: 2\n---\n章\n"),
+        ("content/c/d.md", "---\ntitle: D\n---\n節\n"),
+    ]);
+    let out = build(&root);
+    for (file, current, ancestors) in [
+        ("index.html", "/", vec![]),
+        ("a/index.html", "/a/", vec!["/"]),
+        ("c/index.html", "/c/", vec!["/"]),
+        ("c/d/index.html", "/c/d/", vec!["/", "/c/"]),
+    ] {
+        let doc = html(&out, file);
+        // Every entry comes from the theme's item: none of the default markup is left.
+        assert!(texts(&doc, ".site-nav-item").is_empty(), "{file}");
+        let all = attrs(&doc, ".site-nav-list > li", "data-url");
+        assert!(all.starts_with(&["/".to_string(), "/a/".to_string(), "/c/".to_string()]), "{file}: {all:?}");
+        assert_eq!(attrs(&doc, ".site-nav-list > li[data-current]", "data-url"), [current], "{file}");
+        assert_eq!(attrs(&doc, ".site-nav-list > li[data-ancestor]", "data-url"), ancestors, "{file}");
+        // Shared entries are escaped like the page's own ones.
+        assert!(texts(&doc, ".site-nav-list > li").contains(&"A <b>B</b>".to_string()), "{file}");
+    }
+}

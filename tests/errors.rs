@@ -224,3 +224,14 @@ fn check_warns_about_orphans_skipped_headings_missing_alt_and_unpaired_bold() {
         }
     }
 }
+
+#[test]
+fn an_error_in_the_sidebar_item_template_names_it() {
+    let (_t, root) = site(&[
+        ("themes/default/templates/partials/sidebar_item.html", "<li>\n{{ entry.nope }}</li>"),
+        ("content/a.md", "---\ntitle: A\n---\n"),
+    ]);
+    let e = build_err(&root).0.remove(0);
+    assert_eq!(e.file.as_deref(), Some(std::path::Path::new("themes/default/templates/partials/sidebar_item.html")));
+    assert_eq!(e.line, 2, "{}", e.message);
+}
