@@ -175,11 +175,10 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
             content.pages[i].fm.description.clone().unwrap_or_else(|| describe(&input.rendered[i].summary))
         })
     };
-    // Each page's sidebar entry as a template value, made when first shown (a value clones by
-    // reference): the sidebars of 10,000 pages list about 450,000 entries. Converted anew for
-    // each page, the rendering stage took 310–370 ms at 10,000 pages; shared, 255–295 ms.
-    let nav_entries: Vec<std::sync::OnceLock<SharedNavEntry>> =
-        (0..content.pages.len()).map(|_| std::sync::OnceLock::new()).collect();
+    // Each sidebar entry as a template value and as markup, made when first shown (a value
+    // clones by reference): the sidebars of 10,000 pages list about 450,000 entries. Converted
+    // anew for each page, the rendering stage took 310–370 ms at 10,000 pages; shared, 255–295.
+    let nav_cache = NavCache::new(content.pages.len());
     let link = |i: usize| LinkCtx { title: &content.pages[i].fm.title, url: &urls[i], description: description(i) };
     let absolute = |url: &str| crate::seo::absolute(cfg, url);
 
@@ -231,7 +230,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 extra: &p.fm.extra,
                 json_ld,
             };
-            let (nav, nav_html) = nav_value(&nav_for(content, urls, i), &nav_entries, &input.theme.tera)
+            let (nav, nav_html) = nav_value(&nav_for(content, urls, i), &nav_cache, &input.theme.tera)
                 .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &input.theme.sources)))?;
             let mut ctx = Context::new();
             ctx.insert_value("site", site.clone());
@@ -291,7 +290,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
     ctx.insert_value("site", site);
     ctx.insert_value("assets", assets);
     let rendered_404 =
-        nav_value(&nav_for(content, urls, usize::MAX), &[], &input.theme.tera).and_then(|(nav, html)| {
+        nav_value(&nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera).and_then(|(nav, html)| {
             ctx.insert_value("nav", nav);
             ctx.insert("nav_html", &html);
             ctx.insert("page", &page);
@@ -372,7 +371,7 @@ fn render_print(
     let mut ctx = Context::new();
     ctx.insert_value("site", site.clone());
     ctx.insert_value("assets", assets.clone());
-    let (nav, nav_html) = nav_value(&nav_for(content, urls, usize::MAX), &[], &input.theme.tera)
+    let (nav, nav_html) = nav_value(&nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera)
         .map_err(|e| tera_diagnostic(&e, &input.theme.sources))?;
     ctx.insert_value("nav", nav);
     ctx.insert("nav_html", &nav_html);
@@ -454,22 +453,46 @@ fn nav_for<'a>(content: &'a Content, urls: &'a [String], current: usize) -> Vec<
     out
 }
 
-/// A sidebar entry shared by every page that lists it: its template value, and its markup
+/// A sidebar entry shared by the pages that list it: its template value, and its markup
 /// (`None` if rendering it failed; the page that needs it renders it again for the error).
 type SharedNavEntry = (Value, Option<String>);
 
+/// Sidebar entries made once per build and shared by every page that lists them ([`nav_value`]).
+/// An entry is the same on all those pages, whatever the page, unless it is the page itself.
+struct NavCache {
+    /// By page: the entry of a page that is neither the current page nor one of its ancestors.
+    plain: Vec<std::sync::OnceLock<SharedNavEntry>>,
+    /// By page: its entry on the pages below it.
+    ancestor: Vec<std::sync::OnceLock<SharedNavEntry>>,
+    /// By depth: the gap standing for the pages a long list leaves out.
+    gap: Vec<std::sync::OnceLock<SharedNavEntry>>,
+}
+
+impl NavCache {
+    /// An empty cache for `pages` pages (0: nothing is shared, for a one-off page).
+    fn new(pages: usize) -> Self {
+        let cells = |n: usize| (0..n).map(|_| std::sync::OnceLock::new()).collect();
+        NavCache { plain: cells(pages), ancestor: cells(pages), gap: cells(if pages > 0 { 32 } else { 0 }) }
+    }
+
+    /// The cell an entry is shared in; `None` for the current page's own entry.
+    fn cell(&self, e: &NavEntry) -> Option<&std::sync::OnceLock<SharedNavEntry>> {
+        match e.page {
+            None => self.gap.get(e.depth),
+            Some(_) if e.current => None,
+            Some(k) if e.ancestor => self.ancestor.get(k),
+            Some(k) => self.plain.get(k),
+        }
+    }
+}
+
 /// The sidebar as a template value (`nav`) and as markup (`nav_html`: each entry rendered with
-/// `partials/sidebar_item.html`, one per line). An entry that is neither the current page nor
-/// one of its ancestors is the same on every page that lists it: it comes from `shared`, made
-/// once (a value clones by reference).
+/// `partials/sidebar_item.html`, one per line). Every entry but the current page's own comes
+/// from `cache`, made once.
 ///
 /// Why the markup: looping over the 40 entries of each page in Tera was 40% of the rendering
 /// stage at 10,000 pages (120 of 300 ms); joined here, the shared entries cost nothing per page.
-fn nav_value(
-    nav: &[NavEntry],
-    shared: &[std::sync::OnceLock<SharedNavEntry>],
-    tera: &tera::Tera,
-) -> Result<(Value, String), tera::Error> {
+fn nav_value(nav: &[NavEntry], cache: &NavCache, tera: &tera::Tera) -> Result<(Value, String), tera::Error> {
     let item = |e: &NavEntry| {
         let mut ctx = Context::new();
         ctx.insert("entry", e);
@@ -479,8 +502,8 @@ fn nav_value(
     let mut entries = Vec::with_capacity(nav.len());
     for e in nav {
         html.push('\n');
-        match e.page.and_then(|k| shared.get(k)) {
-            Some(cell) if !e.current && !e.ancestor => {
+        match cache.cell(e) {
+            Some(cell) => {
                 let (value, markup) = cell.get_or_init(|| (Value::from_serializable(e), item(e).ok()));
                 match markup {
                     Some(m) => html.push_str(m),
@@ -488,7 +511,7 @@ fn nav_value(
                 }
                 entries.push(value.clone());
             }
-            _ => {
+            None => {
                 html.push_str(&item(e)?);
                 entries.push(Value::from_serializable(e));
             }
