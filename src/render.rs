@@ -464,7 +464,8 @@ struct NavCache {
     plain: Vec<std::sync::OnceLock<SharedNavEntry>>,
     /// By page: its entry on the pages below it.
     ancestor: Vec<std::sync::OnceLock<SharedNavEntry>>,
-    /// By depth: the gap standing for the pages a long list leaves out.
+    /// By depth: the gap standing for the pages a long list leaves out (a gap deeper than
+    /// [`NAV_GAP_DEPTHS`] is rendered on each page that shows it).
     gap: Vec<std::sync::OnceLock<SharedNavEntry>>,
 }
 
@@ -472,7 +473,7 @@ impl NavCache {
     /// An empty cache for `pages` pages (0: nothing is shared, for a one-off page).
     fn new(pages: usize) -> Self {
         let cells = |n: usize| (0..n).map(|_| std::sync::OnceLock::new()).collect();
-        NavCache { plain: cells(pages), ancestor: cells(pages), gap: cells(if pages > 0 { 32 } else { 0 }) }
+        NavCache { plain: cells(pages), ancestor: cells(pages), gap: cells(if pages > 0 { NAV_GAP_DEPTHS } else { 0 }) }
     }
 
     /// The cell an entry is shared in; `None` for the current page's own entry.
@@ -519,6 +520,9 @@ fn nav_value(nav: &[NavEntry], cache: &NavCache, tera: &tera::Tera) -> Result<(V
     }
     Ok((Value::from(entries), html))
 }
+
+/// Depths of the sidebar whose gap entries [`NavCache`] shares.
+const NAV_GAP_DEPTHS: usize = 32;
 
 /// The template of one sidebar entry ([`nav_value`]).
 const SIDEBAR_ITEM: &str = "partials/sidebar_item.html";
