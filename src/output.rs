@@ -2,8 +2,9 @@
 //!
 //! The whole site is written into a staging folder beside the output folder, then swapped into
 //! place with one `rename` (Linux: `renameat2(RENAME_EXCHANGE)`), so a failed or killed build
-//! leaves the previous output exactly as it was. Nothing outside the output folder and tebiki's
-//! own staging folder is ever touched.
+//! leaves the previous output exactly as it was. The previous output stays in the staging folder
+//! for the next build to update ([`Staging`]). Nothing outside the output folder and tebiki's own
+//! staging folder is ever touched.
 
 use std::collections::HashSet;
 use std::fs;
