@@ -344,6 +344,16 @@ fn not_found_ok(e: io::Error) -> io::Result<()> {
     }
 }
 
+/// The entries of a walk (links not followed), skipping those deleted while it ran: someone
+/// else removing them is no error for a walk that lists what is there to update or remove.
+fn still_there(walk: walkdir::WalkDir) -> impl Iterator<Item = io::Result<walkdir::DirEntry>> {
+    walk.follow_links(false).into_iter().filter_map(|entry| match entry {
+        Ok(e) => Some(Ok(e)),
+        Err(e) if e.io_error().is_some_and(|io| io.kind() == io::ErrorKind::NotFound) => None,
+        Err(e) => Some(Err(io::Error::other(e))),
+    })
+}
+
 /// What a kept staging folder has at one path.
 enum Held {
     Missing,
@@ -403,12 +413,8 @@ fn survey(dir: &Path) -> io::Result<Vec<(String, bool)>> {
 /// [`survey`] of one top entry `top` of `dir`.
 fn survey_tree(dir: &Path, top: &Path) -> io::Result<Vec<(String, bool)>> {
     let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(top).follow_links(false) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) if e.io_error().is_some_and(|io| io.kind() == io::ErrorKind::NotFound) => continue,
-            Err(e) => return Err(io::Error::other(e)),
-        };
+    for entry in still_there(walkdir::WalkDir::new(top)) {
+        let entry = entry?;
         let kind = entry.file_type();
         let rel = entry.path().strip_prefix(dir).ok().and_then(Path::to_str).map(|r| r.replace('\\', "/"));
         match rel {
@@ -432,19 +438,11 @@ fn survey_tree(dir: &Path, top: &Path) -> io::Result<Vec<(String, bool)>> {
 /// Files already gone (someone else deleted them) count as deleted. tebiki's marker file goes
 /// last, so an interrupted removal never leaves a staging folder tebiki no longer recognises.
 fn remove_tree(dir: &Path) -> io::Result<()> {
-    let gone_ok = |r: io::Result<()>| match r {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        other => other,
-    };
     let marker = dir.join(MARKER);
     // (path below `dir`, is a folder), sorted: a folder before what it holds.
     let mut entries: Vec<(PathBuf, bool)> = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) if e.io_error().is_some_and(|io| io.kind() == io::ErrorKind::NotFound) => continue,
-            Err(e) => return Err(io::Error::other(e)),
-        };
+    for entry in still_there(walkdir::WalkDir::new(dir).min_depth(1)) {
+        let entry = entry?;
         if entry.path() != marker {
             let is_dir = entry.file_type().is_dir();
             entries.push((entry.into_path(), is_dir));
@@ -460,16 +458,16 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
         |entries| {
             // Files, then folders deepest first (the section's own folder last).
             for (p, _) in entries.iter().filter(|(_, is_dir)| !is_dir) {
-                gone_ok(fs::remove_file(p))?;
+                fs::remove_file(p).or_else(not_found_ok)?;
             }
             let mut folders: Vec<&Path> =
                 entries.iter().filter(|(_, is_dir)| *is_dir).map(|(p, _)| p.as_path()).collect();
             folders.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
-            folders.into_iter().try_for_each(|p| gone_ok(fs::remove_dir(p)))
+            folders.into_iter().try_for_each(|p| fs::remove_dir(p).or_else(not_found_ok))
         },
     )?;
-    gone_ok(fs::remove_file(&marker))?;
-    gone_ok(fs::remove_dir(dir))
+    fs::remove_file(&marker).or_else(not_found_ok)?;
+    fs::remove_dir(dir).or_else(not_found_ok)
 }
 
 /// Runs `f` on each run of `items` in one section of the site (`same_section` of neighbours),

@@ -230,13 +230,11 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 extra: &p.fm.extra,
                 json_ld,
             };
-            let (nav, nav_html) = nav_value(&nav_for(content, urls, i), &nav_cache, &input.theme.tera)
-                .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &input.theme.sources)))?;
             let mut ctx = Context::new();
             ctx.insert_value("site", site.clone());
             ctx.insert_value("assets", assets.clone());
-            ctx.insert_value("nav", nav);
-            ctx.insert("nav_html", &nav_html);
+            insert_nav(&mut ctx, &nav_for(content, urls, i), &nav_cache, &input.theme.tera)
+                .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &input.theme.sources)))?;
             ctx.insert("page", &page);
             let template = if i == 0 { "index.html" } else { "page.html" };
             // Rendered straight into bytes: Tera's `render` would check the whole page is UTF-8
@@ -289,13 +287,9 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
     let mut ctx = Context::new();
     ctx.insert_value("site", site);
     ctx.insert_value("assets", assets);
-    let rendered_404 =
-        nav_value(&nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera).and_then(|(nav, html)| {
-            ctx.insert_value("nav", nav);
-            ctx.insert("nav_html", &html);
-            ctx.insert("page", &page);
-            input.theme.tera.render("404.html", &ctx)
-        });
+    ctx.insert("page", &page);
+    let rendered_404 = insert_nav(&mut ctx, &nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera)
+        .and_then(|()| input.theme.tera.render("404.html", &ctx));
     match rendered_404 {
         Ok(html) => match emit(input.sink, OutputFile { path: "404.html".into(), data: html.into() }) {
             Ok(f) => files.push(f),
@@ -371,10 +365,8 @@ fn render_print(
     let mut ctx = Context::new();
     ctx.insert_value("site", site.clone());
     ctx.insert_value("assets", assets.clone());
-    let (nav, nav_html) = nav_value(&nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera)
+    insert_nav(&mut ctx, &nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera)
         .map_err(|e| tera_diagnostic(&e, &input.theme.sources))?;
-    ctx.insert_value("nav", nav);
-    ctx.insert("nav_html", &nav_html);
     ctx.insert("pages", &pages);
     input
         .theme
@@ -519,6 +511,14 @@ fn nav_value(nav: &[NavEntry], cache: &NavCache, tera: &tera::Tera) -> Result<(V
         }
     }
     Ok((Value::from(entries), html))
+}
+
+/// Puts the sidebar into `ctx` as `nav` and `nav_html` ([`nav_value`]).
+fn insert_nav(ctx: &mut Context, nav: &[NavEntry], cache: &NavCache, tera: &tera::Tera) -> Result<(), tera::Error> {
+    let (value, html) = nav_value(nav, cache, tera)?;
+    ctx.insert_value("nav", value);
+    ctx.insert("nav_html", &html);
+    Ok(())
 }
 
 /// Depths of the sidebar whose gap entries [`NavCache`] shares.

@@ -404,8 +404,7 @@ impl Ids {
     #[inline(always)]
     fn add(&mut self, doc: u32, run: &std::ops::Range<u32>) {
         if !self.bits.is_empty() {
-            let i = doc - run.start;
-            self.bits[i as usize / 64] |= 1 << (i % 64);
+            set_bit(&mut self.bits, doc - run.start);
             return;
         }
         if self.last != Some(doc) {
@@ -422,8 +421,7 @@ impl Ids {
         if self.list.len() * 32 >= (run.len()).max(1024) {
             self.bits = vec![0; run.len().div_ceil(64)];
             for d in std::mem::take(&mut self.list) {
-                let i = d - run.start;
-                self.bits[i as usize / 64] |= 1 << (i % 64);
+                set_bit(&mut self.bits, d - run.start);
             }
         }
     }
@@ -479,6 +477,12 @@ impl Postings {
     }
 }
 
+/// Sets bit `i` of a bitmap held in 64-bit words.
+#[inline(always)]
+fn set_bit(words: &mut [u64], i: u32) {
+    words[i as usize / 64] |= 1 << (i % 64);
+}
+
 /// Postings of a run of pages.
 fn postings_of(pages: &[PageIndex], docs: std::ops::Range<u32>) -> Postings {
     let mut map = Postings::new(docs.clone());
@@ -504,7 +508,7 @@ fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
         let mut words = vec![0u64; total_docs.div_ceil(64) + 1];
         for &(ids, start) in parts {
             for &d in &ids.list {
-                words[d as usize / 64] |= 1 << (d % 64);
+                set_bit(&mut words, d);
             }
             // The run's bitmap, shifted to where its first document is.
             let (at, shift) = (start as usize / 64, start % 64);
