@@ -390,9 +390,11 @@ fn build_inner(
     let n_assets = assets.len() + theme.assets.len();
     out.extend(theme.assets.iter().map(|(p, d)| OutputFile { path: p.clone(), data: d.clone().into() }));
     out.extend(assets.into_iter().map(|(path, data)| OutputFile { path, data: data.into() }));
-    if let Some(st) = &staging {
+    if let Some(st) = &mut staging {
         // Pages are already written; the rest (index, assets, sitemap) goes now.
         let rest = out.split_off(first_unwritten);
+        st.make_dirs(rest.iter().map(|f| f.path.as_str()))?;
+        let st = &*st;
         let rest = rest.into_par_iter().map(|f| render::emit(Some(st), f)).collect::<Result<Vec<_>, _>>()?;
         out.extend(rest);
     }
@@ -434,19 +436,45 @@ fn build_inner(
 }
 
 /// Wall time per stage, printed by `build --timings`.
-struct Stages(Option<Instant>);
+struct Stages(Option<(Instant, Option<f64>)>);
 
 impl Stages {
     fn new(on: bool) -> Self {
-        Stages(on.then(Instant::now))
+        Stages(on.then(|| (Instant::now(), cpu_seconds())))
     }
 
-    /// Prints the time since the previous stage ended, and the memory in use and at its peak.
+    /// Prints the time since the previous stage ended, how many cores it kept busy on average
+    /// (a stage well under the core count has serial work or waits), and the memory in use and
+    /// at its peak.
     fn done(&mut self, name: &str) {
-        if let Some(t) = self.0 {
-            eprintln!("{name:>24}: {:8.1} ms{}", t.elapsed().as_secs_f64() * 1e3, memory());
-            self.0 = Some(Instant::now());
+        if let Some((t, cpu)) = self.0 {
+            let wall = t.elapsed().as_secs_f64();
+            let now = cpu_seconds();
+            let cores = match (cpu, now) {
+                (Some(a), Some(b)) if wall > 0.0 => format!("  {:4.1} cores", (b - a) / wall),
+                _ => String::new(),
+            };
+            eprintln!("{name:>24}: {:8.1} ms{cores}{}", wall * 1e3, memory());
+            self.0 = Some((Instant::now(), cpu_seconds()));
         }
+    }
+}
+
+/// CPU time (user and system) of the whole process so far, in seconds; None where unknown.
+fn cpu_seconds() -> Option<f64> {
+    #[cfg(unix)]
+    {
+        // SAFETY: getrusage writes one rusage struct through a pointer valid for the call.
+        let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+        if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+            return None;
+        }
+        let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 * 1e-6;
+        Some(secs(u.ru_utime) + secs(u.ru_stime))
+    }
+    #[cfg(not(unix))]
+    {
+        None
     }
 }
 
