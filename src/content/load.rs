@@ -334,11 +334,18 @@ pub fn load_content_cached(root: &Path, mut cache: Option<&mut ReadCache>) -> Re
     // Reading is most of the cost on large sites: in parallel, results kept in walk order.
     let read: Vec<Option<Result<Listed, Diagnostic>>> = map_io(&to_read, |(rel, shown, abs, link)| {
         // A file deleted between listing and reading (a bulk delete during `serve`) is gone,
-        // not an error.
-        let stamp = Stamp::of(&fs::metadata(abs).ok()?);
+        // not an error. Opened once: its stamp comes from the open file, not from one more
+        // lookup of its path (10,000 system calls fewer on a large site).
+        let mut file = match fs::File::open(abs) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => return Some(Err(cannot_read(shown, &e))),
+        };
+        let meta = file.metadata().ok()?;
+        let stamp = Stamp::of(&meta);
         let text = match known.get(abs.as_path()).filter(|(s, _)| *s == stamp) {
             Some((_, text)) => Ok(Arc::clone(text)),
-            None => read_text(abs, shown).map(Arc::from),
+            None => read_open(&mut file, meta.len(), shown).map(Arc::from),
         };
         Some(text.map(|text| Listed {
             rel: rel.clone(),
@@ -410,15 +417,28 @@ fn shown(root: &Path, p: &Path) -> PathBuf {
 ///
 /// Invalid UTF-8 is an error located at the first bad byte.
 pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let bytes = fs::read(path).map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => "check the file exists",
-            std::io::ErrorKind::PermissionDenied => "make the file readable (chmod +r)",
-            _ => "check the file can be read",
-        };
-        Diagnostic::error(Some(shown.to_path_buf()), format!("cannot read file: {e}")).hint(hint)
-    })?;
+    let mut file = fs::File::open(path).map_err(|e| cannot_read(shown, &e))?;
+    let len = file.metadata().map_err(|e| cannot_read(shown, &e))?.len();
+    read_open(&mut file, len, shown)
+}
+
+/// [`read_text`] of a file already open, `len` bytes long when it was opened.
+fn read_open(file: &mut fs::File, len: u64, shown: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    // Through `take`, as std's `File::read_to_end` would ask the file for its size again.
+    file.take(u64::MAX).read_to_end(&mut bytes).map_err(|e| cannot_read(shown, &e))?;
     decode_text(bytes, shown)
+}
+
+/// The error for a file that cannot be opened or read, with a hint for the usual causes.
+fn cannot_read(shown: &Path, e: &std::io::Error) -> Diagnostic {
+    let hint = match e.kind() {
+        std::io::ErrorKind::NotFound => "check the file exists",
+        std::io::ErrorKind::PermissionDenied => "make the file readable (chmod +r)",
+        _ => "check the file can be read",
+    };
+    Diagnostic::error(Some(shown.to_path_buf()), format!("cannot read file: {e}")).hint(hint)
 }
 
 /// Decodes file bytes as UTF-8 text (see [`read_text`]).
