@@ -425,9 +425,25 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
 /// [`read_text`] of a file already open, `len` bytes long when it was opened.
 fn read_open(file: &mut fs::File, len: u64, shown: &Path) -> Result<String, Diagnostic> {
     use std::io::Read;
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    // Through `take`, as std's `File::read_to_end` would ask the file for its size again.
-    file.take(u64::MAX).read_to_end(&mut bytes).map_err(|e| cannot_read(shown, &e))?;
+    // Two reads for the usual file: all of it, then the end. (std's `read_to_end` would ask
+    // the file its size again, or without that, read in growing steps from 8 KB.)
+    let mut bytes = vec![0; usize::try_from(len).unwrap_or(0).saturating_add(1)];
+    let mut filled = 0;
+    loop {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(cannot_read(shown, &e)),
+        }
+        if filled == bytes.len() {
+            // The file grew since it was opened: the rest in std's steps.
+            file.read_to_end(&mut bytes).map_err(|e| cannot_read(shown, &e))?;
+            filled = bytes.len();
+            break;
+        }
+    }
+    bytes.truncate(filled);
     decode_text(bytes, shown)
 }
 
@@ -505,6 +521,18 @@ mod tests {
         assert_eq!(out, (1..=1000).collect::<Vec<_>>());
         // rayon's workers, plus the calling thread which may help.
         assert!(used <= rayon::current_num_threads() + 1, "{used} threads read");
+    }
+
+    #[test]
+    fn a_file_that_grew_or_shrank_since_it_was_opened_is_read_whole() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("a.md");
+        let text = "あいう".repeat(5000);
+        fs::write(&p, &text).unwrap();
+        for len in [0, 10, text.len() as u64 - 1, text.len() as u64, text.len() as u64 + 100] {
+            let mut f = fs::File::open(&p).unwrap();
+            assert_eq!(read_open(&mut f, len, Path::new("a.md")).unwrap(), text, "length told: {len}");
+        }
     }
 
     #[test]
