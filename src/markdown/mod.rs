@@ -179,6 +179,72 @@ struct Renderer<'p, 'm, 'a> {
     task_items: Vec<bool>,
 }
 
+/// What [`text_stats`] counts in one piece of text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct TextStats {
+    /// Characters other than whitespace.
+    non_ws: usize,
+    /// CJK characters (see [`is_cjk`]).
+    cjk: usize,
+    /// Latin words: runs of other letters and digits.
+    words: usize,
+    /// Whether the search normalization may change the text (see [`Section::normalized`]).
+    folds: bool,
+}
+
+/// Counts one piece of text for reading time and tells whether the search normalization may
+/// change it, in one pass. Kanji and ASCII other than capitals stay as they are under that
+/// normalization; kana and CJK punctuation mostly do; anything else may not.
+fn text_stats(t: &str) -> TextStats {
+    let (mut non_ws, mut cjk, mut words, mut in_word, mut folds) = (0, 0, 0, false, false);
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        // Kana (U+3040–U+30FF) and kanji (U+4E00–U+9FFF), most of a Japanese text, are told
+        // by their first two bytes, without decoding them or asking the Unicode tables.
+        let kana_or_kanji = match b[i] {
+            0xE5..=0xE9 => true,
+            0xE3 => matches!(b[i + 1], 0x81..=0x83),
+            0xE4 => b[i + 1] >= 0xB8,
+            _ => false,
+        };
+        if kana_or_kanji {
+            folds |= b[i] == 0xE3 && !crate::search::is_plain_kana(b[i + 1], b[i + 2]);
+            non_ws += 1;
+            cjk += 1;
+            in_word = false;
+            i += 3;
+            continue;
+        }
+        let Some(c) = t[i..].chars().next() else { break };
+        folds |= if c.is_ascii() {
+            c.is_ascii_uppercase()
+        } else {
+            !(b[i] == 0xE3 && crate::search::is_plain_kana(b[i + 1], b[i + 2]))
+        };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
+        }
+        non_ws += 1;
+        // ASCII first: cheaper tests than the Unicode tables, same answers.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                words += usize::from(!in_word);
+                in_word = true;
+            }
+        } else if is_cjk(c) {
+            cjk += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            words += usize::from(!in_word);
+            in_word = true;
+        }
+    }
+    TextStats { non_ws, cjk, words, folds }
+}
+
 impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     fn new(page: &'p PageInput<'p>, map: &'m SiteMap) -> Self {
         let mut ids = IdSet::default();
@@ -224,59 +290,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 
     fn note_text(&mut self, t: &str) {
-        // One pass: characters, CJK characters, and Latin words (runs of other letters/digits).
-        let (mut non_ws, mut cjk, mut words, mut in_word) = (0, 0, 0, false);
-        // Whether the search normalization may change the text: the same pass, so the indexer
-        // can skip its own over nearly every section. Kanji and ASCII other than capitals stay
-        // as they are; kana and CJK punctuation mostly do; anything else may not.
-        let mut folds = false;
-        let b = t.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            // Kana (U+3040–U+30FF) and kanji (U+4E00–U+9FFF), most of a Japanese text, are told
-            // by their first two bytes, without decoding them or asking the Unicode tables.
-            let kana_or_kanji = match b[i] {
-                0xE5..=0xE9 => true,
-                0xE3 => matches!(b[i + 1], 0x81..=0x83),
-                0xE4 => b[i + 1] >= 0xB8,
-                _ => false,
-            };
-            if kana_or_kanji {
-                folds |= b[i] == 0xE3 && !crate::search::is_plain_kana(b[i + 1], b[i + 2]);
-                non_ws += 1;
-                cjk += 1;
-                in_word = false;
-                i += 3;
-                continue;
-            }
-            let Some(c) = t[i..].chars().next() else { break };
-            folds |= if c.is_ascii() {
-                c.is_ascii_uppercase()
-            } else {
-                !(b[i] == 0xE3 && crate::search::is_plain_kana(b[i + 1], b[i + 2]))
-            };
-            i += c.len_utf8();
-            if c.is_whitespace() {
-                in_word = false;
-                continue;
-            }
-            non_ws += 1;
-            // ASCII first: cheaper tests than the Unicode tables, same answers.
-            if c.is_ascii() {
-                if c.is_ascii_alphanumeric() {
-                    words += usize::from(!in_word);
-                    in_word = true;
-                }
-            } else if is_cjk(c) {
-                cjk += 1;
-                in_word = false;
-            } else if c.is_alphanumeric() {
-                if !in_word {
-                    words += 1;
-                }
-                in_word = true;
-            }
-        }
+        let TextStats { non_ws, cjk, words, folds } = text_stats(t);
         self.res.char_count += non_ws;
         self.res.cjk_count += cjk;
         self.res.word_count += words;

@@ -253,3 +253,51 @@ fn the_normalized_mark_changes_nothing_in_the_search_index() {
     let b = crate::search::build_index(&titles, &urls, &unmarked, || ());
     assert_eq!(a, b);
 }
+
+/// The character-by-character count [`text_stats`] replaced, kept as its reference.
+fn text_stats_by_char(t: &str) -> TextStats {
+    let (mut st, mut in_word) = (TextStats::default(), false);
+    for c in t.chars() {
+        let mut buf = [0; 4];
+        let b = c.encode_utf8(&mut buf).as_bytes();
+        st.folds |= if c.is_ascii() {
+            c.is_ascii_uppercase()
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            false // kanji stay as they are
+        } else {
+            !(b[0] == 0xE3 && crate::search::is_plain_kana(b[1], b[2]))
+        };
+        if c.is_whitespace() {
+            in_word = false;
+            continue;
+        }
+        st.non_ws += 1;
+        if is_cjk(c) {
+            st.cjk += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            st.words += usize::from(!in_word);
+            in_word = true;
+        }
+    }
+    st
+}
+
+proptest::proptest! {
+    #[test]
+    fn text_stats_agree_with_counting_character_by_character(
+        picks in proptest::collection::vec(0usize..40, 0..60)
+    ) {
+        // Every class the fast path tells apart, and the characters at its edges: ideographic
+        // space, plain and other kana and punctuation, kanji at both ends of their range,
+        // what lies just outside it (Ext A, hexagrams, bopomofo), full-width, Latin, Hangul.
+        const CHARS: [&str; 40] = [
+            "a", "Z", "7", " ", "\n", "\u{3000}", "、", "。", "「", "\u{3036}", "\u{303B}", "ぁ", "あ",
+            "ゖ", "\u{3097}", "゛", "ゟ", "゠", "ァ", "ヶ", "・", "ー", "ヽ", "ヿ", "一", "丁", "鿿",
+            "\u{4DB5}", "\u{4DC0}", "\u{4DFF}", "\u{3105}", "Ａ", "ｱ", "é", "가", "α", "🙂", "\u{20000}",
+            "-", "\u{E000}",
+        ];
+        let text: String = picks.iter().map(|&k| CHARS[k]).collect();
+        proptest::prop_assert_eq!(text_stats(&text), text_stats_by_char(&text), "{:?}", text);
+    }
+}
