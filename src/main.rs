@@ -22,8 +22,9 @@ fn report(d: &Diagnostics) {
 
 /// Lets glibc's malloc grow each thread's heap in large steps. By default a worker thread's
 /// heap grows by what each allocation needs, one `mprotect` call each time: 31,000 calls in a
-/// 10,000-page build, with the address space lock they take. With this, 71. Memory is mapped
-/// ahead, not touched, so it costs no RSS until used.
+/// 10,000-page build, with the address space lock they take. With this, 70. Memory is mapped
+/// ahead, not touched, so it costs no RSS until used (under strict overcommit accounting,
+/// `vm.overcommit_memory=2`, it does count against the commit limit).
 fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a parameter of the allocator; called before any thread starts.
