@@ -254,7 +254,8 @@ fn the_normalized_mark_changes_nothing_in_the_search_index() {
     assert_eq!(a, b);
 }
 
-/// The character-by-character count [`text_stats`] replaced, kept as its reference.
+/// The same count made character by character, decoding each one: the reference [`text_stats`],
+/// which tells kana and kanji by their bytes, is checked against.
 fn text_stats_by_char(t: &str) -> TextStats {
     let (mut st, mut in_word) = (TextStats::default(), false);
     for c in t.chars() {
