@@ -321,33 +321,82 @@ impl std::fmt::Debug for Deferred {
 
 /// Builds the index files for pages (URLs already carry the base path), tokenizing straight
 /// into the postings: a one-off build keeps no per-page token lists (hundreds of megabytes on a
-/// large site). `tick` is called once per page tokenized (the build's progress line).
+/// large site). `tick` is called once per page tokenized.
 pub fn build_index(
     titles: &[&str],
     urls: &[String],
     rendered: &[Arc<Rendered>],
     tick: impl Fn() + Sync,
 ) -> Vec<OutputFile> {
-    let docs_of = |i: usize| sections_of(&rendered[i]).len() as u32;
-    let runs = runs_of(rendered.len(), docs_of);
-    let parts: Vec<(Postings, Vec<DocRow>)> = runs
+    let runs: Vec<RunIndex> = page_runs(rendered.len())
         .into_par_iter()
         .map(|run| {
-            let mut doc = run.docs.start;
-            let mut map = Postings::new(run.docs);
-            let mut rows = Vec::new();
-            for i in run.pages {
-                tick();
-                each_section(titles[i], &urls[i], &rendered[i], |row, texts| {
-                    map.add_texts(doc, texts);
-                    rows.push(row);
-                    doc += 1;
-                });
-            }
-            (map, rows)
+            let pages: Vec<(&str, &str, &Rendered)> = run
+                .map(|i| {
+                    tick();
+                    (titles[i], urls[i].as_str(), &*rendered[i])
+                })
+                .collect();
+            RunIndex::new(&pages)
         })
         .collect();
-    let (maps, rows): (Vec<Postings>, Vec<Vec<DocRow>>) = parts.into_iter().unzip();
+    finish_runs(runs)
+}
+
+/// Pages per run of [`page_runs`]: small enough that the last runs of a parallel pass leave
+/// little idle time, large enough that merging the runs' postings stays cheap.
+const RUN_PAGES: usize = 1024;
+
+/// Splits pages into contiguous runs for [`RunIndex`] (in reading order).
+pub fn page_runs(pages: usize) -> Vec<std::ops::Range<usize>> {
+    (0..pages).step_by(RUN_PAGES).map(|start| start..(start + RUN_PAGES).min(pages)).collect()
+}
+
+/// The postings and document rows of a run of consecutive pages, document ids counted from the
+/// run's first section. A one-off build tokenizes each run as soon as its Markdown is rendered,
+/// so the sections' text can be dropped right after instead of being kept for a search stage
+/// (120 MB at 10,000 pages); [`finish_runs`] puts the runs together.
+pub struct RunIndex {
+    map: Postings,
+    rows: Vec<DocRow>,
+}
+
+impl RunIndex {
+    /// Tokenizes pages given as (title, URL with base path, rendered page), in reading order.
+    pub fn new(pages: &[(&str, &str, &Rendered)]) -> Self {
+        let docs: u32 = pages.iter().map(|(_, _, r)| sections_of(r).len() as u32).sum();
+        let mut map = Postings::new(0..docs);
+        let mut rows = Vec::with_capacity(docs as usize);
+        let mut doc = 0;
+        for (title, url, r) in pages {
+            each_section(title, url, r, |row, texts| {
+                map.add_texts(doc, texts);
+                rows.push(row);
+                doc += 1;
+            });
+        }
+        RunIndex { map, rows }
+    }
+}
+
+/// The index files from runs given in reading order.
+pub fn finish_runs(runs: Vec<RunIndex>) -> Vec<OutputFile> {
+    let mut maps = Vec::with_capacity(runs.len());
+    let mut rows = Vec::with_capacity(runs.len());
+    let mut offset = 0u32;
+    for RunIndex { mut map, rows: run_rows } in runs {
+        // Lists hold document ids, bitmaps bits from the run's start: only lists move.
+        let n = map.docs.len() as u32;
+        if offset > 0 {
+            for ids in map.cjk.values_mut().chain(map.words.values_mut()) {
+                ids.list.iter_mut().for_each(|d| *d += offset);
+            }
+        }
+        map.docs = offset..offset + n;
+        offset += n;
+        maps.push(map);
+        rows.push(run_rows);
+    }
     let docs: Vec<&DocRow> = rows.iter().flatten().collect();
     finish(maps, &docs)
 }
@@ -812,6 +861,26 @@ mod tests {
         assert_eq!(streamed.len(), assembled.len());
         for (a, b) in streamed.iter().zip(&assembled) {
             assert_eq!((&a.path, &a.data), (&b.path, &b.data));
+        }
+    }
+
+    #[test]
+    fn index_runs_split_anywhere_give_the_same_files() {
+        let texts =
+            ["転職エージェントに連絡する。連絡は早めに", "Agent への返信、返信の文面", "連絡の面接の日程を調整する"];
+        let pages: Vec<Rendered> = (0..60).map(|i| page(texts[i % 3], 1 + i % 4)).collect();
+        let urls: Vec<String> = (0..60).map(|i| format!("/p{i}/")).collect();
+        let shown: Vec<(&str, &str, &Rendered)> =
+            pages.iter().zip(&urls).map(|(r, u)| ("転職の手引き", u.as_str(), r)).collect();
+        // Tokens in 32 sections of a run or more become bitmaps there (連絡, in two pages of
+        // three, in every run of 25 pages or more), in small runs they stay lists.
+        let whole = finish_runs(vec![RunIndex::new(&shown)]);
+        for size in [1, 2, 7, 16, 25, 33] {
+            let split = finish_runs(shown.chunks(size).map(RunIndex::new).collect());
+            assert_eq!(split.len(), whole.len());
+            for (a, b) in split.iter().zip(&whole) {
+                assert_eq!((&a.path, &a.data), (&b.path, &b.data), "runs of {size} pages");
+            }
         }
     }
 

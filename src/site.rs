@@ -212,22 +212,58 @@ fn build_inner(
         vec![0; content.pages.len()]
     };
     progress.stage("markdown", content.pages.len());
-    let mut rendered: Vec<Arc<Rendered>> = content
-        .pages
-        .par_iter()
-        .zip(&md_keys)
-        .map(|(p, key)| {
-            progress.tick();
-            match cache.markdown.get(&p.source) {
-                Some((k, r)) if caching && k == key => Arc::clone(r),
-                _ => {
-                    let input =
-                        PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
-                    Arc::new(markdown::render(&input, &map))
+    let urls = render::page_urls(&base_path, &content);
+    let render_page = |p: &content::Page| {
+        let input = PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
+        markdown::render(&input, &map)
+    };
+    // A one-off build tokenizes each run of pages for search as soon as its Markdown is
+    // rendered, then drops the sections' text (see search::RunIndex).
+    let mut index_runs: Vec<search::RunIndex> = Vec::new();
+    let mut rendered: Vec<Arc<Rendered>> = if !caching && config.search {
+        let runs: Vec<(Vec<Arc<Rendered>>, search::RunIndex)> = search::page_runs(content.pages.len())
+            .into_par_iter()
+            .map(|run| {
+                let mut pages: Vec<Rendered> = content.pages[run.clone()]
+                    .iter()
+                    .map(|p| {
+                        progress.tick();
+                        render_page(p)
+                    })
+                    .collect();
+                let shown: Vec<(&str, &str, &Rendered)> = run
+                    .clone()
+                    .zip(&pages)
+                    .map(|(i, r)| (content.pages[i].fm.title.as_str(), urls[i].as_str(), r))
+                    .collect();
+                let index = search::RunIndex::new(&shown);
+                drop(shown);
+                for s in pages.iter_mut().flat_map(|r| r.sections.iter_mut()) {
+                    s.text = String::new();
                 }
-            }
-        })
-        .collect();
+                (pages.into_iter().map(Arc::new).collect(), index)
+            })
+            .collect();
+        let mut all = Vec::with_capacity(content.pages.len());
+        for (pages, index) in runs {
+            all.extend(pages);
+            index_runs.push(index);
+        }
+        all
+    } else {
+        content
+            .pages
+            .par_iter()
+            .zip(&md_keys)
+            .map(|(p, key)| {
+                progress.tick();
+                match cache.markdown.get(&p.source) {
+                    Some((k, r)) if caching && k == key => Arc::clone(r),
+                    _ => Arc::new(render_page(p)),
+                }
+            })
+            .collect()
+    };
     let parsed = content
         .pages
         .iter()
@@ -262,7 +298,6 @@ fn build_inner(
         errors.sort();
         return Err(errors);
     };
-    let urls = render::page_urls(&base_path, &content);
     // Everything every page shows about the others, plus config and theme.
     let fingerprints: Vec<u64> = if caching {
         let shape = hash_of(&(
@@ -378,8 +413,7 @@ fn build_inner(
             out.extend(search::assemble(&per_page));
         }
     } else {
-        progress.stage("search", content.pages.len());
-        out.extend(search::build_index(&titles, &urls, &rendered, || progress.tick()));
+        out.extend(search::finish_runs(index_runs));
     }
     stage.done("search index");
     if let Some(xml) = seo::sitemap(&config, &content, &urls) {
