@@ -320,8 +320,9 @@ impl std::fmt::Debug for Deferred {
 }
 
 /// Builds the index files for pages (URLs already carry the base path), tokenizing straight
-/// into the postings: a one-off build keeps no per-page token lists (hundreds of megabytes on a
-/// large site). `tick` is called once per page tokenized.
+/// into the postings of runs of pages, with no per-page token lists (hundreds of megabytes on a
+/// large site). A one-off build does the same run by run within its Markdown stage
+/// ([`RunIndex`]); this does it for pages already rendered. `tick` is called once per page.
 pub fn build_index(
     titles: &[&str],
     urls: &[String],

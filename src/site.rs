@@ -389,12 +389,12 @@ fn build_inner(
             p.text = Arc::from("");
         }
     }
-    let titles: Vec<&str> = content.pages.iter().map(|p| p.fm.title.as_str()).collect();
     let mut deferred = None;
     if !config.search {
         // No index and no search box.
     } else if caching {
         // Tokenize only pages whose text, title or URL changed.
+        let titles: Vec<&str> = content.pages.iter().map(|p| p.fm.title.as_str()).collect();
         let keys: Vec<u64> = (0..content.pages.len()).map(|i| hash_of(&(md_keys[i], titles[i], &urls[i]))).collect();
         let per_page: Vec<search::PageIndex> = (0..content.pages.len())
             .into_par_iter()
@@ -413,6 +413,7 @@ fn build_inner(
             out.extend(search::assemble(&per_page));
         }
     } else {
+        // Tokenized with the Markdown above.
         out.extend(search::finish_runs(index_runs));
     }
     stage.done("search index");
