@@ -200,8 +200,7 @@ impl Staging {
     /// (a page that became a section) is removed first.
     fn make_dir(&self, rel: &str, busy: bool) -> Result<(), Diagnostic> {
         let dir = self.dir.join(rel);
-        let create_dirs = |dir: &Path| create_dirs(dir, busy);
-        let made = create_dirs(&dir);
+        let made = create_dirs(&dir, busy);
         if made.is_err() && self.kept.is_some() {
             let mut at = self.dir.clone();
             for part in rel.split('/') {
@@ -210,7 +209,7 @@ impl Staging {
                     fs::remove_file(&at).map_err(|e| io_err(&at, "remove a stale file", e))?;
                 }
             }
-            return create_dirs(&dir).map_err(|e| io_err(&dir, "create a folder", e));
+            return create_dirs(&dir, busy).map_err(|e| io_err(&dir, "create a folder", e));
         }
         made.map_err(|e| io_err(&dir, "create a folder", e))
     }

@@ -319,25 +319,15 @@ impl std::fmt::Debug for Deferred {
     }
 }
 
-/// Builds the index files for pages (URLs already carry the base path), tokenizing straight
-/// into the postings of runs of pages, with no per-page token lists (hundreds of megabytes on a
-/// large site). A one-off build does the same run by run within its Markdown stage
-/// ([`RunIndex`]); this does it for pages already rendered. `tick` is called once per page.
-pub fn build_index(
-    titles: &[&str],
-    urls: &[String],
-    rendered: &[Arc<Rendered>],
-    tick: impl Fn() + Sync,
-) -> Vec<OutputFile> {
+/// The index files for pages already rendered (URLs already carry the base path), the way a
+/// one-off build makes them run by run within its Markdown stage ([`RunIndex`]): for tests.
+#[cfg(test)]
+pub(crate) fn build_index(titles: &[&str], urls: &[String], rendered: &[Arc<Rendered>]) -> Vec<OutputFile> {
     let runs: Vec<RunIndex> = page_runs(rendered.len())
         .into_par_iter()
         .map(|run| {
-            let pages: Vec<(&str, &str, &Rendered)> = run
-                .map(|i| {
-                    tick();
-                    (titles[i], urls[i].as_str(), &*rendered[i])
-                })
-                .collect();
+            let pages: Vec<(&str, &str, &Rendered)> =
+                run.map(|i| (titles[i], urls[i].as_str(), &*rendered[i])).collect();
             RunIndex::new(&pages)
         })
         .collect();
@@ -815,7 +805,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let files = build_index(&["対処法"], &["/remedies/".to_string()], &[Arc::new(r)], || ());
+        let files = build_index(&["対処法"], &["/remedies/".to_string()], &[Arc::new(r)]);
         let meta: serde_json::Value = serde_json::from_slice(&files[0].data).unwrap();
         assert_eq!(meta["docs"], 2);
         let shards = meta["shards"].as_u64().unwrap() as usize;
@@ -840,7 +830,7 @@ mod tests {
             (0..40).map(|i| Arc::new(page(if i % 3 == 0 { "転職の話" } else { "別の話" }, 2))).collect();
         let titles = vec!["題"; 40];
         let urls: Vec<String> = (0..40).map(|i| format!("/p{i}/")).collect();
-        let files = build_index(&titles, &urls, &pages, || ());
+        let files = build_index(&titles, &urls, &pages);
         let shards = serde_json::from_slice::<serde_json::Value>(&files[0].data).unwrap()["shards"].as_u64().unwrap();
         let shard = &files[1 + shard_of("転職", shards as usize)];
         let map: BTreeMap<String, Vec<u32>> = serde_json::from_slice(&shard.data).unwrap();
@@ -861,7 +851,7 @@ mod tests {
         let pages: Vec<Arc<Rendered>> = (0..30).map(|i| Arc::new(page(texts[i % 3], 1 + i % 4))).collect();
         let titles: Vec<&str> = (0..30).map(|i| if i % 2 == 0 { "転職の手引き" } else { "返信" }).collect();
         let urls: Vec<String> = (0..30).map(|i| format!("/p{i}/")).collect();
-        let streamed = build_index(&titles, &urls, &pages, || ());
+        let streamed = build_index(&titles, &urls, &pages);
         let shares: Vec<PageIndex> = (0..30).map(|i| page_index(titles[i], &urls[i], &pages[i])).collect();
         let assembled = assemble(&shares);
         assert_eq!(streamed.len(), assembled.len());
@@ -953,7 +943,7 @@ mod tests {
                 .collect(),
             ..Default::default()
         };
-        let files = build_index(&["x"], &["/a/".to_string()], &[Arc::new(r)], || ());
+        let files = build_index(&["x"], &["/a/".to_string()], &[Arc::new(r)]);
         let shards = serde_json::from_slice::<serde_json::Value>(&files[0].data).unwrap()["shards"].as_u64().unwrap();
         let shard: serde_json::Value =
             serde_json::from_slice(&files[1 + shard_of("です", shards as usize)].data).unwrap();

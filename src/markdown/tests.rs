@@ -249,8 +249,8 @@ fn the_normalized_mark_changes_nothing_in_the_search_index() {
         .collect();
     let titles = ["一", "二", "三"];
     let urls: Vec<String> = (0..3).map(|i| format!("/p{i}/")).collect();
-    let a = crate::search::build_index(&titles, &urls, &marked, || ());
-    let b = crate::search::build_index(&titles, &urls, &unmarked, || ());
+    let a = crate::search::build_index(&titles, &urls, &marked);
+    let b = crate::search::build_index(&titles, &urls, &unmarked);
     assert_eq!(a, b);
 }
 
