@@ -4,6 +4,8 @@
 #   benches/harness/run.sh [SIZES...]     default sizes: 100 1000 10000
 #   benches/harness/run.sh --ci           100 pages only, quick, never fails on timing
 #   benches/harness/run.sh --no-profile   skip the callgrind / perf stat profile of 1000 pages
+#   benches/harness/run.sh --settled N    N pairs of clean builds after a minute of quiet each, at the
+#                                         largest size (default 3; 0 skips them; --ci: 0)
 #
 # Installs Debian's hugo, hyperfine and time when missing (apt-get), builds tebiki, generates the
 # corpora (cached in $TEBIKI_BENCH_DIR, default /tmp/tebiki-bench/N), measures both generators
@@ -18,6 +20,8 @@
 #   TEBIKI_BIN         use this tebiki binary instead of building one
 #   TEBIKI_BENCH_QUIET_WAIT  before each timed round, wait up to this many seconds (default 120) for
 #                      other processes to go idle (the machine may be shared); 0 in --ci mode
+#   TEBIKI_BENCH_SETTLE_SECONDS  quiet before each settled clean build (default 65: ext4 forgets
+#                      freed inodes after 60 s)
 #   TEBIKI_BENCH_PROFILE  cargo profile to build: release (default), or debug (default in --ci, which
 #                      reuses what `cargo test` just compiled so CI stays within two minutes)
 set -euo pipefail
@@ -30,11 +34,17 @@ PROFILE_RUN=1
 SIZES=()
 ARGS="$*"
 
-for arg in "$@"; do
+SETTLED=""
+while [ "$#" -gt 0 ]; do
+  arg="$1"
+  shift
   case "$arg" in
     --ci) CI_MODE=1 ;;
     --no-profile) PROFILE_RUN=0 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --settled)
+      case "${1:-}" in ''|*[!0-9]*) echo "run.sh: --settled needs a number of pairs" >&2; exit 2 ;; esac
+      SETTLED="$1"; shift ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     ''|*[!0-9]*) echo "run.sh: unknown argument '$arg' (sizes are page counts; see --help)" >&2; exit 2 ;;
     *) SIZES+=("$arg") ;;
   esac
@@ -47,11 +57,13 @@ if [ "$CI_MODE" = 1 ]; then
   OUT_MD="$WORK/benchmarks.md"
   OUT_SVG="$WORK/bench-chart.svg"
   CARGO_PROFILE="${TEBIKI_BENCH_PROFILE:-debug}"
+  SETTLED="${SETTLED:-0}"
 else
   [ "${#SIZES[@]}" -gt 0 ] || SIZES=(100 1000 10000)
   OUT_MD="$ROOT/docs/benchmarks.md"
   OUT_SVG="$ROOT/docs/bench-chart.svg"
   CARGO_PROFILE="${TEBIKI_BENCH_PROFILE:-release}"
+  SETTLED="${SETTLED:-3}"
 fi
 mkdir -p "$WORK/bin"
 
@@ -154,4 +166,5 @@ CI_FLAG=()
 [ "$CI_MODE" = 1 ] && CI_FLAG=(--ci)
 SHOWN="${BIN_SRC#"$ROOT"/}"
 "$PY" "$HERE/bench.py" --sizes "${SIZES[@]}" --work "$WORK" --tebiki "$BIN" --tebiki-shown "$SHOWN" --root "$ROOT" \
-  --quiet-wait "${TEBIKI_BENCH_QUIET_WAIT:-120}" --md "$OUT_MD" --svg "$OUT_SVG" --profile-pages "$PROFILE_PAGES" --env-json "$ENV_JSON" "${CI_FLAG[@]}"
+  --quiet-wait "${TEBIKI_BENCH_QUIET_WAIT:-120}" --md "$OUT_MD" --svg "$OUT_SVG" --profile-pages "$PROFILE_PAGES" \
+  --settled "$SETTLED" --settle-seconds "${TEBIKI_BENCH_SETTLE_SECONDS:-65}" --env-json "$ENV_JSON" "${CI_FLAG[@]}"
