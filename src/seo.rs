@@ -22,26 +22,40 @@ pub fn absolute(config: &Config, path: &str) -> String {
     origin(config).map(|o| format!("{o}{path}")).unwrap_or_default()
 }
 
-/// `sitemap.xml` listing every page, with `lastmod` from `updated` or `date`.
+/// `sitemap.xml` listing every page, with `lastmod` from `updated` or `date`. Written into one
+/// string without a temporary per page: `serve` writes it again on every rebuild, 10,000 URLs on
+/// a large site.
 pub fn sitemap(config: &Config, content: &Content, urls: &[String]) -> Option<String> {
-    origin(config)?;
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    let origin = origin(config)?;
+    let mut s = String::with_capacity(128 + urls.len() * (origin.len() + 64));
+    s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (p, url) in content.pages.iter().zip(urls) {
         if p.fm.draft {
             continue;
         }
         s.push_str("  <url><loc>");
-        s.push_str(&escape(&absolute(config, url)));
+        push_escaped(&mut s, origin);
+        push_escaped(&mut s, url);
         s.push_str("</loc>");
         if let Some(d) = p.fm.updated.as_ref().or(p.fm.date.as_ref()) {
-            s.push_str(&format!("<lastmod>{d}</lastmod>"));
+            s.push_str("<lastmod>");
+            s.push_str(d);
+            s.push_str("</lastmod>");
         }
         s.push_str("</url>\n");
     }
     s.push_str("</urlset>\n");
     Some(s)
+}
+
+/// Appends `t` escaped for HTML and XML; as it is when there is nothing to escape (URLs are
+/// percent-encoded, so nearly always).
+fn push_escaped(s: &mut String, t: &str) {
+    if t.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+        s.push_str(&escape(t));
+    } else {
+        s.push_str(t);
+    }
 }
 
 /// `robots.txt` allowing everything and pointing at the sitemap.
@@ -173,6 +187,40 @@ mod tests {
 
     fn cfg(base: &str) -> Config {
         Config::parse(std::path::Path::new("site.yaml"), &format!("title: 手引き\nbase_url: {base}\n")).unwrap()
+    }
+
+    fn page(draft: bool, date: Option<&str>) -> crate::content::Page {
+        let fm = crate::content::FrontMatter { draft, date: date.map(String::from), ..Default::default() };
+        crate::content::Page {
+            source: "a.md".into(),
+            shown: "content/a.md".into(),
+            text: std::sync::Arc::from(""),
+            body_offset: 0,
+            fm: std::sync::Arc::new(fm),
+            path: "a/".into(),
+            output: "a/index.html".into(),
+        }
+    }
+
+    #[test]
+    fn sitemap_escapes_urls_as_html_does_and_skips_drafts() {
+        let content = Content {
+            pages: vec![page(false, Some("2026-11-01")), page(true, None), page(false, None)],
+            ..Default::default()
+        };
+        let urls = ["/g/".to_string(), "/g/draft/".to_string(), "/g/a&b'<\">/".to_string()];
+        let s = sitemap(&cfg("https://e.org/g/"), &content, &urls).unwrap();
+        let locs: Vec<&str> = s.lines().filter(|l| l.contains("<loc>")).collect();
+        assert_eq!(
+            locs,
+            [
+                "  <url><loc>https://e.org/g/</loc><lastmod>2026-11-01</lastmod></url>",
+                "  <url><loc>https://e.org/g/a&amp;b&#39;&lt;&quot;&gt;/</loc></url>",
+            ]
+        );
+        assert!(s.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset "));
+        assert!(s.ends_with("</urlset>\n"));
+        assert!(sitemap(&cfg("/g/"), &content, &urls).is_none(), "no sitemap without a host");
     }
 
     #[test]
