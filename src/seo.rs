@@ -28,7 +28,9 @@ pub fn absolute(config: &Config, path: &str) -> String {
 pub fn sitemap(config: &Config, content: &Content, urls: &[String]) -> Option<String> {
     let origin = origin(config)?;
     let mut s = String::with_capacity(128 + urls.len() * (origin.len() + 64));
-    s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    s.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for (p, url) in content.pages.iter().zip(urls) {
         if p.fm.draft {
             continue;
