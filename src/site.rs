@@ -302,7 +302,7 @@ fn build_inner(
     // hashed on its own, in parallel: hashed as one value on one thread, it was 9% of `serve`'s
     // CPU on a 10,000-page site.
     let fingerprints: Vec<u64> = if caching {
-        let shown: Vec<u64> = content
+        let shares: Vec<u64> = content
             .pages
             .par_iter()
             .zip(&rendered)
@@ -318,7 +318,7 @@ fn build_inner(
                 ))
             })
             .collect();
-        let shape = hash_of(&(format!("{config:?}"), theme.fingerprint, opts.serve, shown, &content.parent));
+        let shape = hash_of(&(format!("{config:?}"), theme.fingerprint, opts.serve, shares, &content.parent));
         (0..content.pages.len())
             .map(|i| hash_of(&(shape, md_keys[i], &graph.backlinks[i], &graph.related[i])))
             .collect()

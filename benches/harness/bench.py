@@ -957,7 +957,8 @@ def main() -> int:
         results.append(r)
     env["rounds_desc"] = ", ".join(f"{r['rounds']} rounds at {r['pages']:,}" for r in results)
     if a.settled > 0 and results and hugo:
-        n = max(a.sizes)
+        # `tools` are those of the last size measured, the largest (sizes run in order).
+        n = results[-1]["pages"]
         live = [t for t in tools if results[-1]["tools"].get(t.name, {}).get("ok")]
         if len(live) == 2:
             results[-1]["settled"] = measure_settled(n, live, a.settled, a.settle_seconds, failures,
