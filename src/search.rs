@@ -88,9 +88,9 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
 /// Whether the character U+3000–U+30FF whose UTF-8 form is `E3 b1 b2` is left as it is by
 /// [`normalize`]: CJK punctuation U+3001–U+3035 and kana U+3041–U+3096, U+30A1–U+30FC.
 #[inline]
-pub fn is_plain_kana(b1: u8, b2: u8) -> bool {
+pub const fn is_plain_kana(b1: u8, b2: u8) -> bool {
     match (b1, b2) {
-        (0x80, c) => (0x81..=0xB5).contains(&c),
+        (0x80, c) => c >= 0x81 && c <= 0xB5,
         (0x81, c) => c >= 0x81,
         (0x82, c) => c <= 0x96 || c >= 0xA1,
         (0x83, c) => c <= 0xBC,

@@ -195,26 +195,55 @@ struct TextStats {
 /// Counts one piece of text for reading time and tells whether the search normalization may
 /// change it, in one pass. Kanji and ASCII other than capitals stay as they are under that
 /// normalization; kana and CJK punctuation mostly do; anything else may not.
+/// [`crate::search::is_plain_kana`] as a table: bit `b2 & 0x3F` of entry `b1 & 3` for the
+/// character `E3 b1 b2`, `b1` in 0x80–0x83. A lookup instead of its branches made
+/// [`text_stats`] take 1.00 ns a byte of the benchmark corpus instead of 1.46.
+const PLAIN_KANA: [u64; 4] = {
+    let mut t = [0u64; 4];
+    let mut b1 = 0;
+    while b1 < 4 {
+        let mut b2 = 0;
+        while b2 < 64 {
+            if crate::search::is_plain_kana(0x80 + b1 as u8, 0x80 + b2 as u8) {
+                t[b1] |= 1 << b2;
+            }
+            b2 += 1;
+        }
+        b1 += 1;
+    }
+    t
+};
+
 fn text_stats(t: &str) -> TextStats {
     let (mut non_ws, mut cjk, mut words, mut in_word, mut folds) = (0, 0, 0, false, false);
     let b = t.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        // Kana (U+3040–U+30FF) and kanji (U+4E00–U+9FFF), most of a Japanese text, are told
-        // by their first two bytes, without decoding them or asking the Unicode tables.
-        let kana_or_kanji = match b[i] {
-            0xE5..=0xE9 => true,
-            0xE3 => matches!(b[i + 1], 0x81..=0x83),
-            0xE4 => b[i + 1] >= 0xB8,
-            _ => false,
-        };
-        if kana_or_kanji {
-            folds |= b[i] == 0xE3 && !crate::search::is_plain_kana(b[i + 1], b[i + 2]);
-            non_ws += 1;
-            cjk += 1;
-            in_word = false;
-            i += 3;
-            continue;
+        // Kana and CJK punctuation (U+3000–U+30FF) and kanji (U+4E00–U+9FFF), most of a
+        // Japanese text, are told by their first two bytes, without decoding them or asking
+        // the Unicode tables. (A lead byte E3–E9 is followed by two more in valid UTF-8.)
+        if let [lead @ 0xE3..=0xE9, b1, b2, ..] = b[i..] {
+            let fast = match lead {
+                0xE3 => b1 <= 0x83,
+                0xE4 => b1 >= 0xB8,
+                _ => true,
+            };
+            if fast {
+                i += 3;
+                in_word = false;
+                if lead == 0xE3 {
+                    // U+3000, the ideographic space, is whitespace (and the normalization
+                    // folds it: not in the table); the rest of U+3001–U+30FF is CJK.
+                    let space = b1 == 0x80 && b2 == 0x80;
+                    folds |= (PLAIN_KANA[usize::from(b1 & 3)] >> (b2 & 0x3F)) & 1 == 0;
+                    if space {
+                        continue;
+                    }
+                }
+                non_ws += 1;
+                cjk += 1;
+                continue;
+            }
         }
         let Some(c) = t[i..].chars().next() else { break };
         folds |= if c.is_ascii() {
