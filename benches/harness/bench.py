@@ -805,9 +805,11 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
           "tool's output folder just before each of its builds. On a file system that does not reuse recently "
           "freed inodes (ext4 without a journal, as on the VM these figures come from), that has cost Hugo up to "
           "twice its usual time, and tebiki little, as it spreads its folders over the disk: across harness runs "
-          "on that VM, Hugo took 5.9–14.8 s at 10,000 pages and tebiki 2.0–3.9 s (clean builds). The settled clean "
-          "builds, when measured, are the case without that scan. Judge the ratio over several runs; the README's Performance section lists them, with builds into fresh folders and over a previous "
-          "output.")
+          "on that VM, Hugo took 5.9–14.8 s at 10,000 pages and tebiki 1.9–3.9 s (clean builds). The settled clean "
+          "builds, when measured, are the case without that scan. Where each tool's folders land also depends on "
+          "how many folders other data keeps in each block group: on that VM, a file system holding some 300,000 "
+          "folders of old outputs made tebiki's clean builds about 0.3 s slower. Judge the ratio over several runs; "
+          "the README's Performance section lists them, with builds into fresh folders and over a previous output.")
         a("")
     if guide:
         a("## The guide itself")
