@@ -778,6 +778,15 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
                 measured += (f"; settled {qs:.2f}× ({fmt_time(st['tebiki']['median_wall'])} vs "
                              f"{fmt_time(st['hugo']['median_wall'])})")
                 ok = ok and qs <= 0.25
+            # Each tool at its best, over every clean build of the run (timed rounds and settled
+            # builds): the medians above flatter tebiki whenever the file system slows Hugo.
+            tb_walls = list(tb.get("wall") or []) + list(st.get("tebiki", {}).get("wall") or [])
+            hg_walls = list(hg.get("wall") or []) + list(st.get("hugo", {}).get("wall") or [])
+            if tb_walls and hg_walls:
+                qb = min(tb_walls) / min(hg_walls)
+                measured += (f"; fastest against fastest {qb:.2f}× ({fmt_time(min(tb_walls))} vs "
+                             f"{fmt_time(min(hg_walls))})")
+                ok = ok and qb <= 0.25
             rows.append((f"{big['pages']:,} pages: wall ≤ 0.25× Hugo", measured, "met" if ok else "not met"))
         if tb.get("rss_bytes") and hg.get("rss_bytes"):
             rows.append((f"{big['pages']:,} pages: peak memory below Hugo's",
