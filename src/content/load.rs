@@ -211,9 +211,9 @@ const IO_THREADS: usize = 16;
 /// reclaims cold pages), so a build often finds a share of its pages evicted, scattered. A
 /// probe of the first 128 pages used to choose between rayon's two threads and these; it
 /// missed such scattered evictions, and each evicted page then stalled one of the two
-/// threads. With 1,541 of 10,101 pages evicted, reading took 205–228 ms that way and 143–163
-/// ms on these threads. With none evicted, 114–130 ms against 119–134 ms (five alternating
-/// runs each).
+/// threads. With 1,541 of 10,101 pages evicted at random, reading took 207–231 ms that way and
+/// 138–141 ms on these threads; with none evicted, 116–129 ms against 120–130 ms (`build
+/// --timings`, three alternating runs each).
 ///
 /// A small site is read on rayon's threads: starting 16 threads cost its build 0.6 ms.
 fn map_io<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {

@@ -192,12 +192,10 @@ struct TextStats {
     folds: bool,
 }
 
-/// Counts one piece of text for reading time and tells whether the search normalization may
-/// change it, in one pass. Kanji and ASCII other than capitals stay as they are under that
-/// normalization; kana and CJK punctuation mostly do; anything else may not.
 /// [`crate::search::is_plain_kana`] as a table: bit `b2 & 0x3F` of entry `b1 & 3` for the
 /// character `E3 b1 b2`, `b1` in 0x80–0x83. A lookup instead of its branches made
-/// [`text_stats`] take 1.00 ns a byte of the benchmark corpus instead of 1.46.
+/// [`text_stats`] take 1.00 ns a byte of the benchmark corpus instead of 1.46 (a timing loop
+/// over the text of 100 pages).
 const PLAIN_KANA: [u64; 4] = {
     let mut t = [0u64; 4];
     let mut b1 = 0;
@@ -214,6 +212,9 @@ const PLAIN_KANA: [u64; 4] = {
     t
 };
 
+/// Counts one piece of text for reading time and tells whether the search normalization may
+/// change it, in one pass. Kanji and ASCII other than capitals stay as they are under that
+/// normalization; kana and CJK punctuation mostly do; anything else may not.
 fn text_stats(t: &str) -> TextStats {
     let (mut non_ws, mut cjk, mut words, mut in_word, mut folds) = (0, 0, 0, false, false);
     let b = t.as_bytes();
