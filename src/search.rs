@@ -228,6 +228,13 @@ struct SectionTokens {
 #[derive(Clone, Default)]
 pub struct PageIndex(Arc<Vec<(DocRow, SectionTokens)>>);
 
+impl PageIndex {
+    /// Whether both are the very same index (a clone of one another).
+    pub fn shares(&self, other: &PageIndex) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// The sections a page is indexed as: its own, or one empty section for a page without text.
 fn sections_of(r: &Rendered) -> &[crate::markdown::Section] {
     static EMPTY: [crate::markdown::Section; 1] =

@@ -205,7 +205,9 @@ fn build_inner(
             .collect();
         refresh(
             &mut cache.text_hashes,
-            content.pages.iter().zip(&text_hashes).map(|(p, h)| (&p.source, (Arc::clone(&p.text), *h))),
+            content.pages.iter().zip(&text_hashes).map(|(p, h)| (&p.source, (&p.text, *h))),
+            |(text, old), (new_text, h)| old == h && Arc::ptr_eq(text, new_text),
+            |(text, h)| (Arc::clone(text), h),
         );
         text_hashes.iter().map(|h| hash_of(&(map_key, h))).collect()
     } else {
@@ -359,7 +361,9 @@ fn build_inner(
         // Refresh the cache with this build's results.
         refresh(
             &mut cache.markdown,
-            content.pages.iter().zip(&md_keys).zip(&rendered).map(|((p, k), r)| (&p.source, (*k, Arc::clone(r)))),
+            content.pages.iter().zip(&md_keys).zip(&rendered).map(|((p, k), r)| (&p.source, (*k, r))),
+            |(old_k, old), (k, r)| old_k == k && Arc::ptr_eq(old, r),
+            |(k, r)| (k, Arc::clone(r)),
         );
         // render_site returns the pages first, in order.
         refresh(
@@ -370,7 +374,10 @@ fn build_inner(
                 .zip(&fingerprints)
                 .zip(&out)
                 .filter(|((p, _), f)| f.path == p.output)
-                .map(|((p, fp), f)| (&p.output, (*fp, f.data.clone()))),
+                .map(|((p, fp), f)| (&p.output, (*fp, &f.data))),
+            // The same bytes: a reused page's are a clone of the cached ones.
+            |(old_fp, old), (fp, data)| old_fp == fp && old.as_ptr() == data.as_ptr() && old.len() == data.len(),
+            |(fp, data)| (fp, data.clone()),
         );
     }
     if !caching {
@@ -402,7 +409,9 @@ fn build_inner(
             .collect();
         refresh(
             &mut cache.search,
-            content.pages.iter().zip(keys).zip(&per_page).map(|((p, k), idx)| (&p.source, (k, idx.clone()))),
+            content.pages.iter().zip(keys).zip(&per_page).map(|((p, k), idx)| (&p.source, (k, idx))),
+            |(old_k, old), (k, idx)| old_k == k && old.shares(idx),
+            |(k, idx)| (k, idx.clone()),
         );
         if cache.defer_search {
             deferred = Some(search::Deferred::new(per_page));

@@ -125,6 +125,11 @@ impl LastContent {
 /// A file's front matter and where its body starts, or why it could not be parsed.
 type Parsed = Result<(Arc<FrontMatter>, usize), Diagnostic>;
 
+/// Whether two parse results are the very same front matter (not merely equal ones).
+fn same_parsed(a: &Parsed, b: &Parsed) -> bool {
+    matches!((a, b), (Ok((x, i)), Ok((y, j))) if Arc::ptr_eq(x, y) && i == j)
+}
+
 /// [`build_content`], reusing (and refreshing) `cache` when given.
 pub fn build_content_cached(
     files: ContentFiles,
@@ -152,13 +157,20 @@ pub fn build_content_cached(
         .collect();
     let mut cache = cache;
     if let Some(c) = cache.as_deref_mut() {
-        crate::cache::refresh(&mut c.parsed, parsed.iter().map(|(r, f)| (&f.rel, (Arc::clone(&f.text), r.clone()))));
+        crate::cache::refresh(
+            &mut c.parsed,
+            parsed.iter().map(|(r, f)| (&f.rel, (&f.text, r))),
+            |(text, old), (new_text, new)| Arc::ptr_eq(text, new_text) && same_parsed(old, new),
+            |(text, r)| (Arc::clone(text), r.clone()),
+        );
         // Only bodies changed: the last content with the new texts is this build's content.
         let last = c.last.as_mut().filter(|l| l.same_pages(drafts, &parsed, &files.assets));
         if let Some((last, mut content)) = last.and_then(|l| l.content.take().map(|c| (l, c))) {
             for ((parsed, f), (_, last_fm, page)) in parsed.into_iter().zip(&mut last.files) {
                 let (Some(j), Ok((fm, body_offset))) = (*page, parsed) else { continue };
-                *last_fm = Arc::clone(&fm);
+                if !Arc::ptr_eq(last_fm, &fm) {
+                    *last_fm = Arc::clone(&fm);
+                }
                 let page = &mut content.pages[j];
                 page.text = f.text;
                 page.fm = fm;
