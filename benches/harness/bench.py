@@ -660,6 +660,11 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
     a(f"- **Hugo:** `{env['hugo_version']}`")
     a(f"- **hyperfine:** {env['hyperfine_version']}; **rustc:** {env['rustc']}")
     a(f"- **Command:** `{env['command']}`")
+    if env.get("fs_inodes"):
+        used, total = env["fs_inodes"]
+        a(f"- **File system of the work folder:** {used / 1e6:.2f} million of {total / 1e6:.1f} million inodes "
+          "in use (how full and how cluttered it is changes where each build's folders land: see the README's "
+          "*The file system*)")
     a("")
     if env.get("profile") != "release":
         a(f"> **Note:** the tebiki binary measured here is a `{env.get('profile')}` build (CI mode keeps CI fast); "
@@ -955,6 +960,12 @@ def main() -> int:
     env["hyperfine_version"] = out_of(["hyperfine", "--version"]) or "not installed (own timing loop)"
     hugo = shutil.which("hugo")
     env["hugo_version"] = out_of(["hugo", "version"]) if hugo else "not installed"
+    # How full the file system is: where each build's folders land depends on it (README).
+    try:
+        fs = os.statvfs(a.work)
+        env["fs_inodes"] = (fs.f_files - fs.f_ffree, fs.f_files)
+    except OSError:
+        pass
     failures: list[str] = []
     results = []
     for n in sorted(a.sizes):
