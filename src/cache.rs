@@ -3,6 +3,13 @@
 use std::hash::Hash;
 
 use ahash::{AHashMap, AHashSet};
+use bytes::Bytes;
+
+/// Whether two `Bytes` are views of the very same bytes (a clone of one another): equal without
+/// reading them.
+pub fn shares(a: &Bytes, b: &Bytes) -> bool {
+    a.as_ptr() == b.as_ptr() && a.len() == b.len()
+}
 
 /// Makes `map` hold exactly the given keys, each with the value `make` builds from its source,
 /// updating in place: from one `serve` rebuild to the next nearly every key is the same, and

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::Content;
-use crate::markdown::escape;
+use crate::markdown::escape_into;
 
 /// `https://host/guide/` → `https://host`, or None when `base_url` is only a path.
 pub fn origin(config: &Config) -> Option<&str> {
@@ -36,8 +36,8 @@ pub fn sitemap(config: &Config, content: &Content, urls: &[String]) -> Option<St
             continue;
         }
         s.push_str("  <url><loc>");
-        push_escaped(&mut s, origin);
-        push_escaped(&mut s, url);
+        escape_into(&mut s, origin);
+        escape_into(&mut s, url);
         s.push_str("</loc>");
         if let Some(d) = p.fm.updated.as_ref().or(p.fm.date.as_ref()) {
             s.push_str("<lastmod>");
@@ -48,16 +48,6 @@ pub fn sitemap(config: &Config, content: &Content, urls: &[String]) -> Option<St
     }
     s.push_str("</urlset>\n");
     Some(s)
-}
-
-/// Appends `t` escaped for HTML and XML; as it is when there is nothing to escape (URLs are
-/// percent-encoded, so nearly always).
-fn push_escaped(s: &mut String, t: &str) {
-    if t.bytes().any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')) {
-        s.push_str(&escape(t));
-    } else {
-        s.push_str(t);
-    }
 }
 
 /// `robots.txt` allowing everything and pointing at the sitemap.

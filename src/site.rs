@@ -376,7 +376,7 @@ fn build_inner(
                 .filter(|((p, _), f)| f.path == p.output)
                 .map(|((p, fp), f)| (&p.output, (*fp, &f.data))),
             // The same bytes: a reused page's are a clone of the cached ones.
-            |(old_fp, old), (fp, data)| old_fp == fp && old.as_ptr() == data.as_ptr() && old.len() == data.len(),
+            |(old_fp, old), (fp, data)| old_fp == fp && crate::cache::shares(old, data),
             |(fp, data)| (fp, data.clone()),
         );
     }

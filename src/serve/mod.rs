@@ -177,7 +177,7 @@ pub enum Change {
 /// stylesheet, except HTML that differs only by the renamed (content-hashed) stylesheet URLs.
 pub fn classify(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> Change {
     // Pages the build reused share their bytes with the previous build: equal without reading.
-    let same = |a: &Bytes, b: &Bytes| (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b;
+    let same = |a: &Bytes, b: &Bytes| crate::cache::shares(a, b) || a == b;
     // One lookup per new file (a large site has 12,000 and rebuilds on every save).
     let (mut added, mut modified): (Vec<&String>, Vec<&String>) = (Vec::new(), Vec::new());
     for (k, v) in new {
