@@ -32,38 +32,66 @@ struct Run {
 ///
 /// Delimiters pair only within one block (a paragraph, heading, table cell...), so each block's
 /// inline events are redone on their own, and only where the amended rules can change the
-/// pairing: on a typical page that is a few paragraphs, not the whole text.
+/// pairing: on a typical page that is a few paragraphs, not the whole text. The blocks to redo
+/// are found first, so a page without one is returned as it came, and the others are moved
+/// once: moving every event into a vector per block and then into the output was most of this
+/// pass's time.
 pub fn apply<'a>(events: Vec<Ev<'a>>, source: &'a str) -> Vec<Ev<'a>> {
     if !amendment_may_apply(source) {
         return events;
     }
+    let blocks = blocks_to_redo(&events, source);
+    if blocks.is_empty() {
+        return events;
+    }
     let mut out = Vec::with_capacity(events.len());
-    let mut inline: Vec<Ev<'a>> = Vec::new();
-    let mut delimiters = false;
-    let mut in_code_block = false;
-    for (ev, range) in events {
-        let boundary = match &ev {
+    let mut rest = events.into_iter();
+    let mut at = 0;
+    for block in blocks {
+        out.extend(rest.by_ref().take(block.start - at));
+        redo_block(rest.by_ref().take(block.len()).collect(), source, &mut out);
+        at = block.end;
+    }
+    out.extend(rest);
+    out
+}
+
+/// The index ranges of the blocks whose inline events [`apply`] redoes: those with a delimiter
+/// run, outside code, where the amended rules can pair differently.
+fn blocks_to_redo(events: &[Ev<'_>], source: &str) -> Vec<Range<usize>> {
+    let needed = |block: &[Ev<'_>]| {
+        // The block's own source: at its edges a run sees the block boundary, as find_runs does.
+        let start = block.iter().map(|(_, r)| r.start).min();
+        let end = block.iter().map(|(_, r)| r.end).max();
+        start.zip(end).is_some_and(|(a, b)| source.get(a..b).is_none_or(amendment_may_apply))
+    };
+    let mut blocks = Vec::new();
+    let (mut start, mut delimiters, mut in_code_block) = (0, false, false);
+    for (i, (ev, _)) in events.iter().enumerate() {
+        let boundary = match ev {
             Event::Start(t) => !is_inline_tag(t),
             Event::End(t) => !is_inline_end(t),
             _ => false,
         };
         if !boundary {
-            delimiters = delimiters || has_delimiters(&ev);
-            inline.push((ev, range));
+            delimiters = delimiters || has_delimiters(ev);
             continue;
         }
-        let block = std::mem::take(&mut inline);
-        redo_block(block, source, delimiters && !in_code_block, &mut out);
+        if delimiters && !in_code_block && needed(&events[start..i]) {
+            blocks.push(start..i);
+        }
         delimiters = false;
-        match &ev {
+        match ev {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
             _ => {}
         }
-        out.push((ev, range));
+        start = i + 1;
     }
-    redo_block(inline, source, delimiters && !in_code_block, &mut out);
-    out
+    if delimiters && !in_code_block && needed(&events[start..]) {
+        blocks.push(start..events.len());
+    }
+    blocks
 }
 
 /// Whether an event can hold a delimiter run or come from one.
@@ -75,16 +103,8 @@ fn has_delimiters(e: &Event) -> bool {
     }
 }
 
-/// Appends one block's inline events to `out`, re-paired when the amendment can matter there
-/// (`delimiters`: the block has a delimiter run and is not code).
-fn redo_block<'a>(events: Vec<Ev<'a>>, source: &'a str, delimiters: bool, out: &mut Vec<Ev<'a>>) {
-    let span = || events.iter().map(|(_, r)| r.start).min().zip(events.iter().map(|(_, r)| r.end).max());
-    // The block's own source: at its edges a run sees the block boundary, as find_runs does.
-    let needed = delimiters && span().and_then(|(a, b)| source.get(a..b)).is_none_or(amendment_may_apply);
-    if !needed {
-        out.extend(events);
-        return;
-    }
+/// Appends one block's inline events to `out`, re-paired with the amended rules.
+fn redo_block<'a>(events: Vec<Ev<'a>>, source: &'a str, out: &mut Vec<Ev<'a>>) {
     let events = merge_text(undo(events, source), source);
     let runs = find_runs(&events, source);
     if runs.is_empty() {
