@@ -284,6 +284,19 @@ fn text_stats_by_char(t: &str) -> TextStats {
     st
 }
 
+#[test]
+fn each_character_the_byte_wise_count_covers_is_counted_as_by_character() {
+    // Between two kanji, so the text is long enough for the byte-wise count and every other
+    // character in it leaves the folding test alone.
+    let covered = (0..0x80u32).chain(0x3000..=0x30FF).chain(0x4E00..=0x4E10).chain(0x9FF0..=0x9FFF);
+    for c in covered.filter_map(char::from_u32) {
+        for text in [format!("語{c}語"), format!("{c}a語"), format!("a {c}")] {
+            assert!(text_stats_japanese(text.as_bytes()).is_some(), "{text:?} takes the byte-wise count");
+            assert_eq!(text_stats(&text), text_stats_by_char(&text), "{text:?}");
+        }
+    }
+}
+
 proptest::proptest! {
     #[test]
     fn text_stats_agree_with_counting_character_by_character(
@@ -299,6 +312,24 @@ proptest::proptest! {
             "-", "\u{E000}",
         ];
         let text: String = picks.iter().map(|&k| CHARS[k]).collect();
+        proptest::prop_assert_eq!(text_stats(&text), text_stats_by_char(&text), "{:?}", text);
+    }
+
+    #[test]
+    fn japanese_text_is_counted_without_decoding_and_agrees_with_counting_by_character(
+        picks in proptest::collection::vec(0usize..36, 0..400)
+    ) {
+        // Only what the byte-wise count covers, with the edges of plain kana (U+3035/3036,
+        // U+3040/3041, U+3096/3097, U+30A0/30A1, U+30FC/30FD), ASCII whitespace, punctuation,
+        // capitals and digits; up to 1,200 bytes, so the 8-bit counters are added up often.
+        const CHARS: [&str; 36] = [
+            "a", "Z", "7", " ", "\n", "\t", "\u{0B}", "-", ".", "\u{3000}", "、", "。", "「", "\u{3035}",
+            "\u{3036}", "\u{303B}", "\u{3040}", "ぁ", "あ", "ゖ", "\u{3097}", "゛", "ゟ", "゠", "ァ", "ヶ",
+            "・", "ー", "\u{30FD}", "ヿ", "一", "丁", "鿿", "\u{4E00}", "語", "Q",
+        ];
+        let text: String = picks.iter().map(|&k| CHARS[k]).collect();
+        let fast = text_stats_japanese(text.as_bytes());
+        proptest::prop_assert!(fast.is_some() || text.len() < 3, "{:?}", text);
         proptest::prop_assert_eq!(text_stats(&text), text_stats_by_char(&text), "{:?}", text);
     }
 }
