@@ -663,8 +663,8 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
     if env.get("fs_inodes"):
         used, total = env["fs_inodes"]
         a(f"- **File system of the work folder:** {used / 1e6:.2f} million of {total / 1e6:.1f} million inodes "
-          "in use (how full and how cluttered it is changes where each build's folders land: see the README's "
-          "*The file system*)")
+          "in use (how full and how cluttered it is changes where each build's folders land: see *The file "
+          "system* in [performance.md](performance.md))")
     a("")
     if env.get("profile") != "release":
         a(f"> **Note:** the tebiki binary measured here is a `{env.get('profile')}` build (CI mode keeps CI fast); "
@@ -828,7 +828,7 @@ def _report(env: dict, results: list[dict], guide: dict | None, prof: dict | Non
           "builds, when measured, are the case without that scan. Where each tool's folders land also depends on "
           "how many folders other data keeps in each block group: on that VM, a file system holding some 300,000 "
           "folders of old outputs made tebiki's clean builds about 0.3 s slower. Judge the ratio over several runs; "
-          "the README's Performance section lists them, with builds into fresh folders and over a previous output.")
+          "[performance.md](performance.md) lists them, with builds into fresh folders and over a previous output.")
         a("")
     if guide:
         a("## The guide itself")
@@ -960,7 +960,7 @@ def main() -> int:
     env["hyperfine_version"] = out_of(["hyperfine", "--version"]) or "not installed (own timing loop)"
     hugo = shutil.which("hugo")
     env["hugo_version"] = out_of(["hugo", "version"]) if hugo else "not installed"
-    # How full the file system is: where each build's folders land depends on it (README).
+    # How full the file system is: where each build's folders land depends on it (docs/performance.md).
     try:
         fs = os.statvfs(a.work)
         env["fs_inodes"] = (fs.f_files - fs.f_ffree, fs.f_files)
