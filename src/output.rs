@@ -166,10 +166,10 @@ impl Staging {
     }
 
     /// Makes the folders of the files at `paths` (output paths) before they are written, a few
-    /// sections at a time ([`per_section`]).
+    /// sections at a time (`per_section`).
     ///
     /// Why ahead and wide: making a folder can wait for the disk, as ext4 reads the bitmaps and
-    /// inode table of each block group it puts a spread folder in ([`set_spread`]). Twice, a
+    /// inode table of each block group it puts a spread folder in (`set_spread`). Twice, a
     /// 10,000-page build into a fresh folder after the VM had been idle spent 2.3–2.6 s
     /// rendering and writing pages instead of the usual 0.7–1.0 s, with the cores half idle.
     /// Made here, such waits overlap and the rendering threads never meet them. (The slow case

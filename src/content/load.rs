@@ -89,7 +89,7 @@ impl Stamp {
     }
 }
 
-/// Page texts from earlier loads, reused while a file's [`Stamp`] is unchanged: `serve` then
+/// Page texts from earlier loads, reused while a file's `Stamp` is unchanged: `serve` then
 /// reads only the files that changed, not the whole site, on every rebuild.
 ///
 /// It also keeps the last walk's list of files. When the caller names every path changed since

@@ -175,7 +175,7 @@ struct Renderer<'p, 'm, 'a> {
     /// Level of the previous heading (the page title is the h1).
     last_level: u8,
     in_code_block: bool,
-    /// For each open list item: whether it is a task item (its <label> must be closed).
+    /// For each open list item: whether it is a task item (its `<label>` must be closed).
     task_items: Vec<bool>,
 }
 

@@ -1,7 +1,7 @@
 //! `tebiki serve`: build the site in memory, serve it over HTTP, rebuild on every change and tell
 //! open tabs over a WebSocket.
 //!
-//! Serve has no pipeline of its own: every (re)build goes through [`rebuild`], which calls
+//! Serve has no pipeline of its own: every (re)build goes through `rebuild`, which calls
 //! [`crate::site::build_site`] like `build` and `check` do. The result lives only in memory (a
 //! preview must never clobber a deployable `public/`), and each good build replaces the whole
 //! file map at once, so a request sees the old site or the new one, never half of each.
