@@ -71,9 +71,9 @@ pub enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
-        /// Accepted for symmetry with `build`: serve always includes drafts.
+        /// Print how long each stage of every rebuild took (to standard error).
         #[arg(long)]
-        drafts: bool,
+        timings: bool,
         /// Poll for changes instead of file-system events (for file systems without them).
         #[arg(long)]
         poll: bool,

@@ -60,7 +60,7 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let shown = PathBuf::from(CONFIG_FILE);
-        let text = crate::content::load::read_text(&path, &shown)?;
+        let text = crate::source::read_text(&path, &shown)?;
         Self::parse(&shown, &text)
     }
 

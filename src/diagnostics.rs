@@ -198,6 +198,12 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
+/// Whether messages on standard error get colour: a terminal, and `NO_COLOR` unset or empty.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
 /// 1-based line and character column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());

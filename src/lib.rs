@@ -7,7 +7,7 @@
 // Diagnostics are rich (message, hint, source line) and only built on the error path.
 #![allow(clippy::result_large_err)]
 
-pub mod cache;
+pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -16,15 +16,18 @@ pub mod link;
 pub mod markdown;
 pub mod output;
 pub mod progress;
+mod refresh;
 pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod seo;
 pub mod serve;
-pub mod site;
+mod source;
 pub mod templates;
+mod text;
+mod web;
 mod wide;
 mod yaml;
 
-pub use diagnostics::{Diagnostic, Diagnostics, Severity};
-pub use site::{build, build_site, build_site_cached, BuildCache, BuildOptions, BuildReport, BuiltSite};
+pub use build::{build, build_site, build_site_cached, check_site, BuildCache, BuildOptions, BuildReport, BuiltSite};
+pub use diagnostics::{stderr_color, Diagnostic, Diagnostics, Severity};

@@ -10,13 +10,9 @@ use clap::Parser;
 use cli::{Cli, Command, Format};
 use tebiki::{BuildOptions, Diagnostics};
 
-fn color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
-}
-
 fn report(d: &Diagnostics) {
     if !d.0.is_empty() {
-        eprintln!("{}", d.render(color()));
+        eprintln!("{}", d.render(tebiki::stderr_color()));
     }
 }
 
@@ -62,8 +58,8 @@ fn main() -> ExitCode {
         }
         Command::Check { root, format, drafts } => {
             let opts = BuildOptions { root, drafts, ..Default::default() };
-            let (diags, ok) = match tebiki::build_site(&opts) {
-                Ok(site) => (site.warnings, true),
+            let (diags, ok) = match tebiki::check_site(&opts) {
+                Ok(warnings) => (warnings, true),
                 Err(d) => (d, false),
             };
             match format {
@@ -112,8 +108,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Serve { root, port, bind, open, drafts, poll } => {
-            match tebiki::serve::run(tebiki::serve::ServeOptions { root, port, bind, open, drafts, poll }) {
+        Command::Serve { root, port, bind, open, timings, poll } => {
+            match tebiki::serve::run(tebiki::serve::ServeOptions { root, port, bind, open, timings, poll }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(d) => {
                     report(&d);

@@ -12,6 +12,7 @@ use crate::link::Graph;
 use std::sync::Arc;
 
 use crate::markdown::{Rendered, TocEntry};
+use crate::output::sink::Sink;
 use crate::output::OutputFile;
 use crate::templates::{tera_diagnostic, Theme};
 
@@ -31,29 +32,15 @@ pub struct RenderInput<'a> {
     pub urls: &'a [String],
     /// Output of pages whose inputs did not change since the last build (None: render).
     pub reuse: &'a [Option<&'a bytes::Bytes>],
-    /// Where to write pages as soon as they are rendered (the CLI build), instead of keeping
-    /// them in memory (`serve`).
-    pub sink: Option<&'a crate::output::Staging>,
     /// Rendering for `tebiki serve`.
     pub serve: bool,
     /// Counts rendered pages for the progress line.
     pub progress: Option<&'a crate::progress::Progress>,
 }
 
-/// Hands a rendered file to the sink (returning a stub without its bytes), or keeps it.
-pub fn emit(
-    sink: Option<&crate::output::Staging>,
-    f: OutputFile,
-) -> Result<OutputFile, crate::diagnostics::Diagnostic> {
-    match sink {
-        Some(s) => s.write(&f).map(|()| OutputFile { path: f.path, data: bytes::Bytes::new() }),
-        None => Ok(f),
-    }
-}
-
 /// Every page's URL path, base path included.
 pub fn page_urls(base_path: &str, content: &Content) -> Vec<String> {
-    content.pages.iter().map(|p| format!("{base_path}{}", crate::markdown::links::encode_path(&p.path))).collect()
+    content.pages.iter().map(|p| format!("{base_path}{}", crate::web::url::encode_path(&p.path))).collect()
 }
 
 #[derive(Serialize)]
@@ -144,8 +131,9 @@ pub fn describe(summary: &str) -> String {
     s
 }
 
-/// Renders every page plus `404.html`.
-pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> {
+/// Renders every page plus `404.html` (and the print page), handing each to `sink` as soon as
+/// it is rendered.
+pub(crate) fn render_site(input: &RenderInput, sink: &dyn Sink) -> Result<(), Diagnostics> {
     let cfg = input.config;
     let content = input.content;
     let base_path = cfg.base_path();
@@ -182,7 +170,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
     let link = |i: usize| LinkCtx { title: &content.pages[i].fm.title, url: &urls[i], description: description(i) };
     let absolute = |url: &str| crate::seo::absolute(cfg, url);
 
-    let results: Vec<Result<OutputFile, Diagnostics>> = (0..content.pages.len())
+    let results: Vec<Result<(), Diagnostics>> = (0..content.pages.len())
         .into_par_iter()
         .map(|i| {
             let p = &content.pages[i];
@@ -190,7 +178,8 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 progress.tick();
             }
             if let Some(Some(bytes)) = input.reuse.get(i) {
-                return emit(input.sink, OutputFile { path: p.output.clone(), data: (*bytes).clone() })
+                return sink
+                    .put(OutputFile { path: p.output.clone(), data: (*bytes).clone() })
                     .map_err(Diagnostics::from);
             }
             let r = &input.rendered[i];
@@ -246,19 +235,14 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
                 .render_to(template, &ctx, &mut html)
                 .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &input.theme.sources)))
                 .and_then(|()| {
-                    emit(input.sink, OutputFile { path: p.output.clone(), data: html.into() })
-                        .map_err(Diagnostics::from)
+                    sink.put(OutputFile { path: p.output.clone(), data: html.into() }).map_err(Diagnostics::from)
                 })
         })
         .collect();
 
-    let mut files = Vec::with_capacity(results.len() + 1);
     let mut errors = Diagnostics::default();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => errors.0.extend(d.0),
-        }
+    for d in results.into_iter().filter_map(Result::err) {
+        errors.0.extend(d.0);
     }
     // 404.html: served for missing paths at any depth, so it only uses absolute URLs.
     let not_found_url = format!("{base_path}404.html");
@@ -291,18 +275,20 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
     let rendered_404 = insert_nav(&mut ctx, &nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera)
         .and_then(|()| input.theme.tera.render("404.html", &ctx));
     match rendered_404 {
-        Ok(html) => match emit(input.sink, OutputFile { path: "404.html".into(), data: html.into() }) {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
-        },
+        Ok(html) => {
+            if let Err(d) = sink.put(OutputFile { path: "404.html".into(), data: html.into() }) {
+                errors.push(d);
+            }
+        }
         Err(e) => errors.push(tera_diagnostic(&e, &input.theme.sources)),
     }
     if has_print(input) {
         match render_print(input, urls, &site_ctx_value, &assets_value) {
-            Ok(f) => match emit(input.sink, f) {
-                Ok(f) => files.push(f),
-                Err(d) => errors.push(d),
-            },
+            Ok(f) => {
+                if let Err(d) = sink.put(f) {
+                    errors.push(d);
+                }
+            }
             Err(d) => errors.push(d),
         }
     }
@@ -310,7 +296,7 @@ pub fn render_site(input: &RenderInput) -> Result<Vec<OutputFile>, Diagnostics> 
         errors.sort();
         return Err(errors);
     }
-    Ok(files)
+    Ok(())
 }
 
 /// Sites larger than this get no `/print/` page: one page of every page would be hundreds of
@@ -398,13 +384,13 @@ fn prefix_ids(html: &str, anchor: &str, anchor_by_url: &std::collections::HashMa
         if is_id {
             out.push_str(&format!("{anchor}--{value}"));
         } else if let Some(frag) = value.strip_prefix('#') {
-            out.push_str(&format!("#{anchor}--{}", crate::markdown::links::percent_decode(frag)));
+            out.push_str(&format!("#{anchor}--{}", crate::web::url::percent_decode(frag)));
         } else {
             let (path, frag) = value.split_once('#').map_or((value, None), |(a, b)| (a, Some(b)));
-            let decoded = crate::markdown::links::percent_decode(path);
+            let decoded = crate::web::url::percent_decode(path);
             match anchor_by_url.get(&decoded) {
                 Some(target) => match frag {
-                    Some(f) => out.push_str(&format!("#{target}--{}", crate::markdown::links::percent_decode(f))),
+                    Some(f) => out.push_str(&format!("#{target}--{}", crate::web::url::percent_decode(f))),
                     None => out.push_str(&format!("#{target}")),
                 },
                 None => out.push_str(value),

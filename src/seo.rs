@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::Content;
-use crate::markdown::escape_into;
+use crate::web::escape::escape_into;
 
 /// `https://host/guide/` → `https://host`, or None when `base_url` is only a path.
 pub fn origin(config: &Config) -> Option<&str> {

@@ -71,7 +71,7 @@ pub fn theme_files(root: &Path, name: &str) -> Result<BTreeMap<String, ThemeFile
             continue;
         }
         let name_str = entry.file_name().to_string_lossy();
-        if crate::content::load::is_ignored_name(&name_str) {
+        if crate::source::is_ignored_name(&name_str) {
             continue;
         }
         let Ok(rel) = entry.path().strip_prefix(&dir) else { continue };
@@ -97,7 +97,7 @@ pub fn load_theme(root: &Path, name: &str, base_path: &str) -> Result<Theme, Dia
     let mut asset_urls = BTreeMap::new();
     for (rel, f) in &files {
         if let Some(tpl) = rel.strip_prefix("templates/") {
-            match crate::content::load::decode_text(f.bytes.clone(), &f.shown) {
+            match crate::source::decode_text(f.bytes.clone(), &f.shown) {
                 Ok(text) => {
                     sources.insert(tpl.to_string(), (f.shown.clone(), text.clone()));
                     templates.push((tpl.to_string(), text));

@@ -114,7 +114,7 @@ fn every_internal_link_and_anchor_of_the_guide_resolves() {
             };
             assert!(out.join(&target).is_file(), "{p}: {href} → {target} missing");
             if let Some(f) = frag.filter(|f| !f.is_empty() && *f != "top") {
-                let id = tebiki::markdown::links::percent_decode(f);
+                let id = common::percent_decode(f);
                 let tdoc = html(&out, &target);
                 assert_eq!(attrs(&tdoc, &format!("[id=\"{id}\"]"), "id").len(), 1, "{p}: #{id} not in {target}");
             }

@@ -148,7 +148,7 @@ fn japanese_file_names_build_to_japanese_urls() {
     let out = build(&root);
     assert!(out.join("対処法/index.html").is_file());
     let hrefs = attrs(&html(&out, "index.html"), ".content a", "href");
-    let decoded: Vec<String> = hrefs.iter().map(|h| tebiki::markdown::links::percent_decode(h)).collect();
+    let decoded: Vec<String> = hrefs.iter().map(|h| common::percent_decode(h)).collect();
     assert!(decoded.contains(&"/対処法/#見出し".to_string()), "{decoded:?}");
 }
 

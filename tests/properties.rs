@@ -8,7 +8,10 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use scraper::{Html, Selector};
-use tebiki::markdown::{self, links::percent_decode, PageInput, SiteMap};
+use tebiki::markdown::{self, PageInput, SiteMap};
+
+mod common;
+use common::percent_decode;
 
 /// Cases per property: small for `cargo test`; `PROPTEST_CASES=N` runs a longer soak.
 fn cases(default: u32) -> u32 {

@@ -96,7 +96,7 @@ fn print_page_holds_the_whole_guide_with_working_in_page_links() {
     assert_eq!(unique.len(), ids.len(), "duplicate ids on the print page");
     let mut in_page = 0;
     for href in attrs(&doc, ".print-doc a[href^='#']", "href") {
-        let id = tebiki::markdown::links::percent_decode(&href[1..]);
+        let id = common::percent_decode(&href[1..]);
         assert!(ids.contains(&id), "{href} has no target");
         in_page += 1;
     }
@@ -120,7 +120,7 @@ fn every_link_and_asset_works_under_a_base_path() {
             let rest =
                 u.strip_prefix("/some/path/").unwrap_or_else(|| panic!("{}: {u} ignores the base path", entry.0));
             let path = rest.split('#').next().unwrap();
-            let path = tebiki::markdown::links::percent_decode(path);
+            let path = common::percent_decode(path);
             let file = if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path };
             assert!(out.join(&file).is_file(), "{}: {u} → {file} missing", entry.0);
             n += 1;

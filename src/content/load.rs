@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::source::{cannot_read, is_ignored_name, read_open, read_text, CONTENT_DIR};
 
 /// A Markdown file read from `content/`.
 #[derive(Debug, Clone)]
@@ -39,22 +40,6 @@ pub struct ContentFiles {
     pub assets: Vec<AssetFile>,
     /// Things skipped that the author should know about.
     pub warnings: Vec<Diagnostic>,
-}
-
-/// Name of the content folder inside the site root.
-pub const CONTENT_DIR: &str = "content";
-
-/// Editor swap/backup/temporary files that are never content (also ignored by `serve`'s watcher).
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.contains("jb_tmp___")
-        || name.contains("jb_old___")
-        || name == "4913"
 }
 
 /// What tells a file's contents changed without reading it: size, inode, modification time and
@@ -401,74 +386,6 @@ fn shown(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
 
-/// Reads a UTF-8 text file, strips a BOM and normalizes CRLF to LF.
-///
-/// Invalid UTF-8 is an error located at the first bad byte.
-pub fn read_text(path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    let mut file = fs::File::open(path).map_err(|e| cannot_read(shown, &e))?;
-    let len = file.metadata().map_err(|e| cannot_read(shown, &e))?.len();
-    read_open(&mut file, len, shown)
-}
-
-/// [`read_text`] of a file already open, `len` bytes long when it was opened.
-fn read_open(file: &mut fs::File, len: u64, shown: &Path) -> Result<String, Diagnostic> {
-    use std::io::Read;
-    // Two reads for the usual file: all of it, then the end. (std's `read_to_end` would ask
-    // the file its size again, or without that, read in growing steps from 8 KB.)
-    let mut bytes = vec![0; usize::try_from(len).unwrap_or(0).saturating_add(1)];
-    let mut filled = 0;
-    loop {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(cannot_read(shown, &e)),
-        }
-        if filled == bytes.len() {
-            // The file grew since it was opened: the rest in std's steps.
-            file.read_to_end(&mut bytes).map_err(|e| cannot_read(shown, &e))?;
-            filled = bytes.len();
-            break;
-        }
-    }
-    bytes.truncate(filled);
-    decode_text(bytes, shown)
-}
-
-/// The error for a file that cannot be opened or read, with a hint for the usual causes.
-fn cannot_read(shown: &Path, e: &std::io::Error) -> Diagnostic {
-    let hint = match e.kind() {
-        std::io::ErrorKind::NotFound => "check the file exists",
-        std::io::ErrorKind::PermissionDenied => "make the file readable (chmod +r)",
-        _ => "check the file can be read",
-    };
-    Diagnostic::error(Some(shown.to_path_buf()), format!("cannot read file: {e}")).hint(hint)
-}
-
-/// Decodes file bytes as UTF-8 text (see [`read_text`]).
-pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
-    // std's check walks Japanese text byte by byte (5% of a large build's instructions); the
-    // SIMD check is ten times faster. The slow one runs only to locate an error.
-    let text = if simdutf8::basic::from_utf8(&bytes).is_ok() {
-        // SAFETY: the bytes were just checked to be valid UTF-8.
-        Ok(unsafe { String::from_utf8_unchecked(bytes) })
-    } else {
-        String::from_utf8(bytes)
-    };
-    let text = text.map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let prefix = String::from_utf8_lossy(&bytes[..valid]);
-        let lossy = String::from_utf8_lossy(bytes);
-        let (line, col) = crate::diagnostics::line_col(&prefix, prefix.len());
-        Diagnostic::error(Some(shown.to_path_buf()), format!("file is not valid UTF-8 (byte {valid})"))
-            .at(&lossy, line, col)
-            .hint("save the file as UTF-8 (Shift_JIS and EUC-JP are not supported)")
-    })?;
-    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,40 +404,5 @@ mod tests {
         assert_eq!(out, (0..400).map(|i| i * 2).collect::<Vec<_>>());
         let used = threads.lock().unwrap().len();
         assert!(used > rayon::current_num_threads() + 1, "only {used} threads read");
-    }
-
-    #[test]
-    fn a_file_that_grew_or_shrank_since_it_was_opened_is_read_whole() {
-        let t = tempfile::tempdir().unwrap();
-        let p = t.path().join("a.md");
-        let text = "あいう".repeat(5000);
-        fs::write(&p, &text).unwrap();
-        for len in [0, 10, text.len() as u64 - 1, text.len() as u64, text.len() as u64 + 100] {
-            let mut f = fs::File::open(&p).unwrap();
-            assert_eq!(read_open(&mut f, len, Path::new("a.md")).unwrap(), text, "length told: {len}");
-        }
-    }
-
-    #[test]
-    fn bom_and_crlf_are_normalized() {
-        let t = decode_text("\u{feff}---\r\ntitle: a\r\n---\r\n".as_bytes().to_vec(), Path::new("a.md")).unwrap();
-        assert_eq!(t, "---\ntitle: a\n---\n");
-    }
-
-    #[test]
-    fn invalid_utf8_is_located() {
-        let mut b = "一行目\nab".as_bytes().to_vec();
-        b.push(0xff);
-        let e = decode_text(b, Path::new("a.md")).unwrap_err();
-        assert_eq!((e.line, e.column), (2, 3));
-        assert!(e.message.contains("UTF-8"));
-    }
-
-    #[test]
-    fn editor_temp_files_are_ignored() {
-        for n in [".a.md.swp", "a.md~", "#a.md#", "4913", "a.md.tmp", "a.md___jb_tmp___", ".#a.md"] {
-            assert!(is_ignored_name(n), "{n}");
-        }
-        assert!(!is_ignored_name("risks.md"));
     }
 }

@@ -157,7 +157,7 @@ pub fn build_content_cached(
         .collect();
     let mut cache = cache;
     if let Some(c) = cache.as_deref_mut() {
-        crate::cache::refresh(
+        crate::refresh::refresh(
             &mut c.parsed,
             parsed.iter().map(|(r, f)| (&f.rel, (&f.text, r))),
             |(text, old), (new_text, new)| Arc::ptr_eq(text, new_text) && same_parsed(old, new),

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::cjk::{is_cjk, is_punctuation};
+use crate::text::chars::{is_cjk, is_punctuation};
 
 type Ev<'a> = (Event<'a>, Range<usize>);
 

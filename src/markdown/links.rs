@@ -4,6 +4,7 @@
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 
 use super::anchors::slugify;
+use crate::web::url::{encode_path, percent_decode};
 
 /// What the Markdown pass needs to know about the whole site to rewrite links.
 #[derive(Debug, Default, Clone)]
@@ -138,51 +139,6 @@ fn normalize(path: &str) -> Option<String> {
         s.push('/');
     }
     Some(s)
-}
-
-/// Decodes `%XX` escapes to bytes; None when an escape is malformed.
-pub fn percent_decode_bytes(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Some(out)
-}
-
-/// Decodes `%XX` escapes into text; text with malformed escapes or non-UTF-8 bytes is kept as
-/// written (the link check then reports it).
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    percent_decode_bytes(s).and_then(|b| String::from_utf8(b).ok()).unwrap_or_else(|| s.to_string())
-}
-
-/// Escapes the few characters that cannot appear raw in a URL path; Japanese stays readable.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        match c {
-            ' ' => out.push_str("%20"),
-            '"' => out.push_str("%22"),
-            '#' => out.push_str("%23"),
-            '%' => out.push_str("%25"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '?' => out.push_str("%3F"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

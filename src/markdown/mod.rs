@@ -3,7 +3,6 @@
 //! figures and footnotes. This module owns the pulldown-cmark options.
 
 pub mod anchors;
-pub mod cjk;
 pub mod emphasis;
 pub mod links;
 
@@ -15,8 +14,10 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel,
 use serde::Serialize;
 
 use crate::diagnostics::{closest, Diagnostic};
+use crate::text::chars::is_cjk;
+use crate::text::count::{text_stats, TextStats};
+use crate::web::escape::escape;
 use anchors::{slugify, IdSet};
-use cjk::is_cjk;
 pub use links::{SiteMap, Target};
 
 /// Ids the default theme uses itself; headings never take them.
@@ -70,7 +71,7 @@ pub struct Section {
     /// Plain text of the section.
     pub text: String,
     /// Whether `text` is already in the search index's normal form (what
-    /// [`crate::search::normalize`] would leave as it is), so the indexer skips that pass.
+    /// [`crate::text::normalize::normalize`] would leave as it is), so the indexer skips that pass.
     /// Nearly all Japanese prose is; false is always safe.
     pub normalized: bool,
 }
@@ -177,184 +178,6 @@ struct Renderer<'p, 'm, 'a> {
     in_code_block: bool,
     /// For each open list item: whether it is a task item (its `<label>` must be closed).
     task_items: Vec<bool>,
-}
-
-/// What [`text_stats`] counts in one piece of text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct TextStats {
-    /// Characters other than whitespace.
-    non_ws: usize,
-    /// CJK characters (see [`is_cjk`]).
-    cjk: usize,
-    /// Latin words: runs of other letters and digits.
-    words: usize,
-    /// Whether the search normalization may change the text (see [`Section::normalized`]).
-    folds: bool,
-}
-
-/// [`crate::search::is_plain_kana`] as a table: bit `b2 & 0x3F` of entry `b1 & 3` for the
-/// character `E3 b1 b2`, `b1` in 0x80–0x83. A lookup instead of its branches made the
-/// character-by-character count ([`text_stats_any`]) take 1.00 ns a byte of the benchmark
-/// corpus instead of 1.46 (a timing loop over the text of 100 pages).
-static PLAIN_KANA: [u64; 4] = {
-    let mut t = [0u64; 4];
-    let mut b1 = 0;
-    while b1 < 4 {
-        let mut b2 = 0;
-        while b2 < 64 {
-            if crate::search::is_plain_kana(0x80 + b1 as u8, 0x80 + b2 as u8) {
-                t[b1] |= 1 << b2;
-            }
-            b2 += 1;
-        }
-        b1 += 1;
-    }
-    t
-};
-
-/// Counts one piece of text for reading time and tells whether the search normalization may
-/// change it, in one pass. Kanji and ASCII other than capitals stay as they are under that
-/// normalization; kana and CJK punctuation mostly do; anything else may not.
-fn text_stats(t: &str) -> TextStats {
-    text_stats_japanese(t.as_bytes()).unwrap_or_else(|| text_stats_any(t))
-}
-
-/// Bytes counted with 8-bit counters before they are added up: they cannot overflow, and a
-/// multiple of 16 leaves the vector loop no remainder to finish byte by byte (with 255, the
-/// Markdown pass over the benchmark corpus took 590 ms instead of 555).
-const STRETCH: usize = 240;
-
-/// [`text_stats`] for text of ASCII, kana, CJK punctuation and common kanji only (U+3000–U+30FF,
-/// U+4E00–U+9FFF), nearly all Japanese prose; `None` for text with any other character.
-///
-/// Each byte is looked at with the two after it, and every test is a comparison summed into a
-/// counter: no branch per character, so the compiler makes vector instructions of the loop.
-/// Rendering the Markdown of the 10,000-page benchmark corpus on one thread took 605–620 ms
-/// with the character-by-character count for all text, 550–570 ms with this one.
-fn text_stats_japanese(b: &[u8]) -> Option<TextStats> {
-    let n = b.len();
-    if n < 3 {
-        return None;
-    }
-    // A three-byte character never starts in the last two bytes: those are ASCII or the end of
-    // a character, and are counted below.
-    let (lead, next, last) = (&b[..n - 2], &b[1..n - 1], &b[2..]);
-    let (mut starts, mut ws, mut cjk, mut other, mut folds, mut alnum) = (0usize, 0usize, 0usize, false, false, false);
-    let mut at = 0;
-    while at < n - 2 {
-        let end = (at + STRETCH).min(n - 2);
-        let (mut st, mut w, mut cj, mut ot, mut fo, mut al) = (0u8, 0u8, 0u8, 0u8, 0u8, 0u8);
-        for ((&l, &a), &c) in lead[at..end].iter().zip(&next[at..end]).zip(&last[at..end]) {
-            let e3 = l == 0xE3 && a <= 0x83;
-            let cjk3 = e3 || (l == 0xE4 && a >= 0xB8) || l.wrapping_sub(0xE5) <= 4;
-            // U+3000, the ideographic space: whitespace, and folded by the normalization.
-            let space = e3 && a == 0x80 && c == 0x80;
-            st += u8::from(l & 0xC0 != 0x80);
-            w += u8::from(l == b' ' || l.wrapping_sub(9) <= 4) + u8::from(space);
-            cj += u8::from(cjk3 && !space);
-            ot |= u8::from(l >= 0xC0 && !cjk3);
-            fo |= u8::from(l.wrapping_sub(b'A') < 26 || (e3 && !crate::search::is_plain_kana(a, c)));
-            al |= u8::from(l.is_ascii_alphanumeric());
-        }
-        starts += usize::from(st);
-        ws += usize::from(w);
-        cjk += usize::from(cj);
-        other |= ot != 0;
-        folds |= fo != 0;
-        alnum |= al != 0;
-        at = end;
-    }
-    for &l in &b[n - 2..] {
-        if l >= 0x80 {
-            // The end of a character, or the start of a two-byte one (not Japanese).
-            other |= l >= 0xC0;
-            continue;
-        }
-        starts += 1;
-        ws += usize::from(l.is_ascii_whitespace() || l == 0x0B);
-        folds |= l.is_ascii_uppercase();
-        alnum |= l.is_ascii_alphanumeric();
-    }
-    if other {
-        return None;
-    }
-    // Words: runs of letters and digits, broken by whitespace and by Japanese characters (but
-    // not by ASCII punctuation, as in [`text_stats_any`]).
-    let mut words = 0;
-    if alnum {
-        let mut in_word = false;
-        for &l in b {
-            if l.is_ascii_alphanumeric() {
-                words += usize::from(!in_word);
-                in_word = true;
-            } else if l.is_ascii_whitespace() || l == 0x0B || l >= 0xC0 {
-                in_word = false;
-            }
-        }
-    }
-    Some(TextStats { non_ws: starts - ws, cjk, words, folds })
-}
-
-/// [`text_stats`] for any text, character by character, with kana and kanji told by their
-/// first bytes.
-fn text_stats_any(t: &str) -> TextStats {
-    let (mut non_ws, mut cjk, mut words, mut in_word, mut folds) = (0, 0, 0, false, false);
-    let b = t.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        // Kana and CJK punctuation (U+3000–U+30FF) and kanji (U+4E00–U+9FFF), most of a
-        // Japanese text, are told by their first two bytes, without decoding them or asking
-        // the Unicode tables. (A lead byte E3–E9 is followed by two more in valid UTF-8.)
-        if let [lead @ 0xE3..=0xE9, b1, b2, ..] = b[i..] {
-            let fast = match lead {
-                0xE3 => b1 <= 0x83,
-                0xE4 => b1 >= 0xB8,
-                _ => true,
-            };
-            if fast {
-                i += 3;
-                in_word = false;
-                if lead == 0xE3 {
-                    // U+3000, the ideographic space, is whitespace (and the normalization
-                    // folds it: not in the table); the rest of U+3001–U+30FF is CJK.
-                    let space = b1 == 0x80 && b2 == 0x80;
-                    folds |= (PLAIN_KANA[usize::from(b1 & 3)] >> (b2 & 0x3F)) & 1 == 0;
-                    if space {
-                        continue;
-                    }
-                }
-                non_ws += 1;
-                cjk += 1;
-                continue;
-            }
-        }
-        let Some(c) = t[i..].chars().next() else { break };
-        folds |= if c.is_ascii() {
-            c.is_ascii_uppercase()
-        } else {
-            !(b[i] == 0xE3 && crate::search::is_plain_kana(b[i + 1], b[i + 2]))
-        };
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            in_word = false;
-            continue;
-        }
-        non_ws += 1;
-        // ASCII first: cheaper tests than the Unicode tables, same answers.
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                words += usize::from(!in_word);
-                in_word = true;
-            }
-        } else if is_cjk(c) {
-            cjk += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            words += usize::from(!in_word);
-            in_word = true;
-        }
-    }
-    TextStats { non_ws, cjk, words, folds }
 }
 
 impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
@@ -909,27 +732,6 @@ fn relative_to(from_dir: &str, target: &str) -> String {
     let mut s = "../".repeat(from.len());
     s.push_str(&to.join("/"));
     s
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_into(&mut out, s);
-    out
-}
-
-/// [`escape`], appended to `out` (no temporary string for each piece of a long document).
-pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

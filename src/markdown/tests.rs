@@ -171,7 +171,7 @@ fn reading_counts_separate_japanese_characters_latin_words_and_spaces() {
 
 #[test]
 fn reading_counts_agree_with_the_unicode_tables_at_every_edge_of_the_kana_and_kanji_ranges() {
-    use crate::markdown::cjk::is_cjk;
+    use crate::text::chars::is_cjk;
     // Characters just inside and outside the ranges the counter tells by their first bytes.
     let edges = [
         '\u{3000}', '\u{3001}', '\u{303F}', '\u{3040}', '\u{30FF}', '\u{3100}', '\u{4DFF}', '\u{4E00}', '\u{4FFF}',
@@ -200,7 +200,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
 
 #[test]
 fn sections_marked_normalized_are_left_as_they_are_by_the_search_normalization() {
-    use crate::search::normalize;
+    use crate::text::normalize::normalize;
     // Japanese prose with ASCII: marked, and the normalization indeed leaves it.
     let plain = md("転職エージェントへの連絡は、早めに。mail で ok?\n\n## 次に\n\nかなと漢字だけ\n");
     assert!(plain.sections.iter().all(|s| s.normalized), "plain prose is marked normalized");
@@ -252,84 +252,4 @@ fn the_normalized_mark_changes_nothing_in_the_search_index() {
     let a = crate::search::build_index(&titles, &urls, &marked);
     let b = crate::search::build_index(&titles, &urls, &unmarked);
     assert_eq!(a, b);
-}
-
-/// The same count made character by character, decoding each one: the reference [`text_stats`],
-/// which tells kana and kanji by their bytes, is checked against.
-fn text_stats_by_char(t: &str) -> TextStats {
-    let (mut st, mut in_word) = (TextStats::default(), false);
-    for c in t.chars() {
-        let mut buf = [0; 4];
-        let b = c.encode_utf8(&mut buf).as_bytes();
-        st.folds |= if c.is_ascii() {
-            c.is_ascii_uppercase()
-        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            false // kanji stay as they are
-        } else {
-            !(b[0] == 0xE3 && crate::search::is_plain_kana(b[1], b[2]))
-        };
-        if c.is_whitespace() {
-            in_word = false;
-            continue;
-        }
-        st.non_ws += 1;
-        if is_cjk(c) {
-            st.cjk += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            st.words += usize::from(!in_word);
-            in_word = true;
-        }
-    }
-    st
-}
-
-#[test]
-fn each_character_the_byte_wise_count_covers_is_counted_as_by_character() {
-    // Between two kanji, so the text is long enough for the byte-wise count and every other
-    // character in it leaves the folding test alone.
-    let covered = (0..0x80u32).chain(0x3000..=0x30FF).chain(0x4E00..=0x4E10).chain(0x9FF0..=0x9FFF);
-    for c in covered.filter_map(char::from_u32) {
-        for text in [format!("語{c}語"), format!("{c}a語"), format!("a {c}")] {
-            assert!(text_stats_japanese(text.as_bytes()).is_some(), "{text:?} takes the byte-wise count");
-            assert_eq!(text_stats(&text), text_stats_by_char(&text), "{text:?}");
-        }
-    }
-}
-
-proptest::proptest! {
-    #[test]
-    fn text_stats_agree_with_counting_character_by_character(
-        picks in proptest::collection::vec(0usize..40, 0..60)
-    ) {
-        // Every class the fast path tells apart, and the characters at its edges: ideographic
-        // space, plain and other kana and punctuation, kanji at both ends of their range,
-        // what lies just outside it (Ext A, hexagrams, bopomofo), full-width, Latin, Hangul.
-        const CHARS: [&str; 40] = [
-            "a", "Z", "7", " ", "\n", "\u{3000}", "、", "。", "「", "\u{3036}", "\u{303B}", "ぁ", "あ",
-            "ゖ", "\u{3097}", "゛", "ゟ", "゠", "ァ", "ヶ", "・", "ー", "ヽ", "ヿ", "一", "丁", "鿿",
-            "\u{4DB5}", "\u{4DC0}", "\u{4DFF}", "\u{3105}", "Ａ", "ｱ", "é", "가", "α", "🙂", "\u{20000}",
-            "-", "\u{E000}",
-        ];
-        let text: String = picks.iter().map(|&k| CHARS[k]).collect();
-        proptest::prop_assert_eq!(text_stats(&text), text_stats_by_char(&text), "{:?}", text);
-    }
-
-    #[test]
-    fn japanese_text_is_counted_without_decoding_and_agrees_with_counting_by_character(
-        picks in proptest::collection::vec(0usize..36, 0..400)
-    ) {
-        // Only what the byte-wise count covers, with the edges of plain kana (U+3035/3036,
-        // U+3040/3041, U+3096/3097, U+30A0/30A1, U+30FC/30FD), ASCII whitespace, punctuation,
-        // capitals and digits; up to 1,200 bytes, so the 8-bit counters are added up often.
-        const CHARS: [&str; 36] = [
-            "a", "Z", "7", " ", "\n", "\t", "\u{0B}", "-", ".", "\u{3000}", "、", "。", "「", "\u{3035}",
-            "\u{3036}", "\u{303B}", "\u{3040}", "ぁ", "あ", "ゖ", "\u{3097}", "゛", "ゟ", "゠", "ァ", "ヶ",
-            "・", "ー", "\u{30FD}", "ヿ", "一", "丁", "鿿", "\u{4E00}", "語", "Q",
-        ];
-        let text: String = picks.iter().map(|&k| CHARS[k]).collect();
-        let fast = text_stats_japanese(text.as_bytes());
-        proptest::prop_assert!(fast.is_some() || text.len() < 3, "{:?}", text);
-        proptest::prop_assert_eq!(text_stats(&text), text_stats_by_char(&text), "{:?}", text);
-    }
 }

@@ -69,7 +69,7 @@ pub fn new_page(root: &Path, rel: &str, title: Option<&str>, today: &str) -> Res
         return Err(Diagnostic::error(Some(PathBuf::from(&rel)), "the page path must stay inside content/")
             .hint("give a path like `remedies.md` or `guide/step-1.md`"));
     }
-    let path = root.join(crate::content::load::CONTENT_DIR).join(&rel);
+    let path = root.join(crate::source::CONTENT_DIR).join(&rel);
     if path.exists() {
         return Err(Diagnostic::error(Some(PathBuf::from("content").join(&rel)), "already exists")
             .hint("choose another name; tebiki new never overwrites a page"));

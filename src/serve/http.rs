@@ -5,6 +5,7 @@
 //! refused) so the preview behaves like a careful static host. The rules live in [`respond`],
 //! which knows nothing of axum, so they are unit-tested directly.
 
+use crate::web::escape::escape;
 use ahash::AHashMap as HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -238,7 +239,7 @@ pub fn normalize(raw: &str) -> Option<SitePath> {
         if seg.is_empty() {
             continue;
         }
-        let bytes = crate::markdown::links::percent_decode_bytes(seg)?;
+        let bytes = crate::web::url::percent_decode_bytes(seg)?;
         if bytes.iter().any(|&b| b == b'/' || b == b'\\' || b == 0) {
             return None;
         }
@@ -249,19 +250,6 @@ pub fn normalize(raw: &str) -> Option<SitePath> {
         segments.push(text);
     }
     Some(SitePath { key: segments.join("/"), dir: raw.ends_with('/') })
-}
-
-/// Percent-encodes a site path for a URL (keeps `/` and unreserved ASCII).
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Answers a GET for `raw_path` from the snapshot: the file, `dir/` → `dir/index.html`,
@@ -293,7 +281,7 @@ pub fn respond(snap: &Snapshot, raw_path: &str) -> Reply {
         return file_reply(StatusCode::OK, &key, data, &snap.build);
     }
     if !path.dir && files.contains_key(&format!("{}/index.html", path.key)) {
-        let location = format!("/{}/", encode_path(&path.key));
+        let location = format!("/{}/", crate::web::url::encode_path_ascii(&path.key));
         return Reply {
             status: StatusCode::MOVED_PERMANENTLY,
             content_type: "text/plain; charset=utf-8",
@@ -399,10 +387,6 @@ pub fn error_page(diags: &[DiagPayload], build: &str) -> String {
 <body><h1>ビルドエラー</h1><p>サイトをまだビルドできていません。直して保存すると自動で表示されます。</p>{body}{}</body></html>\n",
         script_tag(build)
     )
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[cfg(test)]

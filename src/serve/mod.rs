@@ -2,7 +2,7 @@
 //! open tabs over a WebSocket.
 //!
 //! Serve has no pipeline of its own: every (re)build goes through `rebuild`, which calls
-//! [`crate::site::build_site`] like `build` and `check` do. The result lives only in memory (a
+//! [`crate::build::build_site`] like `build` and `check` do. The result lives only in memory (a
 //! preview must never clobber a deployable `public/`), and each good build replaces the whole
 //! file map at once, so a request sees the old site or the new one, never half of each.
 //!
@@ -14,7 +14,6 @@ pub mod http;
 pub mod watch;
 
 use ahash::AHashMap as HashMap;
-use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -25,8 +24,8 @@ use axum::body::Bytes;
 use serde::Serialize;
 use tokio::sync::{broadcast, watch as tokio_watch};
 
+use crate::build::{BuildOptions, BuiltSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::site::{BuildOptions, BuiltSite};
 use watch::Trigger;
 
 /// What `tebiki serve` was asked to do.
@@ -40,8 +39,8 @@ pub struct ServeOptions {
     pub bind: String,
     /// Open the browser once serving.
     pub open: bool,
-    /// Accepted for symmetry with `build`; serve always includes drafts.
-    pub drafts: bool,
+    /// Print each rebuild's stage timings (`serve --timings`).
+    pub timings: bool,
     /// Poll the file system instead of relying on change events.
     pub poll: bool,
 }
@@ -177,7 +176,7 @@ pub enum Change {
 /// stylesheet, except HTML that differs only by the renamed (content-hashed) stylesheet URLs.
 pub fn classify(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> Change {
     // Pages the build reused share their bytes with the previous build: equal without reading.
-    let same = |a: &Bytes, b: &Bytes| crate::cache::shares(a, b) || a == b;
+    let same = |a: &Bytes, b: &Bytes| crate::refresh::shares(a, b) || a == b;
     // One lookup per new file (a large site has 12,000 and rebuilds on every save).
     let (mut added, mut modified): (Vec<&String>, Vec<&String>) = (Vec::new(), Vec::new());
     for (k, v) in new {
@@ -226,7 +225,7 @@ pub fn classify(old: &HashMap<String, Bytes>, new: &HashMap<String, Bytes>) -> C
     let mut urls: Vec<String> = added
         .iter()
         .chain(modified.iter().filter(|k| is_css(k)))
-        .map(|k| format!("/{}", http::encode_path(k)))
+        .map(|k| format!("/{}", crate::web::url::encode_path_ascii(k)))
         .collect();
     urls.sort();
     Change::Css(urls)
@@ -269,8 +268,8 @@ fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 
 /// Builds the site once: the one place serve calls the pipeline. The cache makes a rebuild redo
 /// only the pages an edit affects (byte-identical to a full build; see tests/incremental.rs).
-fn rebuild(opts: &BuildOptions, cache: &mut crate::site::BuildCache) -> Result<BuiltSite, Diagnostics> {
-    crate::site::build_site_cached(opts, cache)
+fn rebuild(opts: &BuildOptions, cache: &mut crate::build::BuildCache) -> Result<BuiltSite, Diagnostics> {
+    crate::build::build_site_cached(opts, cache)
 }
 
 /// Produces build ids: unique per server run (so a restarted server makes tabs reload) and per
@@ -371,8 +370,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
         base_url: Some(url.clone()),
         drafts: true,
         serve: true,
-        // Stage timings of every rebuild, for measuring serve on large sites (see README).
-        timings: std::env::var_os("TEBIKI_TIMINGS").is_some(),
+        timings: opts.timings,
         progress: false,
     };
 
@@ -386,7 +384,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     let shared = Arc::new(Shared::new(Snapshot::default(), stop_rx));
     let mut ids = BuildIds::new();
     let start = Instant::now();
-    let mut cache = crate::site::BuildCache::deferring_search();
+    let mut cache = crate::build::BuildCache::deferring_search();
     let outcome = apply(&shared, &mut ids, rebuild(&build_opts, &mut cache));
     print_outcome(&outcome, None, start.elapsed());
     eprintln!("Serving {url} (Ctrl-C to stop)");
@@ -468,7 +466,7 @@ fn build_loop(
     opts: &BuildOptions,
     shared: &Shared,
     mut ids: BuildIds,
-    mut cache: crate::site::BuildCache,
+    mut cache: crate::build::BuildCache,
     mut watcher: watch::Watcher,
     rx: &mpsc::Receiver<Trigger>,
 ) {
@@ -499,7 +497,7 @@ fn build_loop(
 }
 
 fn print_outcome(o: &Outcome, cause: Option<&str>, took: Duration) {
-    let color = color();
+    let color = crate::diagnostics::stderr_color();
     if !o.warnings.0.is_empty() {
         eprintln!("{}", o.warnings.render(color));
     }
@@ -517,10 +515,6 @@ fn print_outcome(o: &Outcome, cause: Option<&str>, took: Duration) {
         (None, Some(pages)) if cause.is_some() => eprintln!("Rebuilt{after}: {pages} pages in {ms} ms"),
         (None, pages) => eprintln!("Built {} pages in {ms} ms", pages.unwrap_or(0)),
     }
-}
-
-fn color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
 /// Best effort: a missing `xdg-open` must not stop the server.

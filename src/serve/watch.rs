@@ -18,7 +18,7 @@ use notify_debouncer_full::{
     new_debouncer_opt, DebounceEventResult, Debouncer, FileIdCache, NoCache, RecommendedCache,
 };
 
-use crate::content::load::is_ignored_name;
+use crate::source::is_ignored_name;
 
 /// Quiet time before a burst of events is handed on: short, for a p50 edit-to-served under 50 ms.
 const DEBOUNCE: Duration = Duration::from_millis(20);

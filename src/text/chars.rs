@@ -1,11 +1,10 @@
-//! Character classes for Japanese text: which characters are CJK, which are punctuation.
-//!
-//! Used by the soft-line-break pass (a newline between two Japanese characters is not a space)
-//! and by the CJK-friendly emphasis pass.
+//! Character classes for Japanese text: which characters are CJK, which are punctuation, which
+//! kana the search normalization leaves alone. Used by the Markdown passes (soft line breaks,
+//! emphasis), counting and search.
 
 /// True for characters of scripts written without spaces between words (Han, kana, CJK
 /// punctuation and full-width forms). Hangul is not included: Korean separates words by spaces.
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x2E80..=0x2FDF      // radicals
         | 0x3000..=0x303F    // CJK symbols and punctuation
@@ -22,7 +21,7 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Unicode punctuation as CommonMark's flanking rules see it (ASCII punctuation, general and
 /// CJK punctuation, full-width punctuation), approximated without a Unicode table.
-pub fn is_punctuation(c: char) -> bool {
+pub(crate) fn is_punctuation(c: char) -> bool {
     c.is_ascii_punctuation()
         || matches!(c as u32,
             0x00A1..=0x00BF
@@ -37,6 +36,19 @@ pub fn is_punctuation(c: char) -> bool {
             | 0xFF1A..=0xFF20
             | 0xFF3B..=0xFF40
             | 0xFF5B..=0xFF65)
+}
+
+/// Whether the character U+3000–U+30FF whose UTF-8 form is `E3 b1 b2` is left as it is by
+/// [`super::normalize::normalize`]: CJK punctuation U+3001–U+3035 and kana U+3041–U+3096, U+30A1–U+30FC.
+#[inline]
+pub(crate) const fn is_plain_kana(b1: u8, b2: u8) -> bool {
+    match (b1, b2) {
+        (0x80, c) => c >= 0x81 && c <= 0xB5,
+        (0x81, c) => c >= 0x81,
+        (0x82, c) => c <= 0x96 || c >= 0xA1,
+        (0x83, c) => c <= 0xBC,
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Keeping `serve`'s caches current between rebuilds.
+//! Keeping `serve`'s caches current between rebuilds: small map utilities used by every
+//! cache (content, build).
 
 use std::hash::Hash;
 
@@ -7,7 +8,7 @@ use bytes::Bytes;
 
 /// Whether two `Bytes` are views of the very same bytes (a clone of one another): equal without
 /// reading them.
-pub fn shares(a: &Bytes, b: &Bytes) -> bool {
+pub(crate) fn shares(a: &Bytes, b: &Bytes) -> bool {
     a.as_ptr() == b.as_ptr() && a.len() == b.len()
 }
 
@@ -19,7 +20,7 @@ pub fn shares(a: &Bytes, b: &Bytes) -> bool {
 /// shared with the site, and cloning one just to drop the equal one it replaces touched two
 /// reference counts per page on cache lines no one else was using: those atomic operations
 /// were most of the refreshing's time at 10,000 pages.
-pub fn refresh<'a, K, V, S>(
+pub(crate) fn refresh<'a, K, V, S>(
     map: &mut AHashMap<K, V>,
     entries: impl Iterator<Item = (&'a K, S)>,
     same: impl Fn(&V, &S) -> bool,

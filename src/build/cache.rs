@@ -1,0 +1,198 @@
+//! Everything incremental, for `serve`: what a previous build computed, the keys that tell
+//! whether it still holds, and refreshing it after each build. A one-off build passes no cache
+//! and pays for none of this.
+
+use std::hash::Hash;
+use std::sync::Arc;
+
+use ahash::AHashMap;
+use bytes::Bytes;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, load, Content};
+use crate::link::Graph;
+use crate::markdown::{Rendered, SiteMap};
+use crate::output::OutputFile;
+use crate::refresh::{refresh, shares};
+use crate::search;
+use crate::templates::Theme;
+
+/// What a previous build computed, so the next one redoes only what changed (used by `serve`).
+///
+/// A page's Markdown is parsed again only when its text or the set of pages and files it can
+/// link to changed; it is rendered again only when its own inputs changed: its body, the
+/// titles/URLs/descriptions/order of the site (shown in the sidebar, pager, breadcrumbs), its
+/// backlinks or related pages, the config or the theme. The result is byte-identical to a full
+/// build (tested).
+#[derive(Default)]
+pub struct BuildCache {
+    /// Leave the search index to be assembled on demand ([`crate::BuiltSite::search`]).
+    pub(crate) defer_search: bool,
+    pub(crate) files: load::ReadCache,
+    pub(crate) front_matter: content::ParseCache,
+    markdown: AHashMap<String, (u64, Arc<Rendered>)>,
+    /// Hash of each page's text, by file, while its text is the same shared text.
+    text_hashes: AHashMap<String, (Arc<str>, u64)>,
+    pages: AHashMap<String, (u64, Bytes)>,
+    search: AHashMap<String, (u64, search::PageIndex)>,
+}
+
+impl BuildCache {
+    /// Tells the next build that these paths (absolute, from a file watcher) changed; reported
+    /// for every batch, they spare the build a walk of `content/`. Without it, a build walks.
+    pub fn changed(&mut self, paths: &[std::path::PathBuf]) {
+        self.files.changed(paths);
+    }
+
+    /// Tells the next build that the watcher may have missed changes: it walks `content/`.
+    pub fn lost_track(&mut self) {
+        self.files.lost_track();
+    }
+
+    /// A cache whose builds return the search index unassembled (for `serve`).
+    pub fn deferring_search() -> Self {
+        BuildCache { defer_search: true, ..BuildCache::default() }
+    }
+
+    /// Each page's Markdown key: its text and everything it can link to ([`site_map_key`]).
+    pub(crate) fn markdown_keys(&mut self, content: &Content, map_key: u64) -> Vec<u64> {
+        let known = &self.text_hashes;
+        let text_hashes: Vec<u64> = content
+            .pages
+            .par_iter()
+            .map(|p| match known.get(&p.source).filter(|(t, _)| Arc::ptr_eq(t, &p.text)) {
+                Some((_, h)) => *h,
+                None => hash_of(&*p.text),
+            })
+            .collect();
+        refresh(
+            &mut self.text_hashes,
+            content.pages.iter().zip(&text_hashes).map(|(p, h)| (&p.source, (&p.text, *h))),
+            |(text, old), (new_text, h)| old == h && Arc::ptr_eq(text, new_text),
+            |(text, h)| (Arc::clone(text), h),
+        );
+        text_hashes.iter().map(|h| hash_of(&(map_key, h))).collect()
+    }
+
+    /// The page's rendered Markdown from the last build, if its key is the same.
+    pub(crate) fn markdown(&self, source: &str, key: u64) -> Option<Arc<Rendered>> {
+        self.markdown.get(source).filter(|(k, _)| *k == key).map(|(_, r)| Arc::clone(r))
+    }
+
+    /// Each page's render fingerprint: everything its HTML shows about itself and the others,
+    /// plus config and theme. Each page's share is hashed on its own, in parallel.
+    pub(crate) fn fingerprints(&self, run: &RenderKey, md_keys: &[u64], graph: &Graph) -> Vec<u64> {
+        let (content, rendered) = (run.content, run.rendered);
+        let shares: Vec<u64> = content
+            .pages
+            .par_iter()
+            .zip(rendered)
+            .map(|(p, r)| {
+                hash_of(&(
+                    &p.fm.title,
+                    &p.path,
+                    &p.fm.description,
+                    &r.summary,
+                    p.fm.draft,
+                    p.fm.date.as_ref(),
+                    p.fm.updated.as_ref(),
+                ))
+            })
+            .collect();
+        let config = format!("{:?}", run.config);
+        let shape = hash_of(&(config, run.theme.fingerprint, run.serve, shares, &content.parent));
+        (0..content.pages.len())
+            .map(|i| hash_of(&(shape, md_keys[i], &graph.backlinks[i], &graph.related[i])))
+            .collect()
+    }
+
+    /// The last build's HTML of each page whose fingerprint is the same.
+    pub(crate) fn reusable<'c>(&'c self, content: &Content, fingerprints: &[u64]) -> Vec<Option<&'c Bytes>> {
+        content
+            .pages
+            .iter()
+            .zip(fingerprints)
+            .map(|(p, fp)| self.pages.get(&p.output).filter(|(f, _)| f == fp).map(|(_, b)| b))
+            .collect()
+    }
+
+    /// Keeps this build's Markdown and page HTML for the next one (`files`: sorted by path).
+    pub(crate) fn keep_pages(
+        &mut self,
+        content: &Content,
+        md_keys: &[u64],
+        rendered: &[Arc<Rendered>],
+        fingerprints: &[u64],
+        files: &[OutputFile],
+    ) {
+        refresh(
+            &mut self.markdown,
+            content.pages.iter().zip(md_keys).zip(rendered).map(|((p, k), r)| (&p.source, (*k, r))),
+            |(old_k, old), (k, r)| old_k == k && Arc::ptr_eq(old, r),
+            |(k, r)| (k, Arc::clone(r)),
+        );
+        let html =
+            |p: &content::Page| files.binary_search_by(|f| f.path.as_str().cmp(&p.output)).ok().map(|i| &files[i].data);
+        refresh(
+            &mut self.pages,
+            content.pages.iter().zip(fingerprints).filter_map(|(p, fp)| html(p).map(|data| (&p.output, (*fp, data)))),
+            // The same bytes: a reused page's are a clone of the cached ones.
+            |(old_fp, old), (fp, data)| old_fp == fp && shares(old, data),
+            |(fp, data)| (fp, data.clone()),
+        );
+    }
+
+    /// Each page's share of the search index, tokenizing only pages whose text, title or URL
+    /// changed.
+    pub(crate) fn search_indexes(
+        &mut self,
+        content: &Content,
+        urls: &[String],
+        rendered: &[Arc<Rendered>],
+        md_keys: &[u64],
+    ) -> Vec<search::PageIndex> {
+        let titles: Vec<&str> = content.pages.iter().map(|p| p.fm.title.as_str()).collect();
+        let keys: Vec<u64> = (0..content.pages.len()).map(|i| hash_of(&(md_keys[i], titles[i], &urls[i]))).collect();
+        let per_page: Vec<search::PageIndex> = (0..content.pages.len())
+            .into_par_iter()
+            .map(|i| match self.search.get(&content.pages[i].source) {
+                Some((k, idx)) if *k == keys[i] => idx.clone(),
+                _ => search::page_index(titles[i], &urls[i], &rendered[i]),
+            })
+            .collect();
+        refresh(
+            &mut self.search,
+            content.pages.iter().zip(keys).zip(&per_page).map(|((p, k), idx)| (&p.source, (k, idx))),
+            |(old_k, old), (k, idx)| old_k == k && old.shares(idx),
+            |(k, idx)| (k, idx.clone()),
+        );
+        per_page
+    }
+}
+
+/// What a page's rendering depends on besides its own Markdown.
+pub(crate) struct RenderKey<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) theme: &'a Theme,
+    pub(crate) serve: bool,
+    pub(crate) content: &'a Content,
+    pub(crate) rendered: &'a [Arc<Rendered>],
+}
+
+/// A key for everything a page's links can resolve to: pages (in reading order, broken ones in
+/// file order: deterministic without sorting), images and their sizes, other files.
+pub(crate) fn site_map_key(content: &Content, map: &SiteMap) -> u64 {
+    let pages: Vec<_> =
+        content.pages.iter().map(|p| (&p.source, &p.path)).chain(content.broken.iter().map(|(s, p)| (s, p))).collect();
+    let mut sizes: Vec<_> = map.image_sizes.iter().collect();
+    sizes.sort();
+    let mut assets: Vec<_> = map.assets.iter().collect();
+    assets.sort();
+    hash_of(&(&map.base_path, pages, sizes, assets))
+}
+
+fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {
+    // Fixed seeds: stable within a process, which is all the cache needs; much faster than SipHash.
+    ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(x)
+}

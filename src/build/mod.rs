@@ -1,0 +1,474 @@
+//! The build pipeline, shared by `build`, `check` and `serve`:
+//!
+//! config → content → markdown → link and verify → (nothing is written before here) → render
+//! pages → search index → sitemap and robots → assets → commit.
+//!
+//! [`run`] names the stages in order; each stage is a function below. `build` writes into a
+//! staging folder that is swapped in at the end; `serve` and `check` keep the files in memory
+//! ([`crate::output::sink`]). Everything incremental lives in [`cache`], behind an `Option`.
+
+pub(crate) mod cache;
+mod timings;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, load, Content};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::link;
+use crate::markdown::{self, PageInput, Rendered, SiteMap};
+use crate::output::sink::{self, Sink};
+use crate::output::{self, OutputFile};
+use crate::progress::Progress;
+use crate::render::{self, RenderInput};
+use crate::templates::{self, Theme};
+use crate::{search, seo};
+pub use cache::BuildCache;
+use timings::Timings;
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site root (holds `site.yaml` and `content/`).
+    pub root: PathBuf,
+    /// Output folder; `<root>/public` when None.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from `site.yaml`.
+    pub base_url: Option<String>,
+    /// Include `draft: true` pages.
+    pub drafts: bool,
+    /// Rendering for `tebiki serve` (templates see `site.serve`).
+    pub serve: bool,
+    /// Print each stage's wall time to standard error (`--timings`).
+    pub timings: bool,
+    /// Show a progress line on standard error when the build takes more than a second.
+    pub progress: bool,
+}
+
+impl BuildOptions {
+    /// The output folder.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// A site built in memory (`serve`, `check` and tests).
+#[derive(Debug, Clone, Default)]
+pub struct BuiltSite {
+    /// Every output file, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Number of HTML pages from content.
+    pub pages: usize,
+    /// Number of other files.
+    pub assets: usize,
+    /// Warnings (the build succeeded).
+    pub warnings: Diagnostics,
+    /// Pages whose Markdown was parsed (not taken from the cache).
+    pub parsed: usize,
+    /// Pages rendered (not taken from the cache).
+    pub rendered: usize,
+    /// The search index, when the cache defers it (`serve`): `files` then has no `search/` files.
+    pub search: Option<search::Deferred>,
+}
+
+/// What a finished `build` reports.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Pages written.
+    pub pages: usize,
+    /// Other files written.
+    pub assets: usize,
+    /// Wall time in milliseconds.
+    pub millis: u128,
+    /// Warnings.
+    pub warnings: Diagnostics,
+    /// Where the site went.
+    pub output: PathBuf,
+}
+
+/// Builds the site and replaces the output folder atomically. A failed build leaves the
+/// previous output as it was.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let start = Instant::now();
+    let out_dir = opts.output_dir();
+    output::check_output_dir(&opts.root, &out_dir)?;
+    let mut staging = output::Staging::begin(&out_dir)?;
+    let site = run(opts, None, &mut staging)?;
+    let mut timings = Timings::new(opts.timings);
+    staging.commit()?;
+    timings.done("prune, swap in");
+    Ok(BuildReport {
+        pages: site.pages,
+        assets: site.assets,
+        millis: start.elapsed().as_millis(),
+        warnings: site.warnings,
+        output: out_dir,
+    })
+}
+
+/// Builds the whole site in memory. Errors from every stage that could run are reported together.
+pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
+    let mut memory = sink::Memory::default();
+    let site = run(opts, None, &mut memory)?;
+    Ok(BuiltSite { files: memory.into_files(), ..site })
+}
+
+/// Everything a build checks, without keeping or writing a file (`tebiki check`).
+pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, Diagnostics> {
+    run(opts, None, &mut sink::Memory::discarding()).map(|site| site.warnings)
+}
+
+/// [`build_site`], reusing and refreshing `cache` (`serve`).
+pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<BuiltSite, Diagnostics> {
+    let mut memory = sink::Memory::default();
+    let (mut site, kept) = run_cached(opts, Some(&mut *cache), &mut memory)?;
+    site.files = memory.into_files();
+    if let Some(k) = kept {
+        cache.keep_pages(&k.content, &k.md_keys, &k.rendered, &k.fingerprints, &site.files);
+        cache.front_matter.keep(k.content);
+    }
+    Ok(site)
+}
+
+/// The pipeline without a cache.
+fn run(opts: &BuildOptions, cache: Option<&mut BuildCache>, sink: &mut dyn Sink) -> Result<BuiltSite, Diagnostics> {
+    run_cached(opts, cache, sink).map(|(site, _)| site)
+}
+
+/// What a cached build hands back for the cache to keep once the files are collected.
+struct Kept {
+    content: Content,
+    md_keys: Vec<u64>,
+    rendered: Vec<Arc<Rendered>>,
+    fingerprints: Vec<u64>,
+}
+
+/// The pipeline, stage by stage. Errors from every stage that could run are reported together;
+/// nothing reaches the sink before every page is verified.
+fn run_cached(
+    opts: &BuildOptions,
+    mut cache: Option<&mut BuildCache>,
+    sink: &mut dyn Sink,
+) -> Result<(BuiltSite, Option<Kept>), Diagnostics> {
+    let mut t = Timings::new(opts.timings);
+    let progress = Progress::start(opts.progress);
+    let mut report = Report::default();
+    let config = load_config(opts)?;
+    let (mut content, assets) = load_content(opts, cache.as_deref_mut(), &mut report)?;
+    let theme = templates::load_theme(&opts.root, &config.theme, &config.base_path());
+    t.done("read content");
+    let map = site_map(&config, &content, &assets);
+    let md = render_markdown(&config, &content, &map, cache.as_deref_mut(), &progress);
+    report.collect(md.rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
+    t.done("markdown");
+    let (graph, link_diags) = link::link(&content, &md.rendered);
+    report.collect(link_diags.0);
+    t.done("link and verify");
+    let theme = report.gate(theme)?;
+    let fingerprints = match &cache {
+        Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &content, &md.rendered), &md.md_keys, &graph),
+        None => Vec::new(),
+    };
+    let reuse = cache.as_deref().map(|c| c.reusable(&content, &fingerprints)).unwrap_or_default();
+    let input = RenderInput {
+        config: &config,
+        content: &content,
+        rendered: &md.rendered,
+        graph: &graph,
+        theme: &theme,
+        urls: &md.urls,
+        reuse: &reuse,
+        serve: opts.serve,
+        progress: Some(&progress),
+    };
+    progress.stage("render", content.pages.len());
+    sink.prepare(&mut content.pages.iter().map(|p| p.output.as_str()))?;
+    render::render_site(&input, &*sink)?;
+    let rerendered = content.pages.len() - reuse.iter().filter(|r| r.is_some()).count();
+    drop(reuse);
+    t.done("render and write pages");
+    let Markdown { md_keys, mut rendered, urls, index_runs, parsed } = md;
+    if cache.is_none() {
+        free_sources(&mut content, &mut rendered);
+    }
+    let deferred =
+        write_search(&config, &content, &urls, &rendered, &md_keys, index_runs, cache.as_deref_mut(), &*sink)?;
+    t.done("search index");
+    let n_assets = write_rest(&config, &content, &urls, &theme, assets, sink)?;
+    t.done("write the rest");
+    report.collisions(&content, &sink.paths());
+    let warnings = report.finish()?;
+    let site = BuiltSite {
+        files: Vec::new(),
+        pages: content.pages.len(),
+        assets: n_assets,
+        warnings,
+        parsed,
+        rendered: rerendered,
+        search: deferred,
+    };
+    if cache.is_some() {
+        return Ok((site, Some(Kept { content, md_keys, rendered, fingerprints })));
+    }
+    // A one-off build ends here: a thread frees the site's many allocations while the caller
+    // swaps the output in; a process that exits first just stops it.
+    let parts = (content, rendered, graph, map, urls, theme);
+    std::thread::spawn(move || drop(parts));
+    Ok((site, None))
+}
+
+/// A file of `content/` that is not a page: (path relative to `content/`, bytes).
+type Asset = (String, Vec<u8>);
+
+/// `site.yaml`, with `--base-url` applied.
+fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostics> {
+    let mut config = Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = crate::config::normalize_base_url(url)
+            .map_err(|hint| Diagnostic::error(None, format!("invalid --base-url `{url}`")).hint(hint))?;
+    }
+    Ok(config)
+}
+
+/// Reads `content/`: pages with their front matter, in reading order, and every other file.
+fn load_content(
+    opts: &BuildOptions,
+    mut cache: Option<&mut BuildCache>,
+    report: &mut Report,
+) -> Result<(Content, Vec<Asset>), Diagnostics> {
+    let files = load::load_content_cached(&opts.root, cache.as_deref_mut().map(|c| &mut c.files))?;
+    report.warnings.0.extend(files.warnings.iter().cloned());
+    let assets = read_assets(&files.assets)?;
+    let (content, errors) = content::build_content_cached(files, opts.drafts, cache.map(|c| &mut c.front_matter));
+    report.errors.0.extend(errors.0);
+    Ok((content, assets))
+}
+
+/// Everything a page's links can resolve to: pages by source and path, files, image sizes.
+fn site_map(config: &Config, content: &Content, assets: &[Asset]) -> SiteMap {
+    let mut map = SiteMap { base_path: config.base_path(), ..Default::default() };
+    let known = content.pages.iter().map(|p| (&p.source, &p.path)).chain(content.broken.iter().map(|(s, p)| (s, p)));
+    for (source, path) in known {
+        map.page_by_source.insert(source.clone(), path.clone());
+        map.source_by_path.insert(path.clone(), source.clone());
+    }
+    for (rel, bytes) in assets {
+        map.assets.insert(rel.clone());
+        if let Some(size) = crate::images::size(rel, bytes) {
+            map.image_sizes.insert(rel.clone(), size);
+        }
+    }
+    map
+}
+
+/// Every page's Markdown rendered, with what the later stages need of it.
+struct Markdown {
+    rendered: Vec<Arc<Rendered>>,
+    /// Each page's cache key (empty without a cache).
+    md_keys: Vec<u64>,
+    urls: Vec<String>,
+    /// The search index of a one-off build, tokenized as the Markdown was rendered.
+    index_runs: Vec<search::RunIndex>,
+    /// Pages parsed (not taken from the cache).
+    parsed: usize,
+}
+
+/// Renders every page's Markdown in parallel, reusing the cache's where the key is the same.
+fn render_markdown(
+    config: &Config,
+    content: &Content,
+    map: &SiteMap,
+    cache: Option<&mut BuildCache>,
+    progress: &Progress,
+) -> Markdown {
+    progress.stage("markdown", content.pages.len());
+    let urls = render::page_urls(&map.base_path, content);
+    let render_page = |p: &content::Page| {
+        progress.tick();
+        let input = PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
+        markdown::render(&input, map)
+    };
+    let Some(cache) = cache else {
+        if !config.search {
+            let rendered: Vec<_> = content.pages.par_iter().map(|p| Arc::new(render_page(p))).collect();
+            let parsed = rendered.len();
+            return Markdown { rendered, md_keys: Vec::new(), urls, index_runs: Vec::new(), parsed };
+        }
+        let (rendered, index_runs) = search::render_and_index(content, &urls, render_page);
+        let parsed = rendered.len();
+        return Markdown { rendered, md_keys: Vec::new(), urls, index_runs, parsed };
+    };
+    let md_keys = cache.markdown_keys(content, cache::site_map_key(content, map));
+    let cached: Vec<Option<Arc<Rendered>>> =
+        content.pages.iter().zip(&md_keys).map(|(p, k)| cache.markdown(&p.source, *k)).collect();
+    let parsed = cached.iter().filter(|c| c.is_none()).count();
+    let rendered =
+        content.pages.par_iter().zip(cached).map(|(p, hit)| hit.unwrap_or_else(|| Arc::new(render_page(p)))).collect();
+    Markdown { rendered, md_keys, urls, index_runs: Vec::new(), parsed }
+}
+
+fn render_key<'a>(
+    opts: &BuildOptions,
+    config: &'a Config,
+    theme: &'a Theme,
+    content: &'a Content,
+    rendered: &'a [Arc<Rendered>],
+) -> cache::RenderKey<'a> {
+    cache::RenderKey { config, theme, serve: opts.serve, content, rendered }
+}
+
+/// A one-off build needs neither the page sources nor their HTML after rendering. Given back
+/// to the allocator, the search stage reuses that memory instead of touching new pages.
+fn free_sources(content: &mut Content, rendered: &mut [Arc<Rendered>]) {
+    for r in rendered {
+        if let Some(r) = Arc::get_mut(r) {
+            r.html = String::new();
+        }
+    }
+    for p in &mut content.pages {
+        p.text = Arc::from("");
+    }
+}
+
+/// The search index: written to the sink, or deferred for `serve` to assemble on demand.
+#[allow(clippy::too_many_arguments)]
+fn write_search(
+    config: &Config,
+    content: &Content,
+    urls: &[String],
+    rendered: &[Arc<Rendered>],
+    md_keys: &[u64],
+    index_runs: Vec<search::RunIndex>,
+    cache: Option<&mut BuildCache>,
+    sink: &dyn Sink,
+) -> Result<Option<search::Deferred>, Diagnostics> {
+    if !config.search {
+        return Ok(None);
+    }
+    let files = match cache {
+        None => search::finish_runs(index_runs),
+        Some(cache) => {
+            let per_page = cache.search_indexes(content, urls, rendered, md_keys);
+            if cache.defer_search {
+                return Ok(Some(search::Deferred::new(per_page)));
+            }
+            search::assemble(&per_page)
+        }
+    };
+    put_all(sink, files)?;
+    Ok(None)
+}
+
+/// The sitemap, robots.txt, the theme's assets and the content's other files. Returns how
+/// many files are not pages.
+fn write_rest(
+    config: &Config,
+    content: &Content,
+    urls: &[String],
+    theme: &Theme,
+    assets: Vec<Asset>,
+    sink: &mut dyn Sink,
+) -> Result<usize, Diagnostics> {
+    let mut out = Vec::new();
+    if let Some(xml) = seo::sitemap(config, content, urls) {
+        out.push(OutputFile { path: "sitemap.xml".into(), data: xml.into() });
+    }
+    out.push(OutputFile { path: "robots.txt".into(), data: seo::robots(config).into() });
+    let n_assets = assets.len() + theme.assets.len();
+    out.extend(theme.assets.iter().map(|(p, d)| OutputFile { path: p.clone(), data: d.clone().into() }));
+    out.extend(assets.into_iter().map(|(path, data)| OutputFile { path, data: data.into() }));
+    sink.prepare(&mut out.iter().map(|f| f.path.as_str()))?;
+    put_all(&*sink, out)?;
+    Ok(n_assets)
+}
+
+/// Hands files to the sink in parallel.
+fn put_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Result<(), Diagnostics> {
+    files.into_par_iter().try_for_each(|f| sink.put(f)).map_err(Diagnostics::from)
+}
+
+fn read_assets(files: &[content::AssetFile]) -> Result<Vec<Asset>, Diagnostics> {
+    let results: Vec<Result<Asset, Diagnostic>> = files
+        .par_iter()
+        .filter(|a| a.abs.exists()) // deleted since the folder was listed: gone, not an error
+        .map(|a| {
+            std::fs::read(&a.abs).map(|b| (a.rel.clone(), b)).map_err(|e| {
+                Diagnostic::error(Some(PathBuf::from(format!("content/{}", a.rel))), format!("cannot read file: {e}"))
+                    .hint("make the file readable or remove it")
+            })
+        })
+        .collect();
+    let mut ok = Vec::with_capacity(results.len());
+    let mut errors = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(x) => ok.push(x),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.0.is_empty() {
+        Ok(ok)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The build's diagnostics so far: errors stop it before anything is written, warnings are
+/// reported with the result.
+#[derive(Default)]
+struct Report {
+    errors: Diagnostics,
+    warnings: Diagnostics,
+}
+
+impl Report {
+    fn collect(&mut self, found: impl IntoIterator<Item = Diagnostic>) {
+        for d in found {
+            match d.severity {
+                Severity::Error => self.errors.push(d),
+                Severity::Warning => self.warnings.push(d),
+            }
+        }
+    }
+
+    /// Everything is verified: the build goes on to write only without errors (and with a theme).
+    fn gate<T>(&mut self, theme: Result<T, Diagnostics>) -> Result<T, Diagnostics> {
+        let theme = theme.map_err(|d| self.errors.0.extend(d.0)).ok();
+        match theme.filter(|_| !self.errors.has_errors()) {
+            Some(t) => Ok(t),
+            None => {
+                let mut errors = std::mem::take(&mut self.errors);
+                errors.sort();
+                Err(errors)
+            }
+        }
+    }
+
+    /// Two outputs with one path: names the page's own file when a page collides
+    /// (`content/print.md` against the print page), not its output path.
+    fn collisions(&mut self, content: &Content, paths: &[String]) {
+        for w in paths.windows(2).filter(|w| w[0] == w[1]) {
+            let file = content
+                .pages
+                .iter()
+                .find(|p| p.output == w[0])
+                .map_or_else(|| PathBuf::from(format!("content/{}", w[0])), |p| p.shown.clone());
+            self.errors.push(
+                Diagnostic::error(Some(file), format!("two outputs have the same path `{}`", w[0]))
+                    .hint("a content file collides with a page or a theme asset; rename it"),
+            );
+        }
+    }
+
+    fn finish(mut self) -> Result<Diagnostics, Diagnostics> {
+        if self.errors.has_errors() {
+            return Err(self.errors);
+        }
+        self.warnings.sort();
+        Ok(self.warnings)
+    }
+}

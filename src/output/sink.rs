@@ -1,0 +1,75 @@
+//! Where a build's output files go: the staging folder for `build`, memory for `serve` and
+//! `check`. The render and search stages hand each file to a [`Sink`] as soon as it exists and
+//! never know which one it is.
+
+use std::sync::Mutex;
+
+use super::{OutputFile, Staging};
+use crate::diagnostics::Diagnostic;
+
+/// Receives output files, from many threads at once.
+pub(crate) trait Sink: Sync {
+    /// Takes one file. An error (a disk that is full) stops the build.
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+
+    /// Makes the folders of these output paths before their files arrive, where that matters.
+    fn prepare(&mut self, _paths: &mut dyn Iterator<Item = &str>) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+
+    /// The paths of every file received so far, sorted (to find two files with one path).
+    fn paths(&self) -> Vec<String>;
+}
+
+/// Keeps every file in memory (`serve` answers from it; `check` only counts it).
+#[derive(Default)]
+pub(crate) struct Memory {
+    files: Mutex<Vec<OutputFile>>,
+    /// Keep only the paths: `check` needs no bytes.
+    discard: bool,
+}
+
+impl Memory {
+    /// A sink that keeps paths but drops the bytes.
+    pub(crate) fn discarding() -> Self {
+        Memory { discard: true, ..Memory::default() }
+    }
+
+    /// The files received, sorted by path.
+    pub(crate) fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, mut file: OutputFile) -> Result<(), Diagnostic> {
+        if self.discard {
+            file.data = bytes::Bytes::new();
+        }
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+
+    fn paths(&self) -> Vec<String> {
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        let mut paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        paths.sort_unstable();
+        paths
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.write(&file)
+    }
+
+    fn prepare(&mut self, paths: &mut dyn Iterator<Item = &str>) -> Result<(), Diagnostic> {
+        self.make_dirs(paths)
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.written()
+    }
+}
