@@ -13,13 +13,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use tebiki::markdown::{self, PageInput, SiteMap};
-use tebiki::{search, BuildCache, BuildOptions};
+use tebiki::internals as search;
+use tebiki::internals::{PageInput, SiteMap};
+use tebiki::{BuildCache, BuildOptions};
 
 /// A long page from the guide: Japanese prose, headings, lists, links.
 fn guide_page() -> (String, usize) {
     let text = std::fs::read_to_string(common::repo().join("content/risks.md")).expect("content/risks.md");
-    let (_, split) = tebiki::content::front_matter::parse(Path::new("content/risks.md"), &text).expect("front matter");
+    let (_, split) =
+        tebiki::internals::front_matter::parse(Path::new("content/risks.md"), &text).expect("front matter");
     let offset = split.body_offset;
     (text, offset)
 }
@@ -32,15 +34,15 @@ fn page_stages(c: &mut Criterion) {
     let (text, body_offset) = guide_page();
     let input = PageInput { source: "risks.md", shown: Path::new("content/risks.md"), text: &text, body_offset };
     let map = site_map();
-    c.bench_function("markdown/render_guide_page", |b| b.iter(|| markdown::render(&input, &map)));
-    let rendered = markdown::render(&input, &map);
+    c.bench_function("markdown/render_guide_page", |b| b.iter(|| tebiki::internals::render_markdown(&input, &map)));
+    let rendered = tebiki::internals::render_markdown(&input, &map);
     c.bench_function("search/page_index_guide_page", |b| {
         b.iter(|| search::page_index("転職エージェントをバックレるリスク", "/risks/", &rendered))
     });
     let body = &text[body_offset..];
     c.bench_function("search/tokens_guide_page", |b| b.iter(|| search::tokens(body)));
     c.bench_function("front_matter/parse_guide_page", |b| {
-        b.iter(|| tebiki::content::front_matter::parse(Path::new("content/risks.md"), &text).ok().map(|(fm, _)| fm))
+        b.iter(|| tebiki::internals::front_matter::parse(Path::new("content/risks.md"), &text).ok().map(|(fm, _)| fm))
     });
 }
 

@@ -5,7 +5,7 @@
 //! `annotate-snippets`, which aligns carets under full-width characters) or JSON (for editors).
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
@@ -247,11 +247,6 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>, 
     scored.sort();
     scored.dedup();
     scored.into_iter().take(n).map(|(_, c)| c).collect()
-}
-
-/// Shows a path relative to `root` when it is inside it.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
 #[cfg(test)]

@@ -1,29 +1,31 @@
 //! tebiki (手引き): a static-site generator for Japanese guides.
 //!
-//! The pipeline: [`content`] loads pages → [`markdown`] renders bodies → [`link`] builds the
-//! site graph and verifies links → [`render`] runs the theme's templates → [`output`] writes the
-//! files atomically. [`site`] strings them together for every command.
+//! The public API is what the command line uses: [`build()`] (write the site), [`check_site`]
+//! (verify without writing), [`build_site`] / [`build_site_cached`] (build in memory, as
+//! `serve` does), [`serve()`], [`init`] and [`new_page`], their options, and the
+//! [`Diagnostic`] type every message is made of. The pipeline itself is in `build/`; see
+//! `docs/dev/architecture.md` for the module map.
 
 // Diagnostics are rich (message, hint, source line) and only built on the error path.
 #![allow(clippy::result_large_err)]
 
-pub mod build;
-pub mod config;
-pub mod content;
-pub mod diagnostics;
-pub mod images;
-pub mod link;
-pub mod markdown;
-pub mod output;
-pub mod progress;
+mod build;
+mod config;
+mod content;
+mod diagnostics;
+mod images;
+mod link;
+mod markdown;
+mod output;
+mod progress;
 mod refresh;
-pub mod render;
-pub mod scaffold;
-pub mod search;
-pub mod seo;
-pub mod serve;
+mod render;
+mod scaffold;
+mod search;
+mod seo;
+mod serve;
 mod source;
-pub mod templates;
+mod templates;
 mod text;
 mod web;
 mod wide;
@@ -31,3 +33,17 @@ mod yaml;
 
 pub use build::{build, build_site, build_site_cached, check_site, BuildCache, BuildOptions, BuildReport, BuiltSite};
 pub use diagnostics::{stderr_color, Diagnostic, Diagnostics, Severity};
+pub use output::OutputFile;
+pub use scaffold::{init, new_page, today};
+pub use serve::{run as serve, ServeOptions};
+
+/// Internals for the benchmarks, fuzz targets and property tests in this repository. Not a
+/// stable API: anything here may change in any release.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::content::front_matter;
+    pub use crate::markdown::{render as render_markdown, PageInput, Rendered, SiteMap, RESERVED_IDS};
+    pub use crate::output::is_safe_relative;
+    pub use crate::search::{file_name, page_index, shard_of, tokens};
+    pub use crate::source::decode_text;
+}

@@ -81,7 +81,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Command::Init { dir, theme_copy } => match tebiki::scaffold::init(&dir, theme_copy) {
+        Command::Init { dir, theme_copy } => match tebiki::init(&dir, theme_copy) {
             Ok(files) => {
                 for f in &files {
                     eprintln!("  created {}", f.display());
@@ -97,7 +97,7 @@ fn main() -> ExitCode {
             }
         },
         Command::New { path, title, root } => {
-            match tebiki::scaffold::new_page(&root, &path, title.as_deref(), &tebiki::scaffold::today()) {
+            match tebiki::new_page(&root, &path, title.as_deref(), &tebiki::today()) {
                 Ok(p) => {
                     eprintln!("Created {} (weight {}); it will appear at /{}", p.path.display(), p.weight, p.url);
                     ExitCode::SUCCESS
@@ -109,7 +109,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve { root, port, bind, open, timings, poll } => {
-            match tebiki::serve::run(tebiki::serve::ServeOptions { root, port, bind, open, timings, poll }) {
+            match tebiki::serve(tebiki::ServeOptions { root, port, bind, open, timings, poll }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(d) => {
                     report(&d);

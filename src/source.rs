@@ -66,8 +66,8 @@ pub(crate) fn cannot_read(shown: &Path, e: &std::io::Error) -> Diagnostic {
     Diagnostic::error(Some(shown.to_path_buf()), format!("cannot read file: {e}")).hint(hint)
 }
 
-/// Decodes file bytes as UTF-8 text (see [`read_text`]).
-pub(crate) fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
+/// Decodes file bytes as UTF-8 text (as `read_text` does).
+pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
     // std's check walks Japanese text byte by byte (5% of a large build's instructions); the
     // SIMD check is ten times faster. The slow one runs only to locate an error.
     let text = if simdutf8::basic::from_utf8(&bytes).is_ok() {

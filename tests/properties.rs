@@ -8,7 +8,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use scraper::{Html, Selector};
-use tebiki::markdown::{self, PageInput, SiteMap};
+use tebiki::internals::{PageInput, SiteMap};
 
 mod common;
 use common::percent_decode;
@@ -86,7 +86,7 @@ fn site_map() -> SiteMap {
     m
 }
 
-fn render(body: &str) -> markdown::Rendered {
+fn render(body: &str) -> tebiki::internals::Rendered {
     let text = format!("---\ntitle: 題\n---\n{body}");
     let input = PageInput {
         source: "guide/手順.md",
@@ -94,7 +94,7 @@ fn render(body: &str) -> markdown::Rendered {
         text: &text,
         body_offset: text.len() - body.len(),
     };
-    markdown::render(&input, &site_map())
+    tebiki::internals::render_markdown(&input, &site_map())
 }
 
 /// Every `id` attribute of an HTML fragment or document.
@@ -132,7 +132,7 @@ proptest! {
         prop_assert!(duplicates(&html_ids).is_empty(), "ids {:?}\n{}", html_ids, r.html);
         for id in &toc {
             prop_assert!(r.ids.contains(id));
-            prop_assert!(!markdown::RESERVED_IDS.contains(&id.as_str()), "reserved id {id}");
+            prop_assert!(!tebiki::internals::RESERVED_IDS.contains(&id.as_str()), "reserved id {id}");
         }
     }
 }
@@ -209,7 +209,7 @@ impl GenSite {
     }
 }
 
-fn build_in(dir: &Path, site: &GenSite) -> Vec<tebiki::output::OutputFile> {
+fn build_in(dir: &Path, site: &GenSite) -> Vec<tebiki::OutputFile> {
     site.write(dir);
     let opts = tebiki::BuildOptions { root: dir.to_path_buf(), ..Default::default() };
     match tebiki::build_site(&opts) {

@@ -138,9 +138,9 @@ fn search_index_finds_japanese_words_by_bigrams() {
     let shards = meta["shards"].as_u64().unwrap() as usize;
     let lookup = |tok: &str| -> Vec<u64> {
         let shard: serde_json::Value = serde_json::from_slice(
-            &fs::read(out.join("search").join(tebiki::search::file_name(
+            &fs::read(out.join("search").join(tebiki::internals::file_name(
                 "s",
-                tebiki::search::shard_of(tok, shards),
+                tebiki::internals::shard_of(tok, shards),
                 "json",
             )))
             .unwrap(),
@@ -149,7 +149,7 @@ fn search_index_finds_japanese_words_by_bigrams() {
         postings(&shard, tok)
     };
     let docs: Vec<Vec<String>> = (0..)
-        .map_while(|n| fs::read(out.join("search").join(tebiki::search::file_name("d", n, "json"))).ok())
+        .map_while(|n| fs::read(out.join("search").join(tebiki::internals::file_name("d", n, "json"))).ok())
         .flat_map(|b| serde_json::from_slice::<Vec<Vec<String>>>(&b).unwrap())
         .collect();
     // 謝罪 (apology) is one bigram: it must lead to the remedies section about apologising.

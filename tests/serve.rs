@@ -253,7 +253,7 @@ fn edits_on_disk_are_served_and_broken_edits_keep_the_last_good_page() {
 fn served_postings(server: &Server, token: &str) -> Vec<u64> {
     let meta: serde_json::Value = serde_json::from_str(&server.get("/search/meta.json").body).expect("meta.json");
     let shards = meta["shards"].as_u64().expect("shards") as usize;
-    let name = tebiki::search::file_name("s", tebiki::search::shard_of(token, shards), "json");
+    let name = tebiki::internals::file_name("s", tebiki::internals::shard_of(token, shards), "json");
     let r = server.get(&format!("/search/{name}"));
     assert_eq!(r.status, 200, "{name}");
     let shard: serde_json::Value = serde_json::from_str(&r.body).expect("shard");

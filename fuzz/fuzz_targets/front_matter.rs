@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use tebiki::content::{front_matter, load};
+use tebiki::internals::{decode_text, front_matter};
 
 fuzz_target!(|data: &[u8]| {
     let shown = Path::new("content/f.md");
-    let text = match load::decode_text(data.to_vec(), shown) {
+    let text = match decode_text(data.to_vec(), shown) {
         Ok(t) => t,
         Err(d) => {
             let _ = d.render(false);

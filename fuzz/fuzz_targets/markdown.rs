@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use tebiki::markdown::{self, PageInput, SiteMap};
+use tebiki::internals::{PageInput, SiteMap};
 
 fn site_map() -> &'static SiteMap {
     static MAP: OnceLock<SiteMap> = OnceLock::new();
@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
         text: &text,
         body_offset: text.len() - body.len(),
     };
-    let r = markdown::render(&input, site_map());
+    let r = tebiki::internals::render_markdown(&input, site_map());
     let mut seen = HashSet::new();
     for e in &r.toc {
         assert!(seen.insert(e.id.as_str()), "duplicate heading id {:?} in {:?}", e.id, r.toc);

@@ -104,7 +104,7 @@ fuzz_target!(|input: Input| {
     match result {
         Ok(site) => {
             for f in &site.files {
-                assert!(tebiki::output::is_safe_relative(&f.path), "unsafe output path {:?}", f.path);
+                assert!(tebiki::internals::is_safe_relative(&f.path), "unsafe output path {:?}", f.path);
             }
             for w in site.files.windows(2) {
                 assert!(w[0].path < w[1].path, "outputs not sorted/unique: {:?}", w[0].path);

@@ -240,10 +240,10 @@ fn load_content(
     mut cache: Option<&mut BuildCache>,
     report: &mut Report,
 ) -> Result<(Content, Vec<Asset>), Diagnostics> {
-    let files = load::load_content_cached(&opts.root, cache.as_deref_mut().map(|c| &mut c.files))?;
+    let files = load::load_content(&opts.root, cache.as_deref_mut().map(|c| &mut c.files))?;
     report.warnings.0.extend(files.warnings.iter().cloned());
     let assets = read_assets(&files.assets)?;
-    let (content, errors) = content::build_content_cached(files, opts.drafts, cache.map(|c| &mut c.front_matter));
+    let (content, errors) = content::build_content(files, opts.drafts, cache.map(|c| &mut c.front_matter));
     report.errors.0.extend(errors.0);
     Ok((content, assets))
 }

@@ -211,13 +211,8 @@ fn map_io<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> V
 /// Fewer files than this are read on rayon's threads ([`map_io`]).
 const SMALL_SITE: usize = 64;
 
-/// Reads every file of `<root>/content`.
-pub fn load_content(root: &Path) -> Result<ContentFiles, Diagnostics> {
-    load_content_cached(root, None)
-}
-
-/// [`load_content`], reusing (and refreshing) `cache` when given.
-pub fn load_content_cached(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<ContentFiles, Diagnostics> {
+/// Reads every file of `<root>/content`, reusing (and refreshing) `cache` when given (serve).
+pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<ContentFiles, Diagnostics> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         if let Some(c) = cache.as_deref_mut() {

@@ -33,10 +33,6 @@ pub struct Page {
 }
 
 impl Page {
-    /// The Markdown body.
-    pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
-    }
     /// The source folder relative to `content/`, ending with `/` (or empty).
     pub fn source_dir(&self) -> &str {
         match self.source.rfind('/') {
@@ -67,15 +63,6 @@ pub struct Content {
     pub assets: Vec<AssetFile>,
     /// Pages left out because their front matter is broken: (source, URL path).
     pub broken: Vec<(String, String)>,
-}
-
-/// Turns loaded files into pages: front matter, URLs, duplicates, order.
-///
-/// Drafts are dropped unless `drafts` is set. All errors are collected. Pages whose front
-/// matter is broken are left out of the returned content (so the rest can still be checked)
-/// and listed in `Content::broken` so links to them are not reported as broken too.
-pub fn build_content(files: ContentFiles, drafts: bool) -> (Content, Diagnostics) {
-    build_content_cached(files, drafts, None)
 }
 
 /// Front matter parsed by earlier builds, by file, reused while the file's text is the very
@@ -130,12 +117,14 @@ fn same_parsed(a: &Parsed, b: &Parsed) -> bool {
     matches!((a, b), (Ok((x, i)), Ok((y, j))) if Arc::ptr_eq(x, y) && i == j)
 }
 
-/// [`build_content`], reusing (and refreshing) `cache` when given.
-pub fn build_content_cached(
-    files: ContentFiles,
-    drafts: bool,
-    cache: Option<&mut ParseCache>,
-) -> (Content, Diagnostics) {
+/// Turns loaded files into pages: front matter, URLs, duplicates, order.
+///
+/// Drafts are dropped unless `drafts` is set. All errors are collected. Pages whose front
+/// matter is broken are left out of the returned content (so the rest can still be checked)
+/// and listed in `Content::broken` so links to them are not reported as broken too.
+///
+/// `cache` (serve) is reused and refreshed when given.
+pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut ParseCache>) -> (Content, Diagnostics) {
     let mut errors = Diagnostics::default();
     let mut pages = Vec::with_capacity(files.pages.len());
     let mut broken = Vec::new();
@@ -376,7 +365,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (c, e) = build_content(files, false);
+        let (c, e) = build_content(files, false, None);
         assert!(e.0.is_empty());
         let order: Vec<&str> = c.pages.iter().map(|p| p.fm.title.as_str()).collect();
         assert_eq!(order, ["ホーム", "B", "A", "X", "C"]);
@@ -394,7 +383,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let (_, e) = build_content(files, false);
+        let (_, e) = build_content(files, false, None);
         assert!(e.0[0].message.contains("duplicate URL `/risks/`"), "{}", e);
     }
 
@@ -404,7 +393,7 @@ mod tests {
             pages: vec![file("_index.md", "title: H"), file("d.md", "title: D\ndraft: true")],
             ..Default::default()
         };
-        assert_eq!(build_content(files(), false).0.pages.len(), 1);
-        assert_eq!(build_content(files(), true).0.pages.len(), 2);
+        assert_eq!(build_content(files(), false, None).0.pages.len(), 1);
+        assert_eq!(build_content(files(), true, None).0.pages.len(), 2);
     }
 }

@@ -193,11 +193,6 @@ impl Staging {
         fs::write(&dest, &f.data).map_err(|e| io_err(&dest, "write", e))
     }
 
-    /// Drops the staging folder; the previous output stays as it was.
-    pub fn abort(self) {
-        drop(self);
-    }
-
     /// The paths of every file written so far, sorted.
     pub(crate) fn written(&self) -> Vec<String> {
         let mut paths = self.written.lock().unwrap_or_else(|e| e.into_inner()).clone();
@@ -364,7 +359,7 @@ mod tests {
     fn write_atomic(out: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
         let staging = Staging::begin(out)?;
         if let Err(d) = files.iter().try_for_each(|f| staging.write(f)) {
-            staging.abort();
+            drop(staging);
             return Err(d);
         }
         staging.commit()

@@ -1,20 +1,23 @@
 //! Rendering: builds each page's template context (see docs/templates.md) and runs Tera, pages
 //! in parallel. Data shared by all pages (`site`, `assets`) is converted to template values once.
 
-use rayon::prelude::*;
-use serde::Serialize;
-use tera::{Context, Value};
+mod nav;
+mod print;
 
 use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostics::Diagnostics;
 use crate::link::Graph;
-use std::sync::Arc;
-
 use crate::markdown::{Rendered, TocEntry};
 use crate::output::sink::Sink;
 use crate::output::OutputFile;
 use crate::templates::{tera_diagnostic, Theme};
+use nav::{insert_nav, nav_for, NavCache};
+use print::{has_print, render_print};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::sync::Arc;
+use tera::{Context, Value};
 
 /// Everything the renderer reads.
 pub struct RenderInput<'a> {
@@ -90,23 +93,6 @@ struct PageCtx<'a> {
     extra: &'a serde_yaml::Mapping,
     json_ld: String,
 }
-
-#[derive(Serialize)]
-struct NavEntry<'a> {
-    /// The page this entry links to (None: a gap).
-    #[serde(skip)]
-    page: Option<usize>,
-    title: &'a str,
-    url: &'a str,
-    depth: usize,
-    current: bool,
-    ancestor: bool,
-    draft: bool,
-    gap: bool,
-}
-
-/// Longest list of siblings the sidebar shows in full; longer ones show a window.
-const NAV_WINDOW: usize = 20;
 
 /// Reading time: Japanese at ~500 characters a minute, Latin text at ~200 words a minute.
 pub fn reading_minutes(r: &Rendered) -> usize {
@@ -299,268 +285,9 @@ pub(crate) fn render_site(input: &RenderInput, sink: &dyn Sink) -> Result<(), Di
     Ok(())
 }
 
-/// Sites larger than this get no `/print/` page: one page of every page would be hundreds of
-/// megabytes, which no reader prints.
-pub const PRINT_MAX_PAGES: usize = 1000;
-
-fn has_print(input: &RenderInput) -> bool {
-    input.content.pages.len() <= PRINT_MAX_PAGES && input.theme.tera.contains_template("print.html")
-}
-
-#[derive(Serialize)]
-struct PrintPage<'a> {
-    title: &'a str,
-    url: &'a str,
-    anchor: String,
-    content: String,
-    depth: usize,
-}
-
-/// The in-page anchor of a page's section on `/print/`: `risks`, `guide--one`, home `index`.
-pub fn print_anchor(path: &str) -> String {
-    let t = path.trim_end_matches('/');
-    if t.is_empty() {
-        "index".to_string()
-    } else {
-        t.replace('/', "--")
-    }
-}
-
-/// `/print/`: every page in reading order, ids prefixed per page and links between pages
-/// turned into in-page links, so the single page works offline and as a PDF.
-fn render_print(
-    input: &RenderInput,
-    urls: &[String],
-    site: &Value,
-    assets: &Value,
-) -> Result<OutputFile, crate::diagnostics::Diagnostic> {
-    let content = input.content;
-    let base_path = input.config.base_path();
-    let anchor_by_url: std::collections::HashMap<String, String> =
-        content.pages.iter().map(|p| (format!("{base_path}{}", p.path), print_anchor(&p.path))).collect();
-    let pages: Vec<PrintPage> = content
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let anchor = print_anchor(&p.path);
-            let html = prefix_ids(&input.rendered[i].html, &anchor, &anchor_by_url);
-            PrintPage { title: &p.fm.title, url: &urls[i], anchor, content: html, depth: content.depth[i] }
-        })
-        .collect();
-    let mut ctx = Context::new();
-    ctx.insert_value("site", site.clone());
-    ctx.insert_value("assets", assets.clone());
-    insert_nav(&mut ctx, &nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera)
-        .map_err(|e| tera_diagnostic(&e, &input.theme.sources))?;
-    ctx.insert("pages", &pages);
-    input
-        .theme
-        .tera
-        .render("print.html", &ctx)
-        .map(|html| OutputFile { path: "print/index.html".into(), data: html.into() })
-        .map_err(|e| tera_diagnostic(&e, &input.theme.sources))
-}
-
-/// Rewrites `id="x"` to `id="{anchor}--x"`, `href="#x"` likewise, and links to other pages of
-/// the site into `#{their anchor}--x` (or `#{their anchor}`).
-fn prefix_ids(html: &str, anchor: &str, anchor_by_url: &std::collections::HashMap<String, String>) -> String {
-    let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    loop {
-        let next_id = rest.find(" id=\"");
-        let next_href = rest.find(" href=\"");
-        let (pos, is_id) = match (next_id, next_href) {
-            (Some(a), Some(b)) if a < b => (a, true),
-            (Some(a), None) => (a, true),
-            (_, Some(b)) => (b, false),
-            (None, None) => break,
-        };
-        let attr_len = if is_id { 5 } else { 7 };
-        out.push_str(&rest[..pos + attr_len]);
-        rest = &rest[pos + attr_len..];
-        let Some(end) = rest.find('"') else { break };
-        let value = &rest[..end];
-        if is_id {
-            out.push_str(&format!("{anchor}--{value}"));
-        } else if let Some(frag) = value.strip_prefix('#') {
-            out.push_str(&format!("#{anchor}--{}", crate::web::url::percent_decode(frag)));
-        } else {
-            let (path, frag) = value.split_once('#').map_or((value, None), |(a, b)| (a, Some(b)));
-            let decoded = crate::web::url::percent_decode(path);
-            match anchor_by_url.get(&decoded) {
-                Some(target) => match frag {
-                    Some(f) => out.push_str(&format!("#{target}--{}", crate::web::url::percent_decode(f))),
-                    None => out.push_str(&format!("#{target}")),
-                },
-                None => out.push_str(value),
-            }
-        }
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The sidebar for page `current`: home, the top level, and the children of each ancestor
-/// (and of the page itself). Long sibling lists show a window around the current branch, so
-/// the sidebar's size does not grow with the number of pages.
-fn nav_for<'a>(content: &'a Content, urls: &'a [String], current: usize) -> Vec<NavEntry<'a>> {
-    let mut chain = Vec::new();
-    let mut a = (current < content.pages.len()).then_some(current);
-    while let Some(j) = a {
-        chain.push(j);
-        a = content.parent[j];
-    }
-    let mut out = Vec::new();
-    if content.pages.is_empty() {
-        return out;
-    }
-    let entry = |i: usize, depth: usize, gap: bool| NavEntry {
-        page: (!gap).then_some(i),
-        title: if gap { "" } else { &content.pages[i].fm.title },
-        url: if gap { "" } else { &urls[i] },
-        depth,
-        current: !gap && i == current,
-        ancestor: !gap && i != current && chain.contains(&i),
-        draft: !gap && content.pages[i].fm.draft,
-        gap,
-    };
-    out.push(entry(0, 0, false));
-    push_level(content, &chain, 0, 0, &mut out, &entry);
-    out
-}
-
-/// A sidebar entry shared by the pages that list it: its template value, and its markup
-/// (`None` if rendering it failed; the page that needs it renders it again for the error).
-type SharedNavEntry = (Value, Option<String>);
-
-/// Sidebar entries made once per build and shared by every page that lists them ([`nav_value`]).
-/// An entry is the same on all those pages, whatever the page, unless it is the page itself.
-struct NavCache {
-    /// By page: the entry of a page that is neither the current page nor one of its ancestors.
-    plain: Vec<std::sync::OnceLock<SharedNavEntry>>,
-    /// By page: its entry on the pages below it.
-    ancestor: Vec<std::sync::OnceLock<SharedNavEntry>>,
-    /// By depth: the gap standing for the pages a long list leaves out (a gap deeper than
-    /// [`NAV_GAP_DEPTHS`] is rendered on each page that shows it).
-    gap: Vec<std::sync::OnceLock<SharedNavEntry>>,
-}
-
-impl NavCache {
-    /// An empty cache for `pages` pages (0: nothing is shared, for a one-off page).
-    fn new(pages: usize) -> Self {
-        let cells = |n: usize| (0..n).map(|_| std::sync::OnceLock::new()).collect();
-        NavCache { plain: cells(pages), ancestor: cells(pages), gap: cells(if pages > 0 { NAV_GAP_DEPTHS } else { 0 }) }
-    }
-
-    /// The cell an entry is shared in; `None` for the current page's own entry.
-    fn cell(&self, e: &NavEntry) -> Option<&std::sync::OnceLock<SharedNavEntry>> {
-        match e.page {
-            None => self.gap.get(e.depth),
-            Some(_) if e.current => None,
-            Some(k) if e.ancestor => self.ancestor.get(k),
-            Some(k) => self.plain.get(k),
-        }
-    }
-}
-
-/// The sidebar as a template value (`nav`) and as markup (`nav_html`: each entry rendered with
-/// `partials/sidebar_item.html`, one per line). Every entry but the current page's own comes
-/// from `cache`, made once.
-///
-/// Why the markup: looping over the 40 entries of each page in Tera was 40% of the rendering
-/// stage at 10,000 pages (120 of 300 ms); joined here, the shared entries cost nothing per page.
-fn nav_value(nav: &[NavEntry], cache: &NavCache, tera: &tera::Tera) -> Result<(Value, String), tera::Error> {
-    let item = |e: &NavEntry| {
-        let mut ctx = Context::new();
-        ctx.insert("entry", e);
-        tera.render(SIDEBAR_ITEM, &ctx)
-    };
-    let mut html = String::with_capacity(nav.len() * 160);
-    let mut entries = Vec::with_capacity(nav.len());
-    for e in nav {
-        html.push('\n');
-        match cache.cell(e) {
-            Some(cell) => {
-                let (value, markup) = cell.get_or_init(|| (Value::from_serializable(e), item(e).ok()));
-                match markup {
-                    Some(m) => html.push_str(m),
-                    None => html.push_str(&item(e)?),
-                }
-                entries.push(value.clone());
-            }
-            None => {
-                html.push_str(&item(e)?);
-                entries.push(Value::from_serializable(e));
-            }
-        }
-    }
-    Ok((Value::from(entries), html))
-}
-
-/// Puts the sidebar into `ctx` as `nav` and `nav_html` ([`nav_value`]).
-fn insert_nav(ctx: &mut Context, nav: &[NavEntry], cache: &NavCache, tera: &tera::Tera) -> Result<(), tera::Error> {
-    let (value, html) = nav_value(nav, cache, tera)?;
-    ctx.insert_value("nav", value);
-    ctx.insert("nav_html", &html);
-    Ok(())
-}
-
-/// Depths of the sidebar whose gap entries [`NavCache`] shares.
-const NAV_GAP_DEPTHS: usize = 32;
-
-/// The template of one sidebar entry ([`nav_value`]).
-const SIDEBAR_ITEM: &str = "partials/sidebar_item.html";
-
-/// Appends the children of `parent` (windowed), expanding the one on the current branch.
-fn push_level<'a>(
-    content: &Content,
-    chain: &[usize],
-    parent: usize,
-    depth: usize,
-    out: &mut Vec<NavEntry<'a>>,
-    entry: &dyn Fn(usize, usize, bool) -> NavEntry<'a>,
-) {
-    let kids = &content.children[parent];
-    let (start, end) = if kids.len() <= NAV_WINDOW {
-        (0, kids.len())
-    } else {
-        let focus = kids.iter().position(|k| chain.contains(k)).unwrap_or(0);
-        let start = focus.saturating_sub(NAV_WINDOW / 2).min(kids.len() - NAV_WINDOW);
-        (start, start + NAV_WINDOW)
-    };
-    if start > 0 {
-        out.push(entry(0, depth, true));
-    }
-    for &k in &kids[start..end] {
-        out.push(entry(k, depth, false));
-        if chain.contains(&k) {
-            push_level(content, chain, k, depth + 1, out, entry);
-        }
-    }
-    if end < kids.len() {
-        out.push(entry(0, depth, true));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn print_ids_are_prefixed_and_page_links_become_in_page_links() {
-        let mut m = std::collections::HashMap::new();
-        m.insert("/remedies/".to_string(), "remedies".to_string());
-        let html = r##"<h2 id="a">A <a href="#a">#</a></h2><a href="/remedies/#%E8%AC%9D">x</a><a href="/remedies/">y</a><a href="https://e.org/">z</a>"##;
-        let out = prefix_ids(html, "risks", &m);
-        assert_eq!(
-            out,
-            r##"<h2 id="risks--a">A <a href="#risks--a">#</a></h2><a href="#remedies--謝">x</a><a href="#remedies">y</a><a href="https://e.org/">z</a>"##
-        );
-        assert_eq!(print_anchor("guide/one/"), "guide--one");
-        assert_eq!(print_anchor(""), "index");
-    }
 
     #[test]
     fn description_cuts_at_a_japanese_sentence_end() {

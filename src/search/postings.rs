@@ -1,0 +1,226 @@
+//! Postings: which sections hold each token, built in parallel runs of pages and merged;
+//! very common tokens become bitmaps.
+
+use super::*;
+use std::collections::HashMap;
+
+/// A run of consecutive pages: which pages, and the documents (sections) they hold.
+pub(super) struct Run {
+    pub(super) pages: std::ops::Range<usize>,
+    pub(super) docs: std::ops::Range<u32>,
+}
+
+/// Splits pages into contiguous runs, one per thread (at most 8), with each run's document
+/// ids: postings built over runs in parallel and concatenated in order stay sorted.
+pub(super) fn runs_of(pages: usize, docs_of: impl Fn(usize) -> u32) -> Vec<Run> {
+    let runs = rayon::current_num_threads().clamp(1, 8);
+    let per_run = pages.div_ceil(runs).max(1);
+    let mut out = Vec::new();
+    let mut doc = 0u32;
+    for start in (0..pages).step_by(per_run) {
+        let end = (start + per_run).min(pages);
+        let first = doc;
+        doc += (start..end).map(&docs_of).sum::<u32>();
+        out.push(Run { pages: start..end, docs: first..doc });
+    }
+    out
+}
+
+/// Document ids per token for one run, CJK and words apart (hashing a u64 is much cheaper
+/// than a string).
+pub(super) struct Postings {
+    pub(super) cjk: HashMap<u64, Ids, PairHash>,
+    pub(super) words: HashMap<Box<str>, Ids, ahash::RandomState>,
+    /// The run's documents: bitmaps cover exactly these.
+    pub(super) docs: std::ops::Range<u32>,
+}
+
+/// Hashes a packed CJK token with one multiplication, folded so that every bit of the key
+/// reaches the bits hashbrown uses (ahash's two rounds took 8% of tokenizing). Keys come
+/// from the site's own text, so there is no adversary to randomize against.
+#[derive(Default)]
+pub(super) struct PairHasher(u64);
+
+/// Builds [`PairHasher`]s.
+pub(super) type PairHash = std::hash::BuildHasherDefault<PairHasher>;
+
+impl std::hash::Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        let m = u128::from(self.0 ^ v) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// One token's documents within a run, in order: a list while that is smaller than a bitmap of
+/// the run, then the bitmap. Most of a large Japanese site's postings belong to tokens in a
+/// good share of all sections (です, 転職); as lists they were a hundred megabytes written
+/// and regrown, as bitmaps an eighth of that. The newest document is also kept in the map
+/// entry itself: a token seen again in the same section is recognised without touching the
+/// list or bitmap, which lies elsewhere in memory.
+#[derive(Default)]
+pub(super) struct Ids {
+    pub(super) last: Option<u32>,
+    pub(super) list: Vec<u32>,
+    /// One bit per document of the run (empty while the token is a list).
+    pub(super) bits: Vec<u64>,
+}
+
+impl Ids {
+    /// Adds `doc`, no older than any before it. A bitmap takes it without asking whether it is
+    /// there (setting a bit twice is harmless, and a branch that goes either way half the time
+    /// costs more than the store); a list appends it unless it is already the newest.
+    #[inline(always)]
+    pub(super) fn add(&mut self, doc: u32, run: &std::ops::Range<u32>) {
+        if !self.bits.is_empty() {
+            set_bit(&mut self.bits, doc - run.start);
+            return;
+        }
+        if self.last != Some(doc) {
+            self.push(doc, run);
+        }
+    }
+
+    /// Appends `doc`, newer than any in the list, and turns the list into a bitmap once that is
+    /// smaller.
+    pub(super) fn push(&mut self, doc: u32, run: &std::ops::Range<u32>) {
+        self.last = Some(doc);
+        self.list.push(doc);
+        // A list of n ids takes 32n bits, the bitmap one per document.
+        if self.list.len() * 32 >= (run.len()).max(1024) {
+            self.bits = vec![0; run.len().div_ceil(64)];
+            for d in std::mem::take(&mut self.list) {
+                set_bit(&mut self.bits, d - run.start);
+            }
+        }
+    }
+
+    /// How many documents the token is in.
+    pub(super) fn count(&self) -> usize {
+        self.list.len() + self.bits.iter().map(|w| w.count_ones() as usize).sum::<usize>()
+    }
+}
+
+impl Postings {
+    /// Empty postings for a run's documents.
+    pub(super) fn new(docs: std::ops::Range<u32>) -> Self {
+        Postings { cjk: HashMap::default(), words: HashMap::default(), docs }
+    }
+
+    /// Adds document `doc`, the newest so far, to the lists of the tokens in its texts. A list
+    /// that already ends with `doc` has it: one hash lookup per token, no set of seen tokens.
+    pub(super) fn add_texts(&mut self, doc: u32, texts: &[&str]) {
+        for text in texts {
+            scan(text, |t| match t {
+                Token::Cjk(v) => self.add_cjk(doc, v),
+                Token::Word(w) => self.add_word(doc, w),
+            });
+        }
+    }
+
+    /// Adds document `doc` to the lists of its distinct tokens.
+    pub(super) fn add<'w>(&mut self, doc: u32, cjk: &[u64], words: impl Iterator<Item = &'w str>) {
+        for &t in cjk {
+            self.add_cjk(doc, t);
+        }
+        for w in words {
+            self.add_word(doc, w);
+        }
+    }
+
+    /// Adds `doc`, the newest document so far, to a CJK token's list unless it is there.
+    pub(super) fn add_cjk(&mut self, doc: u32, t: u64) {
+        self.cjk.entry(t).or_default().add(doc, &self.docs);
+    }
+
+    /// Adds `doc`, the newest document so far, to a word's list unless it is there.
+    pub(super) fn add_word(&mut self, doc: u32, w: &str) {
+        match self.words.get_mut(w) {
+            Some(list) => list.add(doc, &self.docs),
+            None => {
+                let mut ids = Ids::default();
+                ids.add(doc, &self.docs);
+                self.words.insert(Box::from(w), ids);
+            }
+        }
+    }
+}
+
+/// Sets bit `i` of a bitmap held in 64-bit words.
+#[inline(always)]
+pub(super) fn set_bit(words: &mut [u64], i: u32) {
+    words[i as usize / 64] |= 1 << (i % 64);
+}
+
+/// Postings of a run of pages.
+pub(super) fn postings_of(pages: &[PageIndex], docs: std::ops::Range<u32>) -> Postings {
+    let mut map = Postings::new(docs.clone());
+    for (doc, (_, toks)) in docs.zip(pages.iter().flat_map(|p| p.0.iter())) {
+        map.add(doc, &toks.cjk, toks.words.iter().map(|w| &**w));
+    }
+    map
+}
+
+/// One token's documents over the whole site, gathered from the runs' postings.
+pub(super) enum Merged {
+    /// Sorted document ids.
+    Ids(Vec<u32>),
+    /// A bitmap file's bytes: document `d` is bit `d % 8` of byte `d / 8`.
+    Bitmap(Vec<u8>),
+}
+
+/// Gathers one token's postings from consecutive runs (in order) into a list, or into a bitmap
+/// when it is in more than [`BIG_POSTINGS`] documents.
+pub(super) fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
+    let count: usize = parts.iter().map(|(ids, _)| ids.count()).sum();
+    if count > BIG_POSTINGS {
+        let mut words = vec![0u64; total_docs.div_ceil(64) + 1];
+        for &(ids, start) in parts {
+            for &d in &ids.list {
+                set_bit(&mut words, d);
+            }
+            // The run's bitmap, shifted to where its first document is.
+            let (at, shift) = (start as usize / 64, start % 64);
+            for (k, &w) in ids.bits.iter().enumerate() {
+                words[at + k] |= w << shift;
+                if shift > 0 {
+                    words[at + k + 1] |= w >> (64 - shift);
+                }
+            }
+        }
+        let mut bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        bytes.truncate(total_docs.div_ceil(8));
+        return Merged::Bitmap(bytes);
+    }
+    let mut out = Vec::with_capacity(count);
+    for &(ids, start) in parts {
+        out.extend_from_slice(&ids.list);
+        for (k, &w) in ids.bits.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                out.push(start + 64 * k as u32 + w.trailing_zeros());
+                w &= w - 1;
+            }
+        }
+    }
+    Merged::Ids(out)
+}
+
+/// Sorted ids as differences from the previous one: small numbers, short JSON.
+pub(super) fn delta_encode(ids: Vec<u32>) -> Vec<u32> {
+    let mut prev = 0;
+    ids.into_iter()
+        .map(|d| {
+            let v = d - prev;
+            prev = d;
+            v
+        })
+        .collect()
+}
