@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one fuzz target for a while, the way docs/reliability.md reports it.
+# Runs one fuzz target for a while, the way docs/dev/benchmarks.md describes it.
 #
 #   fuzz/run.sh front_matter|markdown|site [SECONDS]     (default 900)
 #

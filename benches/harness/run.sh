@@ -9,7 +9,7 @@
 #
 # Installs Debian's hugo, hyperfine and time when missing (apt-get), builds tebiki, generates the
 # corpora (cached in $TEBIKI_BENCH_DIR, default /tmp/tebiki-bench/N), measures both generators
-# alternating over several rounds, and writes docs/benchmarks.md and docs/bench-chart.svg
+# alternating over several rounds, and writes benches/results/harness-report.md and docs/bench-chart.svg
 # (in --ci mode: $TEBIKI_BENCH_DIR/ci/benchmarks.md and bench-chart.svg, the repo is left alone).
 #
 # Exit status: 0 unless a build (cargo, tebiki or Hugo on the generated corpus, or tebiki on the
@@ -60,7 +60,7 @@ if [ "$CI_MODE" = 1 ]; then
   SETTLED="${SETTLED:-0}"
 else
   [ "${#SIZES[@]}" -gt 0 ] || SIZES=(100 1000 10000)
-  OUT_MD="$ROOT/docs/benchmarks.md"
+  OUT_MD="$ROOT/benches/results/harness-report.md"
   OUT_SVG="$ROOT/docs/bench-chart.svg"
   CARGO_PROFILE="${TEBIKI_BENCH_PROFILE:-release}"
   SETTLED="${SETTLED:-3}"
