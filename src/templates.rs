@@ -185,7 +185,7 @@ pub fn tera_diagnostic(e: &tera::Error, sources: &HashMap<String, (PathBuf, Stri
             d = d.at(&text, span.start_line, col).span(len_chars);
         }
         let hint = if r.message().contains("not found in context") || r.message().contains("undefined") {
-            "the variable does not exist here; see docs/templates.md for the variables each template receives"
+            "the variable does not exist here; see docs/themes.md for the variables each template receives"
         } else {
             "see the Tera 2 documentation for the template syntax"
         };

@@ -1,4 +1,4 @@
-//! Inputs found by the fuzz targets under `fuzz/` (see docs/reliability.md), one `#[test]` each,
+//! Inputs found by the fuzz targets under `fuzz/` (see docs/dev/reliability.md), one `#[test]` each,
 //! named after the behaviour they pin. The fuzz runs found no crash, hang or memory blow-up;
 //! what is here came from reading where the `site` target's corpus stops.
 

@@ -1,7 +1,7 @@
 //! Property tests (proptest) for the invariants of issue 6: rendering never panics, heading ids
 //! are unique per page, every rewritten internal link resolves to an output file and an existing
 //! id, and the output is deterministic. Case counts are kept small so this file runs in seconds;
-//! the fuzz targets under `fuzz/` explore the same ground for hours (docs/reliability.md).
+//! the fuzz targets under `fuzz/` explore the same ground for hours (docs/dev/reliability.md).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

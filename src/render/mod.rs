@@ -1,4 +1,4 @@
-//! Rendering: builds each page's template context (see docs/templates.md) and runs Tera, pages
+//! Rendering: builds each page's template context (see docs/themes.md) and runs Tera, pages
 //! in parallel. Data shared by all pages (`site`, `assets`) is converted to template values once.
 
 mod nav;
