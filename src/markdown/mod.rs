@@ -3,7 +3,9 @@
 //! figures and footnotes. This module owns the pulldown-cmark options.
 
 pub mod anchors;
+mod blocks;
 pub mod emphasis;
+mod footnotes;
 pub mod links;
 
 use std::collections::{HashMap, HashSet};
@@ -272,229 +274,120 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         self.out.reserve(events.len());
         let mut i = 0;
         while i < events.len() {
-            let (ev, range) = &events[i];
-            match ev {
-                Event::Start(Tag::Heading { level, id, classes, .. }) => {
-                    let lv = *level as u8;
-                    if lv > self.last_level + 1 {
-                        let d = self
-                            .diag_at(
-                                range.clone(),
-                                format!("heading level skipped: h{} follows h{}", lv, self.last_level),
-                            )
-                            .hint(format!("use {} for this heading", "#".repeat(usize::from(self.last_level) + 1)));
-                        self.res.diagnostics.push(d.warn());
-                    }
-                    self.last_level = lv;
-                    self.flush_section();
-                    self.heading = Some(HeadingState {
-                        level: *level,
-                        explicit_id: id.as_ref().map(|s| s.to_string()),
-                        classes: classes.iter().map(|c| c.to_string()).collect(),
-                        inner: Vec::new(),
-                        text: String::new(),
-                    });
-                }
-                Event::End(TagEnd::Heading(_)) => self.end_heading(),
-                Event::Start(Tag::Paragraph) => {
-                    if let Some(skip) = self.try_figure(&events, i) {
-                        i = skip;
-                        continue;
-                    }
-                    if self.container_depth == 0 && self.res.summary.is_empty() && self.heading.is_none() {
-                        self.summary_capture = Some(String::new());
-                    }
-                    self.emit(ev.clone());
-                }
-                Event::End(TagEnd::Paragraph) => {
-                    if let Some(s) = self.summary_capture.take() {
-                        self.res.summary = s.trim().to_string();
-                    }
-                    self.section.text.push('\n');
-                    self.emit(ev.clone());
-                }
-                Event::Text(t) => {
-                    // Two literal stars side by side in the source (not `\*\*`).
-                    let body = &self.page.text.as_bytes()[self.page.body_offset..];
-                    let split = t.starts_with('*')
-                        && self.star_end == Some(range.start)
-                        && body.get(range.start) == Some(&b'*')
-                        && range.start.checked_sub(1).and_then(|p| body.get(p)) == Some(&b'*');
-                    if !self.in_code_block && (has_double_star(t) || split) {
-                        let at = if split { range.start - 1..range.end } else { range.clone() };
-                        let d = self
-                            .diag_at(at, "`**` left unpaired: the page shows the asterisks".to_string())
-                            .hint("close the bold text with `**`, or write `\\*\\*` for literal asterisks");
-                        self.res.diagnostics.push(d.warn());
-                    }
-                    self.star_end = t.ends_with('*').then_some(range.end);
-                    self.note_text(t);
-                    self.emit(ev.clone());
-                }
-                Event::Code(t) => {
-                    self.note_text(t);
-                    self.emit(ev.clone());
-                }
-                Event::SoftBreak => {
-                    let next = next_char(&events, i);
-                    let join = matches!((self.last_char, next), (Some(a), Some(b)) if is_cjk(a) && is_cjk(b));
-                    if !join {
-                        self.note_text(" ");
-                        self.emit(Event::SoftBreak);
-                    }
-                }
-                Event::HardBreak => {
-                    self.note_text(" ");
-                    self.emit(Event::HardBreak);
-                }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                    let href = self.link_href(dest_url, range.clone(), false);
-                    self.emit(Event::Start(Tag::Link {
-                        link_type: *link_type,
-                        dest_url: CowStr::from(href),
-                        title: title.clone(),
-                        id: id.clone(),
-                    }));
-                }
-                Event::Start(Tag::Image { dest_url, title, .. }) => {
-                    let (alt, end) = collect_text(&events, i);
-                    let html = self.image_html(dest_url, &alt, range.clone());
-                    let _ = title;
-                    self.emit(Event::InlineHtml(CowStr::from(html)));
-                    i = end + 1;
-                    continue;
-                }
-                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                    if info.split_whitespace().next() == Some("message") =>
-                {
-                    let (text, end) = collect_text(&events, i);
-                    let title = attr_value(info, "title").unwrap_or_else(|| "メッセージの例文".to_string());
-                    self.note_text(&text);
-                    self.section.text.push('\n');
-                    let html = format!(
-                        "<figure class=\"message\"><figcaption class=\"message-title\">{}</figcaption><pre class=\"message-body\"><code>{}</code></pre></figure>\n",
-                        escape(&title),
-                        escape(text.trim_end_matches('\n'))
-                    );
-                    self.emit(Event::Html(CowStr::from(html)));
-                    i = end + 1;
-                    continue;
-                }
-                Event::Start(Tag::CodeBlock(_)) => {
-                    self.in_code_block = true;
-                    self.emit(ev.clone());
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    self.in_code_block = false;
-                    self.emit(ev.clone());
-                }
-                Event::Start(Tag::BlockQuote(Some(kind))) => {
-                    self.container_depth += 1;
-                    let (class, label) = alert(*kind);
-                    self.emit(Event::Html(CowStr::from(format!(
-                        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{label}</p>\n"
-                    ))));
-                }
-                Event::End(TagEnd::BlockQuote(Some(_))) => {
-                    self.container_depth -= 1;
-                    self.emit(Event::Html(CowStr::from("</div>\n")));
-                }
-                Event::Start(Tag::Table(_)) => {
-                    self.emit(Event::Html(CowStr::from("<div class=\"table-wrap\" tabindex=\"0\">")));
-                    self.emit(ev.clone());
-                }
-                Event::End(TagEnd::Table) => {
-                    self.emit(ev.clone());
-                    self.emit(Event::Html(CowStr::from("</div>\n")));
-                }
-                Event::End(TagEnd::TableCell) => {
-                    self.section.text.push(' ');
-                    self.emit(ev.clone());
-                }
-                Event::Start(Tag::List(first)) => {
-                    self.container_depth += 1;
-                    if is_task_list(&events, i) && first.is_none() {
-                        self.emit(Event::Html(CowStr::from("<ul class=\"task-list\">\n")));
-                    } else {
-                        self.emit(ev.clone());
-                    }
-                }
-                Event::End(TagEnd::List(_)) => {
-                    self.container_depth -= 1;
-                    self.emit(ev.clone());
-                }
-                Event::Start(Tag::Item) => {
-                    if matches!(events.get(i + 1).map(|e| &e.0), Some(Event::TaskListMarker(_)))
-                        || matches!(
-                            (events.get(i + 1).map(|e| &e.0), events.get(i + 2).map(|e| &e.0)),
-                            (Some(Event::Start(Tag::Paragraph)), Some(Event::TaskListMarker(_)))
-                        )
-                    {
-                        // The checkbox and its text share a <label>, so the box has a name.
-                        self.emit(Event::Html(CowStr::from("<li class=\"task-list-item\"><label>")));
-                        self.task_items.push(true);
-                    } else {
-                        self.emit(ev.clone());
-                        self.task_items.push(false);
-                    }
-                }
-                Event::End(TagEnd::Item) => {
-                    self.section.text.push('\n');
-                    if self.task_items.pop() == Some(true) {
-                        self.emit(Event::Html(CowStr::from("</label>")));
-                    }
-                    self.emit(ev.clone());
-                }
-                Event::TaskListMarker(checked) => {
-                    let c = if *checked { " checked" } else { "" };
-                    self.emit(Event::InlineHtml(CowStr::from(format!("<input type=\"checkbox\" disabled{c}> "))));
-                }
-                Event::Start(Tag::BlockQuote(None)) => {
-                    self.container_depth += 1;
-                    self.emit(ev.clone());
-                }
-                Event::End(TagEnd::BlockQuote(None)) => {
-                    self.container_depth -= 1;
-                    self.emit(ev.clone());
-                }
-                Event::FootnoteReference(label) => {
-                    let (n, id) = self.footnote_ids.get(label.as_ref()).cloned().unwrap_or((0, String::new()));
-                    let count = self.footnote_refs.entry(label.to_string()).or_insert(0);
-                    *count += 1;
-                    let ref_id = self
-                        .footnote_ref_ids
-                        .get(label.as_ref())
-                        .and_then(|v| v.get(*count - 1))
-                        .cloned()
-                        .unwrap_or_else(|| format!("{id}-ref-{count}"));
-                    self.all_ids.insert(ref_id.clone());
-                    self.emit(Event::InlineHtml(CowStr::from(format!(
-                        "<sup class=\"footnote-ref\"><a href=\"#{id}\" id=\"{ref_id}\" aria-label=\"脚注{n}\">{n}</a></sup>"
-                    ))));
-                }
-                Event::Start(Tag::FootnoteDefinition(label)) => {
-                    self.container_depth += 1;
-                    if self.footnotes.iter().any(|(l, _)| l == label.as_ref()) {
-                        let d = self
-                            .diag_at(range.clone(), format!("footnote `[^{label}]` is defined twice"))
-                            .hint("the first definition is used; remove or rename the other one");
-                        self.res.diagnostics.push(d.warn());
-                    }
-                    self.footnote = Some((label.to_string(), Vec::new()));
-                }
-                Event::End(TagEnd::FootnoteDefinition) => {
-                    self.container_depth -= 1;
-                    // A label defined twice would give two `<li id="fn-x">`: keep only the first
-                    // definition, so every id on the page stays unique (found by tests/properties.rs).
-                    if let Some(f) = self.footnote.take().filter(|(l, _)| !self.footnotes.iter().any(|(x, _)| x == l)) {
-                        self.footnotes.push(f);
-                    }
-                }
-                _ => self.emit(ev.clone()),
-            }
-            i += 1;
+            i = self.event(&events, i);
         }
         self.finish()
+    }
+
+    /// Handles the event at `i` and returns the index of the next one: each kind of Markdown
+    /// construct has a pass of its own (here, in `blocks.rs` and in `footnotes.rs`).
+    fn event(&mut self, events: &[Ev<'a>], i: usize) -> usize {
+        let (ev, range) = &events[i];
+        match ev {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                self.start_heading(*level, id.as_deref(), classes, range.clone());
+            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::Paragraph) => {
+                if let Some(skip) = self.try_figure(events, i) {
+                    return skip;
+                }
+                if self.container_depth == 0 && self.res.summary.is_empty() && self.heading.is_none() {
+                    self.summary_capture = Some(String::new());
+                }
+                self.emit(ev.clone());
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(s) = self.summary_capture.take() {
+                    self.res.summary = s.trim().to_string();
+                }
+                self.section.text.push('\n');
+                self.emit(ev.clone());
+            }
+            Event::Text(t) => self.text(t, range.clone()),
+            Event::Code(t) => {
+                self.note_text(t);
+                self.emit(ev.clone());
+            }
+            Event::SoftBreak => {
+                let next = next_char(events, i);
+                let join = matches!((self.last_char, next), (Some(a), Some(b)) if is_cjk(a) && is_cjk(b));
+                if !join {
+                    self.note_text(" ");
+                    self.emit(Event::SoftBreak);
+                }
+            }
+            Event::HardBreak => {
+                self.note_text(" ");
+                self.emit(Event::HardBreak);
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let href = self.link_href(dest_url, range.clone(), false);
+                self.emit(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: CowStr::from(href),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let (alt, end) = collect_text(events, i);
+                let html = self.image_html(dest_url, &alt, range.clone());
+                self.emit(Event::InlineHtml(CowStr::from(html)));
+                return end + 1;
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("message") =>
+            {
+                return self.message_block(events, i, info);
+            }
+            Event::FootnoteReference(label) => self.footnote_reference(label),
+            Event::Start(Tag::FootnoteDefinition(label)) => self.start_footnote(label, range.clone()),
+            Event::End(TagEnd::FootnoteDefinition) => self.end_footnote(),
+            _ => self.block_event(events, i),
+        }
+        i + 1
+    }
+
+    /// A heading starts: checks its level follows the last one and opens a new search section.
+    fn start_heading(&mut self, level: HeadingLevel, id: Option<&str>, classes: &[CowStr<'a>], range: Range<usize>) {
+        let lv = level as u8;
+        if lv > self.last_level + 1 {
+            let d = self
+                .diag_at(range, format!("heading level skipped: h{} follows h{}", lv, self.last_level))
+                .hint(format!("use {} for this heading", "#".repeat(usize::from(self.last_level) + 1)));
+            self.res.diagnostics.push(d.warn());
+        }
+        self.last_level = lv;
+        self.flush_section();
+        self.heading = Some(HeadingState {
+            level,
+            explicit_id: id.map(str::to_string),
+            classes: classes.iter().map(|c| c.to_string()).collect(),
+            inner: Vec::new(),
+            text: String::new(),
+        });
+    }
+
+    /// Text: warns about `**` left unpaired (CJK emphasis is fixed before this pass, so what is
+    /// left shows as asterisks), then counts and emits it.
+    fn text(&mut self, t: &CowStr<'a>, range: Range<usize>) {
+        // Two literal stars side by side in the source (not `\*\*`).
+        let body = &self.page.text.as_bytes()[self.page.body_offset..];
+        let split = t.starts_with('*')
+            && self.star_end == Some(range.start)
+            && body.get(range.start) == Some(&b'*')
+            && range.start.checked_sub(1).and_then(|p| body.get(p)) == Some(&b'*');
+        if !self.in_code_block && (has_double_star(t) || split) {
+            let at = if split { range.start - 1..range.end } else { range.clone() };
+            let d = self
+                .diag_at(at, "`**` left unpaired: the page shows the asterisks".to_string())
+                .hint("close the bold text with `**`, or write `\\*\\*` for literal asterisks");
+            self.res.diagnostics.push(d.warn());
+        }
+        self.star_end = t.ends_with('*').then_some(range.end);
+        self.note_text(t);
+        self.emit(Event::Text(t.clone()));
     }
 
     fn flush_section(&mut self) {

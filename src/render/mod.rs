@@ -117,166 +117,175 @@ pub fn describe(summary: &str) -> String {
     s
 }
 
-/// Renders every page plus `404.html` (and the print page), handing each to `sink` as soon as
-/// it is rendered.
-pub(crate) fn render_site(input: &RenderInput, sink: &dyn Sink) -> Result<(), Diagnostics> {
-    let cfg = input.config;
-    let content = input.content;
-    let base_path = cfg.base_path();
-    let site_ctx_value = Value::from_serializable(&SiteCtx {
-        title: &cfg.title,
-        description: &cfg.description,
-        author: &cfg.author,
-        language: &cfg.language,
-        base_url: &cfg.base_url,
-        base_path: base_path.clone(),
-        absolute_url: crate::seo::absolute(cfg, &base_path),
-        home_url: base_path.clone(),
-        search: cfg.search,
-        print_url: if has_print(input) { format!("{base_path}print/") } else { String::new() },
-        extra: &cfg.extra,
-        serve: input.serve,
-    });
-    let site = site_ctx_value.clone();
-    let assets = Value::from_serializable(&input.theme.asset_urls);
-    let assets_value = assets.clone();
-    let urls = input.urls;
-    // Computed when a rendered page shows them: `serve` usually renders one page of thousands.
-    let descriptions: Vec<std::sync::OnceLock<String>> =
-        (0..content.pages.len()).map(|_| std::sync::OnceLock::new()).collect();
-    let description = |i: usize| -> &str {
-        descriptions[i].get_or_init(|| {
-            content.pages[i].fm.description.clone().unwrap_or_else(|| describe(&input.rendered[i].summary))
-        })
-    };
-    // Each sidebar entry as a template value and as markup, made when first shown (a value
-    // clones by reference): the sidebars of 10,000 pages list about 450,000 entries. Converted
-    // anew for each page, the rendering stage took 310–370 ms at 10,000 pages; shared, 255–295.
-    let nav_cache = NavCache::new(content.pages.len());
-    let link = |i: usize| LinkCtx { title: &content.pages[i].fm.title, url: &urls[i], description: description(i) };
-    let absolute = |url: &str| crate::seo::absolute(cfg, url);
+/// What every page's context shares: converted to template values once, and each page's
+/// description made when a rendered page first shows it (`serve` usually renders one page of
+/// thousands).
+struct Shared<'a> {
+    input: &'a RenderInput<'a>,
+    site: Value,
+    assets: Value,
+    descriptions: Vec<std::sync::OnceLock<String>>,
+    /// Each sidebar entry as a template value and as markup, made when first shown: a value
+    /// clones by reference, and sidebars repeat the same entries on every page.
+    nav_cache: NavCache,
+}
 
-    let results: Vec<Result<(), Diagnostics>> = (0..content.pages.len())
+impl<'a> Shared<'a> {
+    fn new(input: &'a RenderInput<'a>) -> Self {
+        let cfg = input.config;
+        let base_path = cfg.base_path();
+        let site = Value::from_serializable(&SiteCtx {
+            title: &cfg.title,
+            description: &cfg.description,
+            author: &cfg.author,
+            language: &cfg.language,
+            base_url: &cfg.base_url,
+            base_path: base_path.clone(),
+            absolute_url: crate::seo::absolute(cfg, &base_path),
+            home_url: base_path.clone(),
+            search: cfg.search,
+            print_url: if has_print(input) { format!("{base_path}print/") } else { String::new() },
+            extra: &cfg.extra,
+            serve: input.serve,
+        });
+        let pages = input.content.pages.len();
+        Shared {
+            input,
+            site,
+            assets: Value::from_serializable(&input.theme.asset_urls),
+            descriptions: (0..pages).map(|_| std::sync::OnceLock::new()).collect(),
+            nav_cache: NavCache::new(pages),
+        }
+    }
+
+    fn description(&self, i: usize) -> &str {
+        self.descriptions[i].get_or_init(|| {
+            let p = &self.input.content.pages[i];
+            p.fm.description.clone().unwrap_or_else(|| describe(&self.input.rendered[i].summary))
+        })
+    }
+
+    fn link(&self, i: usize) -> LinkCtx<'_> {
+        let p = &self.input.content.pages[i];
+        LinkCtx { title: &p.fm.title, url: &self.input.urls[i], description: self.description(i) }
+    }
+
+    fn context(&self, page: &PageCtx, current: usize, nav_cache: &NavCache) -> Result<Context, Diagnostics> {
+        let theme = self.input.theme;
+        let mut ctx = Context::new();
+        ctx.insert_value("site", self.site.clone());
+        ctx.insert_value("assets", self.assets.clone());
+        insert_nav(&mut ctx, &nav_for(self.input.content, self.input.urls, current), nav_cache, &theme.tera)
+            .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &theme.sources)))?;
+        ctx.insert("page", page);
+        Ok(ctx)
+    }
+
+    /// Page `i`: its last HTML when nothing it shows changed, or its template rendered.
+    fn page(&self, i: usize, sink: &dyn Sink) -> Result<(), Diagnostics> {
+        let (input, p) = (self.input, &self.input.content.pages[i]);
+        if let Some(Some(bytes)) = input.reuse.get(i) {
+            return sink.put(OutputFile { path: p.output.clone(), data: (*bytes).clone() }).map_err(Diagnostics::from);
+        }
+        let r = &input.rendered[i];
+        let mut breadcrumb = Vec::new();
+        let mut a = input.content.parent[i];
+        while let Some(j) = a {
+            breadcrumb.push(self.link(j));
+            a = input.content.parent[j];
+        }
+        breadcrumb.reverse();
+        let url = input.urls[i].as_str();
+        let crumbs: Vec<(&str, &str)> =
+            breadcrumb.iter().map(|l| (l.title, l.url)).chain(std::iter::once((p.fm.title.as_str(), url))).collect();
+        let dates = (p.fm.date.as_deref().unwrap_or(""), p.fm.updated.as_deref().unwrap_or(""));
+        let graph = input.graph;
+        let page = PageCtx {
+            title: &p.fm.title,
+            description: self.description(i),
+            url,
+            permalink: crate::seo::absolute(input.config, url),
+            source: &p.source,
+            content: &r.html,
+            toc: &r.toc,
+            reading_minutes: reading_minutes(r),
+            char_count: r.char_count,
+            date: dates.0,
+            updated: dates.1,
+            draft: p.fm.draft,
+            is_home: i == 0,
+            json_ld: crate::seo::json_ld(input.config, &crumbs, self.description(i), dates, i == 0),
+            breadcrumb,
+            prev: graph.prev[i].map(|j| self.link(j)),
+            next: graph.next[i].map(|j| self.link(j)),
+            related: graph.related[i].iter().map(|&j| self.link(j)).collect(),
+            backlinks: graph.backlinks[i].iter().map(|&j| self.link(j)).collect(),
+            extra: &p.fm.extra,
+        };
+        let ctx = self.context(&page, i, &self.nav_cache)?;
+        let template = if i == 0 { "index.html" } else { "page.html" };
+        // Rendered straight into bytes: Tera's `render` would check the whole page is UTF-8
+        // again, which is a measurable share of a large build.
+        let mut html = Vec::with_capacity(r.html.len() + 16 * 1024);
+        let theme = input.theme;
+        theme.tera.render_to(template, &ctx, &mut html).map_err(|e| tera_diagnostic(&e, &theme.sources))?;
+        sink.put(OutputFile { path: p.output.clone(), data: html.into() }).map_err(Diagnostics::from)
+    }
+
+    /// `404.html`: served for missing paths at any depth, so it only uses absolute URLs.
+    fn not_found(&self, sink: &dyn Sink) -> Result<(), Diagnostics> {
+        let input = self.input;
+        let url = format!("{}404.html", input.config.base_path());
+        let page = PageCtx {
+            title: "ページが見つかりません",
+            description: "お探しのページは見つかりませんでした。",
+            url: &url,
+            permalink: crate::seo::absolute(input.config, &url),
+            source: "",
+            content: "",
+            toc: &[],
+            reading_minutes: 1,
+            char_count: 0,
+            date: "",
+            updated: "",
+            draft: false,
+            is_home: false,
+            breadcrumb: if input.content.pages.is_empty() { vec![] } else { vec![self.link(0)] },
+            prev: None,
+            next: None,
+            related: vec![],
+            backlinks: vec![],
+            extra: &input.config.extra,
+            json_ld: String::new(),
+        };
+        let ctx = self.context(&page, usize::MAX, &NavCache::new(0))?;
+        let html = input.theme.tera.render("404.html", &ctx).map_err(|e| tera_diagnostic(&e, &input.theme.sources))?;
+        sink.put(OutputFile { path: "404.html".into(), data: html.into() }).map_err(Diagnostics::from)
+    }
+}
+
+/// Renders every page plus `404.html` (and the print page), handing each to `sink` as soon as
+/// it is rendered. Pages render in parallel.
+pub(crate) fn render_site(input: &RenderInput, sink: &dyn Sink) -> Result<(), Diagnostics> {
+    let shared = Shared::new(input);
+    let results: Vec<Result<(), Diagnostics>> = (0..input.content.pages.len())
         .into_par_iter()
         .map(|i| {
-            let p = &content.pages[i];
             if let Some(progress) = input.progress {
                 progress.tick();
             }
-            if let Some(Some(bytes)) = input.reuse.get(i) {
-                return sink
-                    .put(OutputFile { path: p.output.clone(), data: (*bytes).clone() })
-                    .map_err(Diagnostics::from);
-            }
-            let r = &input.rendered[i];
-            let mut breadcrumb = Vec::new();
-            let mut a = content.parent[i];
-            while let Some(j) = a {
-                breadcrumb.push(link(j));
-                a = content.parent[j];
-            }
-            breadcrumb.reverse();
-            let crumbs: Vec<(&str, &str)> = breadcrumb
-                .iter()
-                .map(|l| (l.title, l.url))
-                .chain(std::iter::once((p.fm.title.as_str(), urls[i].as_str())))
-                .collect();
-            let dates = (p.fm.date.as_deref().unwrap_or(""), p.fm.updated.as_deref().unwrap_or(""));
-            let json_ld = crate::seo::json_ld(cfg, &crumbs, description(i), dates, i == 0);
-            let page = PageCtx {
-                title: &p.fm.title,
-                description: description(i),
-                url: &urls[i],
-                permalink: absolute(&urls[i]),
-                source: &p.source,
-                content: &r.html,
-                toc: &r.toc,
-                reading_minutes: reading_minutes(r),
-                char_count: r.char_count,
-                date: p.fm.date.as_deref().unwrap_or(""),
-                updated: p.fm.updated.as_deref().unwrap_or(""),
-                draft: p.fm.draft,
-                is_home: i == 0,
-                breadcrumb,
-                prev: input.graph.prev[i].map(link),
-                next: input.graph.next[i].map(link),
-                related: input.graph.related[i].iter().map(|&j| link(j)).collect(),
-                backlinks: input.graph.backlinks[i].iter().map(|&j| link(j)).collect(),
-                extra: &p.fm.extra,
-                json_ld,
-            };
-            let mut ctx = Context::new();
-            ctx.insert_value("site", site.clone());
-            ctx.insert_value("assets", assets.clone());
-            insert_nav(&mut ctx, &nav_for(content, urls, i), &nav_cache, &input.theme.tera)
-                .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &input.theme.sources)))?;
-            ctx.insert("page", &page);
-            let template = if i == 0 { "index.html" } else { "page.html" };
-            // Rendered straight into bytes: Tera's `render` would check the whole page is UTF-8
-            // again, which is a measurable share of a large build.
-            let mut html = Vec::with_capacity(r.html.len() + 16 * 1024);
-            input
-                .theme
-                .tera
-                .render_to(template, &ctx, &mut html)
-                .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &input.theme.sources)))
-                .and_then(|()| {
-                    sink.put(OutputFile { path: p.output.clone(), data: html.into() }).map_err(Diagnostics::from)
-                })
+            shared.page(i, sink)
         })
         .collect();
-
     let mut errors = Diagnostics::default();
-    for d in results.into_iter().filter_map(Result::err) {
+    let print = has_print(input).then(|| {
+        render_print(input, input.urls, &shared.site, &shared.assets)
+            .and_then(|f| sink.put(f))
+            .map_err(Diagnostics::from)
+    });
+    let rest = [Some(shared.not_found(sink)), print];
+    for d in results.into_iter().chain(rest.into_iter().flatten()).filter_map(Result::err) {
         errors.0.extend(d.0);
-    }
-    // 404.html: served for missing paths at any depth, so it only uses absolute URLs.
-    let not_found_url = format!("{base_path}404.html");
-    let page = PageCtx {
-        title: "ページが見つかりません",
-        description: "お探しのページは見つかりませんでした。",
-        url: &not_found_url,
-        permalink: absolute(&not_found_url),
-        source: "",
-        content: "",
-        toc: &[],
-        reading_minutes: 1,
-        char_count: 0,
-        date: "",
-        updated: "",
-        draft: false,
-        is_home: false,
-        breadcrumb: if content.pages.is_empty() { vec![] } else { vec![link(0)] },
-        prev: None,
-        next: None,
-        related: vec![],
-        backlinks: vec![],
-        extra: &cfg.extra,
-        json_ld: String::new(),
-    };
-    let mut ctx = Context::new();
-    ctx.insert_value("site", site);
-    ctx.insert_value("assets", assets);
-    ctx.insert("page", &page);
-    let rendered_404 = insert_nav(&mut ctx, &nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera)
-        .and_then(|()| input.theme.tera.render("404.html", &ctx));
-    match rendered_404 {
-        Ok(html) => {
-            if let Err(d) = sink.put(OutputFile { path: "404.html".into(), data: html.into() }) {
-                errors.push(d);
-            }
-        }
-        Err(e) => errors.push(tera_diagnostic(&e, &input.theme.sources)),
-    }
-    if has_print(input) {
-        match render_print(input, urls, &site_ctx_value, &assets_value) {
-            Ok(f) => {
-                if let Err(d) = sink.put(f) {
-                    errors.push(d);
-                }
-            }
-            Err(d) => errors.push(d),
-        }
     }
     if errors.has_errors() {
         errors.sort();
