@@ -8,7 +8,8 @@ use serde::Deserialize;
 use crate::diagnostics::Diagnostic;
 
 /// The keys `site.yaml` accepts.
-pub const KNOWN_KEYS: &[&str] = &["title", "description", "base_url", "language", "theme", "author", "extra"];
+pub const KNOWN_KEYS: &[&str] =
+    &["title", "description", "base_url", "language", "theme", "author", "warnings", "extra"];
 
 /// Site configuration as written in `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +35,10 @@ pub struct Config {
     /// Build the search index and show the search box (default true).
     #[serde(default = "default_true")]
     pub search: bool,
+    /// Warning kinds turned on or off by code (`warnings: { orphan: false }`); all are on by
+    /// default.
+    #[serde(default)]
+    pub warnings: std::collections::BTreeMap<String, bool>,
     /// Free-form values for themes (`site.extra` in templates).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
@@ -87,6 +92,7 @@ impl Config {
                 .at(text, line, 1)
                 .hint(hint)
         })?;
+        check_warning_codes(shown, text, &cfg)?;
         if cfg.title.trim().is_empty() {
             return Err(Diagnostic::error(Some(shown.to_path_buf()), "`title` must not be empty")
                 .at(text, 1, 1)
@@ -95,10 +101,42 @@ impl Config {
         Ok(cfg)
     }
 
+    /// Whether warnings of kind `code` are reported.
+    pub fn warns(&self, code: &str) -> bool {
+        self.warnings.get(code).copied().unwrap_or(true)
+    }
+
     /// The path part of `base_url`, starting and ending with `/`.
     pub fn base_path(&self) -> String {
         base_path_of(&self.base_url)
     }
+}
+
+/// A misspelt kind under `warnings:` would silently turn nothing off: it is an error instead.
+fn check_warning_codes(shown: &Path, text: &str, cfg: &Config) -> Result<(), Diagnostic> {
+    use crate::diagnostics::{closest, WARNING_CODES};
+    use crate::lang::tr;
+    let Some(bad) = cfg.warnings.keys().find(|k| !WARNING_CODES.contains(&k.as_str())) else { return Ok(()) };
+    // The key as written, `orphn:` (block style) or `{ orphn: false }` (flow style).
+    let key = format!("{bad}:");
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .skip_while(|(_, l)| !l.starts_with("warnings"))
+        .find_map(|(i, l)| l.find(&key).map(|b| (i + 1, l[..b].chars().count() + 1)))
+        .unwrap_or((1, 1));
+    let d = Diagnostic::error(
+        Some(shown.to_path_buf()),
+        tr(format!("unknown warning kind `{bad}`"), format!("`{bad}` という種類の警告はありません")),
+    )
+    .code("unknown-warning-kind")
+    .at(text, line, col)
+    .span(bad.chars().count());
+    let all = WARNING_CODES.join("`, `");
+    Err(match closest(bad, WARNING_CODES.iter().copied(), 1).first() {
+        Some(s) => d.hint(tr(format!("did you mean `{s}`?"), format!("`{s}` のことですか？"))),
+        None => d.hint(tr(format!("the kinds are `{all}`"), format!("警告の種類は `{all}` です"))),
+    })
 }
 
 /// Makes `base_url` end with `/` and checks it is either an absolute http(s) URL or a path.
@@ -133,6 +171,17 @@ pub fn base_path_of(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warnings_turn_kinds_off_and_misspelt_kinds_are_errors() {
+        let cfg = Config::parse(Path::new("site.yaml"), "title: t\nwarnings: { orphan: false }\n").unwrap();
+        assert!(!cfg.warns("orphan"));
+        assert!(cfg.warns("heading-level-skipped"));
+        let e = Config::parse(Path::new("site.yaml"), "title: t\nwarnings:\n  orphn: false\n").unwrap_err();
+        assert_eq!(e.code, "unknown-warning-kind");
+        assert_eq!((e.line, e.column), (3, 3));
+        assert_eq!(e.hint.as_deref(), Some("did you mean `orphan`?"));
+    }
 
     #[test]
     fn base_path_is_derived_from_absolute_and_relative_urls() {

@@ -10,6 +10,12 @@ use std::path::PathBuf;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
+use crate::lang::{self, Lang, Msg};
+
+/// The codes of every warning, the kinds `warnings:` in `site.yaml` can turn off.
+pub const WARNING_CODES: &[&str] =
+    &["orphan", "heading-level-skipped", "unpaired-emphasis", "duplicate-footnote", "symlink-skipped"];
+
 /// How bad a diagnostic is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -23,6 +29,9 @@ pub enum Severity {
 /// A problem found in the user's site, with its location.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// What kind of problem, in kebab-case (`link-not-found`): stable, for tools and for
+    /// `warnings:` in `site.yaml`; listed in `docs/commands.md`.
+    pub code: &'static str,
     /// Error or warning.
     pub severity: Severity,
     /// The file the problem is in (as given, usually relative to the site root).
@@ -31,10 +40,16 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column in characters, 0 when unknown.
     pub column: usize,
-    /// What is wrong.
+    /// What is wrong, in English (JSON carries this one).
     pub message: String,
-    /// How to fix it.
+    /// How to fix it, in English.
     pub hint: Option<String>,
+    /// What is wrong, in Japanese, when written.
+    #[serde(skip)]
+    pub message_ja: Option<String>,
+    /// How to fix it, in Japanese, when written.
+    #[serde(skip)]
+    pub hint_ja: Option<String>,
     /// The text of the offending line, shown under the message.
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -44,23 +59,50 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error about the whole file (no line).
-    pub fn error(file: impl Into<Option<PathBuf>>, message: impl Into<String>) -> Self {
+    /// An error about the whole file (no line). `message` is a [`Msg`]: `tr(en, ja)` for both
+    /// languages, or a plain string for English only.
+    pub fn error(file: impl Into<Option<PathBuf>>, message: impl Into<Msg>) -> Self {
+        let message = message.into();
         Diagnostic {
+            code: "error",
             severity: Severity::Error,
             file: file.into(),
             line: 0,
             column: 0,
-            message: message.into(),
+            message: message.en,
             hint: None,
+            message_ja: message.ja,
+            hint_ja: None,
             source_line: None,
             span_chars: 1,
         }
     }
 
     /// A warning about the whole file (no line).
-    pub fn warning(file: impl Into<Option<PathBuf>>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
+    pub fn warning(file: impl Into<Option<PathBuf>>, message: impl Into<Msg>) -> Self {
+        Diagnostic { severity: Severity::Warning, code: "warning", ..Diagnostic::error(file, message) }
+    }
+
+    /// Names the kind of problem (kebab-case, stable once released).
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// The message in `lang` (English when it has no translation).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match (lang, &self.message_ja) {
+            (Lang::Ja, Some(m)) => m,
+            _ => &self.message,
+        }
+    }
+
+    /// The hint in `lang` (English when it has no translation).
+    pub fn hint_in(&self, lang: Lang) -> Option<&str> {
+        match (lang, &self.hint_ja) {
+            (Lang::Ja, Some(h)) => Some(h),
+            _ => self.hint.as_deref(),
+        }
     }
 
     /// Turns it into a warning.
@@ -89,9 +131,11 @@ impl Diagnostic {
         self
     }
 
-    /// Adds a hint.
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    /// Adds a hint (a [`Msg`], like the message).
+    pub fn hint(mut self, hint: impl Into<Msg>) -> Self {
+        let hint = hint.into();
+        self.hint = Some(hint.en);
+        self.hint_ja = hint.ja;
         self
     }
 
@@ -104,15 +148,17 @@ impl Diagnostic {
         s
     }
 
-    /// Renders for a terminal (`color`) or plain text.
+    /// Renders for a terminal (`color`) or plain text, in the process's language.
     pub fn render(&self, color: bool) -> String {
+        self.render_in(lang::current(), color)
+    }
+
+    /// Renders in `lang`.
+    pub fn render_in(&self, lang: Lang, color: bool) -> String {
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
-        let level = match self.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
-        };
+        let level = level_of(self.severity, lang);
         let path = self.file.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
-        let mut group = Group::with_title(level.primary_title(self.message.as_str()));
+        let mut group = Group::with_title(level.primary_title(self.message_in(lang)));
         match &self.source_line {
             Some(src) if self.line > 0 => {
                 let start = char_to_byte(src, self.column.saturating_sub(1));
@@ -131,8 +177,8 @@ impl Diagnostic {
             _ => {}
         }
         let mut report: Vec<Group> = vec![group];
-        if let Some(h) = &self.hint {
-            report.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
+        if let Some(h) = self.hint_in(lang) {
+            report.push(Group::with_title(help_level(lang).secondary_title(h)));
         }
         renderer.render(&report)
     }
@@ -142,12 +188,34 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let loc = self.location();
         if loc.is_empty() {
-            write!(f, "{}", self.message)
+            write!(f, "{}", self.message_in(lang::current()))
         } else {
-            write!(f, "{}: {}", loc, self.message)
+            write!(f, "{}: {}", loc, self.message_in(lang::current()))
         }
     }
 }
+
+/// The label of a severity (`error:`, `エラー:`).
+fn level_of(severity: Severity, lang: Lang) -> Level<'static> {
+    match (severity, lang) {
+        (Severity::Error, Lang::En) => Level::ERROR,
+        (Severity::Error, Lang::Ja) => Level::ERROR.with_name("エラー"),
+        (Severity::Warning, Lang::En) => Level::WARNING,
+        (Severity::Warning, Lang::Ja) => Level::WARNING.with_name("警告"),
+    }
+}
+
+/// The label of a hint (`help:`, `ヒント:`).
+fn help_level(lang: Lang) -> Level<'static> {
+    match lang {
+        Lang::En => Level::HELP,
+        Lang::Ja => Level::HELP.with_name("ヒント"),
+    }
+}
+
+/// Beyond this many warnings of one kind, `build` and `serve` print one line for the kind, and
+/// `tebiki check` lists them: a screenful of one warning hides everything else.
+pub const SHOWN_PER_KIND: usize = 20;
 
 /// All the diagnostics of one build, errors first-class.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -175,6 +243,22 @@ impl Diagnostics {
     pub fn render(&self, color: bool) -> String {
         self.0.iter().map(|d| d.render(color)).collect::<Vec<_>>().join("\n\n")
     }
+    /// Renders for a terminal like [`Diagnostics::render`], except that a kind with more than
+    /// [`SHOWN_PER_KIND`] warnings becomes one summary line (errors are always all shown).
+    pub fn render_brief(&self, color: bool) -> String {
+        let lang = lang::current();
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for d in self.0.iter().filter(|d| d.severity == Severity::Warning) {
+            *counts.entry(d.code).or_default() += 1;
+        }
+        let many = |d: &Diagnostic| d.severity == Severity::Warning && counts[d.code] > SHOWN_PER_KIND;
+        let mut parts: Vec<String> = self.0.iter().filter(|d| !many(d)).map(|d| d.render_in(lang, color)).collect();
+        for (code, n) in counts.into_iter().filter(|(_, n)| *n > SHOWN_PER_KIND) {
+            parts.push(summary(code, n, lang, color));
+        }
+        parts.join("\n\n")
+    }
+
     /// JSON for editors and CI annotations.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.0).unwrap_or_else(|_| "[]".into())
@@ -196,6 +280,23 @@ impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics(vec![d])
     }
+}
+
+/// The one line that stands for `n` warnings of kind `code`.
+fn summary(code: &str, n: usize, lang: Lang, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let (title, help) = match lang {
+        Lang::En => (
+            format!("{n} `{code}` warnings, not listed here"),
+            format!("run `tebiki check` to list them all, or turn the kind off with `warnings: {{ {code}: false }}` in site.yaml"),
+        ),
+        Lang::Ja => (
+            format!("`{code}` の警告が {n} 件あります（ここでは一覧しません）"),
+            format!("すべて見るには `tebiki check` を実行してください。不要なら site.yaml に `warnings: {{ {code}: false }}` と書くと出なくなります"),
+        ),
+    };
+    let title = level_of(Severity::Warning, lang).primary_title(title);
+    renderer.render(&[Group::with_title(title), Group::with_title(help_level(lang).secondary_title(help))])
 }
 
 /// Whether messages on standard error get colour: a terminal, and `NO_COLOR` unset or empty.
@@ -252,6 +353,7 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::tr;
 
     #[test]
     fn line_col_counts_characters_not_bytes() {
@@ -272,6 +374,38 @@ mod tests {
         assert!(out.contains("titel: y"), "{out}");
         assert!(out.contains("^^^^^"), "{out}");
         assert!(out.contains("did you mean `title`?"), "{out}");
+    }
+
+    #[test]
+    fn many_warnings_of_one_kind_become_one_line_and_errors_never_do() {
+        let mut all = Diagnostics::default();
+        for i in 0..=SHOWN_PER_KIND {
+            all.push(Diagnostic::warning(Some(PathBuf::from(format!("p{i}.md"))), "lonely").code("orphan"));
+            all.push(Diagnostic::error(Some(PathBuf::from(format!("e{i}.md"))), "broken").code("link-not-found"));
+        }
+        all.push(Diagnostic::warning(Some(PathBuf::from("h.md")), "skipped").code("heading-level-skipped"));
+        let out = all.render_brief(false);
+        assert!(!out.contains("lonely"), "{out}");
+        assert!(out.contains(&format!("{} `orphan` warnings", SHOWN_PER_KIND + 1)), "{out}");
+        assert!(out.contains("tebiki check"), "{out}");
+        assert_eq!(out.matches("broken").count(), SHOWN_PER_KIND + 1);
+        assert!(out.contains("skipped"));
+        all.0.truncate(2 * SHOWN_PER_KIND);
+        assert_eq!(all.render_brief(false).matches("lonely").count(), SHOWN_PER_KIND);
+    }
+
+    #[test]
+    fn japanese_rendering_uses_the_japanese_text_and_labels() {
+        let d = Diagnostic::error(Some(PathBuf::from("a.md")), tr("not found", "見つかりません"))
+            .hint(tr("fix it", "直してください"));
+        let out = d.render_in(Lang::Ja, false);
+        assert!(out.contains("エラー: 見つかりません"), "{out}");
+        assert!(out.contains("ヒント: 直してください"), "{out}");
+        let out = d.render_in(Lang::En, false);
+        assert!(out.contains("error: not found") && out.contains("help: fix it"), "{out}");
+        let json = Diagnostics::from(d.code("link-not-found")).to_json();
+        assert!(json.contains("\"code\": \"link-not-found\"") && json.contains("\"message\": \"not found\""), "{json}");
+        assert!(!json.contains("見つかりません"), "{json}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod config;
 mod content;
 mod diagnostics;
 mod images;
+mod lang;
 mod link;
 mod markdown;
 mod output;
@@ -33,6 +34,12 @@ mod yaml;
 
 pub use build::{build, build_site, build_site_cached, check_site, BuildCache, BuildOptions, BuildReport, BuiltSite};
 pub use diagnostics::{stderr_color, Diagnostic, Diagnostics, Severity};
+pub use lang::{pick, tr, Lang, Msg};
+
+/// Chooses the language of messages for this process (the command line does, once).
+pub fn set_lang(lang: Lang) {
+    lang::set(lang);
+}
 pub use output::OutputFile;
 pub use scaffold::{init, new_page, today};
 pub use serve::{run as serve, ServeOptions};

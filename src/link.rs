@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::content::Content;
 use crate::diagnostics::{closest, Diagnostic, Diagnostics};
+use crate::lang::tr;
 use crate::markdown::links::fragment_id;
 use std::sync::Arc;
 
@@ -51,28 +52,47 @@ pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostic
                 if target_ids.contains(&id) {
                     continue;
                 }
-                let where_ = if t == i { "this page".to_string() } else { format!("`{}`", l.target) };
                 let start = page.body_offset + l.range.start;
                 let len = page.text[start..].lines().next().map_or(1, |line| {
                     line.chars()
                         .count()
                         .min(page.text[start..start + l.range.len().min(page.text.len() - start)].chars().count())
                 });
-                let mut d =
-                    Diagnostic::error(Some(page.shown.clone()), format!("anchor `#{frag}` not found in {where_}"))
-                        .at_offset(&page.text, start)
-                        .span(len);
+                let msg = if t == i {
+                    tr(
+                        format!("anchor `#{frag}` not found in this page"),
+                        format!("このページに `#{frag}` という見出しがありません"),
+                    )
+                } else {
+                    tr(
+                        format!("anchor `#{frag}` not found in `{}`", l.target),
+                        format!("`{}` に `#{frag}` という見出しがありません", l.target),
+                    )
+                };
+                let mut d = Diagnostic::error(Some(page.shown.clone()), msg)
+                    .code("anchor-not-found")
+                    .at_offset(&page.text, start)
+                    .span(len);
                 let near = closest(&id, target_ids.iter().map(String::as_str), 3);
                 d = if near.is_empty() {
                     let some: Vec<String> = rendered[t].toc.iter().take(5).map(|e| format!("`#{}`", e.id)).collect();
                     if some.is_empty() {
-                        d.hint("the target page has no headings to link to")
+                        d.hint(tr(
+                            "the target page has no headings to link to",
+                            "リンク先のページには見出しがありません",
+                        ))
                     } else {
-                        d.hint(format!("headings there: {}", some.join(", ")))
+                        d.hint(tr(
+                            format!("headings there: {}", some.join(", ")),
+                            format!("そのページの見出し：{}", some.join("、")),
+                        ))
                     }
                 } else {
                     let s: Vec<String> = near.iter().map(|x| format!("`#{x}`")).collect();
-                    d.hint(format!("did you mean {}?", s.join(" or ")))
+                    d.hint(tr(
+                        format!("did you mean {}?", s.join(" or ")),
+                        format!("{} のことですか？", s.join(" か ")),
+                    ))
                 };
                 diags.push(d);
             }
@@ -104,12 +124,30 @@ pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostic
                         .and_then(|l| l.find(rel.as_str()))
                         .map_or(1, |b| page.text.lines().nth(line - 1).map_or(1, |l| l[..b].chars().count() + 1));
                     let near = closest(key, content.by_source.keys().map(String::as_str), 2);
-                    let mut d = Diagnostic::error(Some(page.shown.clone()), format!("related page `{rel}` not found"))
-                        .at(&page.text, line, col)
-                        .span(rel.chars().count());
-                    d = match near.first() {
-                        Some(s) => d.hint(format!("did you mean `{s}`? Paths are relative to content/")),
-                        None => d.hint("list source paths relative to content/, e.g. `related: [remedies.md]`"),
+                    let mut d = Diagnostic::error(
+                        Some(page.shown.clone()),
+                        tr(format!("related page `{rel}` not found"), format!("関連ページ `{rel}` が見つかりません")),
+                    )
+                    .code("related-not-found")
+                    .at(&page.text, line, col)
+                    .span(rel.chars().count());
+                    let example = near
+                        .first()
+                        .copied()
+                        .or_else(|| content.pages.iter().find(|p| p.source != page.source).map(|p| p.source.as_str()));
+                    d = match (near.first(), example) {
+                        (Some(s), _) => d.hint(tr(
+                            format!("did you mean `{s}`? Paths are relative to content/"),
+                            format!("`{s}` のことですか？パスは content/ からの相対パスです"),
+                        )),
+                        (None, Some(e)) => d.hint(tr(
+                            format!("list source paths relative to content/, e.g. `related: [{e}]`"),
+                            format!("content/ からの相対パスで書いてください（例：`related: [{e}]`）"),
+                        )),
+                        (None, None) => d.hint(tr(
+                            "list source paths relative to content/",
+                            "content/ からの相対パスで書いてください",
+                        )),
                     };
                     diags.push(d);
                 }
@@ -117,14 +155,8 @@ pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostic
         }
     }
     for (i, page) in content.pages.iter().enumerate().skip(1) {
-        if backlinks[i].is_empty() {
-            diags.push(
-                Diagnostic::warning(
-                    Some(page.shown.clone()),
-                    "no page links here (it is reachable only from the sidebar)",
-                )
-                .hint(format!("link to it from a related page: [{}]({})", page.fm.title, page.source)),
-            );
+        if backlinks[i].is_empty() && page.fm.orphan.is_none() && !page.fm.draft {
+            diags.push(orphan(page));
         }
     }
     let prev = (0..n).map(|i| i.checked_sub(1)).collect();
@@ -132,4 +164,22 @@ pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostic
     let graph =
         Graph { prev, next, related, backlinks: backlinks.into_iter().map(|s| s.into_iter().collect()).collect() };
     (graph, diags)
+}
+
+/// The warning for a published page no other page links to. Drafts are not reported: a page is
+/// expected to get its links while it is written (`tebiki new` makes drafts), not before.
+fn orphan(page: &crate::content::Page) -> Diagnostic {
+    let link = format!("[{}]({})", page.fm.title, page.source);
+    Diagnostic::warning(
+        Some(page.shown.clone()),
+        tr(
+            "no page links here (it is reachable only from the sidebar)",
+            "このページにリンクしているページがありません（サイドバーからしかたどれません）",
+        ),
+    )
+    .code("orphan")
+    .hint(tr(
+        format!("link to it from a related page: {link}, or add `orphan: ok` to its front matter"),
+        format!("関連するページからリンクしてください：{link}。リンクが要らなければ、フロントマターに `orphan: ok` と書きます"),
+    ))
 }

@@ -7,12 +7,38 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::{Cli, Command, Format};
-use tebiki::{BuildOptions, Diagnostics};
+use cli::{Cli, Command, Format, LangArg};
+use tebiki::{pick, BuildOptions, Diagnostics, Lang};
 
 fn report(d: &Diagnostics) {
     if !d.0.is_empty() {
         eprintln!("{}", d.render(tebiki::stderr_color()));
+    }
+}
+
+/// Like [`report`], with many warnings of one kind summed up in a line (`check` lists them all).
+fn report_brief(d: &Diagnostics) {
+    if !d.0.is_empty() {
+        eprintln!("{}", d.render_brief(tebiki::stderr_color()));
+    }
+}
+
+/// `--lang`, else the locale; only what tebiki prints depends on it, never what it writes.
+fn choose_lang(arg: Option<LangArg>) {
+    let lang = match arg {
+        Some(LangArg::Ja) => Lang::Ja,
+        Some(LangArg::En) => Lang::En,
+        None => Lang::from_locale(|k| std::env::var(k).ok()),
+    };
+    tebiki::set_lang(lang);
+}
+
+/// "s" after a count other than one, for the English lines.
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
@@ -32,6 +58,7 @@ fn tune_allocator() {
 fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
+    choose_lang(cli.lang);
     match cli.command {
         Command::Build { root, output, base_url, drafts, quiet, timings } => {
             // The progress line is for people watching a terminal, and never mixed with timings.
@@ -40,17 +67,30 @@ fn main() -> ExitCode {
             match tebiki::build(&opts) {
                 Ok(r) => {
                     if !quiet {
-                        report(&r.warnings);
-                        eprintln!("Built {} pages and {} assets in {} ms", r.pages, r.assets, r.millis);
+                        report_brief(&r.warnings);
+                        let (p, a, ms) = (r.pages, r.assets, r.millis);
+                        eprintln!(
+                            "{}",
+                            pick(
+                                format!("Built {p} pages and {a} assets in {ms} ms"),
+                                format!("{p} ページと {a} 個のファイルをビルドしました（{ms} ms）"),
+                            )
+                        );
                     }
                     ExitCode::SUCCESS
                 }
                 Err(d) => {
                     report(&d);
+                    let n = d.error_count();
                     eprintln!(
-                        "Build failed with {} error{}; the previous output was left as it was.",
-                        d.error_count(),
-                        if d.error_count() == 1 { "" } else { "s" }
+                        "{}",
+                        pick(
+                            format!(
+                                "Build failed with {n} error{}; the previous output was left as it was.",
+                                plural(n)
+                            ),
+                            format!("ビルドに失敗しました（エラー {n} 件）。前回の出力はそのまま残しています。"),
+                        )
                     );
                     ExitCode::from(1)
                 }
@@ -67,10 +107,13 @@ fn main() -> ExitCode {
                 Format::Text => {
                     report(&diags);
                     if ok {
+                        let n = diags.0.len();
                         eprintln!(
-                            "No errors ({} warning{}).",
-                            diags.0.len(),
-                            if diags.0.len() == 1 { "" } else { "s" }
+                            "{}",
+                            pick(
+                                format!("No errors ({n} warning{}).", plural(n)),
+                                format!("エラーはありません（警告 {n} 件）。")
+                            )
                         );
                     }
                 }
@@ -84,11 +127,20 @@ fn main() -> ExitCode {
         Command::Init { dir, theme_copy } => match tebiki::init(&dir, theme_copy) {
             Ok(files) => {
                 for f in &files {
-                    eprintln!("  created {}", f.display());
+                    eprintln!(
+                        "{}",
+                        pick(format!("  created {}", f.display()), format!("  作成しました：{}", f.display()))
+                    );
                 }
                 let cd =
                     if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
-                eprintln!("\nNext: {cd}tebiki serve   (preview with live reload)\n      tebiki new page.md --title 題名   (add a page)");
+                eprintln!(
+                    "{}",
+                    pick(
+                        format!("\nNext: {cd}tebiki serve   (preview with live reload)\n      tebiki new page.md --title 題名   (add a page)"),
+                        format!("\n次は：{cd}tebiki serve   （プレビュー。保存すると自動で再読み込みします）\n      tebiki new page.md --title 題名   （ページを追加）"),
+                    )
+                );
                 ExitCode::SUCCESS
             }
             Err(d) => {
@@ -99,7 +151,14 @@ fn main() -> ExitCode {
         Command::New { path, title, root } => {
             match tebiki::new_page(&root, &path, title.as_deref(), &tebiki::today()) {
                 Ok(p) => {
-                    eprintln!("Created {} (weight {}); it will appear at /{}", p.path.display(), p.weight, p.url);
+                    let (path, w, url) = (p.path.display(), p.weight, p.url);
+                    eprintln!(
+                        "{}",
+                        pick(
+                            format!("Created {path} (weight {w}) as a draft: `tebiki serve` shows it at /{url}; remove `draft: true` to publish it"),
+                            format!("{path} を下書きとして作成しました（weight {w}）。`tebiki serve` では /{url} に表示されます。公開するには `draft: true` の行を消してください"),
+                        )
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(d) => {

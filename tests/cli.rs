@@ -20,8 +20,18 @@ fn init_new_check_build_works_from_an_empty_folder() {
         .arg(&site)
         .assert()
         .success()
-        .stderr(predicate::str::contains("it will appear at /steps/"));
-    // The new page is not linked from anywhere yet: a warning, not an error.
+        .stderr(predicate::str::contains("as a draft: `tebiki serve` shows it at /steps/"));
+    // A new page is a draft: nothing asks for links to it while it is being written.
+    tebiki()
+        .args(["check", "--drafts", "--root"])
+        .arg(&site)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no page links here").not());
+    let page = site.join("content/steps.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("draft: true\n", "")).unwrap();
+    // Published and not linked from anywhere: a warning, not an error.
     tebiki()
         .args(["check", "--root"])
         .arg(&site)

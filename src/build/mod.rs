@@ -201,7 +201,7 @@ fn run_cached(
     let n_assets = write_rest(&config, &content, &urls, &theme, assets, sink)?;
     t.done("write the rest");
     report.collisions(&content, &sink.paths());
-    let warnings = report.finish()?;
+    let warnings = report.finish(&config)?;
     let site = BuiltSite {
         files: Vec::new(),
         pages: content.pages.len(),
@@ -464,10 +464,12 @@ impl Report {
         }
     }
 
-    fn finish(mut self) -> Result<Diagnostics, Diagnostics> {
+    /// The errors, or else the warnings of the kinds `site.yaml` leaves on.
+    fn finish(mut self, config: &Config) -> Result<Diagnostics, Diagnostics> {
         if self.errors.has_errors() {
             return Err(self.errors);
         }
+        self.warnings.0.retain(|w| config.warns(w.code));
         self.warnings.sort();
         Ok(self.warnings)
     }

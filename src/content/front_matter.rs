@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostic;
 
 /// The keys front matter accepts.
 pub const KNOWN_KEYS: &[&str] =
-    &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "extra"];
+    &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "orphan", "extra"];
 
 /// A page's front matter.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
@@ -37,9 +37,20 @@ pub struct FrontMatter {
     /// Source paths of related pages, relative to `content/`.
     #[serde(default)]
     pub related: Vec<String>,
+    /// `orphan: ok`: no page needs to link here (a page reached from the sidebar on purpose).
+    #[serde(default)]
+    pub orphan: Option<OrphanOk>,
     /// Free-form values for templates (`page.extra`).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+}
+
+/// The one value `orphan:` takes, `ok`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum OrphanOk {
+    /// No link to the page is expected.
+    #[serde(rename = "ok")]
+    Ok,
 }
 
 /// A file split into its parts.

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lang::tr;
 use crate::source::{cannot_read, is_ignored_name, read_open, read_text, CONTENT_DIR};
 
 /// A Markdown file read from `content/`.
@@ -270,8 +271,15 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
                 Some(t) if t.is_file() => abs = t,
                 Some(_) => {
                     out.warnings.push(
-                        Diagnostic::warning(Some(shown(root, path)), "symlink to a folder skipped")
-                            .hint("tebiki does not follow folder symlinks; copy or move the folder into content/"),
+                        Diagnostic::warning(
+                            Some(shown(root, path)),
+                            tr("symlink to a folder skipped", "フォルダへのシンボリックリンクを読み飛ばしました"),
+                        )
+                        .code("symlink-skipped")
+                        .hint(tr(
+                            "tebiki does not follow folder symlinks; copy or move the folder into content/",
+                            "tebiki はフォルダへのシンボリックリンクをたどりません。フォルダを content/ にコピーするか移動してください",
+                        )),
                     );
                     continue;
                 }
@@ -279,9 +287,16 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
                     out.warnings.push(
                         Diagnostic::warning(
                             Some(shown(root, path)),
-                            "symlink skipped: it is broken or points outside the site",
+                            tr(
+                                "symlink skipped: it is broken or points outside the site",
+                                "シンボリックリンクを読み飛ばしました：リンク切れか、サイトの外を指しています",
+                            ),
                         )
-                        .hint("only symlinks to files inside the site folder are followed"),
+                        .code("symlink-skipped")
+                        .hint(tr(
+                            "only symlinks to files inside the site folder are followed",
+                            "たどるのはサイトのフォルダ内のファイルへのシンボリックリンクだけです",
+                        )),
                     );
                     continue;
                 }

@@ -5,6 +5,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event};
 
 use super::Renderer;
+use crate::lang::tr;
 
 impl<'a> Renderer<'_, '_, 'a> {
     /// `[^label]`: a numbered link to the definition, with an id of its own for the way back.
@@ -29,8 +30,18 @@ impl<'a> Renderer<'_, '_, 'a> {
         self.container_depth += 1;
         if self.footnotes.iter().any(|(l, _)| l == label.as_ref()) {
             let d = self
-                .diag_at(range, format!("footnote `[^{label}]` is defined twice"))
-                .hint("the first definition is used; remove or rename the other one");
+                .diag_at(
+                    range,
+                    tr(
+                        format!("footnote `[^{label}]` is defined twice"),
+                        format!("脚注 `[^{label}]` が二度定義されています"),
+                    ),
+                )
+                .code("duplicate-footnote")
+                .hint(tr(
+                    "the first definition is used; remove or rename the other one",
+                    "最初の定義が使われます。もう一方を削除するか、名前を変えてください",
+                ));
             self.res.diagnostics.push(d.warn());
         }
         self.footnote = Some((label.to_string(), Vec::new()));

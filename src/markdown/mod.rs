@@ -16,6 +16,7 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel,
 use serde::Serialize;
 
 use crate::diagnostics::{closest, Diagnostic};
+use crate::lang::{tr, Msg};
 use crate::text::chars::is_cjk;
 use crate::text::count::{text_stats, TextStats};
 use crate::web::escape::escape;
@@ -354,8 +355,18 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         let lv = level as u8;
         if lv > self.last_level + 1 {
             let d = self
-                .diag_at(range, format!("heading level skipped: h{} follows h{}", lv, self.last_level))
-                .hint(format!("use {} for this heading", "#".repeat(usize::from(self.last_level) + 1)));
+                .diag_at(
+                    range,
+                    tr(
+                        format!("heading level skipped: h{} follows h{}", lv, self.last_level),
+                        format!("見出しの階層が飛んでいます：h{} の次に h{} があります", self.last_level, lv),
+                    ),
+                )
+                .code("heading-level-skipped")
+                .hint({
+                    let hashes = "#".repeat(usize::from(self.last_level) + 1);
+                    tr(format!("use {hashes} for this heading"), format!("この見出しには {hashes} を使ってください"))
+                });
             self.res.diagnostics.push(d.warn());
         }
         self.last_level = lv;
@@ -381,8 +392,18 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         if !self.in_code_block && (has_double_star(t) || split) {
             let at = if split { range.start - 1..range.end } else { range.clone() };
             let d = self
-                .diag_at(at, "`**` left unpaired: the page shows the asterisks".to_string())
-                .hint("close the bold text with `**`, or write `\\*\\*` for literal asterisks");
+                .diag_at(
+                    at,
+                    tr(
+                        "`**` left unpaired: the page shows the asterisks",
+                        "`**` が閉じられていないため、ページにアスタリスクがそのまま表示されます",
+                    ),
+                )
+                .code("unpaired-emphasis")
+                .hint(tr(
+                    "close the bold text with `**`, or write `\\*\\*` for literal asterisks",
+                    "太字は `**` で閉じてください。アスタリスクそのものを表示するには `\\*\\*` と書きます",
+                ));
             self.res.diagnostics.push(d.warn());
         }
         self.star_end = t.ends_with('*').then_some(range.end);
@@ -465,11 +486,56 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         format!("<img src=\"{}\" alt=\"{}\"{dims} loading=\"lazy\" decoding=\"async\">", escape(&src), escape(alt))
     }
 
-    fn diag_at(&self, range: Range<usize>, msg: String) -> Diagnostic {
+    fn diag_at(&self, range: Range<usize>, msg: impl Into<Msg>) -> Diagnostic {
         let start = self.page.body_offset + range.start;
         let src = &self.page.text[start.min(self.page.text.len())..];
         let len = src[..range.len().min(src.len())].lines().next().unwrap_or("").chars().count();
         Diagnostic::error(Some(self.page.shown.to_path_buf()), msg).at_offset(self.page.text, start).span(len)
+    }
+
+    /// A link or image whose target does not exist, with the closest files of this site as the
+    /// suggestion, or else an example link to one of its pages.
+    fn broken_link(&self, dest: &str, resolved: &str, range: Range<usize>, image: bool) -> Diagnostic {
+        let msg = if image {
+            tr(format!("image `{dest}` not found"), format!("画像 `{dest}` が見つかりません"))
+        } else {
+            tr(format!("link target `{dest}` not found"), format!("リンク先 `{dest}` が見つかりません"))
+        };
+        let code = if image { "image-not-found" } else { "link-not-found" };
+        let d = self.diag_at(range, msg).code(code);
+        let candidates = self.map.page_by_source.keys().chain(self.map.assets.iter()).map(String::as_str);
+        let near = closest(resolved, candidates, 3);
+        let from_dir = match self.page.source.rfind('/') {
+            Some(i) => &self.page.source[..=i],
+            None => "",
+        };
+        if !near.is_empty() {
+            let shown: Vec<String> = near.iter().map(|n| format!("`{}`", relative_to(from_dir, n))).collect();
+            return d.hint(tr(
+                format!("did you mean {}?", shown.join(" or ")),
+                format!("{} のことですか？", shown.join(" か ")),
+            ));
+        }
+        // An example from this site: a page in the same folder if there is one, else any page.
+        let example = self
+            .map
+            .page_by_source
+            .keys()
+            .filter(|s| s.as_str() != self.page.source)
+            .min_by_key(|s| (!s.starts_with(from_dir) || s[from_dir.len()..].contains('/'), s.as_str()));
+        match example {
+            Some(e) => {
+                let e = relative_to(from_dir, e);
+                d.hint(tr(
+                    format!("link to a Markdown file relative to this page, e.g. `{e}`"),
+                    format!("このページからの相対パスで Markdown ファイルを指定してください（例：`{e}`）"),
+                ))
+            }
+            None => d.hint(tr(
+                "link to a Markdown file relative to this page",
+                "このページからの相対パスで Markdown ファイルを指定してください",
+            )),
+        }
     }
 
     /// Rewrites a link/image destination and records page links; broken ones become errors.
@@ -486,20 +552,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 self.map.page_url(&source, id.as_deref())
             }
             Target::Broken(resolved) => {
-                let what = if image { "image" } else { "link target" };
-                let mut d = self.diag_at(range, format!("{what} `{dest}` not found"));
-                let candidates = self.map.page_by_source.keys().chain(self.map.assets.iter()).map(String::as_str);
-                let near = closest(&resolved, candidates, 3);
-                let from_dir = match self.page.source.rfind('/') {
-                    Some(i) => &self.page.source[..=i],
-                    None => "",
-                };
-                d = if near.is_empty() {
-                    d.hint("link to a Markdown file relative to this page, e.g. [対処法](remedies.md)")
-                } else {
-                    let shown: Vec<String> = near.iter().map(|n| format!("`{}`", relative_to(from_dir, n))).collect();
-                    d.hint(format!("did you mean {}?", shown.join(" or ")))
-                };
+                let d = self.broken_link(dest, &resolved, range, image);
                 self.res.diagnostics.push(d);
                 dest.to_string()
             }

@@ -253,3 +253,12 @@ fn the_normalized_mark_changes_nothing_in_the_search_index() {
     let b = crate::search::build_index(&titles, &urls, &unmarked);
     assert_eq!(a, b);
 }
+
+#[test]
+fn broken_link_without_a_close_name_suggests_a_page_of_this_site() {
+    let r = md("[x](zzzzzzzzzzzzzzzz.md)\n");
+    let hint = r.diagnostics[0].hint.as_deref().unwrap();
+    // The map holds `_index.md`, `risks.md` (this page) and `remedies.md`: any but this page.
+    assert!(hint.contains("e.g. `_index.md`"), "{hint}");
+    assert_eq!(r.diagnostics[0].code, "link-not-found");
+}

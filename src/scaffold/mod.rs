@@ -79,7 +79,11 @@ pub fn new_page(root: &Path, rel: &str, title: Option<&str>, today: &str) -> Res
     let stem = Path::new(&rel).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let title = title.map(str::to_owned).unwrap_or(stem);
     let yaml_title = serde_json::to_string(&title).unwrap_or_else(|_| format!("{title:?}"));
-    let text = format!("---\ntitle: {yaml_title}\nweight: {weight}\ndate: {today}\n---\n\nここに本文を書きます。\n");
+    // A draft until the author removes the line: `build` leaves it out and no warning asks for
+    // links to a page that is still being written.
+    let text = format!(
+        "---\ntitle: {yaml_title}\nweight: {weight}\ndate: {today}\ndraft: true\n---\n\nここに本文を書きます。\n"
+    );
     write_new(&path, text.as_bytes())?;
     let (url, _) = crate::content::url_of(&rel, None);
     Ok(NewPage { path: PathBuf::from("content").join(&rel), url, weight })
@@ -152,7 +156,10 @@ mod tests {
         assert_eq!(p.weight, 2);
         assert_eq!(p.url, "next/");
         let text = fs::read_to_string(dir.path().join("content/next.md")).unwrap();
-        assert!(text.starts_with("---\ntitle: \"次のページ\"\nweight: 2\ndate: 2026-11-24\n---\n"), "{text}");
+        assert!(
+            text.starts_with("---\ntitle: \"次のページ\"\nweight: 2\ndate: 2026-11-24\ndraft: true\n---\n"),
+            "{text}"
+        );
         assert!(new_page(dir.path(), "next.md", None, "2026-11-24").is_err());
         assert!(new_page(dir.path(), "../escape.md", None, "2026-11-24").is_err());
     }

@@ -26,6 +26,7 @@ use tokio::sync::{broadcast, watch as tokio_watch};
 
 use crate::build::{BuildOptions, BuiltSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lang::pick;
 use watch::Trigger;
 
 /// What `tebiki serve` was asked to do.
@@ -386,8 +387,9 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     let start = Instant::now();
     let mut cache = crate::build::BuildCache::deferring_search();
     let outcome = apply(&shared, &mut ids, rebuild(&build_opts, &mut cache));
-    print_outcome(&outcome, None, start.elapsed());
-    eprintln!("Serving {url} (Ctrl-C to stop)");
+    let mut shown = ShownWarnings::default();
+    print_outcome(&outcome, None, start.elapsed(), &mut shown);
+    eprintln!("{}", pick(format!("Serving {url} (Ctrl-C to stop)"), format!("{url} で公開中です（Ctrl-C で終了）")));
     if opts.open {
         open_browser(&url);
     }
@@ -396,7 +398,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     // Detached: after Stop it finishes any build in progress and exits; nothing waits for it.
     let _builder = std::thread::Builder::new()
         .name("tebiki-rebuild".into())
-        .spawn(move || build_loop(&build_opts, &builder_shared, ids, cache, watcher, &trigger_rx))
+        .spawn(move || build_loop(&build_opts, &builder_shared, (ids, shown), cache, watcher, &trigger_rx))
         .map_err(|e| Diagnostic::error(None, format!("cannot start the rebuild thread: {e}")))?;
 
     let app = http::router(Arc::clone(&shared));
@@ -465,7 +467,7 @@ async fn stop_signal(stop: tokio_watch::Sender<bool>) {
 fn build_loop(
     opts: &BuildOptions,
     shared: &Shared,
-    mut ids: BuildIds,
+    (mut ids, mut shown): (BuildIds, ShownWarnings),
     mut cache: crate::build::BuildCache,
     mut watcher: watch::Watcher,
     rx: &mpsc::Receiver<Trigger>,
@@ -492,28 +494,74 @@ fn build_loop(
         }
         let start = Instant::now();
         let outcome = apply(shared, &mut ids, rebuild(opts, &mut cache));
-        print_outcome(&outcome, Some(&batch.describe(&opts.root)), start.elapsed());
+        print_outcome(&outcome, Some(&batch.describe(&opts.root)), start.elapsed(), &mut shown);
     }
 }
 
-fn print_outcome(o: &Outcome, cause: Option<&str>, took: Duration) {
-    let color = crate::diagnostics::stderr_color();
-    if !o.warnings.0.is_empty() {
-        eprintln!("{}", o.warnings.render(color));
+/// The warnings last printed: a rebuild prints its warnings only when they differ, so the
+/// terminal shows what an edit changed instead of the same list after every save.
+#[derive(Default)]
+struct ShownWarnings(Option<Diagnostics>);
+
+impl ShownWarnings {
+    /// Whether `now` should be printed (the first time, and whenever it differs); remembers it.
+    fn changed(&mut self, now: &Diagnostics) -> bool {
+        if self.0.as_ref() == Some(now) {
+            return false;
+        }
+        self.0 = Some(now.clone());
+        true
     }
+}
+
+fn print_outcome(o: &Outcome, cause: Option<&str>, took: Duration, shown: &mut ShownWarnings) {
+    let color = crate::diagnostics::stderr_color();
+    let n_warnings = o.warnings.0.len();
+    // A failed build has no warnings to compare: the last good build's stay the ones shown.
+    let fresh = o.errors.is_none() && shown.changed(&o.warnings);
+    if fresh && n_warnings > 0 {
+        eprintln!("{}", o.warnings.render_brief(color));
+    }
+    let unchanged = if !fresh && o.errors.is_none() && n_warnings > 0 {
+        pick(format!(" ({n_warnings} warnings, as before)"), format!("（警告 {n_warnings} 件は前回と同じです）"))
+    } else {
+        String::new()
+    };
     let ms = took.as_millis();
-    let after = cause.map(|c| format!(" after {c}")).unwrap_or_default();
     match (&o.errors, o.pages) {
         (Some(d), _) => {
             eprintln!("{}", d.render(color));
             let n = d.error_count();
+            let after = cause.map(|c| format!(" after {c}")).unwrap_or_default();
+            let after_ja = cause.map(|c| format!("（{c}）")).unwrap_or_default();
             eprintln!(
-                "Build failed{after} with {n} error{}; the browser shows it, and the last good build stays served.",
-                if n == 1 { "" } else { "s" }
+                "{}",
+                pick(
+                    format!(
+                        "Build failed{after} with {n} error{}; the browser shows it, and the last good build stays served.",
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    format!("ビルドに失敗しました{after_ja}。エラーは {n} 件で、ブラウザに表示しています。最後に成功したビルドを引き続き公開します。"),
+                )
             );
         }
-        (None, Some(pages)) if cause.is_some() => eprintln!("Rebuilt{after}: {pages} pages in {ms} ms"),
-        (None, pages) => eprintln!("Built {} pages in {ms} ms", pages.unwrap_or(0)),
+        (None, Some(pages)) if cause.is_some() => {
+            let c = cause.unwrap_or_default();
+            eprintln!(
+                "{}",
+                pick(
+                    format!("Rebuilt after {c}: {pages} pages in {ms} ms{unchanged}"),
+                    format!("再ビルドしました（{c}）：{pages} ページ、{ms} ms{unchanged}"),
+                )
+            );
+        }
+        (None, pages) => {
+            let pages = pages.unwrap_or(0);
+            eprintln!(
+                "{}",
+                pick(format!("Built {pages} pages in {ms} ms"), format!("{pages} ページをビルドしました（{ms} ms）"))
+            );
+        }
     }
 }
 
@@ -538,6 +586,17 @@ mod tests {
 
     fn files(list: &[(&str, &str)]) -> HashMap<String, Bytes> {
         list.iter().map(|(p, d)| (p.to_string(), Bytes::from(d.to_string()))).collect()
+    }
+
+    #[test]
+    fn warnings_are_shown_again_only_when_they_change() {
+        let w = |m: &str| Diagnostics::from(Diagnostic::warning(Some(PathBuf::from("a.md")), m.to_string()));
+        let mut shown = ShownWarnings::default();
+        assert!(shown.changed(&w("one")));
+        assert!(!shown.changed(&w("one")));
+        assert!(shown.changed(&w("two")));
+        assert!(shown.changed(&Diagnostics::default()));
+        assert!(!shown.changed(&Diagnostics::default()));
     }
 
     #[test]

@@ -129,6 +129,8 @@ fn walkdir(dir: &Path) -> Vec<PathBuf> {
 pub fn tebiki() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("tebiki").unwrap();
     c.env("NO_COLOR", "1");
+    // Messages follow the locale; the tests read English unless they ask for Japanese.
+    c.env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
     c
 }
 

@@ -1,0 +1,74 @@
+//! Warnings that respect attention (summaries, opt-outs, suggestions from the site itself) and
+//! messages in the reader's language, through the command line.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+/// A site whose `n` pages no page links to.
+fn orphans(n: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let pages: Vec<(String, String)> =
+        (0..n).map(|i| (format!("content/p{i:02}.md"), format!("---\ntitle: 頁{i}\n---\n本文。\n"))).collect();
+    let refs: Vec<(&str, &str)> = pages.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    site(&refs)
+}
+
+fn stderr(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn many_warnings_of_one_kind_are_one_line_in_build_and_all_listed_in_check() {
+    let (_t, root) = orphans(25);
+    let build = stderr(tebiki().args(["build", "--root"]).arg(&root));
+    assert_eq!(build.matches("no page links here").count(), 0, "{build}");
+    assert!(build.contains("25 `orphan` warnings, not listed here"), "{build}");
+    assert!(build.contains("run `tebiki check` to list them all"), "{build}");
+    let check = stderr(tebiki().args(["check", "--root"]).arg(&root));
+    assert_eq!(check.matches("no page links here").count(), 25, "{check}");
+    // A few of a kind are listed one by one.
+    let (_t, root) = orphans(3);
+    let build = stderr(tebiki().args(["build", "--root"]).arg(&root));
+    assert_eq!(build.matches("no page links here").count(), 3, "{build}");
+}
+
+#[test]
+fn a_warning_kind_can_be_turned_off_and_a_page_can_opt_out() {
+    let (_t, root) = site(&[
+        ("content/alone.md", "---\ntitle: 一人\norphan: ok\n---\n本文。\n"),
+        ("content/lost.md", "---\ntitle: 迷子\n---\n本文。\n"),
+    ]);
+    let check = stderr(tebiki().args(["check", "--root"]).arg(&root));
+    assert!(check.contains("content/lost.md"), "{check}");
+    assert!(!check.contains("content/alone.md"), "{check}");
+    std::fs::write(root.join("site.yaml"), "title: テスト\nwarnings:\n  orphan: false\n").unwrap();
+    tebiki()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no page links here").not())
+        .stderr(predicate::str::contains("No errors (0 warnings)"));
+    std::fs::write(root.join("site.yaml"), "title: テスト\nwarnings: { orphn: false }\n").unwrap();
+    tebiki()
+        .args(["check", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown warning kind `orphn`"))
+        .stderr(predicate::str::contains("did you mean `orphan`?"));
+}
+
+#[test]
+fn a_missing_page_is_suggested_from_the_site_own_files() {
+    let (_t, root) = site(&[
+        ("content/guide/setup.md", "---\ntitle: 準備\n---\n[先へ](qqqqqqqqqqqq.md)\n"),
+        ("content/guide/install.md", "---\ntitle: 導入\n---\n[準備](setup.md)\n"),
+    ]);
+    let out = stderr(tebiki().args(["check", "--root"]).arg(&root));
+    assert!(out.contains("link target `qqqqqqqqqqqq.md` not found"), "{out}");
+    assert!(out.contains("e.g. `install.md`"), "{out}");
+    assert!(!out.contains("remedies.md"), "{out}");
+}
