@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::lang::{tr, Msg};
 
 /// The keys `site.yaml` accepts.
 pub const KNOWN_KEYS: &[&str] =
@@ -78,25 +79,44 @@ impl Config {
                 if !v.is_mapping() {
                     return Err(Diagnostic::error(
                         Some(shown.to_path_buf()),
-                        "site.yaml must be a mapping of keys to values",
+                        tr(
+                            "site.yaml must be a mapping of keys to values",
+                            "site.yaml には `キー: 値` の組を書いてください",
+                        ),
                     )
+                    .code("config-not-mapping")
                     .at(text, 1, 1)
-                    .hint("write one `key: value` per line, e.g. `title: 転職エージェントの手引き`"));
+                    .hint(tr(
+                        "write one `key: value` per line, e.g. `title: 転職エージェントの手引き`",
+                        "一行に一つ `キー: 値` を書きます（例：`title: 転職エージェントの手引き`）",
+                    )));
                 }
             }
         }
         let mut cfg: Config = crate::yaml::parse(shown, text, text, 1, KNOWN_KEYS)?;
         cfg.base_url = normalize_base_url(&cfg.base_url).map_err(|hint| {
             let line = text.lines().position(|l| l.trim_start().starts_with("base_url")).map_or(1, |i| i + 1);
-            Diagnostic::error(Some(shown.to_path_buf()), format!("invalid base_url `{}`", cfg.base_url))
-                .at(text, line, 1)
-                .hint(hint)
+            let url = &cfg.base_url;
+            Diagnostic::error(
+                Some(shown.to_path_buf()),
+                tr(format!("invalid base_url `{url}`"), format!("base_url `{url}` は使えません")),
+            )
+            .code("invalid-base-url")
+            .at(text, line, 1)
+            .hint(hint)
         })?;
         check_warning_codes(shown, text, &cfg)?;
         if cfg.title.trim().is_empty() {
-            return Err(Diagnostic::error(Some(shown.to_path_buf()), "`title` must not be empty")
-                .at(text, 1, 1)
-                .hint("give the site a title, e.g. `title: 転職エージェントの手引き`"));
+            return Err(Diagnostic::error(
+                Some(shown.to_path_buf()),
+                tr("`title` must not be empty", "`title` が空です"),
+            )
+            .code("empty-title")
+            .at(text, 1, 1)
+            .hint(tr(
+                "give the site a title, e.g. `title: 転職エージェントの手引き`",
+                "サイトの題名を書いてください（例：`title: 転職エージェントの手引き`）",
+            )));
         }
         Ok(cfg)
     }
@@ -115,7 +135,6 @@ impl Config {
 /// A misspelt kind under `warnings:` would silently turn nothing off: it is an error instead.
 fn check_warning_codes(shown: &Path, text: &str, cfg: &Config) -> Result<(), Diagnostic> {
     use crate::diagnostics::{closest, WARNING_CODES};
-    use crate::lang::tr;
     let Some(bad) = cfg.warnings.keys().find(|k| !WARNING_CODES.contains(&k.as_str())) else { return Ok(()) };
     // The key as written, `orphn:` (block style) or `{ orphn: false }` (flow style).
     let key = format!("{bad}:");
@@ -140,14 +159,20 @@ fn check_warning_codes(shown: &Path, text: &str, cfg: &Config) -> Result<(), Dia
 }
 
 /// Makes `base_url` end with `/` and checks it is either an absolute http(s) URL or a path.
-pub fn normalize_base_url(url: &str) -> Result<String, String> {
+pub fn normalize_base_url(url: &str) -> Result<String, Msg> {
     let url = url.trim();
     let ok_abs = url.starts_with("https://") || url.starts_with("http://");
     if !(ok_abs || url.starts_with('/')) {
-        return Err("use an absolute URL (`https://example.org/guide/`) or a path (`/guide/`)".into());
+        return Err(tr(
+            "use an absolute URL (`https://example.org/guide/`) or a path (`/guide/`)",
+            "絶対 URL（`https://example.org/guide/`）かパス（`/guide/`）で書いてください",
+        ));
     }
     if url.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
-        return Err("the base URL must not contain spaces, quotes, `?` or `#`".into());
+        return Err(tr(
+            "the base URL must not contain spaces, quotes, `?` or `#`",
+            "base URL に空白、引用符、`?`、`#` は使えません",
+        ));
     }
     let mut s = url.to_string();
     if !s.ends_with('/') {

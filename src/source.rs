@@ -5,6 +5,7 @@ use std::fs;
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
+use crate::lang::tr;
 
 /// Name of the content folder inside the site root.
 pub(crate) const CONTENT_DIR: &str = "content";
@@ -59,11 +60,18 @@ pub(crate) fn read_open(file: &mut fs::File, len: u64, shown: &Path) -> Result<S
 /// The error for a file that cannot be opened or read, with a hint for the usual causes.
 pub(crate) fn cannot_read(shown: &Path, e: &std::io::Error) -> Diagnostic {
     let hint = match e.kind() {
-        std::io::ErrorKind::NotFound => "check the file exists",
-        std::io::ErrorKind::PermissionDenied => "make the file readable (chmod +r)",
-        _ => "check the file can be read",
+        std::io::ErrorKind::NotFound => tr("check the file exists", "ファイルがあるか確かめてください"),
+        std::io::ErrorKind::PermissionDenied => {
+            tr("make the file readable (chmod +r)", "ファイルを読めるようにしてください（chmod +r）")
+        }
+        _ => tr("check the file can be read", "ファイルを読めるか確かめてください"),
     };
-    Diagnostic::error(Some(shown.to_path_buf()), format!("cannot read file: {e}")).hint(hint)
+    Diagnostic::error(
+        Some(shown.to_path_buf()),
+        tr(format!("cannot read file: {e}"), format!("ファイルを読めません：{e}")),
+    )
+    .code("cannot-read")
+    .hint(hint)
 }
 
 /// Decodes file bytes as UTF-8 text (as `read_text` does).
@@ -82,9 +90,19 @@ pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
         let prefix = String::from_utf8_lossy(&bytes[..valid]);
         let lossy = String::from_utf8_lossy(bytes);
         let (line, col) = crate::diagnostics::line_col(&prefix, prefix.len());
-        Diagnostic::error(Some(shown.to_path_buf()), format!("file is not valid UTF-8 (byte {valid})"))
-            .at(&lossy, line, col)
-            .hint("save the file as UTF-8 (Shift_JIS and EUC-JP are not supported)")
+        Diagnostic::error(
+            Some(shown.to_path_buf()),
+            tr(
+                format!("file is not valid UTF-8 (byte {valid})"),
+                format!("ファイルが UTF-8 ではありません（{valid} バイト目）"),
+            ),
+        )
+        .code("not-utf8")
+        .at(&lossy, line, col)
+        .hint(tr(
+            "save the file as UTF-8 (Shift_JIS and EUC-JP are not supported)",
+            "ファイルを UTF-8 で保存してください（Shift_JIS と EUC-JP には対応していません）",
+        ))
     })?;
     let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lang::tr;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
@@ -55,14 +56,22 @@ pub fn theme_files(root: &Path, name: &str) -> Result<BTreeMap<String, ThemeFile
             })
             .unwrap_or_default();
         let hint = if available.is_empty() {
-            "remove `theme:` to use the built-in default theme, or create themes/<name>/".to_string()
+            tr(
+                "remove `theme:` to use the built-in default theme, or create themes/<name>/",
+                "組み込みの default テーマを使うには `theme:` の行を消してください。または themes/<名前>/ を作ります",
+            )
         } else {
-            format!("available themes: default (built in), {}", available.join(", "))
+            let list = available.join(", ");
+            tr(
+                format!("available themes: default (built in), {list}"),
+                format!("使えるテーマ：default（組み込み）、{list}"),
+            )
         };
         return Err(Diagnostic::error(
             Some(PathBuf::from("site.yaml")),
-            format!("theme `{name}` not found in themes/"),
+            tr(format!("theme `{name}` not found in themes/"), format!("テーマ `{name}` が themes/ にありません")),
         )
+        .code("theme-not-found")
         .hint(hint));
     }
     for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
@@ -77,8 +86,13 @@ pub fn theme_files(root: &Path, name: &str) -> Result<BTreeMap<String, ThemeFile
         let Ok(rel) = entry.path().strip_prefix(&dir) else { continue };
         let rel = rel.to_string_lossy().replace('\\', "/");
         let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-        let bytes = std::fs::read(entry.path())
-            .map_err(|e| Diagnostic::error(Some(shown.clone()), format!("cannot read theme file: {e}")))?;
+        let bytes = std::fs::read(entry.path()).map_err(|e| {
+            Diagnostic::error(
+                Some(shown.clone()),
+                tr(format!("cannot read theme file: {e}"), format!("テーマのファイルを読めません：{e}")),
+            )
+            .code("cannot-read")
+        })?;
         files.insert(rel, ThemeFile { bytes, shown });
     }
     Ok(files)
@@ -122,9 +136,13 @@ pub fn load_theme(root: &Path, name: &str, base_path: &str) -> Result<Theme, Dia
             errors.push(
                 Diagnostic::error(
                     Some(PathBuf::from(format!("themes/{name}/templates/{required}"))),
-                    "required template is missing",
+                    tr("required template is missing", "必要なテンプレートがありません"),
                 )
-                .hint("every theme needs page.html, index.html and 404.html (the built-in theme has them)"),
+                .code("template-missing")
+                .hint(tr(
+                    "every theme needs page.html, index.html and 404.html (the built-in theme has them)",
+                    "テーマには page.html、index.html、404.html が必要です（組み込みのテーマにはあります）",
+                )),
             );
         }
     }
@@ -175,7 +193,11 @@ pub fn tera_diagnostic(e: &tera::Error, sources: &HashMap<String, (PathBuf, Stri
         let (shown, text) =
             sources.get(r.filename()).cloned().unwrap_or_else(|| (PathBuf::from(r.filename()), String::new()));
         let span = r.span();
-        let mut d = Diagnostic::error(Some(shown), format!("template error: {}", r.message()));
+        let mut d = Diagnostic::error(
+            Some(shown),
+            tr(format!("template error: {}", r.message()), format!("テンプレートのエラー：{}", r.message())),
+        )
+        .code("template-error");
         if !text.is_empty() && span.start_line > 0 {
             let len = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
             // Tera columns count bytes from 0; ours count characters from 1.
@@ -185,9 +207,15 @@ pub fn tera_diagnostic(e: &tera::Error, sources: &HashMap<String, (PathBuf, Stri
             d = d.at(&text, span.start_line, col).span(len_chars);
         }
         let hint = if r.message().contains("not found in context") || r.message().contains("undefined") {
-            "the variable does not exist here; see docs/themes.md for the variables each template receives"
+            tr(
+                "the variable does not exist here; see docs/themes.md for the variables each template receives",
+                "この変数はここでは使えません。各テンプレートで使える変数は docs/themes.md を見てください",
+            )
         } else {
-            "see the Tera 2 documentation for the template syntax"
+            tr(
+                "see the Tera 2 documentation for the template syntax",
+                "テンプレートの書き方は Tera 2 の説明書を見てください",
+            )
         };
         return d.hint(hint);
     }
@@ -219,7 +247,9 @@ pub fn tera_diagnostic(e: &tera::Error, sources: &HashMap<String, (PathBuf, Stri
         ErrorKind::MissingParent { current, .. } => sources.get(current).map(|(p, _)| p.clone()),
         _ => None,
     };
-    Diagnostic::error(file, msg).hint("check the theme's templates")
+    Diagnostic::error(file, msg)
+        .code("template-error")
+        .hint(tr("check the theme's templates", "テーマのテンプレートを確かめてください"))
 }
 
 #[cfg(test)]

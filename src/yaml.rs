@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{closest, Diagnostic};
+use crate::lang::{tr, Msg};
 
 /// Parses `yaml` (which starts at 1-based `first_line` of `full_text`) into `T`.
 ///
@@ -24,7 +25,8 @@ pub fn parse<T: DeserializeOwned>(
         let raw = e.to_string();
         // serde_yaml appends " at line X column Y"; we show the location ourselves.
         let msg = raw.split(" at line ").next().unwrap_or(&raw).trim().to_string();
-        let mut d = Diagnostic::error(Some(file.to_path_buf()), tidy_message(&msg));
+        let (code, message) = tidy_message(&msg);
+        let mut d = Diagnostic::error(Some(file.to_path_buf()), message).code(code);
         if let Some(loc) = e.location() {
             d = d.at(full_text, first_line + loc.line() - 1, loc.column());
         } else if yaml.trim().is_empty() {
@@ -33,32 +35,49 @@ pub fn parse<T: DeserializeOwned>(
         if let Some(unknown) = msg.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
             d = d.span(unknown.chars().count());
             let near = closest(unknown, known.iter().copied(), 1);
+            let keys = known.join(", ");
             d = match near.first() {
-                Some(k) => d.hint(format!("did you mean `{k}`? Known keys: {}", known.join(", "))),
-                None => d.hint(format!("known keys: {}", known.join(", "))),
+                Some(k) => d.hint(tr(
+                    format!("did you mean `{k}`? Known keys: {keys}"),
+                    format!("`{k}` のことですか？使えるキー：{keys}"),
+                )),
+                None => d.hint(tr(format!("known keys: {keys}"), format!("使えるキー：{keys}"))),
             };
         } else if msg.starts_with("missing field") {
-            d = d.hint("add the key to the front matter, e.g. `title: ページの題名`");
+            d = d.hint(tr(
+                "add the key to the front matter, e.g. `title: ページの題名`",
+                "フロントマターにそのキーを書き足してください（例：`title: ページの題名`）",
+            ));
         } else if msg.contains("invalid type") {
-            d = d.hint("check the value's type: text, number, true/false or a list");
+            d = d.hint(tr(
+                "check the value's type: text, number, true/false or a list",
+                "値の種類を確かめてください：文字列、数、true/false、リストのどれかです",
+            ));
         } else if msg.contains("recursion limit") || msg.contains("repetition limit") {
-            d = d.hint("the YAML expands too much (nested or repeated aliases); write the values out");
+            d = d.hint(tr(
+                "the YAML expands too much (nested or repeated aliases); write the values out",
+                "YAML の展開が大きすぎます（エイリアスの入れ子や繰り返し）。値をそのまま書いてください",
+            ));
         }
         d
     })
 }
 
-fn tidy_message(msg: &str) -> String {
+/// The code and message for a serde_yaml error message.
+fn tidy_message(msg: &str) -> (&'static str, Msg) {
     // "unknown field `x`, expected one of ..." -> "unknown key `x`" (the hint lists the keys).
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        return format!("unknown key `{name}`");
+        return ("unknown-key", tr(format!("unknown key `{name}`"), format!("`{name}` というキーはありません")));
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        return format!("missing required key `{name}`");
+        return (
+            "missing-key",
+            tr(format!("missing required key `{name}`"), format!("必須のキー `{name}` がありません")),
+        );
     }
-    msg.to_string()
+    ("invalid-yaml", Msg::from(msg))
 }
 
 #[cfg(test)]

@@ -72,3 +72,35 @@ fn a_missing_page_is_suggested_from_the_site_own_files() {
     assert!(out.contains("e.g. `install.md`"), "{out}");
     assert!(!out.contains("remedies.md"), "{out}");
 }
+
+fn broken() -> (tempfile::TempDir, std::path::PathBuf) {
+    site(&[("content/a.md", "---\ntitle: ア\n---\n[先](nowhere-at-all-here.md)\n")])
+}
+
+#[test]
+fn messages_follow_the_locale_and_lang_chooses() {
+    let (_t, root) = broken();
+    let ja = stderr(tebiki().env("LANG", "ja_JP.UTF-8").args(["build", "--root"]).arg(&root));
+    assert!(ja.contains("エラー: リンク先 `nowhere-at-all-here.md` が見つかりません"), "{ja}");
+    assert!(ja.contains("ヒント: このページからの相対パスで"), "{ja}");
+    assert!(ja.contains("ビルドに失敗しました（エラー 1 件）"), "{ja}");
+    // LC_ALL comes before LANG; --lang before both.
+    let en =
+        stderr(tebiki().env("LANG", "ja_JP.UTF-8").env("LC_ALL", "en_US.UTF-8").args(["build", "--root"]).arg(&root));
+    assert!(en.contains("error: link target `nowhere-at-all-here.md` not found"), "{en}");
+    let en = stderr(tebiki().env("LANG", "ja_JP.UTF-8").args(["--lang", "en", "check", "--root"]).arg(&root));
+    assert!(en.contains("link target `nowhere-at-all-here.md` not found"), "{en}");
+    let ja = stderr(tebiki().args(["check", "--lang", "ja", "--root"]).arg(&root));
+    assert!(ja.contains("リンク先 `nowhere-at-all-here.md` が見つかりません"), "{ja}");
+}
+
+#[test]
+fn json_is_english_with_a_code_whatever_the_locale() {
+    let (_t, root) = broken();
+    let out =
+        tebiki().env("LANG", "ja_JP.UTF-8").args(["check", "--format", "json", "--root"]).arg(&root).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["code"], "link-not-found");
+    assert_eq!(v[0]["message"], "link target `nowhere-at-all-here.md` not found");
+    assert_eq!(v[0]["severity"], "error");
+}

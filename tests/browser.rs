@@ -65,7 +65,8 @@ impl Served {
 
 /// Starts `tebiki serve` on `port` (0: any free one).
 fn start_serve(root: &Path, port: u16) -> Served {
-    let (child, url, log) = common::spawn_serve(root, &["--port", &port.to_string()]);
+    // In Japanese: the overlay's frame comes from the server, in the language of its messages.
+    let (child, url, log) = common::spawn_serve(root, &["--port", &port.to_string(), "--lang", "ja"]);
     Served { child: Kill(child), url, log }
 }
 

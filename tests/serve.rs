@@ -297,10 +297,17 @@ fn a_burst_of_writes_ends_in_the_final_state() {
 #[test]
 fn a_failing_first_build_serves_the_error_page_until_fixed() {
     let (_tmp, root) = site(&[("content/_index.md", &page("ホーム", "[壊れた](missing.md)"))]);
-    let server = Server::start(&root, &[]);
+    let server = Server::start(&root, &["--lang", "ja"]);
     let r = server.get("/");
     assert_eq!(r.status, 500);
-    for want in ["ビルドエラー", "content/_index.md:4", "missing.md", "/__tebiki/reload.js"] {
+    for want in ["ビルドエラー", "content/_index.md:4", "リンク先 `missing.md` が見つかりません", "/__tebiki/reload.js"]
+    {
+        assert!(r.body.contains(want), "{want}: {}", r.body);
+    }
+    // Without a Japanese locale or `--lang ja`, the page speaks English.
+    let english = Server::start(&root, &[]);
+    let r = english.get("/");
+    for want in ["<html lang=\"en\">", "Build error", "link target `missing.md` not found"] {
         assert!(r.body.contains(want), "{want}: {}", r.body);
     }
     atomic_save(&root, "content/_index.md", &page("ホーム", "直りました。"));
@@ -647,4 +654,19 @@ fn an_idle_reload_socket_outlives_the_request_head_deadline() {
     atomic_save(&root, "content/_index.md", &page("ホーム", "静かな後の本文。"));
     ws.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     assert_eq!(ws_read_text(&mut ws)["type"], "reload");
+}
+
+#[test]
+fn a_rebuild_prints_its_warnings_only_when_they_change() {
+    let (_tmp, root) = site(&[("content/lost.md", &page("迷子", "どこからもリンクされていません。"))]);
+    let server = Server::start(&root, &[]);
+    assert_eq!(server.log().matches("no page links here").count(), 1, "{}", server.log());
+    atomic_save(&root, "content/_index.md", &page("ホーム", "書き換えた本文。"));
+    server.wait_log("Rebuilt after content/_index.md changed", 1);
+    assert_eq!(server.log().matches("no page links here").count(), 1, "{}", server.log());
+    assert!(server.log().contains("(1 warning, as before)"), "{}", server.log());
+    // A second lonely page changes the warnings: all of them are printed again.
+    atomic_save(&root, "content/alone.md", &page("一人", "こちらも。"));
+    server.wait_log("Rebuilt after content/alone.md", 1);
+    assert_eq!(server.log().matches("no page links here").count(), 3, "{}", server.log());
 }

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, load, Content};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::lang::tr;
 use crate::link;
 use crate::markdown::{self, PageInput, Rendered, SiteMap};
 use crate::output::sink::{self, Sink};
@@ -228,8 +229,14 @@ type Asset = (String, Vec<u8>);
 fn load_config(opts: &BuildOptions) -> Result<Config, Diagnostics> {
     let mut config = Config::load(&opts.root)?;
     if let Some(url) = &opts.base_url {
-        config.base_url = crate::config::normalize_base_url(url)
-            .map_err(|hint| Diagnostic::error(None, format!("invalid --base-url `{url}`")).hint(hint))?;
+        config.base_url = crate::config::normalize_base_url(url).map_err(|hint| {
+            Diagnostic::error(
+                None,
+                tr(format!("invalid --base-url `{url}`"), format!("--base-url `{url}` は使えません")),
+            )
+            .code("invalid-base-url")
+            .hint(hint)
+        })?;
     }
     Ok(config)
 }
@@ -397,8 +404,12 @@ fn read_assets(files: &[content::AssetFile]) -> Result<Vec<Asset>, Diagnostics> 
         .filter(|a| a.abs.exists()) // deleted since the folder was listed: gone, not an error
         .map(|a| {
             std::fs::read(&a.abs).map(|b| (a.rel.clone(), b)).map_err(|e| {
-                Diagnostic::error(Some(PathBuf::from(format!("content/{}", a.rel))), format!("cannot read file: {e}"))
-                    .hint("make the file readable or remove it")
+                Diagnostic::error(
+                    Some(PathBuf::from(format!("content/{}", a.rel))),
+                    tr(format!("cannot read file: {e}"), format!("ファイルを読めません：{e}")),
+                )
+                .code("cannot-read")
+                .hint(tr("make the file readable or remove it", "ファイルを読めるようにするか、削除してください"))
             })
         })
         .collect();
@@ -458,8 +469,18 @@ impl Report {
                 .find(|p| p.output == w[0])
                 .map_or_else(|| PathBuf::from(format!("content/{}", w[0])), |p| p.shown.clone());
             self.errors.push(
-                Diagnostic::error(Some(file), format!("two outputs have the same path `{}`", w[0]))
-                    .hint("a content file collides with a page or a theme asset; rename it"),
+                Diagnostic::error(
+                    Some(file),
+                    tr(
+                        format!("two outputs have the same path `{}`", w[0]),
+                        format!("二つの出力が同じパス `{}` になります", w[0]),
+                    ),
+                )
+                .code("output-collision")
+                .hint(tr(
+                    "a content file collides with a page or a theme asset; rename it",
+                    "content のファイルがページかテーマのファイルとぶつかっています。名前を変えてください",
+                )),
             );
         }
     }

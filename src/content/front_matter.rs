@@ -5,6 +5,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::lang::tr;
 
 /// The keys front matter accepts.
 pub const KNOWN_KEYS: &[&str] =
@@ -90,28 +91,46 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         pos += line.len();
     }
-    Err(Diagnostic::error(Some(file.to_path_buf()), "front matter is never closed")
-        .at(text, 1, 1)
-        .span(3)
-        .hint("end the front matter with a line containing only `---`"))
+    Err(Diagnostic::error(
+        Some(file.to_path_buf()),
+        tr("front matter is never closed", "フロントマターが閉じられていません"),
+    )
+    .code("front-matter-unclosed")
+    .at(text, 1, 1)
+    .span(3)
+    .hint(tr(
+        "end the front matter with a line containing only `---`",
+        "`---` だけの行でフロントマターを閉じてください",
+    )))
 }
 
 /// Parses and validates the front matter of `text`.
 pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>), Diagnostic> {
     let sp = split(file, text)?;
     if !sp.present {
-        return Err(Diagnostic::error(Some(file.to_path_buf()), "missing front matter with a `title`")
-            .at(text, 1, 1)
-            .hint("start the file with:\n---\ntitle: ページの題名\n---"));
+        return Err(Diagnostic::error(
+            Some(file.to_path_buf()),
+            tr("missing front matter with a `title`", "`title` を含むフロントマターがありません"),
+        )
+        .code("front-matter-missing")
+        .at(text, 1, 1)
+        .hint(tr(
+            "start the file with:\n---\ntitle: ページの題名\n---",
+            "ファイルの先頭に次のように書いてください：\n---\ntitle: ページの題名\n---",
+        )));
     }
     let fm: FrontMatter = crate::yaml::parse(file, text, sp.yaml, sp.yaml_line, KNOWN_KEYS)?;
     let key_line = |key: &str| {
         sp.yaml.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(sp.yaml_line, |i| sp.yaml_line + i)
     };
     if fm.title.trim().is_empty() {
-        return Err(Diagnostic::error(Some(file.to_path_buf()), "`title` must not be empty")
+        return Err(Diagnostic::error(Some(file.to_path_buf()), tr("`title` must not be empty", "`title` が空です"))
+            .code("empty-title")
             .at(text, key_line("title"), 1)
-            .hint("write the page's title, e.g. `title: はじめに`"));
+            .hint(tr(
+                "write the page's title, e.g. `title: はじめに`",
+                "ページの題名を書いてください（例：`title: はじめに`）",
+            )));
     }
     for (key, value) in [("date", &fm.date), ("updated", &fm.updated)] {
         if let Some(v) = value {
@@ -119,21 +138,32 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
                 let line = key_line(key);
                 return Err(Diagnostic::error(
                     Some(file.to_path_buf()),
-                    format!("`{key}` must be a date like 2026-11-24, found `{v}`"),
+                    tr(
+                        format!("`{key}` must be a date like 2026-11-24, found `{v}`"),
+                        format!("`{key}` は 2026-11-24 のような日付で書いてください（`{v}` と書かれています）"),
+                    ),
                 )
+                .code("invalid-date")
                 .at(text, line, key.len() + 3)
                 .span(v.chars().count())
-                .hint("write the date as YYYY-MM-DD"));
+                .hint(tr("write the date as YYYY-MM-DD", "日付は YYYY-MM-DD の形で書きます")));
             }
         }
     }
     if let Some(slug) = &fm.slug {
         if let Err(why) = check_slug(slug) {
             let line = key_line("slug");
-            return Err(Diagnostic::error(Some(file.to_path_buf()), format!("invalid slug `{slug}`: {why}"))
-                .at(text, line, 7)
-                .span(slug.chars().count())
-                .hint("a slug is one URL segment: letters, digits, kana/kanji, `-` or `_`, e.g. `slug: remedies`"));
+            return Err(Diagnostic::error(
+                Some(file.to_path_buf()),
+                tr(format!("invalid slug `{slug}`: {why}"), format!("slug `{slug}` は使えません：{why}")),
+            )
+            .code("invalid-slug")
+            .at(text, line, 7)
+            .span(slug.chars().count())
+            .hint(tr(
+                "a slug is one URL segment: letters, digits, kana/kanji, `-` or `_`, e.g. `slug: remedies`",
+                "slug は URL の一区切りです。英数字、かな・漢字、`-`、`_` で書きます（例：`slug: remedies`）",
+            )));
         }
     }
     Ok((fm, sp))

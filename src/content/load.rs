@@ -219,9 +219,16 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
         if let Some(c) = cache.as_deref_mut() {
             c.listing = None;
         }
-        return Err(Diagnostic::error(Some(PathBuf::from(CONTENT_DIR)), "the content folder is missing")
-            .hint("create `content/_index.md` with a front matter `title`, or run `tebiki init`")
-            .into());
+        return Err(Diagnostic::error(
+            Some(PathBuf::from(CONTENT_DIR)),
+            tr("the content folder is missing", "content フォルダがありません"),
+        )
+        .code("content-missing")
+        .hint(tr(
+            "create `content/_index.md` with a front matter `title`, or run `tebiki init`",
+            "フロントマターに `title` を書いた `content/_index.md` を作るか、`tebiki init` を実行してください",
+        ))
+        .into());
     }
     if let Some(c) = cache.as_deref_mut() {
         let changed = match std::mem::take(&mut c.pending) {
@@ -246,7 +253,10 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| shown(root, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-                errors.push(Diagnostic::error(Some(path), format!("cannot read: {e}")));
+                errors.push(
+                    Diagnostic::error(Some(path), tr(format!("cannot read: {e}"), format!("読めません：{e}")))
+                        .code("cannot-read"),
+                );
                 continue;
             }
         };
@@ -254,8 +264,12 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
         let Ok(rel_path) = path.strip_prefix(&dir) else { continue };
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
             errors.push(
-                Diagnostic::error(Some(shown(root, path)), "file name is not valid UTF-8")
-                    .hint("rename the file using UTF-8 characters"),
+                Diagnostic::error(
+                    Some(shown(root, path)),
+                    tr("file name is not valid UTF-8", "ファイル名が UTF-8 ではありません"),
+                )
+                .code("not-utf8")
+                .hint(tr("rename the file using UTF-8 characters", "UTF-8 の文字でファイル名を付け直してください")),
             );
             continue;
         };

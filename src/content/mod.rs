@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lang::tr;
 pub use front_matter::FrontMatter;
 pub use load::{AssetFile, ContentFiles, PageFile};
 
@@ -196,9 +197,16 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
             errors.push(
                 Diagnostic::error(
                     Some(p.shown.clone()),
-                    format!("duplicate URL `/{}`: `{}` already uses it", p.path, other.shown.display()),
+                    tr(
+                        format!("duplicate URL `/{}`: `{}` already uses it", p.path, other.shown.display()),
+                        format!("URL `/{}` が重複しています：`{}` がすでに使っています", p.path, other.shown.display()),
+                    ),
                 )
-                .hint("rename one of the files or give one a different `slug`"),
+                .code("duplicate-url")
+                .hint(tr(
+                    "rename one of the files or give one a different `slug`",
+                    "どちらかのファイル名を変えるか、別の `slug` を付けてください",
+                )),
             );
         }
     }
@@ -207,15 +215,26 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
         errors.push(
             Diagnostic::error(
                 Some(PathBuf::from(format!("content/{}", a.rel))),
-                format!("file `{}` has the same output path as a page", a.rel),
+                tr(
+                    format!("file `{}` has the same output path as a page", a.rel),
+                    format!("ファイル `{}` の出力先がページと同じです", a.rel),
+                ),
             )
-            .hint("rename the file or the page"),
+            .code("output-collision")
+            .hint(tr("rename the file or the page", "ファイルかページの名前を変えてください")),
         );
     }
     if !has_home {
         errors.push(
-            Diagnostic::error(Some(PathBuf::from("content/_index.md")), "the home page is missing")
-                .hint("create `content/_index.md` with a front matter `title`"),
+            Diagnostic::error(
+                Some(PathBuf::from("content/_index.md")),
+                tr("the home page is missing", "トップページがありません"),
+            )
+            .code("home-missing")
+            .hint(tr(
+                "create `content/_index.md` with a front matter `title`",
+                "フロントマターに `title` を書いた `content/_index.md` を作ってください",
+            )),
         );
     }
     let broken = broken_sources.into_iter().zip(broken).collect();

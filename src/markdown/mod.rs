@@ -474,8 +474,15 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         let src = self.link_href(dest, range.clone(), true);
         if alt.trim().is_empty() {
             let d = self
-                .diag_at(range.clone(), format!("image `{dest}` has no alt text"))
-                .hint("describe the image between the brackets: ![説明](画像.svg)");
+                .diag_at(
+                    range.clone(),
+                    tr(format!("image `{dest}` has no alt text"), format!("画像 `{dest}` に代替テキストがありません")),
+                )
+                .code("missing-alt-text")
+                .hint(tr(
+                    "describe the image between the brackets: ![説明](画像.svg)",
+                    "角かっこの中に画像の説明を書いてください：![説明](画像.svg)",
+                ));
             self.res.diagnostics.push(Diagnostic { severity: crate::diagnostics::Severity::Warning, ..d });
         }
         let size = match self.map.resolve(self.page.source, dest) {

@@ -14,6 +14,7 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
+use crate::lang::tr;
 pub use staging::Staging;
 
 /// One file of the built site.
@@ -51,7 +52,11 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
             Some(out.to_path_buf()),
             format!("refusing to use `{}` as the output folder: {why}", out.display()),
         )
-        .hint("choose a separate folder, e.g. `--output public`"))
+        .code("bad-output-folder")
+        .hint(tr(
+            "choose a separate folder, e.g. `--output public`",
+            "別のフォルダを指定してください（例：`--output public`）",
+        )))
     };
     if root.starts_with(&out_abs) {
         return refuse("it is the site folder or contains it");

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use super::tree::{create_dirs, not_found_ok, per_section, remove_tree, set_spread, survey, SPREAD_EVERY};
 use super::{absolute, is_safe_relative, OutputFile};
 use crate::diagnostics::Diagnostic;
+use crate::lang::tr;
 
 fn staging_path(out: &Path) -> PathBuf {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
@@ -23,7 +24,7 @@ fn io_err(path: &Path, what: &str, e: io::Error) -> Diagnostic {
         Some(13) | Some(1) => "check the permissions of the output folder",
         _ => "the previous output is intact; fix the problem and build again",
     };
-    Diagnostic::error(Some(path.to_path_buf()), format!("cannot {what}: {e}")).hint(hint)
+    Diagnostic::error(Some(path.to_path_buf()), format!("cannot {what}: {e}")).code("cannot-write").hint(hint)
 }
 
 /// A new output being written beside the old one. Files can be written from many threads as
@@ -82,15 +83,26 @@ impl Staging {
             if !ours {
                 return Err(Diagnostic::error(
                     Some(staging.clone()),
-                    "a folder with tebiki's staging name exists and is not tebiki's",
+                    tr(
+                        "a folder with tebiki's staging name exists and is not tebiki's",
+                        "tebiki の作業用フォルダと同じ名前のフォルダがありますが、tebiki が作ったものではありません",
+                    ),
                 )
-                .hint("move or delete it by hand"));
+                .code("staging-not-ours")
+                .hint(tr("move or delete it by hand", "手で移動するか削除してください")));
             }
             kept = Some(survey(&staging).map_err(|e| io_err(&staging, "read the kept staging folder", e))?);
         }
         if out.exists() && !out.is_dir() {
-            return Err(Diagnostic::error(Some(out.clone()), "the output path exists and is not a folder")
-                .hint("remove the file or choose another --output"));
+            return Err(Diagnostic::error(
+                Some(out.clone()),
+                tr("the output path exists and is not a folder", "出力先がフォルダではなくファイルです"),
+            )
+            .code("output-not-folder")
+            .hint(tr(
+                "remove the file or choose another --output",
+                "そのファイルを消すか、別の --output を指定してください",
+            )));
         }
         if kept.is_none() {
             fs::create_dir_all(&staging).map_err(|e| io_err(&staging, "create the staging folder", e))?;
@@ -165,7 +177,14 @@ impl Staging {
     /// previous output (a hard link), which must stay as it is until the swap.
     pub fn write(&self, f: &OutputFile) -> Result<(), Diagnostic> {
         if !is_safe_relative(&f.path) {
-            return Err(Diagnostic::error(None, format!("refusing to write `{}` outside the output folder", f.path)));
+            return Err(Diagnostic::error(
+                None,
+                tr(
+                    format!("refusing to write `{}` outside the output folder", f.path),
+                    format!("出力フォルダの外には書き込めません：`{}`", f.path),
+                ),
+            )
+            .code("write-outside-output"));
         }
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push(f.path.clone());
         let dest = self.dir.join(&f.path);

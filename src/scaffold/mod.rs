@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lang::tr;
 
 /// The files `init` writes: (path inside the new site, contents).
 const STARTER: &[(&str, &[u8])] = &[
@@ -24,8 +25,18 @@ pub fn init(dir: &Path, theme_copy: bool) -> Result<Vec<PathBuf>, Diagnostics> {
         .iter()
         .filter(|(p, _)| p.exists())
         .map(|(p, _)| {
-            Diagnostic::error(Some(p.clone()), "already exists; tebiki init never overwrites files")
-                .hint("run `tebiki init` in an empty folder, or move the file away")
+            Diagnostic::error(
+                Some(p.clone()),
+                tr(
+                    "already exists; tebiki init never overwrites files",
+                    "すでにあります。tebiki init はファイルを上書きしません",
+                ),
+            )
+            .code("already-exists")
+            .hint(tr(
+                "run `tebiki init` in an empty folder, or move the file away",
+                "空のフォルダで `tebiki init` を実行するか、そのファイルを移動してください",
+            ))
         })
         .collect();
     if !existing.is_empty() {
@@ -38,7 +49,10 @@ pub fn init(dir: &Path, theme_copy: bool) -> Result<Vec<PathBuf>, Diagnostics> {
 }
 
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
-    let err = |e: std::io::Error| Diagnostic::error(Some(path.to_path_buf()), format!("cannot write: {e}"));
+    let err = |e: std::io::Error| {
+        Diagnostic::error(Some(path.to_path_buf()), tr(format!("cannot write: {e}"), format!("書き込めません：{e}")))
+            .code("cannot-write")
+    };
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(err)?;
     }
@@ -66,13 +80,24 @@ pub fn new_page(root: &Path, rel: &str, title: Option<&str>, today: &str) -> Res
         rel.push_str(".md");
     }
     if !crate::output::is_safe_relative(&rel) {
-        return Err(Diagnostic::error(Some(PathBuf::from(&rel)), "the page path must stay inside content/")
-            .hint("give a path like `remedies.md` or `guide/step-1.md`"));
+        return Err(Diagnostic::error(
+            Some(PathBuf::from(&rel)),
+            tr("the page path must stay inside content/", "ページのパスは content/ の中にしてください"),
+        )
+        .code("path-outside-content")
+        .hint(tr("give a path like `guide/step-1.md`", "`guide/step-1.md` のようなパスを指定してください")));
     }
     let path = root.join(crate::source::CONTENT_DIR).join(&rel);
     if path.exists() {
-        return Err(Diagnostic::error(Some(PathBuf::from("content").join(&rel)), "already exists")
-            .hint("choose another name; tebiki new never overwrites a page"));
+        return Err(Diagnostic::error(
+            Some(PathBuf::from("content").join(&rel)),
+            tr("already exists", "すでにあります"),
+        )
+        .code("already-exists")
+        .hint(tr(
+            "choose another name; tebiki new never overwrites a page",
+            "別の名前にしてください。tebiki new はページを上書きしません",
+        )));
     }
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let weight = last_weight(&dir) + 1;

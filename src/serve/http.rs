@@ -380,11 +380,17 @@ pub fn error_page(diags: &[DiagPayload], build: &str) -> String {
         }
         body.push_str("</section>");
     }
+    let (lang, title, intro) = match crate::lang::current() {
+        crate::lang::Lang::Ja => {
+            ("ja", "ビルドエラー", "サイトをまだビルドできていません。直して保存すると自動で表示されます。")
+        }
+        crate::lang::Lang::En => ("en", "Build error", "The site has not built yet. Fix and save: it shows by itself."),
+    };
     format!(
-        "<!doctype html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>ビルドエラー</title>\
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
 <style>body{{font-family:\"Hiragino Sans\",\"Noto Sans JP\",\"Yu Gothic\",Meiryo,sans-serif;line-height:1.8;max-width:48rem;margin:2rem auto;padding:0 1rem}}\
 .loc{{font-family:monospace;color:#a00}}pre{{background:#f4f4f4;padding:.5rem;overflow:auto}}.hint{{color:#555}}</style></head>\
-<body><h1>ビルドエラー</h1><p>サイトをまだビルドできていません。直して保存すると自動で表示されます。</p>{body}{}</body></html>\n",
+<body><h1>{title}</h1><p>{intro}</p>{body}{}</body></html>\n",
         script_tag(build)
     )
 }
@@ -510,6 +516,7 @@ mod tests {
     #[test]
     fn before_the_first_good_build_every_page_is_the_error_page() {
         let d = DiagPayload {
+            code: "link-not-found",
             file: Some("content/a.md".into()),
             line: 3,
             column: 2,
@@ -522,7 +529,7 @@ mod tests {
         let r = respond(&s, "/anything");
         assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
         let body = String::from_utf8_lossy(&r.body);
-        for want in ["ビルドエラー", "content/a.md:3:2", "broken &lt;link&gt;", "[x](y.md)", RELOAD_JS_PATH] {
+        for want in ["Build error", "content/a.md:3:2", "broken &lt;link&gt;", "[x](y.md)", RELOAD_JS_PATH] {
             assert!(body.contains(want), "{want}: {body}");
         }
     }

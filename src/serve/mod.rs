@@ -26,7 +26,7 @@ use tokio::sync::{broadcast, watch as tokio_watch};
 
 use crate::build::{BuildOptions, BuiltSite};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::lang::pick;
+use crate::lang::{pick, tr};
 use watch::Trigger;
 
 /// What `tebiki serve` was asked to do.
@@ -49,15 +49,17 @@ pub struct ServeOptions {
 /// One diagnostic as the browser overlay shows it (the library type skips `source_line` in JSON).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiagPayload {
+    /// The kind of problem (as in `tebiki check --format json`).
+    pub code: &'static str,
     /// File, relative to the site root when known.
     pub file: Option<String>,
     /// 1-based line, 0 when unknown.
     pub line: usize,
     /// 1-based column, 0 when unknown.
     pub column: usize,
-    /// What is wrong.
+    /// What is wrong, in the language of the terminal's messages.
     pub message: String,
-    /// How to fix it.
+    /// How to fix it, likewise.
     pub hint: Option<String>,
     /// The offending line of the source.
     pub source_line: Option<String>,
@@ -65,12 +67,14 @@ pub struct DiagPayload {
 
 impl From<&Diagnostic> for DiagPayload {
     fn from(d: &Diagnostic) -> Self {
+        let lang = crate::lang::current();
         DiagPayload {
+            code: d.code,
             file: d.file.as_ref().map(|p| p.display().to_string()),
             line: d.line,
             column: d.column,
-            message: d.message.clone(),
-            hint: d.hint.clone(),
+            message: d.message_in(lang).to_owned(),
+            hint: d.hint_in(lang).map(str::to_owned),
             source_line: d.source_line.clone(),
         }
     }
@@ -340,30 +344,60 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
 fn error_payload(d: &Diagnostics) -> BuildError {
     let diagnostics: Vec<DiagPayload> =
         d.0.iter().filter(|d| d.severity == crate::Severity::Error).map(DiagPayload::from).collect();
-    let message = serde_json::json!({ "type": "error", "diagnostics": diagnostics }).to_string();
+    let ui = serde_json::json!({
+        "title": pick("Build error", "ビルドエラー"),
+        "close": pick("Close", "閉じる"),
+        "note": pick(
+            "Fix and save: this goes away by itself. Behind it is the last good build.",
+            "直して保存すると自動で消えます。後ろには最後に成功したビルドを表示しています。",
+        ),
+    });
+    let message = serde_json::json!({ "type": "error", "ui": ui, "diagnostics": diagnostics }).to_string();
     BuildError { diagnostics, message: Arc::from(message) }
 }
 
 /// Starts the server and blocks until Ctrl-C. Errors (port in use, no watcher) are diagnostics.
 pub fn run(opts: ServeOptions) -> Result<(), Diagnostics> {
     let root = std::fs::canonicalize(&opts.root).map_err(|e| {
-        Diagnostic::error(Some(opts.root.clone()), format!("cannot open the site folder: {e}"))
-            .hint("pass the folder that holds site.yaml with --root")
+        Diagnostic::error(
+            Some(opts.root.clone()),
+            tr(format!("cannot open the site folder: {e}"), format!("サイトのフォルダを開けません：{e}")),
+        )
+        .code("site-folder-missing")
+        .hint(tr(
+            "pass the folder that holds site.yaml with --root",
+            "site.yaml のあるフォルダを --root で指定してください",
+        ))
     })?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Diagnostic::error(None, format!("cannot start the server runtime: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
+        Diagnostic::error(
+            None,
+            tr(format!("cannot start the server runtime: {e}"), format!("サーバーを起動できません：{e}")),
+        )
+        .code("serve-failed")
+    })?;
     runtime.block_on(serve(opts, root))
 }
 
 async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     let listener = bind(&opts.bind, opts.port).await?;
-    let addr =
-        listener.local_addr().map_err(|e| Diagnostic::error(None, format!("cannot read the bound address: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| {
+        Diagnostic::error(
+            None,
+            tr(format!("cannot read the bound address: {e}"), format!("待ち受けアドレスを読めません：{e}")),
+        )
+        .code("serve-failed")
+    })?;
     let url = server_url(&opts.bind, addr);
     if !addr.ip().is_loopback() {
-        eprintln!("warning: listening on {}: the preview is visible to other machines on the network", addr.ip());
+        let ip = addr.ip();
+        eprintln!(
+            "{}",
+            pick(
+                format!("warning: listening on {ip}: the preview is visible to other machines on the network"),
+                format!("警告：{ip} で待ち受けています。プレビューはネットワーク上のほかのマシンからも見えます"),
+            )
+        );
     }
     let build_opts = BuildOptions {
         root: root.clone(),
@@ -378,7 +412,12 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     // Watch before the first build, so nothing saved during it is missed.
     let (trigger_tx, trigger_rx) = mpsc::channel::<Trigger>();
     let watcher = watch::Watcher::new(&root, opts.poll, trigger_tx.clone()).map_err(|e| {
-        Diagnostic::error(None, format!("cannot watch the site for changes: {e}")).hint("try `tebiki serve --poll`")
+        Diagnostic::error(
+            None,
+            tr(format!("cannot watch the site for changes: {e}"), format!("サイトの変更を監視できません：{e}")),
+        )
+        .code("watch-failed")
+        .hint(tr("try `tebiki serve --poll`", "`tebiki serve --poll` を試してください"))
     })?;
 
     let (stop_tx, stop_rx) = tokio_watch::channel(false);
@@ -399,7 +438,16 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     let _builder = std::thread::Builder::new()
         .name("tebiki-rebuild".into())
         .spawn(move || build_loop(&build_opts, &builder_shared, (ids, shown), cache, watcher, &trigger_rx))
-        .map_err(|e| Diagnostic::error(None, format!("cannot start the rebuild thread: {e}")))?;
+        .map_err(|e| {
+            Diagnostic::error(
+                None,
+                tr(
+                    format!("cannot start the rebuild thread: {e}"),
+                    format!("再ビルド用のスレッドを起動できません：{e}"),
+                ),
+            )
+            .code("serve-failed")
+        })?;
 
     let app = http::router(Arc::clone(&shared));
     http::serve_connections(listener, app, stop_signal(stop_tx), shared.shutdown.clone()).await;
@@ -419,11 +467,26 @@ async fn bind(host: &str, port: u16) -> Result<tokio::net::TcpListener, Diagnost
                     break;
                 }
             }
-            Err(Diagnostic::error(None, format!("port {port} is in use; try --port {suggestion}")).into())
+            Err(Diagnostic::error(
+                None,
+                tr(
+                    format!("port {port} is in use; try --port {suggestion}"),
+                    format!("ポート {port} は使用中です。--port {suggestion} を試してください"),
+                ),
+            )
+            .code("port-in-use")
+            .into())
         }
-        Err(e) => Err(Diagnostic::error(None, format!("cannot listen on {host}:{port}: {e}"))
-            .hint("check --bind is an address of this machine (the default is 127.0.0.1)")
-            .into()),
+        Err(e) => Err(Diagnostic::error(
+            None,
+            tr(format!("cannot listen on {host}:{port}: {e}"), format!("{host}:{port} で待ち受けできません：{e}")),
+        )
+        .code("serve-failed")
+        .hint(tr(
+            "check --bind is an address of this machine (the default is 127.0.0.1)",
+            "--bind がこのマシンのアドレスか確かめてください（既定は 127.0.0.1）",
+        ))
+        .into()),
     }
 }
 
@@ -458,7 +521,7 @@ async fn stop_signal(stop: tokio_watch::Sender<bool>) {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-    eprintln!("Stopping.");
+    eprintln!("{}", pick("Stopping.", "終了します。"));
     let _ = stop.send(true);
 }
 
@@ -483,7 +546,7 @@ fn build_loop(
         }
         let synced = watcher.sync();
         for w in &synced.problems {
-            eprintln!("warning: {w}");
+            eprintln!("{}{w}", pick("warning: ", "警告："));
         }
         // The watcher saw every change since the last build, unless it lost track or has just
         // started watching a folder again: then the build walks the folders.
@@ -523,7 +586,10 @@ fn print_outcome(o: &Outcome, cause: Option<&str>, took: Duration, shown: &mut S
         eprintln!("{}", o.warnings.render_brief(color));
     }
     let unchanged = if !fresh && o.errors.is_none() && n_warnings > 0 {
-        pick(format!(" ({n_warnings} warnings, as before)"), format!("（警告 {n_warnings} 件は前回と同じです）"))
+        pick(
+            format!(" ({n_warnings} warning{}, as before)", if n_warnings == 1 { "" } else { "s" }),
+            format!("（警告 {n_warnings} 件は前回と同じです）"),
+        )
     } else {
         String::new()
     };

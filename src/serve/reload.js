@@ -115,7 +115,7 @@
     ".hint{color:#555;margin:.25rem 0}" +
     ".note{color:#555;font-size:.9rem;margin:.5rem 0 0}";
 
-  function showOverlay(diagnostics) {
+  function showOverlay(diagnostics, ui) {
     var existing = document.getElementById(OVERLAY_ID);
     if (existing) {
       existing.remove();
@@ -138,11 +138,13 @@
     panel.setAttribute("aria-describedby", "tebiki-list");
     panel.tabIndex = -1;
 
-    var title = el("h2", null, "ビルドエラー");
+    // The server sends the frame in the language of its messages; Japanese when it does not.
+    ui = ui || {};
+    var title = el("h2", null, ui.title || "ビルドエラー");
     title.id = "tebiki-title";
     var close = el("button", "close", "×");
     close.type = "button";
-    close.setAttribute("aria-label", "閉じる");
+    close.setAttribute("aria-label", ui.close || "閉じる");
     close.addEventListener("click", hideOverlay);
 
     var list = el("div", "list");
@@ -161,7 +163,7 @@
       if (d.hint) section.appendChild(el("p", "hint", d.hint));
       list.appendChild(section);
     });
-    var note = el("p", "note", "直して保存すると自動で消えます。後ろには最後に成功したビルドを表示しています。");
+    var note = el("p", "note", ui.note || "直して保存すると自動で消えます。後ろには最後に成功したビルドを表示しています。");
 
     panel.appendChild(title);
     panel.appendChild(close);
@@ -209,7 +211,7 @@
           if (msg.build) build = msg.build;
           break;
         case "error":
-          showOverlay(msg.diagnostics);
+          showOverlay(msg.diagnostics, msg.ui);
           break;
         case "ok":
           hideOverlay();

@@ -162,6 +162,9 @@ pub fn spawn_serve(
         .arg(root)
         .args(args)
         .env("NO_COLOR", "1")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -173,7 +176,9 @@ pub fn spawn_serve(
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("Serving ") {
+            // "Serving URL (Ctrl-C to stop)", or with `--lang ja` "URL で公開中です…".
+            let url = line.strip_prefix("Serving ").or_else(|| line.contains(" で公開中です").then_some(line.as_str()));
+            if let Some(url) = url {
                 let _ = tx.send(url.split(' ').next().unwrap_or_default().to_string());
             }
             sink.lock().unwrap().push(line);
