@@ -13,8 +13,14 @@ use serde::Serialize;
 use crate::lang::{self, Lang, Msg};
 
 /// The codes of every warning, the kinds `warnings:` in `site.yaml` can turn off.
-pub const WARNING_CODES: &[&str] =
-    &["orphan", "heading-level-skipped", "unpaired-emphasis", "duplicate-footnote", "symlink-skipped"];
+pub const WARNING_CODES: &[&str] = &[
+    "orphan",
+    "heading-level-skipped",
+    "unpaired-emphasis",
+    "missing-alt-text",
+    "duplicate-footnote",
+    "symlink-skipped",
+];
 
 /// How bad a diagnostic is: errors fail the build, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
