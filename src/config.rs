@@ -10,7 +10,7 @@ use crate::lang::{tr, Msg};
 
 /// The keys `site.yaml` accepts.
 pub const KNOWN_KEYS: &[&str] =
-    &["title", "description", "base_url", "language", "theme", "author", "warnings", "extra"];
+    &["title", "description", "base_url", "language", "theme", "author", "warnings", "strings", "extra"];
 
 /// Site configuration as written in `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +40,9 @@ pub struct Config {
     /// default.
     #[serde(default)]
     pub warnings: std::collections::BTreeMap<String, bool>,
+    /// The site's own wording of the theme's interface strings (`strings: { menu: 一覧 }`).
+    #[serde(default)]
+    pub strings: std::collections::BTreeMap<String, String>,
     /// Free-form values for themes (`site.extra` in templates).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
@@ -106,6 +109,7 @@ impl Config {
             .hint(hint)
         })?;
         check_warning_codes(shown, text, &cfg)?;
+        check_string_keys(shown, text, &cfg)?;
         if cfg.title.trim().is_empty() {
             return Err(Diagnostic::error(
                 Some(shown.to_path_buf()),
@@ -155,6 +159,31 @@ fn check_warning_codes(shown: &Path, text: &str, cfg: &Config) -> Result<(), Dia
     Err(match closest(bad, WARNING_CODES.iter().copied(), 1).first() {
         Some(s) => d.hint(tr(format!("did you mean `{s}`?"), format!("`{s}` のことですか？"))),
         None => d.hint(tr(format!("the kinds are `{all}`"), format!("警告の種類は `{all}` です"))),
+    })
+}
+
+/// A misspelt key under `strings:` would silently change nothing: it is an error instead.
+fn check_string_keys(shown: &Path, text: &str, cfg: &Config) -> Result<(), Diagnostic> {
+    let known: Vec<&str> = crate::render::strings::keys().collect();
+    let Some(bad) = cfg.strings.keys().find(|k| !known.contains(&k.as_str())) else { return Ok(()) };
+    let key = format!("{bad}:");
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .skip_while(|(_, l)| !l.starts_with("strings"))
+        .find_map(|(i, l)| l.find(&key).map(|b| (i + 1, l[..b].chars().count() + 1)))
+        .unwrap_or((1, 1));
+    let d = Diagnostic::error(
+        Some(shown.to_path_buf()),
+        tr(format!("unknown interface string `{bad}`"), format!("`{bad}` という表示文字列はありません")),
+    )
+    .code("unknown-string")
+    .at(text, line, col)
+    .span(bad.chars().count());
+    let all = known.join("`, `");
+    Err(match crate::diagnostics::closest(bad, known.iter().copied(), 1).first() {
+        Some(s) => d.hint(tr(format!("did you mean `{s}`?"), format!("`{s}` のことですか？"))),
+        None => d.hint(tr(format!("the keys are `{all}`"), format!("使えるキーは `{all}` です"))),
     })
 }
 

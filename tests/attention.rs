@@ -104,3 +104,28 @@ fn json_is_english_with_a_code_whatever_the_locale() {
     assert_eq!(v[0]["message"], "link target `nowhere-at-all-here.md` not found");
     assert_eq!(v[0]["severity"], "error");
 }
+
+#[test]
+fn theme_strings_follow_language_and_the_site_can_reword_them() {
+    let pages =
+        [("content/a.md", "---\ntitle: A\n---\n[B](b.md)\n"), ("content/b.md", "---\ntitle: B\n---\n[A](a.md)\n")];
+    let (_t, root) = site(&[&pages[..], &[("site.yaml", "title: Guide\nlanguage: en\n")]].concat());
+    tebiki().args(["build", "--root"]).arg(&root).assert().success();
+    let doc = html(&root.join("public"), "a/index.html");
+    assert_eq!(texts(&doc, ".site-nav-toggle"), ["Menu"]);
+    assert_eq!(texts(&doc, ".pager-prev .pager-dir"), ["Previous"]);
+    assert_eq!(texts(&doc, ".pager-next .pager-dir"), ["Next"]);
+    let (_t, root) = site(&[&pages[..], &[("site.yaml", "title: 手引き\nstrings:\n  menu: 一覧\n")]].concat());
+    tebiki().args(["build", "--root"]).arg(&root).assert().success();
+    let doc = html(&root.join("public"), "a/index.html");
+    assert_eq!(texts(&doc, ".site-nav-toggle"), ["一覧"]);
+    assert_eq!(texts(&doc, ".pager-next .pager-dir"), ["次へ"]);
+    std::fs::write(root.join("site.yaml"), "title: 手引き\nstrings:\n  menus: 一覧\n").unwrap();
+    tebiki()
+        .args(["build", "--root"])
+        .arg(&root)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("unknown interface string `menus`"))
+        .stderr(predicate::str::contains("did you mean `menu`?"));
+}

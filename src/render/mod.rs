@@ -3,6 +3,7 @@
 
 mod nav;
 mod print;
+pub(crate) mod strings;
 
 use crate::config::Config;
 use crate::content::Content;
@@ -60,6 +61,8 @@ struct SiteCtx<'a> {
     search: bool,
     extra: &'a serde_yaml::Mapping,
     serve: bool,
+    /// Interface strings in the site's language ([`strings`]).
+    strings: std::collections::BTreeMap<String, String>,
 }
 
 /// A link to another page as templates see it.
@@ -147,6 +150,7 @@ impl<'a> Shared<'a> {
             print_url: if has_print(input) { format!("{base_path}print/") } else { String::new() },
             extra: &cfg.extra,
             serve: input.serve,
+            strings: strings::for_site(&cfg.language, &cfg.strings),
         });
         let pages = input.content.pages.len();
         Shared {
@@ -175,8 +179,14 @@ impl<'a> Shared<'a> {
         let mut ctx = Context::new();
         ctx.insert_value("site", self.site.clone());
         ctx.insert_value("assets", self.assets.clone());
-        insert_nav(&mut ctx, &nav_for(self.input.content, self.input.urls, current), nav_cache, &theme.tera)
-            .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &theme.sources)))?;
+        insert_nav(
+            &mut ctx,
+            &nav_for(self.input.content, self.input.urls, current),
+            nav_cache,
+            &theme.tera,
+            &self.site,
+        )
+        .map_err(|e| Diagnostics::from(tera_diagnostic(&e, &theme.sources)))?;
         ctx.insert("page", page);
         Ok(ctx)
     }
@@ -236,9 +246,10 @@ impl<'a> Shared<'a> {
     fn not_found(&self, sink: &dyn Sink) -> Result<(), Diagnostics> {
         let input = self.input;
         let url = format!("{}404.html", input.config.base_path());
+        let words = strings::for_site(&input.config.language, &input.config.strings);
         let page = PageCtx {
-            title: "ページが見つかりません",
-            description: "お探しのページは見つかりませんでした。",
+            title: &words["not_found_title"],
+            description: &words["not_found_description"],
             url: &url,
             permalink: crate::seo::absolute(input.config, &url),
             source: "",

@@ -58,7 +58,7 @@ pub(super) fn render_print(
     let mut ctx = Context::new();
     ctx.insert_value("site", site.clone());
     ctx.insert_value("assets", assets.clone());
-    insert_nav(&mut ctx, &nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera)
+    insert_nav(&mut ctx, &nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera, site)
         .map_err(|e| tera_diagnostic(&e, &input.theme.sources))?;
     ctx.insert("pages", &pages);
     input
