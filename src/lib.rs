@@ -37,6 +37,14 @@ pub use output::OutputFile;
 pub use scaffold::{init, new_page, today};
 pub use serve::{run as serve, ServeOptions};
 
+/// Whether tebiki tunes the allocator and asks ext4 to spread new folders: on unless
+/// `TEBIKI_NO_TUNING` is set (to a non-empty value), so the benchmark harness can measure what
+/// the tuning is worth. It changes where and how fast files are made, never what is written.
+pub fn tuning_enabled() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("TEBIKI_NO_TUNING").is_none_or(|v| v.is_empty()))
+}
+
 /// Internals for the benchmarks, fuzz targets and property tests in this repository. Not a
 /// stable API: anything here may change in any release.
 #[doc(hidden)]

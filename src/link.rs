@@ -30,92 +30,16 @@ pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostic
     let n = content.pages.len();
     let mut diags = Diagnostics::default();
     // Every page's links are checked in parallel; each yields its link targets and diagnostics.
-    let per_page: Vec<(Vec<usize>, Vec<Diagnostic>)> = rendered
-        .par_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let page = &content.pages[i];
-            let mut targets = Vec::new();
-            let mut diags = Vec::new();
-            for l in &r.links {
-                let Some(&t) = content.by_source.get(&l.target) else { continue };
-                if t != i {
-                    targets.push(t);
-                }
-                let Some(frag) = &l.fragment else { continue };
-                if frag == "top" || rendered[t].ids.contains(frag.as_str()) {
-                    continue;
-                }
-                let id = fragment_id(frag);
-                let target_ids = &rendered[t].ids;
-                if target_ids.contains(&id) {
-                    continue;
-                }
-                let where_ = if t == i { "this page".to_string() } else { format!("`{}`", l.target) };
-                let start = page.body_offset + l.range.start;
-                let len = page.text[start..].lines().next().map_or(1, |line| {
-                    line.chars()
-                        .count()
-                        .min(page.text[start..start + l.range.len().min(page.text.len() - start)].chars().count())
-                });
-                let mut d =
-                    Diagnostic::error(Some(page.shown.clone()), format!("anchor `#{frag}` not found in {where_}"))
-                        .at_offset(&page.text, start)
-                        .span(len);
-                let near = closest(&id, target_ids.iter().map(String::as_str), 3);
-                d = if near.is_empty() {
-                    let some: Vec<String> = rendered[t].toc.iter().take(5).map(|e| format!("`#{}`", e.id)).collect();
-                    if some.is_empty() {
-                        d.hint("the target page has no headings to link to")
-                    } else {
-                        d.hint(format!("headings there: {}", some.join(", ")))
-                    }
-                } else {
-                    let s: Vec<String> = near.iter().map(|x| format!("`#{x}`")).collect();
-                    d.hint(format!("did you mean {}?", s.join(" or ")))
-                };
-                diags.push(d);
-            }
-            (targets, diags)
-        })
-        .collect();
+    let per_page: Vec<(Vec<usize>, Vec<Diagnostic>)> =
+        (0..rendered.len()).into_par_iter().map(|i| page_links(content, rendered, i)).collect();
     let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
     for (i, (targets, page_diags)) in per_page.into_iter().enumerate() {
         for t in targets {
             backlinks[t].insert(i);
         }
-        for d in page_diags {
-            diags.push(d);
-        }
+        diags.0.extend(page_diags);
     }
-    let mut related = vec![Vec::new(); n];
-    for (i, page) in content.pages.iter().enumerate() {
-        for rel in &page.fm.related {
-            let key = rel.trim_start_matches("./").trim_start_matches('/');
-            match content.by_source.get(key) {
-                Some(&t) if t != i => related[i].push(t),
-                Some(_) => {}
-                None => {
-                    let line = page.text.lines().position(|l| l.contains(rel.as_str())).map_or(1, |p| p + 1);
-                    let col = page
-                        .text
-                        .lines()
-                        .nth(line - 1)
-                        .and_then(|l| l.find(rel.as_str()))
-                        .map_or(1, |b| page.text.lines().nth(line - 1).map_or(1, |l| l[..b].chars().count() + 1));
-                    let near = closest(key, content.by_source.keys().map(String::as_str), 2);
-                    let mut d = Diagnostic::error(Some(page.shown.clone()), format!("related page `{rel}` not found"))
-                        .at(&page.text, line, col)
-                        .span(rel.chars().count());
-                    d = match near.first() {
-                        Some(s) => d.hint(format!("did you mean `{s}`? Paths are relative to content/")),
-                        None => d.hint("list source paths relative to content/, e.g. `related: [remedies.md]`"),
-                    };
-                    diags.push(d);
-                }
-            }
-        }
-    }
+    let related = (0..n).map(|i| related_pages(content, i, &mut diags)).collect();
     for (i, page) in content.pages.iter().enumerate().skip(1) {
         if backlinks[i].is_empty() {
             diags.push(
@@ -132,4 +56,83 @@ pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostic
     let graph =
         Graph { prev, next, related, backlinks: backlinks.into_iter().map(|s| s.into_iter().collect()).collect() };
     (graph, diags)
+}
+
+/// Page `i`'s link targets (other pages) and an error for each anchor its target lacks.
+fn page_links(content: &Content, rendered: &[Arc<Rendered>], i: usize) -> (Vec<usize>, Vec<Diagnostic>) {
+    let page = &content.pages[i];
+    let mut targets = Vec::new();
+    let mut diags = Vec::new();
+    for l in &rendered[i].links {
+        let Some(&t) = content.by_source.get(&l.target) else { continue };
+        if t != i {
+            targets.push(t);
+        }
+        let Some(frag) = &l.fragment else { continue };
+        if frag == "top" || rendered[t].ids.contains(frag.as_str()) {
+            continue;
+        }
+        let id = fragment_id(frag);
+        if rendered[t].ids.contains(&id) {
+            continue;
+        }
+        let where_ = if t == i { "this page".to_string() } else { format!("`{}`", l.target) };
+        let start = page.body_offset + l.range.start;
+        let len = page.text[start..].lines().next().map_or(1, |line| {
+            line.chars()
+                .count()
+                .min(page.text[start..start + l.range.len().min(page.text.len() - start)].chars().count())
+        });
+        let d = Diagnostic::error(Some(page.shown.clone()), format!("anchor `#{frag}` not found in {where_}"))
+            .at_offset(&page.text, start)
+            .span(len);
+        diags.push(anchor_hint(d, &id, &rendered[t]));
+    }
+    (targets, diags)
+}
+
+/// Suggests the nearest ids of the target page, or lists some of its headings.
+fn anchor_hint(d: Diagnostic, id: &str, target: &Rendered) -> Diagnostic {
+    let near = closest(id, target.ids.iter().map(String::as_str), 3);
+    if !near.is_empty() {
+        let s: Vec<String> = near.iter().map(|x| format!("`#{x}`")).collect();
+        return d.hint(format!("did you mean {}?", s.join(" or ")));
+    }
+    let some: Vec<String> = target.toc.iter().take(5).map(|e| format!("`#{}`", e.id)).collect();
+    if some.is_empty() {
+        d.hint("the target page has no headings to link to")
+    } else {
+        d.hint(format!("headings there: {}", some.join(", ")))
+    }
+}
+
+/// The pages page `i` names under `related:`; an error for each that does not exist.
+fn related_pages(content: &Content, i: usize, diags: &mut Diagnostics) -> Vec<usize> {
+    let page = &content.pages[i];
+    let mut related = Vec::new();
+    for rel in &page.fm.related {
+        let key = rel.trim_start_matches("./").trim_start_matches('/');
+        match content.by_source.get(key) {
+            Some(&t) if t != i => related.push(t),
+            Some(_) => {}
+            None => {
+                let line = page.text.lines().position(|l| l.contains(rel.as_str())).map_or(1, |p| p + 1);
+                let col = page
+                    .text
+                    .lines()
+                    .nth(line - 1)
+                    .and_then(|l| l.find(rel.as_str()).map(|b| l[..b].chars().count() + 1))
+                    .unwrap_or(1);
+                let near = closest(key, content.by_source.keys().map(String::as_str), 2);
+                let d = Diagnostic::error(Some(page.shown.clone()), format!("related page `{rel}` not found"))
+                    .at(&page.text, line, col)
+                    .span(rel.chars().count());
+                diags.push(match near.first() {
+                    Some(s) => d.hint(format!("did you mean `{s}`? Paths are relative to content/")),
+                    None => d.hint("list source paths relative to content/, e.g. `related: [remedies.md]`"),
+                });
+            }
+        }
+    }
+    related
 }

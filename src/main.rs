@@ -17,8 +17,8 @@ fn report(d: &Diagnostics) {
 }
 
 /// Lets glibc's malloc grow each thread's heap in large steps. By default a worker thread's
-/// heap grows by what each allocation needs, one `mprotect` call each time: 31,000 calls in a
-/// 10,000-page build, with the address space lock they take. With this, 70. Memory is mapped
+/// heap grows by what each allocation needs, one `mprotect` call each time, each taking the
+/// address space lock (figures: docs/dev/performance.md). Memory is mapped
 /// ahead, not touched, so it costs no RSS until used (under strict overcommit accounting,
 /// `vm.overcommit_memory=2`, it does count against the commit limit).
 fn tune_allocator() {
@@ -30,7 +30,9 @@ fn tune_allocator() {
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
+    if tebiki::tuning_enabled() {
+        tune_allocator();
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Build { root, output, base_url, drafts, quiet, timings } => {

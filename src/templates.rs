@@ -135,7 +135,7 @@ pub fn load_theme(root: &Path, name: &str, base_path: &str) -> Result<Theme, Dia
 }
 
 /// Tera's `safe`, without copying a string it marks: Tera's own makes a new copy, and
-/// `{{ page.content | safe }}` is a page's whole article (185 MB over 10,000 pages). Anything
+/// `{{ page.content | safe }}` is a page's whole article. Anything
 /// else is printed to a string and marked, as Tera's does.
 fn safe(value: Value, _: Kwargs, _: &State) -> Value {
     if value.is_string() {

@@ -223,3 +223,29 @@ fn after_the_watcher_lost_track_the_next_build_walks_whatever_is_reported() {
     let second = build_site_cached(&opts(&root), &mut cache).unwrap();
     assert!(page_html(&second, "b/index.html").is_some(), "the unreported new page was found by a walk");
 }
+
+#[test]
+fn editing_a_first_paragraph_rerenders_only_the_pages_that_show_the_description() {
+    let pages: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("content/p{i:02}.md"),
+                format!("---\ntitle: 頁{i}\nweight: {i}\n---\n頁{i}の最初の段落です。\n\n本文です。\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = pages.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let (_t, root) = site(&files);
+    let mut cache = BuildCache::default();
+    let first = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(first.rendered, 41);
+    // The first paragraph is the page's description, shown on its neighbours' pager cards.
+    write(&root, "content/p20.md", "---\ntitle: 頁20\nweight: 20\n---\n書き換えた最初の段落です。\n\n本文です。\n");
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(
+        (1..=5).contains(&second.rendered),
+        "only the page and those showing it as a card are rendered again, not {}",
+        second.rendered
+    );
+    assert_same_as_full_build(&root, &second);
+}

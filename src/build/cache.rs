@@ -80,8 +80,10 @@ impl BuildCache {
         self.markdown.get(source).filter(|(k, _)| *k == key).map(|(_, r)| Arc::clone(r))
     }
 
-    /// Each page's render fingerprint: everything its HTML shows about itself and the others,
-    /// plus config and theme. Each page's share is hashed on its own, in parallel.
+    /// Each page's render fingerprint: what its HTML shows. That is its own Markdown and front
+    /// matter; the pages its cards and breadcrumb link to (title, URL, description, dates);
+    /// the sidebar entries it lists; config and theme. A page whose description changed is
+    /// re-rendered with the pages that show it as a card, not with every page.
     pub(crate) fn fingerprints(&self, run: &RenderKey, md_keys: &[u64], graph: &Graph) -> Vec<u64> {
         let (content, rendered) = (run.content, run.rendered);
         let shares: Vec<u64> = content
@@ -100,10 +102,25 @@ impl BuildCache {
                 ))
             })
             .collect();
-        let config = format!("{:?}", run.config);
-        let shape = hash_of(&(config, run.theme.fingerprint, run.serve, shares, &content.parent));
+        let shape = hash_of(&(format!("{:?}", run.config), run.theme.fingerprint, run.serve));
         (0..content.pages.len())
-            .map(|i| hash_of(&(shape, md_keys[i], &graph.backlinks[i], &graph.related[i])))
+            .into_par_iter()
+            .map(|i| {
+                let mut ancestors = Vec::new();
+                let mut a = content.parent[i];
+                while let Some(j) = a {
+                    ancestors.push(j);
+                    a = content.parent[j];
+                }
+                let shown: Vec<(usize, u64)> = (graph.prev[i].iter().chain(&graph.next[i]))
+                    .chain(&graph.related[i])
+                    .chain(&graph.backlinks[i])
+                    .chain(&ancestors)
+                    .map(|&j| (j, shares[j]))
+                    .collect();
+                let nav = crate::render::nav_fingerprint(content, run.urls, i);
+                hash_of(&(shape, md_keys[i], shares[i], shown, nav, i == 0))
+            })
             .collect()
     }
 
@@ -178,6 +195,7 @@ pub(crate) struct RenderKey<'a> {
     pub(crate) serve: bool,
     pub(crate) content: &'a Content,
     pub(crate) rendered: &'a [Arc<Rendered>],
+    pub(crate) urls: &'a [String],
 }
 
 /// A key for everything a page's links can resolve to: pages (in reading order, broken ones in

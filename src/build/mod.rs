@@ -170,7 +170,7 @@ fn run_cached(
     t.done("link and verify");
     let theme = report.gate(theme)?;
     let fingerprints = match &cache {
-        Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &content, &md.rendered), &md.md_keys, &graph),
+        Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &content, &md), &md.md_keys, &graph),
         None => Vec::new(),
     };
     let reuse = cache.as_deref().map(|c| c.reusable(&content, &fingerprints)).unwrap_or_default();
@@ -316,9 +316,9 @@ fn render_key<'a>(
     config: &'a Config,
     theme: &'a Theme,
     content: &'a Content,
-    rendered: &'a [Arc<Rendered>],
+    md: &'a Markdown,
 ) -> cache::RenderKey<'a> {
-    cache::RenderKey { config, theme, serve: opts.serve, content, rendered }
+    cache::RenderKey { config, theme, serve: opts.serve, content, rendered: &md.rendered, urls: &md.urls }
 }
 
 /// A one-off build needs neither the page sources nor their HTML after rendering. Given back

@@ -189,35 +189,7 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
             }
         }
     }
-    // Two files, or a file and a slug, must not claim the same output.
-    let mut seen: HashMap<&str, &Page> = HashMap::new();
-    for p in &pages {
-        if let Some(other) = seen.insert(p.output.as_str(), p) {
-            errors.push(
-                Diagnostic::error(
-                    Some(p.shown.clone()),
-                    format!("duplicate URL `/{}`: `{}` already uses it", p.path, other.shown.display()),
-                )
-                .hint("rename one of the files or give one a different `slug`"),
-            );
-        }
-    }
-    let asset_outputs: Vec<&AssetFile> = files.assets.iter().filter(|a| seen.contains_key(a.rel.as_str())).collect();
-    for a in asset_outputs {
-        errors.push(
-            Diagnostic::error(
-                Some(PathBuf::from(format!("content/{}", a.rel))),
-                format!("file `{}` has the same output path as a page", a.rel),
-            )
-            .hint("rename the file or the page"),
-        );
-    }
-    if !has_home {
-        errors.push(
-            Diagnostic::error(Some(PathBuf::from("content/_index.md")), "the home page is missing")
-                .hint("create `content/_index.md` with a front matter `title`"),
-        );
-    }
+    check_outputs(&pages, &files.assets, has_home, &mut errors);
     let broken = broken_sources.into_iter().zip(broken).collect();
     if !pages.iter().any(|p| p.source == "_index.md") {
         return (Content { broken, ..Content::default() }, errors);
@@ -241,6 +213,38 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
         });
     }
     (content, errors)
+}
+
+/// Two files, or a file and a slug, must not claim the same output; the home page must exist.
+fn check_outputs(pages: &[Page], assets: &[AssetFile], has_home: bool, errors: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Page> = HashMap::new();
+    for p in pages {
+        if let Some(other) = seen.insert(p.output.as_str(), p) {
+            errors.push(
+                Diagnostic::error(
+                    Some(p.shown.clone()),
+                    format!("duplicate URL `/{}`: `{}` already uses it", p.path, other.shown.display()),
+                )
+                .hint("rename one of the files or give one a different `slug`"),
+            );
+        }
+    }
+    let asset_outputs: Vec<&AssetFile> = assets.iter().filter(|a| seen.contains_key(a.rel.as_str())).collect();
+    for a in asset_outputs {
+        errors.push(
+            Diagnostic::error(
+                Some(PathBuf::from(format!("content/{}", a.rel))),
+                format!("file `{}` has the same output path as a page", a.rel),
+            )
+            .hint("rename the file or the page"),
+        );
+    }
+    if !has_home {
+        errors.push(
+            Diagnostic::error(Some(PathBuf::from("content/_index.md")), "the home page is missing")
+                .hint("create `content/_index.md` with a front matter `title`"),
+        );
+    }
 }
 
 /// `a/b.md` → (`a/b/`, `a/b/index.html`); `a/_index.md` → (`a/`, `a/index.html`).

@@ -534,7 +534,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             html.push_str("</ol>\n</section>\n");
         }
         // Sized for the worst case above; the rest goes back to the allocator (a large site keeps
-        // every page's HTML until it is rendered: a hundred megabytes at 10,000 pages).
+        // every page's HTML until it is rendered).
         html.shrink_to_fit();
         self.res.html = html;
         self.res.ids = self.all_ids;
@@ -542,9 +542,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 }
 
-/// Whether `t` holds `**`. `str::contains` set up a substring search for every text event of a
-/// page, 2% of rendering the benchmark corpus; most texts have no `*` at all, which one
-/// `memchr` pass tells.
+/// Whether `t` holds `**`. `str::contains` would set up a substring search for every text event;
+/// most texts have no `*` at all, which one `memchr` pass tells (figures: docs/dev/performance.md).
 fn has_double_star(t: &str) -> bool {
     let b = t.as_bytes();
     memchr::memchr_iter(b'*', b).any(|i| b.get(i + 1) == Some(&b'*'))

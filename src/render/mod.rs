@@ -12,6 +12,7 @@ use crate::markdown::{Rendered, TocEntry};
 use crate::output::sink::Sink;
 use crate::output::OutputFile;
 use crate::templates::{tera_diagnostic, Theme};
+pub(crate) use nav::nav_fingerprint;
 use nav::{insert_nav, nav_for, NavCache};
 use print::{has_print, render_print};
 use rayon::prelude::*;

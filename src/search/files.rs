@@ -63,7 +63,7 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
         }
     }
     big.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // About 30,000 postings (~100 KB) per shard on large sites; small sites get one shard.
+    // A shard small enough for one query to download cheaply; small sites get one shard.
     let shards = (small_entries / 30_000 + 1).next_power_of_two().min(4096);
     let mut shard_lists: Vec<Vec<(String, Entry)>> = (0..shards).map(|_| Vec::new()).collect();
     for (key, ids) in small {

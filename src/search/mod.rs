@@ -174,12 +174,11 @@ pub(crate) fn build_index(titles: &[&str], urls: &[String], rendered: &[Arc<Rend
     finish_runs(runs)
 }
 
-/// Most pages in a run of [`page_runs`]: with runs of 256 pages, merging the postings of the
-/// forty runs of a 10,000-page site cost 55 ms more than with two.
+/// Most pages in a run of [`page_runs`]: fewer, longer runs are cheaper to merge.
 const RUN_PAGES: usize = 1024;
 
 /// Runs per thread at least, so that the runs a parallel pass takes last leave little idle
-/// time: in one run of 1,000 pages, a 1,000-page build rendered its Markdown on one core.
+/// time (with one run per site, a build would render its Markdown on one core).
 const RUNS_PER_THREAD: usize = 4;
 
 /// Splits pages into contiguous runs for [`RunIndex`] (in reading order).
@@ -190,8 +189,8 @@ pub fn page_runs(pages: usize) -> Vec<std::ops::Range<usize>> {
 
 /// The postings and document rows of a run of consecutive pages, document ids counted from the
 /// run's first section. A one-off build tokenizes each run as soon as its Markdown is rendered,
-/// so the sections' text can be dropped right after instead of being kept for a search stage
-/// (120 MB at 10,000 pages); [`finish_runs`] puts the runs together.
+/// so the sections' text can be dropped right after instead of being kept for a search stage;
+/// [`finish_runs`] puts the runs together.
 pub struct RunIndex {
     map: Postings,
     rows: Vec<DocRow>,
