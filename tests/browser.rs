@@ -349,7 +349,7 @@ async fn search_scenario(c: &Client, url: &str) -> Result<(), String> {
     // The print page: every page in order, and its table of contents jumps within the page.
     c.goto(&format!("{url}print/")).await.map_err(|e| e.to_string())?;
     let sections = js(c, "return Array.from(document.querySelectorAll('section.print-page')).map(s => s.id)").await?;
-    ensure(sections == json!(["index", "risks", "causes", "aftermath", "remedies", "summary"]), || {
+    ensure(sections == json!(["index", "risks", "causes", "aftermath", "remedies", "summary", "faq"]), || {
         format!("{sections}")
     })?;
     // A real click on the table-of-contents link (scrolled into view first).

@@ -89,7 +89,7 @@ fn print_page_holds_the_whole_guide_with_working_in_page_links() {
     let doc = html(&out, "print/index.html");
     assert_eq!(
         attrs(&doc, "section.print-page", "id"),
-        ["index", "risks", "causes", "aftermath", "remedies", "summary"]
+        ["index", "risks", "causes", "aftermath", "remedies", "summary", "faq"]
     );
     let ids = attrs(&doc, "[id]", "id");
     let unique: std::collections::HashSet<&String> = ids.iter().collect();
