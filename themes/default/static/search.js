@@ -4,8 +4,9 @@
 // heading, text once or more). The query goes through the same normalization and tokenization
 // here, so indexer and query can never split a word differently. Sections are ranked by how much
 // of the query they hold (BM25-style weights from the stored statistics, title and heading
-// first); only then are the rows of the best ones read and, for the results shown, their pages
-// fetched, which gives the snippets and a bonus for the query's runs and the exact phrase.
+// first), then the rows of the best ones are read (URL, page title, heading: a bonus for the
+// query's runs and its exact phrase there). Pages are fetched last, only to cut the snippets of
+// the results in view.
 (function () {
   "use strict";
   var root = document.getElementById("search");
@@ -212,25 +213,20 @@
     }
     return best;
   }
-  // A bonus from text the postings cannot see: runs of the query in the heading, the page title
-  // (its first section most) and, once fetched, the section's text; the whole query in one
-  // piece weighs most.
-  function textBonus(d, ts, q) {
-    var head = normalize(d.heading), page = normalize(d.page), text = d.text ? normalize(d.text) : "";
+  // A bonus from what the postings cannot see: runs of the query in the heading and the page
+  // title (its first section most); the whole query in one piece weighs most.
+  function textBonus(d, ts) {
+    var head = normalize(d.heading), page = normalize(d.page);
     var first = d.url.indexOf("#") < 0;
     var bonus = 0, whole = ts.map(function (t) { return t.text; }).join("");
     ts.forEach(function (t) {
       var len = Array.from(t.text).length;
       var r = function (s) { var k = longestRun(t.text, s); return k > 1 ? (k / len) * (k / len) : 0; };
-      bonus += 2 * r(head) + (first ? 1.5 : 0.5) * r(page) + r(text);
+      bonus += 2 * r(head) + (first ? 1.5 : 0.5) * r(page);
     });
     var flat = function (s) { return s.replace(/[\s、。・「」]/g, ""); };
     if (flat(head).indexOf(whole) >= 0 || (first && flat(page).indexOf(whole) >= 0)) bonus += 3;
-    else if (flat(text).indexOf(whole) >= 0) bonus += 1;
     return bonus / Math.max(1, ts.length);
-  }
-  function finalRank(d, ts, q) {
-    return d.rank * (1 + textBonus(d, ts, q));
   }
 
   function loadRows(cands) {
@@ -243,15 +239,15 @@
       loaded.forEach(function (x) { byChunk[x[0]] = x[1]; });
       cands.forEach(function (d) {
         var row = byChunk[Math.floor(d.id / meta.chunk)][d.id % meta.chunk];
-        d.url = row[0]; d.page = row[1]; d.heading = row[2]; d.text = "";
+        d.url = row[0]; d.page = row[1]; d.heading = row[2];
       });
       return cands;
     });
   }
 
-  // The text of one section of a page: from its heading (or the start of the content) to the
-  // next heading, as the index saw it. Pages are fetched once (and cached by the browser for
-  // when the reader opens one).
+  // The text of one section of a page, for its snippet: from its heading (or the start of the
+  // content) to the next heading, as the index saw it. Pages are fetched once, only for results
+  // in view (and cached by the browser for when the reader opens one).
   var pages = {};
   var HEADING = /^H[1-6]$/;
   function sectionText(url) {
@@ -288,7 +284,8 @@
 
   // The ranked results of a query: { results, full, partial }. `full` counts the sections that
   // hold every token of the query, `partial` those that hold most of it; `results` are the best
-  // of them, in order, each with url, page, heading, text and whether it holds every token.
+  // of them, in order, each with url, page, heading and whether it holds every token. Nothing
+  // here reads a page: the order is final before any snippet is cut.
   function search(q) {
     var ts = queryTerms(q);
     if (!ts.length) return Promise.resolve({ results: [], full: 0, partial: 0 });
@@ -299,16 +296,9 @@
         var cands = firstPass(toks, maps).sort(byRank);
         var full = cands.filter(function (d) { return d.full; }).length;
         return loadRows(cands.slice(0, ROWS)).then(function (rows) {
-          rows.forEach(function (d) { d.rank2 = finalRank(d, ts, q); });
+          rows.forEach(function (d) { d.rank2 = d.rank * (1 + textBonus(d, ts)); });
           rows.sort(function (a, b) { return b.rank2 - a.rank2 || a.id - b.id; });
-          var shown = rows.slice(0, SHOWN);
-          return Promise.all(shown.map(function (d) {
-            return sectionText(d.url).then(function (t) { d.text = t; }, function () { d.text = ""; });
-          })).then(function () {
-            shown.forEach(function (d) { d.rank2 = finalRank(d, ts, q); });
-            shown.sort(function (a, b) { return b.rank2 - a.rank2 || a.id - b.id; });
-            return { results: shown, full: full, partial: cands.length - full };
-          });
+          return { results: rows.slice(0, SHOWN), full: full, partial: cands.length - full };
         });
       });
   }
@@ -424,8 +414,24 @@
     if (found.partial) return "「" + q + "」をすべて含む項目はありません。一部が一致する項目が" + found.partial + "件あります";
     return "見つかりませんでした";
   }
+  // Snippets are cut from the pages of the results in view only; the rest wait for a scroll.
+  var watcher = null;
+  function fillSnippets(snippets, toks) {
+    if (watcher) watcher.disconnect();
+    var byItem = new Map(snippets.map(function (x) { return [x[0], x]; }));
+    watcher = new IntersectionObserver(function (seen) {
+      seen.forEach(function (e) {
+        if (!e.isIntersecting || !byItem.has(e.target)) return;
+        var x = byItem.get(e.target);
+        byItem.delete(e.target);
+        watcher.unobserve(e.target);
+        sectionText(x[2]).then(function (text) { x[1].appendChild(snippet(text, toks)); }, function () {});
+      });
+    }, { root: list });
+    snippets.forEach(function (x) { watcher.observe(x[0]); });
+  }
   function render(found, q) {
-    var toks = queryTokens(queryTerms(q));
+    var toks = queryTokens(queryTerms(q)), snippets = [];
     list.textContent = "";
     active = -1;
     if (!found.results.length) note("「" + q + "」に一致する項目は見つかりませんでした", "search-empty");
@@ -447,7 +453,7 @@
       p.appendChild(document.createTextNode(d.heading ? d.page : ""));
       var s = document.createElement("span");
       s.className = "search-result-snippet";
-      s.appendChild(snippet(d.text || "", toks));
+      snippets.push([li, s, d.url]);
       a.appendChild(t);
       if (d.heading) a.appendChild(p);
       a.appendChild(s);
@@ -460,6 +466,7 @@
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     status.textContent = summary(found, q);
+    fillSnippets(snippets, toks);
   }
   input.addEventListener("input", function () {
     var q = input.value.trim();
