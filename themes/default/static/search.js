@@ -13,7 +13,7 @@
   if (!root || !window.fetch) return;
   var base = root.getAttribute("data-base") || "/";
   var SHOWN = 10; // results listed
-  var ROWS = 30; // best candidates whose titles and headings are read before the final order
+  var ROWS = 12; // best candidates whose titles and headings are read before the final order
   var PARTIAL = 0.5; // share of the query's tokens a section needs to be listed at all
   var cache = {};
   var meta = null;
@@ -126,25 +126,32 @@
     return fnv(Array.from(token)[0] || "") % meta.shards;
   }
   // One key's postings as a map from section to where the token is in it (3 page title,
-  // 2 heading, 1 text more than once, 0 text once). A list holds deltas of section ids, times
-  // four plus that mark; a very common token is a bitmap file (one bit per section, least
-  // significant first), which says only that the token is there.
+  // 2 heading, 0 text). A list holds deltas of section ids, times four plus that mark. A very
+  // common token is a bitmap file: one bit per section (least significant first), then the
+  // sections where it is in a heading or title, coded the same way as LEB128 varints.
   function entry(value) {
-    if (typeof value === "string") {
-      return get(value, "arrayBuffer").then(function (buf) {
-        var bytes = new Uint8Array(buf), m = new Map();
-        for (var i = 0; i < bytes.length; i++) {
-          for (var b = bytes[i], k = 0; b; b >>= 1, k++) if (b & 1) m.set(i * 8 + k, 0);
-        }
-        return m;
-      });
+    var marked = meta.version >= 3;
+    if (typeof value !== "string") {
+      var m = new Map();
+      for (var i = 0, acc = 0; i < value.length; i++) {
+        acc += marked ? value[i] >> 2 : value[i];
+        m.set(acc, marked ? value[i] & 3 : 0);
+      }
+      return Promise.resolve(m);
     }
-    var m = new Map(), acc = 0, marked = meta.version >= 3;
-    for (var i = 0; i < value.length; i++) {
-      acc += marked ? value[i] >> 2 : value[i];
-      m.set(acc, marked ? value[i] & 3 : 0);
-    }
-    return Promise.resolve(m);
+    return get(value, "arrayBuffer").then(function (buf) {
+      var bytes = new Uint8Array(buf), m = new Map(), end = Math.ceil(meta.docs / 8);
+      for (var i = 0; i < end; i++) {
+        for (var b = bytes[i], k = 0; b; b >>= 1, k++) if (b & 1) m.set(i * 8 + k, 0);
+      }
+      for (var at = end, doc = 0; marked && at < bytes.length;) {
+        var v = 0, shift = 0, byte;
+        do { byte = bytes[at++]; v += (byte & 0x7f) * Math.pow(2, shift); shift += 7; } while (byte & 0x80);
+        doc += Math.floor(v / 4);
+        m.set(doc, v % 4);
+      }
+      return m;
+    });
   }
   // A query token's sections, over its kana variants and (for a prefix) every key it starts.
   function postings(tok) {
@@ -168,8 +175,8 @@
 
   // ---- Ranking
 
-  // Where a token is found weighs this much: text once, text again, heading, page title.
-  var FIELD = [1, 1.4, 2.5, 3];
+  // Where a token is found weighs this much, by mark: text, (unused), heading, page title.
+  var FIELD = [1, 1, 2.5, 3];
 
   // Each section's share of the query from the postings alone: BM25's idf per token (rare
   // tokens weigh more), times where the token is; the total is scaled by the share of the
