@@ -447,11 +447,15 @@ async fn search_quality_scenario(c: &Client, url: &str, headings: &[(String, Str
     let input = c.find(fantoccini::Locator::Id("search-input")).await.map_err(|e| e.to_string())?;
     input.send_keys("しつこい連絡").await.map_err(|e| e.to_string())?;
     let results = wait_js(c, RESULTS, "partial results", |v| v.as_array().is_some_and(|a| !a.is_empty())).await?;
-    ensure(results[0][0] == json!("/aftermath/#しつこく連絡が来る"), || format!("partial results: {results}"))?;
+    ensure(results[0][0] == json!("/aftermath/#しつこく連絡が来る"), || {
+        format!("partial results: {results}")
+    })?;
     let label = js(c, "const l = document.querySelector('.search-partial-label'); return l && l.textContent").await?;
     ensure(label.as_str().is_some_and(|l| l.contains("一部が一致")), || format!("partial label: {label}"))?;
     let status = js(c, "return document.querySelector('[data-search-status]').textContent").await?;
-    ensure(status.as_str().is_some_and(|s| s.contains("一部が一致する項目が")), || format!("status: {status}"))?;
+    ensure(status.as_str().is_some_and(|s| s.contains("一部が一致する項目が")), || {
+        format!("status: {status}")
+    })?;
     Ok(())
 }
 
