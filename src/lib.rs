@@ -13,6 +13,8 @@ mod build;
 mod config;
 mod content;
 mod diagnostics;
+mod external;
+mod feed;
 mod images;
 mod link;
 mod markdown;
@@ -33,6 +35,7 @@ mod yaml;
 
 pub use build::{build, build_site, build_site_cached, check_site, BuildCache, BuildOptions, BuildReport, BuiltSite};
 pub use diagnostics::{stderr_color, Diagnostic, Diagnostics, Severity};
+pub use external::{check_external, ExternalOptions, ExternalReport};
 pub use output::OutputFile;
 pub use scaffold::{init, new_page, today};
 pub use serve::{run as serve, ServeOptions};
