@@ -1,7 +1,8 @@
 //! tebiki (手引き): a static-site generator for Japanese guides.
 //!
 //! The public API is what the command line uses: [`build()`] (write the site), [`check_site`]
-//! (verify without writing), [`build_site`] / [`build_site_cached`] (build in memory, as
+//! (verify without writing), [`check_external`] (ask every external link, over the network),
+//! [`build_site`] / [`build_site_cached`] (build in memory, as
 //! `serve` does), [`serve()`], [`init`] and [`new_page`], their options, and the
 //! [`Diagnostic`] type every message is made of. The pipeline itself is in `build/`; see
 //! `docs/dev/architecture.md` for the module map.
