@@ -41,7 +41,9 @@ pub enum Command {
         timings: bool,
     },
     /// Verify everything a build verifies, without writing anything.
-    #[command(after_help = "Examples:\n  tebiki check\n  tebiki check --format json")]
+    #[command(
+        after_help = "Examples:\n  tebiki check\n  tebiki check --format json\n  tebiki check --external              # also ask every http(s) link (uses the network)\n  tebiki check --external --timeout 30"
+    )]
     Check {
         /// Site folder.
         #[arg(long, default_value = ".")]
@@ -52,6 +54,13 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Also check every external (http/https) link over the network. Links that worked are
+        /// remembered for 7 days in .tebiki/external-links.json.
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each external link to answer.
+        #[arg(long, default_value_t = 10, requires = "external", value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
     },
     /// Preview the site with live reload: builds in memory (never touches public/), rebuilds on
     /// every change, and shows build errors in the browser. Always includes drafts.

@@ -1,7 +1,8 @@
 //! tebiki (手引き): a static-site generator for Japanese guides.
 //!
 //! The public API is what the command line uses: [`build()`] (write the site), [`check_site`]
-//! (verify without writing), [`build_site`] / [`build_site_cached`] (build in memory, as
+//! (verify without writing), [`check_external`] (ask every external link, over the network),
+//! [`build_site`] / [`build_site_cached`] (build in memory, as
 //! `serve` does), [`serve()`], [`init`] and [`new_page`], their options, and the
 //! [`Diagnostic`] type every message is made of. The pipeline itself is in `build/`; see
 //! `docs/dev/architecture.md` for the module map.
@@ -13,6 +14,8 @@ mod build;
 mod config;
 mod content;
 mod diagnostics;
+mod external;
+mod feed;
 mod images;
 mod link;
 mod markdown;
@@ -33,6 +36,7 @@ mod yaml;
 
 pub use build::{build, build_site, build_site_cached, check_site, BuildCache, BuildOptions, BuildReport, BuiltSite};
 pub use diagnostics::{stderr_color, Diagnostic, Diagnostics, Severity};
+pub use external::{check_external, ExternalOptions, ExternalReport};
 pub use output::OutputFile;
 pub use scaffold::{init, new_page, today};
 pub use serve::{run as serve, ServeOptions};

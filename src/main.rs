@@ -58,12 +58,30 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { root, format, drafts } => {
+        Command::Check { root, format, drafts, external, timeout } => {
             let opts = BuildOptions { root, drafts, ..Default::default() };
-            let (diags, ok) = match tebiki::check_site(&opts) {
+            let (mut diags, ok) = match tebiki::check_site(&opts) {
                 Ok(warnings) => (warnings, true),
                 Err(d) => (d, false),
             };
+            if external {
+                let ext = tebiki::ExternalOptions {
+                    timeout: std::time::Duration::from_secs(timeout),
+                    drafts,
+                    ..Default::default()
+                };
+                // An error here (content that cannot be read) was already reported above.
+                if let Ok(r) = tebiki::check_external(&opts.root, &ext) {
+                    if format == Format::Text {
+                        eprintln!(
+                            "Asked {} external links; {} worked recently and were not asked.",
+                            r.checked, r.cached
+                        );
+                    }
+                    diags.0.extend(r.warnings.0);
+                    diags.sort();
+                }
+            }
             match format {
                 Format::Json => println!("{}", diags.to_json()),
                 Format::Text => {

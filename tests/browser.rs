@@ -475,3 +475,82 @@ async fn search_vectors_recall_and_partial_matches_in_headless_chromium() {
         panic!("{e}\nserver log:\n{}", serve.log());
     }
 }
+
+const KEYWORD_COLOUR: &str =
+    "const k = document.querySelector('code.language-rust .hl-storage, code.language-rust .hl-keyword'); \
+     return k ? getComputedStyle(k).color : null";
+
+/// Zenn's `:::details` opens from the keyboard; every code block has a working copy button;
+/// token colours follow the light/dark choice (issue 25).
+async fn blocks_scenario(c: &Client, url: &str) -> Result<(), String> {
+    use fantoccini::{key::Key, Locator};
+    c.goto(&format!("{url}blocks/")).await.map_err(|e| e.to_string())?;
+    let summary = c.find(Locator::Css("details.callout-details > summary")).await.map_err(|e| e.to_string())?;
+    // Tab from the element just before it lands on the summary: it is in the focus order.
+    js(c, "const s = document.querySelector('details.callout-details > summary'); \
+           const b = document.createElement('button'); b.id = 'before'; s.parentNode.parentNode.insertBefore(b, s.parentNode); b.focus(); return true").await?;
+    c.active_element()
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys(&Key::Tab.to_string())
+        .await
+        .map_err(|e| e.to_string())?;
+    let focused = js(c, "return document.activeElement && document.activeElement.tagName").await?;
+    ensure(focused == json!("SUMMARY"), || format!("Tab did not reach the summary: {focused}"))?;
+    summary.send_keys(&Key::Enter.to_string()).await.map_err(|e| e.to_string())?;
+    wait_js(c, "return document.querySelector('details.callout-details').open", "details to open", |v| {
+        v == &json!(true)
+    })
+    .await?;
+
+    c.goto(&format!("{url}code/")).await.map_err(|e| e.to_string())?;
+    let counts = wait_js(
+        c,
+        "return [document.querySelectorAll('.code-block').length, document.querySelectorAll('.code-block > .copy-button').length]",
+        "copy buttons",
+        |v| v[1].as_u64().is_some_and(|n| n > 0),
+    )
+    .await?;
+    ensure(counts[0] == counts[1], || format!("code blocks and copy buttons: {counts}"))?;
+    let described = js(
+        c,
+        "const b = document.querySelector('.code-block > .copy-button'); \
+         const id = b.getAttribute('aria-describedby'); return id ? document.getElementById(id).textContent : null",
+    )
+    .await?;
+    ensure(described == json!("ファイル名：src/main.rs"), || format!("first button describes {described}"))?;
+    c.find(Locator::Css(".code-block > .copy-button"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    wait_js(c, "return document.querySelector('.code-block > .copy-button').textContent", "the button to react", |v| {
+        v == &json!("コピーしました") || v == &json!("選択しました")
+    })
+    .await?;
+
+    let light =
+        js(c, &format!("document.documentElement.setAttribute('data-theme', 'light'); {KEYWORD_COLOUR}")).await?;
+    let dark = js(c, &format!("document.documentElement.setAttribute('data-theme', 'dark'); {KEYWORD_COLOUR}")).await?;
+    ensure(light.is_string() && dark.is_string() && light != dark, || {
+        format!("keyword colour light {light}, dark {dark}")
+    })?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zenn_details_and_code_copy_buttons_in_headless_chromium() {
+    let (_tmp, root) = common::fixture("mdcompat");
+    let Some((_driver, client, _profile)) =
+        open_browser("zenn_details_and_code_copy_buttons_in_headless_chromium").await
+    else {
+        return;
+    };
+    let serve = start_serve(&root, 0);
+    let result = blocks_scenario(&client, &serve.url).await;
+    let _ = client.close().await;
+    if let Err(e) = result {
+        panic!("{e}\nserver log:\n{}", serve.log());
+    }
+}

@@ -198,7 +198,7 @@ fn run_cached(
     let deferred =
         write_search(&config, &content, &urls, &rendered, &md_keys, index_runs, cache.as_deref_mut(), &*sink)?;
     t.done("search index");
-    let n_assets = write_rest(&config, &content, &urls, &theme, assets, sink)?;
+    let n_assets = write_rest(&config, &content, &rendered, &urls, &theme, assets, sink)?;
     t.done("write the rest");
     report.collisions(&content, &sink.paths());
     let warnings = report.finish()?;
@@ -363,11 +363,12 @@ fn write_search(
     Ok(None)
 }
 
-/// The sitemap, robots.txt, the theme's assets and the content's other files. Returns how
-/// many files are not pages.
+/// The sitemap, robots.txt, the Atom feed, the theme's assets and the content's other files.
+/// Returns how many files are not pages.
 fn write_rest(
     config: &Config,
     content: &Content,
+    rendered: &[Arc<Rendered>],
     urls: &[String],
     theme: &Theme,
     assets: Vec<Asset>,
@@ -378,6 +379,9 @@ fn write_rest(
         out.push(OutputFile { path: "sitemap.xml".into(), data: xml.into() });
     }
     out.push(OutputFile { path: "robots.txt".into(), data: seo::robots(config).into() });
+    if let Some(xml) = crate::feed::atom(config, content, urls, rendered) {
+        out.push(OutputFile { path: crate::feed::FEED_FILE.into(), data: xml.into() });
+    }
     let n_assets = assets.len() + theme.assets.len();
     out.extend(theme.assets.iter().map(|(p, d)| OutputFile { path: p.clone(), data: d.clone().into() }));
     out.extend(assets.into_iter().map(|(path, data)| OutputFile { path, data: data.into() }));

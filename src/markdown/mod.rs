@@ -2,17 +2,21 @@
 //! emphasis, heading ids and table of contents, link rewriting, callouts, message templates,
 //! figures and footnotes. This module owns the pulldown-cmark options.
 
+mod alt;
 pub mod anchors;
 mod blocks;
+mod code;
 pub mod emphasis;
 mod footnotes;
+mod highlight;
 pub mod links;
+mod zenn;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diagnostics::{closest, Diagnostic};
@@ -131,12 +135,15 @@ type Ev<'a> = (Event<'a>, Range<usize>);
 /// Renders a page body.
 pub fn render(page: &PageInput, map: &SiteMap) -> Rendered {
     let body = &page.text[page.body_offset..];
-    // Sized from the text: growing the vector copies it again and again on a long page. Japanese
-    // prose makes one event per 41 bytes (the guide) to 70 (the benchmark corpus).
-    let mut events: Vec<Ev> = Vec::with_capacity(body.len() / 32 + 16);
-    events.extend(Parser::new_ext(body, options()).into_offset_iter());
+    // Zenn/Qiita blocks split the body into parts parsed one by one (see zenn.rs).
+    let (events, problems) = zenn::parse(body);
     let events = emphasis::apply(events, body);
-    Renderer::new(page, map).run(events)
+    let mut renderer = Renderer::new(page, map);
+    for (range, message, hint) in problems {
+        let d = renderer.diag_at(range, message).hint(hint);
+        renderer.res.diagnostics.push(d.warn());
+    }
+    renderer.run(events)
 }
 
 struct HeadingState<'a> {
@@ -177,7 +184,6 @@ struct Renderer<'p, 'm, 'a> {
     summary_capture: Option<String>,
     /// Level of the previous heading (the page title is the h1).
     last_level: u8,
-    in_code_block: bool,
     /// For each open list item: whether it is a task item (its `<label>` must be closed).
     task_items: Vec<bool>,
 }
@@ -211,7 +217,6 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             container_depth: 0,
             summary_capture: None,
             last_level: 1,
-            in_code_block: false,
             task_items: Vec::new(),
         }
     }
@@ -280,7 +285,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 
     /// Handles the event at `i` and returns the index of the next one: each kind of Markdown
-    /// construct has a pass of its own (here, in `blocks.rs` and in `footnotes.rs`).
+    /// construct has a pass of its own (here, in `blocks.rs`, `code.rs`, `alt.rs` and
+    /// `footnotes.rs`; `zenn.rs` works before this, on the parse).
     fn event(&mut self, events: &[Ev<'a>], i: usize) -> usize {
         let (ev, range) = &events[i];
         match ev {
@@ -341,6 +347,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             {
                 return self.message_block(events, i, info);
             }
+            Event::Start(Tag::CodeBlock(kind)) => return self.code_block(events, i, kind),
+            Event::Html(html) | Event::InlineHtml(html) => self.raw_html(ev, html, range.clone()),
             Event::FootnoteReference(label) => self.footnote_reference(label),
             Event::Start(Tag::FootnoteDefinition(label)) => self.start_footnote(label, range.clone()),
             Event::End(TagEnd::FootnoteDefinition) => self.end_footnote(),
@@ -378,7 +386,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             && self.star_end == Some(range.start)
             && body.get(range.start) == Some(&b'*')
             && range.start.checked_sub(1).and_then(|p| body.get(p)) == Some(&b'*');
-        if !self.in_code_block && (has_double_star(t) || split) {
+        if has_double_star(t) || split {
             let at = if split { range.start - 1..range.end } else { range.clone() };
             let d = self
                 .diag_at(at, "`**` left unpaired: the page shows the asterisks".to_string())
@@ -450,13 +458,9 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 
     fn image_html(&mut self, dest: &str, alt: &str, range: Range<usize>) -> String {
+        // Empty brackets (`![](a.png)`) mark a decorative image: `alt=""`, no warning (a raw
+        // `<img>` without `alt` is what warns, in alt.rs).
         let src = self.link_href(dest, range.clone(), true);
-        if alt.trim().is_empty() {
-            let d = self
-                .diag_at(range.clone(), format!("image `{dest}` has no alt text"))
-                .hint("describe the image between the brackets: ![説明](画像.svg)");
-            self.res.diagnostics.push(Diagnostic { severity: crate::diagnostics::Severity::Warning, ..d });
-        }
         let size = match self.map.resolve(self.page.source, dest) {
             Target::Asset(rel) => self.map.image_sizes.get(&rel).copied(),
             _ => None,

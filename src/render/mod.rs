@@ -59,6 +59,8 @@ struct SiteCtx<'a> {
     home_url: String,
     print_url: String,
     search: bool,
+    /// Absolute URL of `atom.xml`, empty without a feed.
+    feed_url: String,
     extra: &'a serde_yaml::Mapping,
     serve: bool,
 }
@@ -145,6 +147,7 @@ impl<'a> Shared<'a> {
             absolute_url: crate::seo::absolute(cfg, &base_path),
             home_url: base_path.clone(),
             search: cfg.search,
+            feed_url: crate::feed::url(cfg, input.content),
             print_url: if has_print(input) { format!("{base_path}print/") } else { String::new() },
             extra: &cfg.extra,
             serve: input.serve,
