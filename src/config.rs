@@ -60,6 +60,11 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let shown = PathBuf::from(CONFIG_FILE);
+        if !path.exists() {
+            let dir = if root.as_os_str().is_empty() { Path::new(".") } else { root };
+            return Err(Diagnostic::error(None, format!("no site.yaml in {}", dir.display()))
+                .hint("run `tebiki init` here to start a guide, or pass `--root` with the guide's folder"));
+        }
         let text = crate::source::read_text(&path, &shown)?;
         Self::parse(&shown, &text)
     }

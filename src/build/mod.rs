@@ -47,6 +47,8 @@ pub struct BuildOptions {
     pub timings: bool,
     /// Show a progress line on standard error when the build takes more than a second.
     pub progress: bool,
+    /// Take over an output folder that holds files tebiki did not write (`--force`).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -88,6 +90,8 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
     /// Where the site went.
     pub output: PathBuf,
+    /// What a taken-over output folder held (`--force`), now replaced: its top-level entries.
+    pub replaced: Vec<String>,
 }
 
 /// Builds the site and replaces the output folder atomically. A failed build leaves the
@@ -96,8 +100,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
+    let replaced = output::claim(&out_dir, opts.force)?;
     let mut staging = output::Staging::begin(&out_dir)?;
     let site = run(opts, None, &mut staging)?;
+    let marker = OutputFile { path: output::OUTPUT_MARKER.into(), data: output::OUTPUT_MARKER_TEXT.as_bytes().into() };
+    staging.write(&marker)?;
     let mut timings = Timings::new(opts.timings);
     staging.commit()?;
     timings.done("prune, swap in");
@@ -107,6 +114,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         millis: start.elapsed().as_millis(),
         warnings: site.warnings,
         output: out_dir,
+        replaced,
     })
 }
 
