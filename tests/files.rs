@@ -69,3 +69,68 @@ fn a_missing_site_yaml_says_how_to_start_and_nothing_about_an_output() {
             .and(predicate::str::contains("previous output").not()),
     );
 }
+
+#[test]
+fn static_files_are_copied_to_the_output_root_as_they_are() {
+    let (_t, root) = site(&[
+        ("static/CNAME", "guide.example.org\n"),
+        ("static/.nojekyll", ""),
+        ("static/robots.txt", "User-agent: *\nDisallow: /private/\n"),
+        ("static/.well-known/security.txt", "Contact: mailto:a@example.org\n"),
+        ("static/.robots.txt.swp", "editor leftovers"),
+    ]);
+    let out = build(&root);
+    assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "guide.example.org\n");
+    assert!(out.join(".nojekyll").is_file());
+    assert_eq!(fs::read_to_string(out.join("robots.txt")).unwrap(), "User-agent: *\nDisallow: /private/\n");
+    assert!(out.join(".well-known/security.txt").is_file());
+    assert!(!out.join(".robots.txt.swp").exists());
+}
+
+#[test]
+fn a_static_file_colliding_with_a_page_names_both_files() {
+    let (_t, root) =
+        site(&[("content/risks.md", &page("リスク", "本文。")), ("static/risks/index.html", "<p>old</p>")]);
+    let e = build_err(&root).0.remove(0);
+    assert_eq!(
+        e.message,
+        "two outputs have the same path `risks/index.html`: `content/risks.md` and `static/risks/index.html`"
+    );
+}
+
+#[test]
+fn aliases_get_redirect_pages_left_out_of_sitemap_and_search() {
+    let (_t, root) = site(&[
+        ("site.yaml", "title: テスト\nbase_url: https://example.org/guide/\n"),
+        ("content/new.md", "---\ntitle: 新しい名前\naliases: [/old-name/, /older.html]\n---\n本文。\n"),
+    ]);
+    let out = build(&root);
+    for old in ["old-name/index.html", "older.html"] {
+        let doc = html(&out, old);
+        assert_eq!(attrs(&doc, "link[rel=canonical]", "href"), ["https://example.org/guide/new/"]);
+        assert_eq!(attrs(&doc, "meta[http-equiv=refresh]", "content"), ["0; url=https://example.org/guide/new/"]);
+        assert_eq!(attrs(&doc, "a", "href"), ["https://example.org/guide/new/"]);
+    }
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/guide/new/") && !sitemap.contains("old-name"), "{sitemap}");
+    let search: Vec<_> = snapshot_dir(&out.join("search"));
+    assert!(search.iter().all(|(_, b)| !String::from_utf8_lossy(b).contains("old-name")));
+}
+
+#[test]
+fn an_alias_colliding_with_a_page_names_both_files() {
+    let (_t, root) = site(&[
+        ("content/risks.md", &page("リスク", "本文。")),
+        ("content/new.md", "---\ntitle: 新\naliases: [/risks/]\n---\n本文。\n"),
+    ]);
+    let e = build_err(&root).0.remove(0);
+    assert!(e.message.contains("`content/risks.md` and an alias in `content/new.md`"), "{}", e.message);
+}
+
+#[test]
+fn an_alias_outside_the_site_is_refused_on_its_line() {
+    let (_t, root) = site(&[("content/new.md", "---\ntitle: 新\naliases: [../../etc/]\n---\n本文。\n")]);
+    let e = build_err(&root).0.remove(0);
+    assert!(e.message.contains("invalid alias `../../etc/`"), "{}", e.message);
+    assert_eq!(e.line, 3);
+}

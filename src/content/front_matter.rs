@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostic;
 
 /// The keys front matter accepts.
 pub const KNOWN_KEYS: &[&str] =
-    &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "extra"];
+    &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "aliases", "extra"];
 
 /// A page's front matter.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
@@ -37,6 +37,9 @@ pub struct FrontMatter {
     /// Source paths of related pages, relative to `content/`.
     #[serde(default)]
     pub related: Vec<String>,
+    /// Old URL paths of the page (`/old-name/`): each gets a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Free-form values for templates (`page.extra`).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
@@ -123,6 +126,13 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
                 .at(text, line, 7)
                 .span(slug.chars().count())
                 .hint("a slug is one URL segment: letters, digits, kana/kanji, `-` or `_`, e.g. `slug: remedies`"));
+        }
+    }
+    for alias in &fm.aliases {
+        if let Err(why) = crate::render::redirect::alias_output(alias) {
+            return Err(Diagnostic::error(Some(file.to_path_buf()), format!("invalid alias `{alias}`: {why}"))
+                .at(text, key_line("aliases"), 1)
+                .hint("write the page's old address as a path of the site, e.g. `aliases: [/old-name/]`"));
         }
     }
     Ok((fm, sp))

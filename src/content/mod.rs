@@ -2,6 +2,7 @@
 
 pub mod front_matter;
 pub mod load;
+pub(crate) mod statics;
 
 use ahash::AHashMap as HashMap;
 
