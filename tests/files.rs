@@ -134,3 +134,71 @@ fn an_alias_outside_the_site_is_refused_on_its_line() {
     assert!(e.message.contains("invalid alias `../../etc/`"), "{}", e.message);
     assert_eq!(e.line, 3);
 }
+
+#[test]
+fn a_link_to_a_draft_fails_build_and_warns_where_drafts_are_shown() {
+    let (_t, root) = site(&[
+        ("content/a.md", &page("A", "[作業中](wip.md) と [もう一度](/wip/)")),
+        ("content/wip.md", "---\ntitle: 作業中\ndraft: true\n---\n本文。\n"),
+    ]);
+    let errors = build_err(&root);
+    let msgs: Vec<&str> = errors.0.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(msgs, ["links to the draft page `wip.md`, which `build` leaves out"; 2], "{errors}");
+    assert!(errors.0[0].hint.as_deref().unwrap().contains("--drafts"));
+    assert_eq!(errors.0[0].file.as_deref(), Some(std::path::Path::new("content/a.md")));
+    // serve (drafts shown): the same words, as a warning.
+    let opts = tebiki::BuildOptions { root: root.clone(), drafts: true, serve: true, ..Default::default() };
+    let built = tebiki::build_site(&opts).unwrap();
+    let warned: Vec<_> = built.warnings.0.iter().filter(|d| d.message.contains("draft page `wip.md`")).collect();
+    assert_eq!(warned.len(), 2, "{}", built.warnings);
+    assert!(warned.iter().all(|d| d.severity == tebiki::Severity::Warning));
+}
+
+#[test]
+fn a_link_between_drafts_is_fine() {
+    let (_t, root) = site(&[
+        ("content/wip.md", "---\ntitle: 作業中\ndraft: true\n---\n[次](wip2.md)\n"),
+        ("content/wip2.md", "---\ntitle: 作業中2\ndraft: true\n---\n本文。\n"),
+    ]);
+    build(&root);
+    let opts = tebiki::BuildOptions { root: root.clone(), drafts: true, ..Default::default() };
+    let warnings = tebiki::check_site(&opts).unwrap();
+    assert!(!warnings.0.iter().any(|d| d.message.contains("draft")), "{warnings}");
+}
+
+#[test]
+fn a_folder_without_index_gets_a_section_page_listing_its_pages() {
+    let (_t, root) = site(&[
+        ("content/guide/one.md", "---\ntitle: 一つ目\nweight: 1\n---\n本文。\n"),
+        ("content/guide/two.md", "---\ntitle: 二つ目\nweight: 2\n---\n本文。\n"),
+        ("content/guide/deeper/three.md", &page("三つ目", "本文。")),
+    ]);
+    let out = build(&root);
+    let section = html(&out, "guide/index.html");
+    assert_eq!(texts(&section, "h1"), ["guide"]);
+    assert_eq!(attrs(&section, ".content a", "href"), ["/guide/one/", "/guide/two/", "/guide/deeper/"]);
+    let one = html(&out, "guide/one/index.html");
+    assert_eq!(texts(&one, ".breadcrumb li"), ["ホーム", "guide", "一つ目"]);
+    let nav = texts(&one, ".site-nav-item.is-ancestor");
+    assert!(nav.iter().any(|t| t == "guide"), "{nav:?}");
+    let depth_of = |title: &str| {
+        let s = scraper::Selector::parse(".site-nav-item").unwrap();
+        one.select(&s)
+            .find(|e| e.text().collect::<String>().trim() == title)
+            .unwrap()
+            .value()
+            .attr("style")
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(depth_of("guide"), depth_of("一つ目"), "the folder's pages nest below it");
+    assert!(html(&out, "guide/deeper/index.html").root_element().html().contains("三つ目"));
+}
+
+#[test]
+fn a_page_beside_a_folder_of_the_same_name_keeps_its_address() {
+    let (_t, root) =
+        site(&[("content/guide.md", &page("案内", "本文。")), ("content/guide/one.md", &page("一", "本文。"))]);
+    let out = build(&root);
+    assert_eq!(texts(&html(&out, "guide/index.html"), "h1"), ["案内"]);
+}

@@ -270,6 +270,12 @@ fn site_map(config: &Config, content: &Content, assets: &[Asset]) -> SiteMap {
         map.page_by_source.insert(source.clone(), path.clone());
         map.source_by_path.insert(path.clone(), source.clone());
     }
+    map.drafts = content.pages.iter().filter(|p| p.fm.draft).map(|p| p.source.clone()).collect();
+    for (source, path) in &content.drafts {
+        map.drafts.insert(source.clone());
+        map.left_out.insert(source.clone(), source.clone());
+        map.left_out.insert(path.clone(), source.clone());
+    }
     for (rel, bytes) in assets {
         map.assets.insert(rel.clone());
         if let Some(size) = crate::images::size(rel, bytes) {
