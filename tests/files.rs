@@ -202,3 +202,44 @@ fn a_page_beside_a_folder_of_the_same_name_keeps_its_address() {
     let out = build(&root);
     assert_eq!(texts(&html(&out, "guide/index.html"), "h1"), ["案内"]);
 }
+
+/// The first error of building a site whose `content/a.md` is `text`.
+fn front_matter_error(text: &str) -> tebiki::Diagnostic {
+    let (_t, root) = site(&[("content/a.md", text)]);
+    build_err(&root).0.remove(0)
+}
+
+#[test]
+fn yaml_errors_speak_a_writers_words_on_the_line_of_the_cause() {
+    let e = front_matter_error("---\ntitle: 手順\nweight: 二\n---\n本文。\n");
+    assert_eq!(e.message, "`weight` must be a whole number, like `weight: 2`");
+    assert_eq!(e.line, 3);
+    let e = front_matter_error("---\ntitle 手順 weight\n---\n本文。\n");
+    assert_eq!(e.message, "expected `key: value` lines");
+    let e = front_matter_error("---\ntitle: \"手順\nweight: 2\n---\n本文。\n");
+    assert_eq!(e.message, "a quoted value is never closed");
+    assert_eq!((e.line, e.column), (2, 8), "at the opening quote, not the closing ---");
+    let e = front_matter_error("---\ntitle: 手順: 其の一\n---\n本文。\n");
+    assert_eq!(e.hint.as_deref(), Some("put the value in quotes: `title: \"手順: 其の一\"`"));
+    for e in [
+        front_matter_error("---\ntitle: a\nweight: 二\n---\n"),
+        front_matter_error("---\ntitle: a\ndraft: はい\n---\n"),
+        front_matter_error("---\ntitle: a\nrelated: [1, {a: b}]\n---\n"),
+        front_matter_error("---\n- a\n---\n"),
+    ] {
+        let words = format!("{} {}", e.message, e.hint.unwrap_or_default());
+        for rust in ["i64", "FrontMatter", "struct", "sequence", "boolean", "invalid type"] {
+            assert!(!words.contains(rust), "`{rust}` in: {words}");
+        }
+    }
+}
+
+#[test]
+fn every_unknown_key_of_a_file_is_reported_at_once_with_its_suggestion() {
+    let e = front_matter_error("---\ntitel: 手順\nwieght: 2\n---\n本文。\n");
+    assert_eq!(e.message, "unknown keys `titel`, `wieght`");
+    assert_eq!(e.line, 2);
+    let hint = e.hint.unwrap();
+    assert!(hint.contains("`titel` (line 2): did you mean `title`?"), "{hint}");
+    assert!(hint.contains("`wieght` (line 3): did you mean `weight`?"), "{hint}");
+}

@@ -6,10 +6,6 @@ use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
 
-/// The keys front matter accepts.
-pub const KNOWN_KEYS: &[&str] =
-    &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "aliases", "extra"];
-
 /// A page's front matter.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -96,7 +92,7 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
             .at(text, 1, 1)
             .hint("start the file with:\n---\ntitle: ページの題名\n---"));
     }
-    let fm: FrontMatter = crate::yaml::parse(file, text, sp.yaml, sp.yaml_line, KNOWN_KEYS)?;
+    let fm: FrontMatter = crate::yaml::parse(file, text, sp.yaml, sp.yaml_line)?;
     let key_line = |key: &str| {
         sp.yaml.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(sp.yaml_line, |i| sp.yaml_line + i)
     };

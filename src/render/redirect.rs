@@ -37,7 +37,7 @@ pub(crate) fn alias_output(alias: &str) -> Result<String, &'static str> {
     } else {
         format!("{rel}/index.html")
     };
-    if !crate::output::is_safe_relative(&path) || path.split('/').any(|s| s == "." || s == "..") {
+    if !crate::output::is_safe_relative(&path) || path.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
         return Err("it must stay inside the site (no `..` or `//`)");
     }
     Ok(path)
