@@ -39,6 +39,9 @@ pub enum Command {
         /// Print how long each stage of the build took (to standard error).
         #[arg(long)]
         timings: bool,
+        /// Replace an output folder that holds files tebiki did not write (they are removed).
+        #[arg(long)]
+        force: bool,
     },
     /// Verify everything a build verifies, without writing anything.
     #[command(

@@ -7,9 +7,6 @@ use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
 
-/// The keys `site.yaml` accepts.
-pub const KNOWN_KEYS: &[&str] = &["title", "description", "base_url", "language", "theme", "author", "feed", "extra"];
-
 /// Site configuration as written in `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -63,6 +60,11 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let shown = PathBuf::from(CONFIG_FILE);
+        if !path.exists() {
+            let dir = if root.as_os_str().is_empty() { Path::new(".") } else { root };
+            return Err(Diagnostic::error(None, format!("no site.yaml in {}", dir.display()))
+                .hint("run `tebiki init` here to start a guide, or pass `--root` with the guide's folder"));
+        }
         let text = crate::source::read_text(&path, &shown)?;
         Self::parse(&shown, &text)
     }
@@ -83,7 +85,7 @@ impl Config {
                 }
             }
         }
-        let mut cfg: Config = crate::yaml::parse(shown, text, text, 1, KNOWN_KEYS)?;
+        let mut cfg: Config = crate::yaml::parse(shown, text, text, 1)?;
         cfg.base_url = normalize_base_url(&cfg.base_url).map_err(|hint| {
             let line = text.lines().position(|l| l.trim_start().starts_with("base_url")).map_or(1, |i| i + 1);
             Diagnostic::error(Some(shown.to_path_buf()), format!("invalid base_url `{}`", cfg.base_url))
@@ -153,6 +155,13 @@ mod tests {
         assert_eq!(e.message, "unknown key `auther`");
         assert_eq!((e.line, e.column), (2, 1));
         assert!(e.hint.unwrap().contains("`author`"));
+    }
+
+    #[test]
+    fn every_field_of_config_is_a_known_key() {
+        let e = Config::parse(Path::new("site.yaml"), "title: 手引き\nserch: false\n").unwrap_err();
+        assert!(e.hint.unwrap().starts_with("did you mean `search`?"));
+        assert!(Config::parse(Path::new("site.yaml"), "title: 手引き\nsearch: false\n").is_ok());
     }
 
     #[test]

@@ -35,12 +35,19 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, base_url, drafts, quiet, timings } => {
+        Command::Build { root, output, base_url, drafts, quiet, timings, force } => {
             // The progress line is for people watching a terminal, and never mixed with timings.
             let progress = !quiet && !timings && std::io::stderr().is_terminal();
-            let opts = BuildOptions { root, output, base_url, drafts, serve: false, timings, progress };
+            let opts = BuildOptions { root, output, base_url, drafts, serve: false, timings, progress, force };
             match tebiki::build(&opts) {
                 Ok(r) => {
+                    if !r.replaced.is_empty() {
+                        eprintln!(
+                            "Took over {} (--force): replaced what it held: {}",
+                            r.output.display(),
+                            r.replaced.join(", ")
+                        );
+                    }
                     if !quiet {
                         report(&r.warnings);
                         eprintln!("Built {} pages and {} assets in {} ms", r.pages, r.assets, r.millis);
@@ -49,8 +56,10 @@ fn main() -> ExitCode {
                 }
                 Err(d) => {
                     report(&d);
+                    // Only an output that exists can have been left as it was.
+                    let kept = if opts.output_dir().is_dir() { "; the previous output was left as it was" } else { "" };
                     eprintln!(
-                        "Build failed with {} error{}; the previous output was left as it was.",
+                        "Build failed with {} error{}{kept}.",
                         d.error_count(),
                         if d.error_count() == 1 { "" } else { "s" }
                     );

@@ -74,7 +74,7 @@ fn wrong_type_in_front_matter_is_an_error() {
     let (_t, root) = site(&[("content/a.md", "---\ntitle: A\nweight: 重い\n---\n")]);
     let e = build_err(&root).0.remove(0);
     assert_eq!(e.line, 3);
-    assert!(e.message.contains("invalid type"), "{}", e.message);
+    assert_eq!(e.message, "`weight` must be a whole number, like `weight: 2`");
 }
 
 #[test]

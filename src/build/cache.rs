@@ -207,7 +207,9 @@ pub(crate) fn site_map_key(content: &Content, map: &SiteMap) -> u64 {
     sizes.sort();
     let mut assets: Vec<_> = map.assets.iter().collect();
     assets.sort();
-    hash_of(&(&map.base_path, pages, sizes, assets))
+    let mut drafts: Vec<_> = map.drafts.iter().chain(map.left_out.keys()).collect();
+    drafts.sort();
+    hash_of(&(&map.base_path, pages, sizes, assets, drafts))
 }
 
 fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {

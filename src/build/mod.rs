@@ -8,6 +8,7 @@
 //! ([`crate::output::sink`]). Everything incremental lives in [`cache`], behind an `Option`.
 
 pub(crate) mod cache;
+mod origins;
 mod timings;
 
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub struct BuildOptions {
     pub timings: bool,
     /// Show a progress line on standard error when the build takes more than a second.
     pub progress: bool,
+    /// Take over an output folder that holds files tebiki did not write (`--force`).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -88,6 +91,8 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
     /// Where the site went.
     pub output: PathBuf,
+    /// What a taken-over output folder held (`--force`), now replaced: its top-level entries.
+    pub replaced: Vec<String>,
 }
 
 /// Builds the site and replaces the output folder atomically. A failed build leaves the
@@ -96,8 +101,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
+    let replaced = output::claim(&out_dir, opts.force)?;
     let mut staging = output::Staging::begin(&out_dir)?;
     let site = run(opts, None, &mut staging)?;
+    let marker = OutputFile { path: output::OUTPUT_MARKER.into(), data: output::OUTPUT_MARKER_TEXT.as_bytes().into() };
+    staging.write(&marker)?;
     let mut timings = Timings::new(opts.timings);
     staging.commit()?;
     timings.done("prune, swap in");
@@ -107,6 +115,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         millis: start.elapsed().as_millis(),
         warnings: site.warnings,
         output: out_dir,
+        replaced,
     })
 }
 
@@ -159,6 +168,10 @@ fn run_cached(
     let mut report = Report::default();
     let config = load_config(opts)?;
     let (mut content, assets) = load_content(opts, cache.as_deref_mut(), &mut report)?;
+    let statics = content::statics::load(&opts.root).unwrap_or_else(|e| {
+        report.errors.0.extend(e.0);
+        Vec::new()
+    });
     let theme = templates::load_theme(&opts.root, &config.theme, &config.base_path());
     t.done("read content");
     let map = site_map(&config, &content, &assets);
@@ -198,9 +211,10 @@ fn run_cached(
     let deferred =
         write_search(&config, &content, &urls, &rendered, &md_keys, index_runs, cache.as_deref_mut(), &*sink)?;
     t.done("search index");
-    let n_assets = write_rest(&config, &content, &rendered, &urls, &theme, assets, sink)?;
+    let static_paths: Vec<String> = statics.iter().map(|(p, _)| p.clone()).collect();
+    let n_assets = write_rest(&config, &content, &rendered, &urls, &theme, assets, statics, sink)?;
     t.done("write the rest");
-    report.collisions(&content, &sink.paths());
+    report.collisions(&content, &static_paths, &theme, &sink.paths());
     let warnings = report.finish()?;
     let site = BuiltSite {
         files: Vec::new(),
@@ -255,6 +269,12 @@ fn site_map(config: &Config, content: &Content, assets: &[Asset]) -> SiteMap {
     for (source, path) in known {
         map.page_by_source.insert(source.clone(), path.clone());
         map.source_by_path.insert(path.clone(), source.clone());
+    }
+    map.drafts = content.pages.iter().filter(|p| p.fm.draft).map(|p| p.source.clone()).collect();
+    for (source, path) in &content.drafts {
+        map.drafts.insert(source.clone());
+        map.left_out.insert(source.clone(), source.clone());
+        map.left_out.insert(path.clone(), source.clone());
     }
     for (rel, bytes) in assets {
         map.assets.insert(rel.clone());
@@ -363,8 +383,9 @@ fn write_search(
     Ok(None)
 }
 
-/// The sitemap, robots.txt, the Atom feed, the theme's assets and the content's other files.
-/// Returns how many files are not pages.
+/// The sitemap, robots.txt (unless `static/` has one), the Atom feed, the aliases' redirect
+/// pages, the theme's assets, the content's other files and `static/`. Returns how many files
+/// are not pages.
 fn write_rest(
     config: &Config,
     content: &Content,
@@ -372,19 +393,23 @@ fn write_rest(
     urls: &[String],
     theme: &Theme,
     assets: Vec<Asset>,
+    statics: Vec<Asset>,
     sink: &mut dyn Sink,
 ) -> Result<usize, Diagnostics> {
     let mut out = Vec::new();
     if let Some(xml) = seo::sitemap(config, content, urls) {
         out.push(OutputFile { path: "sitemap.xml".into(), data: xml.into() });
     }
-    out.push(OutputFile { path: "robots.txt".into(), data: seo::robots(config).into() });
+    if !statics.iter().any(|(p, _)| p == "robots.txt") {
+        out.push(OutputFile { path: "robots.txt".into(), data: seo::robots(config).into() });
+    }
     if let Some(xml) = crate::feed::atom(config, content, urls, rendered) {
         out.push(OutputFile { path: crate::feed::FEED_FILE.into(), data: xml.into() });
     }
-    let n_assets = assets.len() + theme.assets.len();
+    out.extend(render::redirect::redirects(config, content, urls));
+    let n_assets = assets.len() + theme.assets.len() + statics.len();
     out.extend(theme.assets.iter().map(|(p, d)| OutputFile { path: p.clone(), data: d.clone().into() }));
-    out.extend(assets.into_iter().map(|(path, data)| OutputFile { path, data: data.into() }));
+    out.extend(assets.into_iter().chain(statics).map(|(path, data)| OutputFile { path, data: data.into() }));
     sink.prepare(&mut out.iter().map(|f| f.path.as_str()))?;
     put_all(&*sink, out)?;
     Ok(n_assets)
@@ -452,18 +477,18 @@ impl Report {
         }
     }
 
-    /// Two outputs with one path: names the page's own file when a page collides
-    /// (`content/print.md` against the print page), not its output path.
-    fn collisions(&mut self, content: &Content, paths: &[String]) {
-        for w in paths.windows(2).filter(|w| w[0] == w[1]) {
-            let file = content
-                .pages
-                .iter()
-                .find(|p| p.output == w[0])
-                .map_or_else(|| PathBuf::from(format!("content/{}", w[0])), |p| p.shown.clone());
+    /// Two outputs with one path: names both sources (`static/risks/index.html` and
+    /// `content/risks.md`), pointing at the first that is a file.
+    fn collisions(&mut self, content: &Content, statics: &[String], theme: &Theme, paths: &[String]) {
+        let mut dups: Vec<&String> = paths.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+        dups.dedup();
+        for path in dups {
+            let found = origins::origins(path, content, statics, theme);
+            let file = found.iter().find_map(|o| o.file.clone());
+            let named: Vec<&str> = found.iter().map(|o| o.named.as_str()).collect();
             self.errors.push(
-                Diagnostic::error(Some(file), format!("two outputs have the same path `{}`", w[0]))
-                    .hint("a content file collides with a page or a theme asset; rename it"),
+                Diagnostic::error(file, format!("two outputs have the same path `{path}`: {}", named.join(" and ")))
+                    .hint("rename or remove one of them (a file in static/ cannot replace a page)"),
             );
         }
     }

@@ -6,10 +6,6 @@ use serde::Deserialize;
 
 use crate::diagnostics::Diagnostic;
 
-/// The keys front matter accepts.
-pub const KNOWN_KEYS: &[&str] =
-    &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "extra"];
-
 /// A page's front matter.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +33,9 @@ pub struct FrontMatter {
     /// Source paths of related pages, relative to `content/`.
     #[serde(default)]
     pub related: Vec<String>,
+    /// Old URL paths of the page (`/old-name/`): each gets a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     /// Free-form values for templates (`page.extra`).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
@@ -93,7 +92,7 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
             .at(text, 1, 1)
             .hint("start the file with:\n---\ntitle: ページの題名\n---"));
     }
-    let fm: FrontMatter = crate::yaml::parse(file, text, sp.yaml, sp.yaml_line, KNOWN_KEYS)?;
+    let fm: FrontMatter = crate::yaml::parse(file, text, sp.yaml, sp.yaml_line)?;
     let key_line = |key: &str| {
         sp.yaml.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(sp.yaml_line, |i| sp.yaml_line + i)
     };
@@ -123,6 +122,13 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
                 .at(text, line, 7)
                 .span(slug.chars().count())
                 .hint("a slug is one URL segment: letters, digits, kana/kanji, `-` or `_`, e.g. `slug: remedies`"));
+        }
+    }
+    for alias in &fm.aliases {
+        if let Err(why) = crate::render::redirect::alias_output(alias) {
+            return Err(Diagnostic::error(Some(file.to_path_buf()), format!("invalid alias `{alias}`: {why}"))
+                .at(text, key_line("aliases"), 1)
+                .hint("write the page's old address as a path of the site, e.g. `aliases: [/old-name/]`"));
         }
     }
     Ok((fm, sp))

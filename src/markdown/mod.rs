@@ -482,12 +482,22 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             Target::External => dest.to_string(),
             Target::Asset(rel) => self.map.asset_url(&rel),
             Target::Page { source, fragment } => {
+                if self.map.drafts.contains(&source) && !self.map.drafts.contains(self.page.source) {
+                    let d = self.draft_link(range.clone(), &source);
+                    self.res.diagnostics.push(Diagnostic { severity: crate::diagnostics::Severity::Warning, ..d });
+                }
                 let id = fragment.as_deref().map(links::fragment_id);
                 self.res.links.push(LinkRef { target: source.clone(), fragment, range });
                 if source == self.page.source && !dest.contains(".md") && dest.starts_with('#') {
                     return format!("#{}", id.unwrap_or_default());
                 }
                 self.map.page_url(&source, id.as_deref())
+            }
+            Target::Broken(resolved) if self.map.left_out_draft(&resolved).is_some() => {
+                let source = self.map.left_out_draft(&resolved).unwrap_or_default().to_string();
+                let d = self.draft_link(range, &source);
+                self.res.diagnostics.push(d);
+                dest.to_string()
             }
             Target::Broken(resolved) => {
                 let what = if image { "image" } else { "link target" };
@@ -508,6 +518,13 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 dest.to_string()
             }
         }
+    }
+
+    /// A link from a published page to a draft: an error where the build leaves drafts out (the
+    /// link would break), a warning where they are shown (`serve`, `--drafts`).
+    fn draft_link(&self, range: Range<usize>, source: &str) -> Diagnostic {
+        self.diag_at(range, format!("links to the draft page `{source}`, which `build` leaves out"))
+            .hint("build with `--drafts` to include drafts, or publish the page (remove `draft: true`)")
     }
 
     fn finish(mut self) -> Rendered {

@@ -3,6 +3,7 @@
 
 mod nav;
 mod print;
+pub(crate) mod redirect;
 
 use crate::config::Config;
 use crate::content::Content;

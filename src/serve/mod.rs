@@ -372,6 +372,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
         serve: true,
         timings: opts.timings,
         progress: false,
+        force: false,
     };
 
     // Watch before the first build, so nothing saved during it is missed.
