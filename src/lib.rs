@@ -12,6 +12,7 @@
 mod build;
 mod config;
 mod content;
+mod dates;
 mod diagnostics;
 mod images;
 mod link;

@@ -39,6 +39,8 @@ pub fn parse<T: DeserializeOwned>(
             };
         } else if msg.starts_with("missing field") {
             d = d.hint("add the key to the front matter, e.g. `title: ページの題名`");
+        } else if msg.starts_with("unknown variant") {
+            d = d.hint("use one of the values listed above, written exactly so");
         } else if msg.contains("invalid type") {
             d = d.hint("check the value's type: text, number, true/false or a list");
         } else if msg.contains("recursion limit") || msg.contains("repetition limit") {

@@ -7,6 +7,8 @@ mod blocks;
 pub mod emphasis;
 mod footnotes;
 pub mod links;
+mod phrase_breaks;
+pub(crate) mod ruby;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -72,6 +74,9 @@ pub struct Section {
     pub title: String,
     /// Plain text of the section.
     pub text: String,
+    /// The ruby readings in the section and its heading, separated by spaces, so that search
+    /// finds 漢字 by かんじ (the text holds the base text only).
+    pub readings: String,
     /// Whether `text` is already in the search index's normal form (what
     /// [`crate::text::normalize::normalize`] would leave as it is), so the indexer skips that pass.
     /// Nearly all Japanese prose is; false is always safe.
@@ -136,6 +141,7 @@ pub fn render(page: &PageInput, map: &SiteMap) -> Rendered {
     let mut events: Vec<Ev> = Vec::with_capacity(body.len() / 32 + 16);
     events.extend(Parser::new_ext(body, options()).into_offset_iter());
     let events = emphasis::apply(events, body);
+    let events = ruby::apply(events, body);
     Renderer::new(page, map).run(events)
 }
 
@@ -145,6 +151,7 @@ struct HeadingState<'a> {
     classes: Vec<String>,
     inner: Vec<Event<'a>>,
     text: String,
+    readings: String,
 }
 
 struct Renderer<'p, 'm, 'a> {
@@ -317,6 +324,12 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                     self.emit(Event::SoftBreak);
                 }
             }
+            Event::InlineHtml(h) if ruby::reading(h).is_some() => {
+                let readings = self.heading.as_mut().map_or(&mut self.section.readings, |h| &mut h.readings);
+                readings.push_str(ruby::reading(h).unwrap_or_default());
+                readings.push(' ');
+                self.emit(ev.clone());
+            }
             Event::HardBreak => {
                 self.note_text(" ");
                 self.emit(Event::HardBreak);
@@ -366,6 +379,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             classes: classes.iter().map(|c| c.to_string()).collect(),
             inner: Vec::new(),
             text: String::new(),
+            readings: String::new(),
         });
     }
 
@@ -410,8 +424,9 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         };
         self.all_ids.insert(id.clone());
         let mut inner = String::new();
-        pulldown_cmark::html::push_html(&mut inner, h.inner.into_iter());
         let level = h.level as u8;
+        let events = if level <= 3 { phrase_breaks::apply(h.inner) } else { h.inner };
+        pulldown_cmark::html::push_html(&mut inner, events.into_iter());
         if level == 2 || level == 3 {
             self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone() });
         }
@@ -422,7 +437,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             escape(&title),
             id = escape(&id)
         );
-        self.section = Section { id, title, text: std::mem::take(&mut self.spare_text), ..Default::default() };
+        let text = std::mem::take(&mut self.spare_text);
+        self.section = Section { id, title, text, readings: h.readings, ..Default::default() };
         self.emit(Event::Html(CowStr::from(html)));
     }
 

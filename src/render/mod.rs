@@ -60,6 +60,8 @@ struct SiteCtx<'a> {
     search: bool,
     extra: &'a serde_yaml::Mapping,
     serve: bool,
+    date_style: crate::dates::DateStyle,
+    text_spacing_trim: Option<crate::config::TextSpacingTrim>,
 }
 
 /// A link to another page as templates see it.
@@ -147,6 +149,8 @@ impl<'a> Shared<'a> {
             print_url: if has_print(input) { format!("{base_path}print/") } else { String::new() },
             extra: &cfg.extra,
             serve: input.serve,
+            date_style: cfg.date_style,
+            text_spacing_trim: cfg.text_spacing_trim,
         });
         let pages = input.content.pages.len();
         Shared {
