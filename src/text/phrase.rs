@@ -29,9 +29,73 @@ fn no_line_end(c: char) -> bool {
     NO_LINE_END.contains(c) || c == '\u{200D}'
 }
 
-/// The BudouX model, built on first use (a map of a few hundred features).
-fn model() -> &'static budoux::Model {
-    budoux::models::default_japanese_model()
+/// BudouX's Japanese model (Apache-2.0, see `budoux_ja.LICENSE`), as shipped in the `budoux`
+/// npm package 0.9.2: for each of 13 features, the score of each character, pair or triple.
+const MODEL_JSON: &str = include_str!("budoux_ja.json");
+
+/// The features, in the model's names, and which characters each looks at around a possible
+/// break before character `i`: `(from, to)` relative to `i`, as BudouX's parser does.
+const FEATURES: [(&str, isize, isize); 13] = [
+    ("UW1", -3, -2),
+    ("UW2", -2, -1),
+    ("UW3", -1, 0),
+    ("UW4", 0, 1),
+    ("UW5", 1, 2),
+    ("UW6", 2, 3),
+    ("BW1", -2, 0),
+    ("BW2", -1, 1),
+    ("BW3", 0, 2),
+    ("TW1", -3, 0),
+    ("TW2", -2, 1),
+    ("TW3", -1, 2),
+    ("TW4", 0, 3),
+];
+
+type Scores = std::collections::HashMap<String, i64, ahash::RandomState>;
+
+/// The model as lookup tables, one per feature, and the sum of every score (a break is where
+/// the scores that apply add up to more than half of it).
+struct Model {
+    tables: Vec<Scores>,
+    total: i64,
+}
+
+/// The model, read on first use. The text is bundled and a unit test reads it; were it ever
+/// unreadable, titles would simply get no breaks.
+fn model() -> &'static Model {
+    static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        let mut groups: std::collections::HashMap<String, Scores> =
+            serde_json::from_str(MODEL_JSON).unwrap_or_default();
+        let tables: Vec<Scores> = FEATURES.iter().map(|(name, ..)| groups.remove(*name).unwrap_or_default()).collect();
+        let total = tables.iter().flat_map(|t| t.values()).sum();
+        Model { tables, total }
+    })
+}
+
+/// Where BudouX would break `run` (byte offsets, ascending, never 0 or `run.len()`).
+///
+/// BudouX's own algorithm over the bundled model. The `budoux` crate (0.1.1) carries an older
+/// model and builds a string for each of its 42 features at each character: splitting the
+/// headings and titles of 10,000 pages with it cost more than the rest of the build.
+fn budoux(run: &str) -> Vec<usize> {
+    let m = model();
+    let at: Vec<usize> = run.char_indices().map(|(b, _)| b).chain([run.len()]).collect();
+    let n = at.len() as isize - 1;
+    let mut out = Vec::new();
+    for i in 1..n {
+        let mut score = 0;
+        for ((_, from, to), table) in FEATURES.iter().zip(&m.tables) {
+            let (a, b) = (i + from, i + to);
+            if a >= 0 && b <= n {
+                score += table.get(&run[at[a as usize]..at[b as usize]]).copied().unwrap_or(0);
+            }
+        }
+        if 2 * score > m.total {
+            out.push(at[i as usize]);
+        }
+    }
+    out
 }
 
 /// True when a break at byte `at` of `text` breaks no kinsoku rule.
@@ -65,12 +129,8 @@ fn breaks(text: &str) -> Vec<usize> {
     let mut run_start = 0;
     for run in text.split(|c: char| c.is_whitespace()) {
         if run.chars().any(crate::text::chars::is_cjk) {
-            let mut at = run_start;
-            for chunk in budoux::parse(model(), run) {
-                at += chunk.len();
-                if at < run_start + run.len() {
-                    out.extend(settle(text, at).filter(|&b| b > run_start && b < run_start + run.len()));
-                }
+            for at in budoux(run) {
+                out.extend(settle(text, run_start + at).filter(|&b| b > run_start && b < run_start + run.len()));
             }
         }
         run_start += run.len() + text[run_start + run.len()..].chars().next().map_or(0, char::len_utf8);
@@ -98,6 +158,30 @@ pub(crate) fn phrases(text: &str) -> Vec<&str> {
 /// plain text and escaping it here means an entity can never be split and nothing is escaped
 /// twice.
 pub(crate) fn phrases_html(text: &str) -> String {
+    // A title is split several times in a build (its page's h1, its neighbours' pager links,
+    // related cards; a heading again in the table of contents), so each thread keeps the
+    // strings it split last. Bounded: emptied when full.
+    const KEEP: usize = 4096;
+    thread_local! {
+        static SPLIT: std::cell::RefCell<ahash::AHashMap<Box<str>, Box<str>>> = Default::default();
+    }
+    if !text.chars().any(crate::text::chars::is_cjk) {
+        return crate::web::escape::escape(text);
+    }
+    SPLIT.with_borrow_mut(|split| {
+        if let Some(html) = split.get(text) {
+            return html.to_string();
+        }
+        let html = phrases_html_uncached(text);
+        if split.len() >= KEEP {
+            split.clear();
+        }
+        split.insert(text.into(), html.as_str().into());
+        html
+    })
+}
+
+fn phrases_html_uncached(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     for (i, phrase) in phrases(text).into_iter().enumerate() {
         if i > 0 {
@@ -123,6 +207,33 @@ mod tests {
         assert_eq!(split("今日はとても天気です。"), ["今日は", "とても", "天気です。"]);
         assert_eq!(split("日本語"), ["日本語"]);
         assert!(split("").is_empty());
+    }
+
+    #[test]
+    fn the_same_phrases_as_budoux_itself() {
+        // Vectors from BudouX's JavaScript parser (npm budoux 0.9.2) with the same model.
+        let cases: [(&str, &[&str]); 4] = [
+            (
+                "転職エージェントへの連絡を止めたときに起きること",
+                &["転職エージェントへの", "連絡を", "止めた", "ときに", "起きる", "こと"],
+            ),
+            (
+                "担当者への連絡を止めた理由を正直に伝えるための例文",
+                &["担当者への", "連絡を", "止めた", "理由を", "正直に", "伝える", "ための", "例文"],
+            ),
+            (
+                "連絡を再開するときの謝罪メールの書き方と送るタイミング",
+                &["連絡を", "再開する", "ときの", "謝罪メールの", "書き方と", "送る", "タイミング"],
+            ),
+            (
+                "日本語の文章において語の区切りに空白を挟んで記述すること",
+                &["日本語の", "文章に", "おいて", "語の", "区切りに", "空白を", "挟んで", "記述する", "こと"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(split(text), want, "{text}");
+        }
+        assert_eq!(model().tables.iter().map(|t| t.len()).sum::<usize>(), 1630, "the bundled model was read whole");
     }
 
     #[test]
