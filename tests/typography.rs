@@ -109,6 +109,7 @@ fn phrase_breaks_in_titles_headings_and_navigation_never_reach_text_ids_or_metad
     for (sel, text) in [
         (".doc-title", title),
         (".site-nav-item a[aria-current]", title),
+        (".breadcrumb [aria-current]", title),
         (".pager-title", other),
         (".link-card-title", other),
         (".content h3", "担当者への連絡を止めた理由を正直に伝えるための例文 #"),
