@@ -177,3 +177,15 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn readings_that_do_not_match_the_characters_are_shown_as_one_and_warned_about() {
+    let (_t, root) = site(&[("content/uneven.md", "---\ntitle: 例\n---\n\n本文の{漢字|か|ん|じ}です。\n")]);
+    let opts = tebiki::BuildOptions { root: root.clone(), ..Default::default() };
+    let report = tebiki::build(&opts).unwrap_or_else(|d| panic!("{}", d.render(false)));
+    let warnings = report.warnings.render(false);
+    assert!(warnings.contains("content/uneven.md:5:4") && warnings.contains("{漢字|か|ん|じ}"), "{warnings}");
+    assert!(warnings.contains("one for each character"), "{warnings}");
+    let doc = html(&report.output, "uneven/index.html");
+    assert_eq!(texts(&doc, ".content rt"), ["かんじ"]);
+}

@@ -141,8 +141,10 @@ pub fn render(page: &PageInput, map: &SiteMap) -> Rendered {
     let mut events: Vec<Ev> = Vec::with_capacity(body.len() / 32 + 16);
     events.extend(Parser::new_ext(body, options()).into_offset_iter());
     let events = emphasis::apply(events, body);
-    let events = ruby::apply(events, body);
-    Renderer::new(page, map).run(events)
+    let (events, uneven_ruby) = ruby::apply(events, body);
+    let mut rendered = Renderer::new(page, map).run(events);
+    rendered.diagnostics.extend(uneven_ruby.into_iter().map(|r| ruby::uneven_warning(page, r)));
+    rendered
 }
 
 struct HeadingState<'a> {

@@ -46,7 +46,7 @@ mod tests {
 
     fn heading(md: &str) -> String {
         let events: Vec<_> = pulldown_cmark::Parser::new_ext(md, super::super::options()).into_offset_iter().collect();
-        let events = super::super::ruby::apply(events, md);
+        let events = super::super::ruby::apply(events, md).0;
         let inner: Vec<Event> = events
             .into_iter()
             .map(|(e, _)| e)

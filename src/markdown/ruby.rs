@@ -30,9 +30,12 @@ struct Found<'t> {
 }
 
 /// Rewrites ruby in the text events of a page body (`source`: the body the ranges point into).
-pub(crate) fn apply<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
+/// Also returns where a ruby has several readings but not one for each character (shown as one
+/// group), for a warning.
+pub(crate) fn apply<'a>(events: Vec<Ev<'a>>, source: &str) -> (Vec<Ev<'a>>, Vec<Range<usize>>) {
+    let mut uneven = Vec::new();
     if !source.contains(['{', '｜']) && !source.contains("<r") {
-        return events;
+        return (events, uneven);
     }
     let mut out = Vec::with_capacity(events.len() + 8);
     let (mut in_code, mut in_raw_reading) = (false, false);
@@ -61,16 +64,29 @@ pub(crate) fn apply<'a>(events: Vec<Ev<'a>>, source: &str) -> Vec<Ev<'a>> {
             Event::End(TagEnd::CodeBlock) => in_code = false,
             _ => {}
         }
-        flush(&mut run, source, &mut out);
+        flush(&mut run, source, &mut out, &mut uneven);
         out.push((ev, range));
     }
-    flush(&mut run, source, &mut out);
-    out
+    flush(&mut run, source, &mut out, &mut uneven);
+    (out, uneven)
+}
+
+/// The warning for a ruby whose readings do not match its characters one to one.
+pub(crate) fn uneven_warning(page: &super::PageInput, range: Range<usize>) -> crate::diagnostics::Diagnostic {
+    let start = page.body_offset + range.start;
+    let written = &page.text[start..(page.body_offset + range.end).min(page.text.len())];
+    crate::diagnostics::Diagnostic::warning(
+        Some(page.shown.to_path_buf()),
+        format!("`{written}` has more than one reading but not one for each character: shown as one reading"),
+    )
+    .at_offset(page.text, start)
+    .span(written.chars().count())
+    .hint("give one reading for each character ({漢字|かん|じ}), or one for the whole word ({漢字|かんじ})")
 }
 
 /// Rewrites one run of consecutive text events (pulldown-cmark splits text at escapes and
 /// entities) and appends it to `out`.
-fn flush<'a>(run: &mut Vec<Ev<'a>>, source: &str, out: &mut Vec<Ev<'a>>) {
+fn flush<'a>(run: &mut Vec<Ev<'a>>, source: &str, out: &mut Vec<Ev<'a>>, uneven: &mut Vec<Range<usize>>) {
     if run.is_empty() {
         return;
     }
@@ -108,6 +124,9 @@ fn flush<'a>(run: &mut Vec<Ev<'a>>, source: &str, out: &mut Vec<Ev<'a>>) {
     for f in found {
         if f.at.start > at {
             out.push((Event::Text(CowStr::from(text[at..f.at.start].to_string())), src(at..f.at.start)));
+        }
+        if f.readings.len() > 1 && f.readings.len() != f.base.chars().count() {
+            uneven.push(src(f.at.clone()));
         }
         emit_ruby(&f, src(f.at.clone()), out);
         at = f.at.end;
@@ -202,13 +221,14 @@ mod tests {
     fn html(md: &str) -> String {
         let events: Vec<Ev> = pulldown_cmark::Parser::new_ext(md, super::super::options()).into_offset_iter().collect();
         let mut out = String::new();
-        pulldown_cmark::html::push_html(&mut out, apply(events, md).into_iter().map(|(e, _)| e));
+        pulldown_cmark::html::push_html(&mut out, apply(events, md).0.into_iter().map(|(e, _)| e));
         out
     }
 
     fn texts(md: &str) -> String {
         let events: Vec<Ev> = pulldown_cmark::Parser::new_ext(md, super::super::options()).into_offset_iter().collect();
         apply(events, md)
+            .0
             .into_iter()
             .filter_map(|(e, _)| if let Event::Text(t) = e { Some(t.to_string()) } else { None })
             .collect()
@@ -229,8 +249,15 @@ mod tests {
             html("{漢字|かん|じ}"),
             "<p><ruby>漢<rp>（</rp><rt>かん</rt><rp>）</rp>字<rp>（</rp><rt>じ</rt><rp>）</rp></ruby></p>\n"
         );
-        // Three readings for two characters: one group.
+        // Three readings for two characters: one group, and a warning where it is written.
         assert_eq!(html("{漢字|か|ん|じ}"), format!("<p>{KANJI}</p>\n"));
+        let md = "前置き、{漢字|か|ん|じ}";
+        let events: Vec<Ev> = pulldown_cmark::Parser::new_ext(md, super::super::options()).into_offset_iter().collect();
+        let uneven = apply(events, md).1;
+        assert_eq!(uneven.iter().map(|r| &md[r.clone()]).collect::<Vec<_>>(), ["{漢字|か|ん|じ}"]);
+        let events: Vec<Ev> =
+            pulldown_cmark::Parser::new_ext("{漢字|かん|じ}", super::super::options()).into_offset_iter().collect();
+        assert!(apply(events, "{漢字|かん|じ}").1.is_empty());
     }
 
     #[test]
