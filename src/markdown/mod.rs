@@ -63,6 +63,9 @@ pub struct TocEntry {
     pub id: String,
     /// Plain text of the heading.
     pub title: String,
+    /// `title` as HTML with `<wbr>` between its phrases, made here while the heading's own
+    /// breaks are fresh: splitting it again for each page's table of contents cost as much.
+    pub title_html: String,
 }
 
 /// A heading with the plain text under it, for the search index.
@@ -430,7 +433,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         let events = if level <= 3 { phrase_breaks::apply(h.inner) } else { h.inner };
         pulldown_cmark::html::push_html(&mut inner, events.into_iter());
         if level == 2 || level == 3 {
-            self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone() });
+            let title_html = crate::text::phrase::phrases_html(&title);
+            self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone(), title_html });
         }
         let class =
             if h.classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&h.classes.join(" "))) };
