@@ -34,9 +34,32 @@ pub struct Config {
     /// Write `atom.xml` when `base_url` is absolute (default true).
     #[serde(default = "default_true")]
     pub feed: bool,
+    /// How dates are shown: `western` (2026年11月24日, the default) or `wareki` (令和8年11月24日).
+    #[serde(default)]
+    pub date_style: crate::dates::DateStyle,
+    /// CSS `text-spacing-trim` for the whole site (`trim-start` unless set): `space-all` turns
+    /// off the trimming of full-width punctuation, for fonts on Windows that set it badly.
+    #[serde(default)]
+    pub text_spacing_trim: Option<TextSpacingTrim>,
     /// Free-form values for themes (`site.extra` in templates).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+}
+
+/// The values of CSS `text-spacing-trim` a site may choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextSpacingTrim {
+    /// The browser's default.
+    Normal,
+    /// No trimming: every full-width punctuation mark keeps its full width.
+    SpaceAll,
+    /// Trim between punctuation marks, not at the start of a line.
+    SpaceFirst,
+    /// Also trim opening brackets at the start of a line (the theme's default).
+    TrimStart,
+    /// Also trim at both ends of a line.
+    TrimBoth,
 }
 
 fn default_base_url() -> String {

@@ -13,6 +13,7 @@
 mod build;
 mod config;
 mod content;
+mod dates;
 mod diagnostics;
 mod external;
 mod feed;

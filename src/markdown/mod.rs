@@ -10,6 +10,8 @@ pub mod emphasis;
 mod footnotes;
 mod highlight;
 pub mod links;
+mod phrase_breaks;
+pub(crate) mod ruby;
 mod zenn;
 
 use std::collections::{HashMap, HashSet};
@@ -65,6 +67,9 @@ pub struct TocEntry {
     pub id: String,
     /// Plain text of the heading.
     pub title: String,
+    /// `title` as HTML with `<wbr>` between its phrases, made here while the heading's own
+    /// breaks are fresh: splitting it again for each page's table of contents cost as much.
+    pub title_html: String,
 }
 
 /// A heading with the plain text under it, for the search index.
@@ -76,6 +81,9 @@ pub struct Section {
     pub title: String,
     /// Plain text of the section.
     pub text: String,
+    /// The ruby readings in the section and its heading, separated by spaces, so that search
+    /// finds 漢字 by かんじ (the text holds the base text only).
+    pub readings: String,
     /// Whether `text` is already in the search index's normal form (what
     /// [`crate::text::normalize::normalize`] would leave as it is), so the indexer skips that pass.
     /// Nearly all Japanese prose is; false is always safe.
@@ -138,12 +146,15 @@ pub fn render(page: &PageInput, map: &SiteMap) -> Rendered {
     // Zenn/Qiita blocks split the body into parts parsed one by one (see zenn.rs).
     let (events, problems) = zenn::parse(body);
     let events = emphasis::apply(events, body);
+    let (events, uneven_ruby) = ruby::apply(events, body);
     let mut renderer = Renderer::new(page, map);
     for (range, message, hint) in problems {
         let d = renderer.diag_at(range, message).hint(hint);
         renderer.res.diagnostics.push(d.warn());
     }
-    renderer.run(events)
+    let mut rendered = renderer.run(events);
+    rendered.diagnostics.extend(uneven_ruby.into_iter().map(|r| ruby::uneven_warning(page, r)));
+    rendered
 }
 
 struct HeadingState<'a> {
@@ -152,6 +163,7 @@ struct HeadingState<'a> {
     classes: Vec<String>,
     inner: Vec<Event<'a>>,
     text: String,
+    readings: String,
 }
 
 struct Renderer<'p, 'm, 'a> {
@@ -323,6 +335,12 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                     self.emit(Event::SoftBreak);
                 }
             }
+            Event::InlineHtml(h) if ruby::reading(h).is_some() => {
+                let readings = self.heading.as_mut().map_or(&mut self.section.readings, |h| &mut h.readings);
+                readings.push_str(ruby::reading(h).unwrap_or_default());
+                readings.push(' ');
+                self.emit(ev.clone());
+            }
             Event::HardBreak => {
                 self.note_text(" ");
                 self.emit(Event::HardBreak);
@@ -374,6 +392,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             classes: classes.iter().map(|c| c.to_string()).collect(),
             inner: Vec::new(),
             text: String::new(),
+            readings: String::new(),
         });
     }
 
@@ -418,10 +437,12 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         };
         self.all_ids.insert(id.clone());
         let mut inner = String::new();
-        pulldown_cmark::html::push_html(&mut inner, h.inner.into_iter());
         let level = h.level as u8;
+        let events = if level <= 3 { phrase_breaks::apply(h.inner) } else { h.inner };
+        pulldown_cmark::html::push_html(&mut inner, events.into_iter());
         if level == 2 || level == 3 {
-            self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone() });
+            let title_html = crate::text::phrase::phrases_html(&title);
+            self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone(), title_html });
         }
         let class =
             if h.classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&h.classes.join(" "))) };
@@ -430,7 +451,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             escape(&title),
             id = escape(&id)
         );
-        self.section = Section { id, title, text: std::mem::take(&mut self.spare_text), ..Default::default() };
+        let text = std::mem::take(&mut self.spare_text);
+        self.section = Section { id, title, text, readings: h.readings, ..Default::default() };
         self.emit(Event::Html(CowStr::from(html)));
     }
 

@@ -64,6 +64,8 @@ struct SiteCtx<'a> {
     feed_url: String,
     extra: &'a serde_yaml::Mapping,
     serve: bool,
+    date_style: crate::dates::DateStyle,
+    text_spacing_trim: Option<crate::config::TextSpacingTrim>,
 }
 
 /// A link to another page as templates see it.
@@ -152,6 +154,8 @@ impl<'a> Shared<'a> {
             print_url: if has_print(input) { format!("{base_path}print/") } else { String::new() },
             extra: &cfg.extra,
             serve: input.serve,
+            date_style: cfg.date_style,
+            text_spacing_trim: cfg.text_spacing_trim,
         });
         let pages = input.content.pages.len();
         Shared {

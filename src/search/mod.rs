@@ -97,8 +97,13 @@ impl PageIndex {
 
 /// The sections a page is indexed as: its own, or one empty section for a page without text.
 fn sections_of(r: &Rendered) -> &[crate::markdown::Section] {
-    static EMPTY: [crate::markdown::Section; 1] =
-        [crate::markdown::Section { id: String::new(), title: String::new(), text: String::new(), normalized: true }];
+    static EMPTY: [crate::markdown::Section; 1] = [crate::markdown::Section {
+        id: String::new(),
+        title: String::new(),
+        text: String::new(),
+        readings: String::new(),
+        normalized: true,
+    }];
     if r.sections.is_empty() {
         &EMPTY[..]
     } else {
@@ -115,9 +120,10 @@ fn each_section(title: &str, url: &str, r: &Rendered, mut f: impl FnMut(DocRow, 
     for (k, sec) in sections_of(r).iter().enumerate() {
         let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
         let text = if sec.normalized { Cow::Borrowed(&*sec.text) } else { normalize(&sec.text) };
-        let parts = [normalize(&sec.title), text];
+        // Ruby readings are indexed with the text, so a reader typing the reading finds the word.
+        let parts = [normalize(&sec.title), text, normalize(&sec.readings)];
         // The title only with the first section (an empty text has no tokens).
-        let texts = [if k == 0 { &*title.1 } else { "" }, &*parts[0], &*parts[1]];
+        let texts = [if k == 0 { &*title.1 } else { "" }, &*parts[0], &*parts[1], &*parts[2]];
         f((url, title.0.to_string(), sec.title.clone()), &texts);
     }
 }
@@ -343,10 +349,18 @@ mod tests {
         let r = Rendered {
             sections: vec![
                 Section {
-                    id: String::new(), title: String::new(), text: "はじめの文章".into(), normalized: false
+                    id: String::new(),
+                    title: String::new(),
+                    text: "はじめの文章".into(),
+                    readings: String::new(),
+                    normalized: false,
                 },
                 Section {
-                    id: "謝罪".into(), title: "謝罪する".into(), text: "正直に伝える".into(), normalized: false
+                    id: "謝罪".into(),
+                    title: "謝罪する".into(),
+                    text: "正直に伝える".into(),
+                    readings: "しょうじき".into(),
+                    normalized: false,
                 },
             ],
             ..Default::default()
@@ -362,11 +376,21 @@ mod tests {
         let docs: Vec<DocRow> = serde_json::from_slice(&files.last().unwrap().data).unwrap();
         assert_eq!(docs[1].0, "/remedies/#謝罪");
         assert_eq!(docs[1].2, "謝罪する");
+        // The section's ruby reading (しょうじき for 正直) finds it too.
+        let shard = &files[1 + shard_of("じき", shards)];
+        let map: BTreeMap<String, Vec<u32>> = serde_json::from_slice(&shard.data).unwrap();
+        assert_eq!(map["じき"], vec![1]);
     }
 
     fn page(text: &str, sections: usize) -> Rendered {
         let sections = (0..sections)
-            .map(|k| Section { id: format!("s{k}"), title: String::new(), text: text.to_string(), normalized: false })
+            .map(|k| Section {
+                id: format!("s{k}"),
+                title: String::new(),
+                text: text.to_string(),
+                readings: String::new(),
+                normalized: false,
+            })
             .collect();
         Rendered { sections, ..Default::default() }
     }
@@ -507,6 +531,7 @@ mod tests {
                     id: format!("s{k}"),
                     title: if k == 0 { "見出しです".into() } else { String::new() },
                     text: if k % 2 == 0 { "ですます".into() } else { "です".into() },
+                    readings: String::new(),
                     normalized: false,
                 })
                 .collect(),
@@ -547,12 +572,19 @@ mod tests {
     fn postings_mark_title_and_heading() {
         let r = Rendered {
             sections: vec![
-                Section { id: String::new(), title: String::new(), text: "連絡の準備".into(), normalized: false },
+                Section {
+                    id: String::new(),
+                    title: String::new(),
+                    text: "連絡の準備".into(),
+                    normalized: false,
+                    readings: String::new(),
+                },
                 Section {
                     id: "面接".into(),
                     title: "面接日程".into(),
                     text: "面接の準備。準備は早めに連絡".into(),
                     normalized: false,
+                    readings: String::new(),
                 },
             ],
             ..Default::default()

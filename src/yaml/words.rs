@@ -34,6 +34,12 @@ pub(super) fn explain(raw: &str, yaml: &str) -> Said {
             return wrong_type(key, expected);
         }
     }
+    if let Some((key, rest)) = msg.split_once(": unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let choices = expected.trim_start_matches(", expected ").trim_start_matches("one of ");
+        let choices = choices.split(" at line ").next().unwrap_or(choices);
+        return said(format!("`{key}` cannot be `{value}`"), &format!("use one of {choices}, written exactly so"));
+    }
     if msg.starts_with("invalid type") {
         return said(
             "expected `key: value` lines".into(),
