@@ -41,7 +41,9 @@ pub enum Command {
         timings: bool,
     },
     /// Verify everything a build verifies, without writing anything.
-    #[command(after_help = "Examples:\n  tebiki check\n  tebiki check --format json")]
+    #[command(
+        after_help = "Examples:\n  tebiki check\n  tebiki check --format json\n  tebiki check --format github   # annotations in GitHub Actions\n  tebiki check --fix             # rewrite full-width ASCII, half-width kana, punctuation, dictionary words\n  tebiki check --baseline proofread-baseline.json   # record today's proofreading findings, then show only new ones"
+    )]
     Check {
         /// Site folder.
         #[arg(long, default_value = ".")]
@@ -52,6 +54,13 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Apply the mechanical proofreading fixes to the Markdown files.
+        #[arg(long)]
+        fix: bool,
+        /// Proofreading baseline: recorded when FILE does not exist; afterwards only findings
+        /// not in it are reported.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Preview the site with live reload: builds in memory (never touches public/), rebuilds on
     /// every change, and shows build errors in the browser. Always includes drafts.
@@ -122,4 +131,8 @@ pub enum Format {
     Text,
     /// For editors and CI.
     Json,
+    /// GitHub Actions annotations (`::warning file=…,line=…::…`).
+    Github,
+    /// reviewdog's diagnostic format.
+    Rdjson,
 }

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use crate::diagnostics::Diagnostic;
 
 /// The keys `site.yaml` accepts.
-pub const KNOWN_KEYS: &[&str] = &["title", "description", "base_url", "language", "theme", "author", "extra"];
+pub const KNOWN_KEYS: &[&str] =
+    &["title", "description", "base_url", "language", "theme", "author", "extra", "proofread"];
 
 /// Site configuration as written in `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -37,6 +38,9 @@ pub struct Config {
     /// Free-form values for themes (`site.extra` in templates).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+    /// Japanese proofreading rules (docs/proofreading.md).
+    #[serde(default)]
+    pub proofread: crate::proofread::ProofreadConfig,
 }
 
 fn default_base_url() -> String {
@@ -87,6 +91,7 @@ impl Config {
                 .at(text, line, 1)
                 .hint(hint)
         })?;
+        cfg.proofread.validate(shown, text)?;
         if cfg.title.trim().is_empty() {
             return Err(Diagnostic::error(Some(shown.to_path_buf()), "`title` must not be empty")
                 .at(text, 1, 1)

@@ -29,6 +29,75 @@ fn tune_allocator() {
     }
 }
 
+/// `tebiki check`: everything a build verifies, then the proofreading findings (fixed, or
+/// filtered by a baseline, when asked).
+fn check(
+    root: std::path::PathBuf,
+    format: Format,
+    drafts: bool,
+    fix: bool,
+    baseline: Option<std::path::PathBuf>,
+) -> ExitCode {
+    let opts = BuildOptions { root: root.clone(), drafts, ..Default::default() };
+    let (mut diags, mut ok, found) = match tebiki::check_site(&opts) {
+        Ok((warnings, found)) => (warnings, true, found),
+        Err(d) => (d, false, Default::default()),
+    };
+    let mut notes = Vec::new();
+    match tebiki::finish_check(&root, &found, fix, baseline.as_deref(), tebiki::Lang::En) {
+        Ok(outcome) => {
+            ok &= !outcome.has_errors();
+            let (n, files) = outcome.fixed;
+            if fix {
+                notes.push(format!("Fixed {n} proofreading finding{} in {files} file{}.", plural(n), plural(files)));
+            }
+            if let (Some(n), Some(path)) = (outcome.recorded, &baseline) {
+                notes.push(format!("Recorded {n} proofreading finding{} in {}.", plural(n), path.display()));
+            }
+            if outcome.hidden > 0 {
+                notes.push(format!(
+                    "{} proofreading finding{} hidden by the baseline.",
+                    outcome.hidden,
+                    plural(outcome.hidden)
+                ));
+            }
+            diags.0.extend(outcome.diagnostics.0);
+        }
+        Err(d) => {
+            ok = false;
+            diags.0.extend(d.0);
+        }
+    }
+    match format {
+        Format::Json => println!("{}", diags.to_json()),
+        Format::Github => print!("{}", diags.to_github()),
+        Format::Rdjson => println!("{}", diags.to_rdjson()),
+        Format::Text => {
+            report(&diags);
+            for n in &notes {
+                eprintln!("{n}");
+            }
+            if ok {
+                let w = diags.0.len();
+                eprintln!("No errors ({w} warning{}).", plural(w));
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
@@ -56,31 +125,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { root, format, drafts } => {
-            let opts = BuildOptions { root, drafts, ..Default::default() };
-            let (diags, ok) = match tebiki::check_site(&opts) {
-                Ok(warnings) => (warnings, true),
-                Err(d) => (d, false),
-            };
-            match format {
-                Format::Json => println!("{}", diags.to_json()),
-                Format::Text => {
-                    report(&diags);
-                    if ok {
-                        eprintln!(
-                            "No errors ({} warning{}).",
-                            diags.0.len(),
-                            if diags.0.len() == 1 { "" } else { "s" }
-                        );
-                    }
-                }
-            }
-            if ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
-        }
+        Command::Check { root, format, drafts, fix, baseline } => check(root, format, drafts, fix, baseline),
         Command::Init { dir, theme_copy } => match tebiki::init(&dir, theme_copy) {
             Ok(files) => {
                 for f in &files {

@@ -73,6 +73,8 @@ pub struct BuiltSite {
     pub rendered: usize,
     /// The search index, when the cache defers it (`serve`): `files` then has no `search/` files.
     pub search: Option<search::Deferred>,
+    /// Proofreading findings (not in `warnings`: `check` filters them by a baseline first).
+    pub proofread: crate::proofread::SiteFindings,
 }
 
 /// What a finished `build` reports.
@@ -98,6 +100,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     output::check_output_dir(&opts.root, &out_dir)?;
     let mut staging = output::Staging::begin(&out_dir)?;
     let site = run(opts, None, &mut staging)?;
+    let lang = crate::proofread::Lang::En;
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        site.proofread.diagnostics(lang, None).0.into_iter().partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        // Proofreading rules set to `error` fail the build: the staging folder is dropped.
+        return Err(Diagnostics(errors));
+    }
     let mut timings = Timings::new(opts.timings);
     staging.commit()?;
     timings.done("prune, swap in");
@@ -105,7 +114,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         pages: site.pages,
         assets: site.assets,
         millis: start.elapsed().as_millis(),
-        warnings: site.warnings,
+        warnings: Diagnostics(site.warnings.0.into_iter().chain(warnings).collect()),
         output: out_dir,
     })
 }
@@ -117,9 +126,10 @@ pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
     Ok(BuiltSite { files: memory.into_files(), ..site })
 }
 
-/// Everything a build checks, without keeping or writing a file (`tebiki check`).
-pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, Diagnostics> {
-    run(opts, None, &mut sink::Memory::discarding()).map(|site| site.warnings)
+/// Everything a build checks, without keeping or writing a file (`tebiki check`): the warnings
+/// and the proofreading findings, which the caller reports after `--fix` and `--baseline`.
+pub fn check_site(opts: &BuildOptions) -> Result<(Diagnostics, crate::proofread::SiteFindings), Diagnostics> {
+    run(opts, None, &mut sink::Memory::discarding()).map(|site| (site.warnings, site.proofread))
 }
 
 /// [`build_site`], reusing and refreshing `cache` (`serve`).
@@ -161,6 +171,8 @@ fn run_cached(
     let (mut content, assets) = load_content(opts, cache.as_deref_mut(), &mut report)?;
     let theme = templates::load_theme(&opts.root, &config.theme, &config.base_path());
     t.done("read content");
+    let proofread = crate::proofread::check_content(&opts.root, &config.proofread, &content)?;
+    t.done("proofread");
     let map = site_map(&config, &content, &assets);
     let md = render_markdown(&config, &content, &map, cache.as_deref_mut(), &progress);
     report.collect(md.rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
@@ -210,6 +222,7 @@ fn run_cached(
         parsed,
         rendered: rerendered,
         search: deferred,
+        proofread,
     };
     if cache.is_some() {
         return Ok((site, Some(Kept { content, md_keys, rendered, fingerprints })));
