@@ -52,7 +52,7 @@ const fn info(code: &'static str, default_on: bool, default_max: usize, fixable:
     RuleInfo { code, default_on, default_max, fixable }
 }
 
-/// The rules, indexed by [`Rule`].
+/// The rules, in the order of the crate's `Rule` enum.
 pub const RULES: &[RuleInfo] = &[
     info("mixed-style", true, 0, false),
     info("sentence-length", true, 100, false),
