@@ -45,7 +45,7 @@ pub enum Command {
     },
     /// Verify everything a build verifies, without writing anything.
     #[command(
-        after_help = "Examples:\n  tebiki check\n  tebiki check --format json\n  tebiki check --external              # also ask every http(s) link (uses the network)\n  tebiki check --external --timeout 30"
+        after_help = "Examples:\n  tebiki check\n  tebiki check --format json\n  tebiki check --format github   # annotations in GitHub Actions\n  tebiki check --fix             # rewrite full-width ASCII, half-width kana, punctuation, dictionary words\n  tebiki check --baseline proofread-baseline.json   # record today's proofreading findings, then show only new ones\n  tebiki check --external        # also ask every http(s) link (uses the network)"
     )]
     Check {
         /// Site folder.
@@ -64,6 +64,13 @@ pub enum Command {
         /// Seconds to wait for each external link to answer.
         #[arg(long, default_value_t = 10, requires = "external", value_parser = clap::value_parser!(u64).range(1..=600))]
         timeout: u64,
+        /// Apply the mechanical proofreading fixes to the Markdown files.
+        #[arg(long)]
+        fix: bool,
+        /// Proofreading baseline: recorded when FILE does not exist; afterwards only findings
+        /// not in it are reported.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Preview the site with live reload: builds in memory (never touches public/), rebuilds on
     /// every change, and shows build errors in the browser. Always includes drafts.
@@ -134,4 +141,8 @@ pub enum Format {
     Text,
     /// For editors and CI.
     Json,
+    /// GitHub Actions annotations (`::warning file=…,line=…::…`).
+    Github,
+    /// reviewdog's diagnostic format.
+    Rdjson,
 }

@@ -44,6 +44,9 @@ pub struct Config {
     /// Free-form values for themes (`site.extra` in templates).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+    /// Japanese proofreading rules (docs/proofreading.md).
+    #[serde(default)]
+    pub proofread: crate::proofread::ProofreadConfig,
 }
 
 /// The values of CSS `text-spacing-trim` a site may choose.
@@ -115,6 +118,7 @@ impl Config {
                 .at(text, line, 1)
                 .hint(hint)
         })?;
+        cfg.proofread.validate(shown, text)?;
         if cfg.title.trim().is_empty() {
             return Err(Diagnostic::error(Some(shown.to_path_buf()), "`title` must not be empty")
                 .at(text, 1, 1)

@@ -35,6 +35,9 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// The code of the check that found it (proofreading rules: `kanji-run`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// The text of the offending line, shown under the message.
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -53,6 +56,7 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             hint: None,
+            code: None,
             source_line: None,
             span_chars: 1,
         }
@@ -112,7 +116,11 @@ impl Diagnostic {
             Severity::Warning => Level::WARNING,
         };
         let path = self.file.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
-        let mut group = Group::with_title(level.primary_title(self.message.as_str()));
+        let mut title = level.primary_title(self.message.as_str());
+        if let Some(code) = &self.code {
+            title = title.id(code.as_str());
+        }
+        let mut group = Group::with_title(title);
         match &self.source_line {
             Some(src) if self.line > 0 => {
                 let start = char_to_byte(src, self.column.saturating_sub(1));
@@ -178,6 +186,70 @@ impl Diagnostics {
     /// JSON for editors and CI annotations.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.0).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// GitHub Actions workflow commands: one `::warning file=…,line=…,col=…::message` line each,
+    /// shown as annotations on the pull request.
+    pub fn to_github(&self) -> String {
+        // Workflow-command escaping: `%`, CR and LF everywhere; `:` and `,` in properties too.
+        let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+        let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+        let mut out = String::new();
+        for d in &self.0 {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut props = Vec::new();
+            if let Some(f) = &d.file {
+                props.push(format!("file={}", prop(&f.to_string_lossy().replace('\\', "/"))));
+            }
+            if d.line > 0 {
+                props.push(format!("line={},col={}", d.line, d.column.max(1)));
+            }
+            if let Some(code) = &d.code {
+                props.push(format!("title={}", prop(code)));
+            }
+            let mut msg = d.message.clone();
+            if let Some(h) = &d.hint {
+                msg = format!("{msg}\nhelp: {h}");
+            }
+            out.push_str(&format!("::{level} {}::{}\n", props.join(","), data(&msg)));
+        }
+        out
+    }
+
+    /// reviewdog's Diagnostic Format (rdjson). Columns are 1-based UTF-8 byte counts there.
+    pub fn to_rdjson(&self) -> String {
+        let diagnostics: Vec<serde_json::Value> = self
+            .0
+            .iter()
+            .map(|d| {
+                let col =
+                    d.source_line.as_deref().map_or(d.column, |l| char_to_byte(l, d.column.saturating_sub(1)) + 1);
+                let end = d
+                    .source_line
+                    .as_deref()
+                    .map_or(col, |l| char_to_byte(l, d.column.saturating_sub(1) + d.span_chars) + 1);
+                let mut v = serde_json::json!({
+                    "message": d.message,
+                    "severity": match d.severity { Severity::Error => "ERROR", Severity::Warning => "WARNING" },
+                    "location": { "path": d.file.as_ref().map(|f| f.to_string_lossy().replace('\\', "/")) }
+                });
+                if d.line > 0 {
+                    v["location"]["range"] = serde_json::json!({
+                        "start": { "line": d.line, "column": col },
+                        "end": { "line": d.line, "column": end }
+                    });
+                }
+                if let Some(c) = &d.code {
+                    v["code"] = serde_json::json!({ "value": c });
+                }
+                v
+            })
+            .collect();
+        let doc = serde_json::json!({ "source": { "name": "tebiki" }, "diagnostics": diagnostics });
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
     }
 }
 
@@ -272,6 +344,26 @@ mod tests {
         assert!(out.contains("titel: y"), "{out}");
         assert!(out.contains("^^^^^"), "{out}");
         assert!(out.contains("did you mean `title`?"), "{out}");
+    }
+
+    #[test]
+    fn github_and_rdjson_formats_escape_and_locate() {
+        let text = "一行目\nＡＢＣ, 50%\n";
+        let mut d = Diagnostic::warning(Some(PathBuf::from("content/a,b.md")), "full-width `ＡＢＣ`\nnext")
+            .at_offset(text, text.find("ＡＢＣ").unwrap())
+            .span(3)
+            .hint("write `ABC`");
+        d.code = Some("fullwidth-ascii".into());
+        let all = Diagnostics(vec![d]);
+        assert_eq!(
+            all.to_github(),
+            "::warning file=content/a%2Cb.md,line=2,col=1,title=fullwidth-ascii::full-width `ＡＢＣ`%0Anext%0Ahelp: write `ABC`\n"
+        );
+        let rd: serde_json::Value = serde_json::from_str(&all.to_rdjson()).unwrap();
+        let first = &rd["diagnostics"][0];
+        assert_eq!(first["code"]["value"], "fullwidth-ascii");
+        assert_eq!(first["location"]["range"]["start"]["column"], 1);
+        assert_eq!(first["location"]["range"]["end"]["column"], 10);
     }
 
     #[test]

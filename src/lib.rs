@@ -22,6 +22,7 @@ mod link;
 mod markdown;
 mod output;
 mod progress;
+mod proofread;
 mod refresh;
 mod render;
 mod scaffold;
@@ -39,6 +40,8 @@ pub use build::{build, build_site, build_site_cached, check_site, BuildCache, Bu
 pub use diagnostics::{stderr_color, Diagnostic, Diagnostics, Severity};
 pub use external::{check_external, ExternalOptions, ExternalReport};
 pub use output::OutputFile;
+pub use proofread::check::{finish as finish_check, CheckOutcome};
+pub use proofread::{Finding, Lang, PageFindings, SiteFindings};
 pub use scaffold::{init, new_page, today};
 pub use serve::{run as serve, ServeOptions};
 
@@ -57,6 +60,7 @@ pub mod internals {
     pub use crate::content::front_matter;
     pub use crate::markdown::{render as render_markdown, PageInput, Rendered, SiteMap, RESERVED_IDS};
     pub use crate::output::is_safe_relative;
+    pub use crate::proofread::{PageInput as ProofreadPage, ProofreadConfig, Proofreader, RULES};
     pub use crate::search::{file_name, page_index, shard_of, tokens};
     pub use crate::source::decode_text;
 }

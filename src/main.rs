@@ -29,6 +29,91 @@ fn tune_allocator() {
     }
 }
 
+/// `tebiki check`: everything a build verifies, then the proofreading findings (fixed, or
+/// filtered by a baseline, when asked).
+/// What `tebiki check` was asked to do.
+struct CheckArgs {
+    root: std::path::PathBuf,
+    format: Format,
+    drafts: bool,
+    fix: bool,
+    baseline: Option<std::path::PathBuf>,
+    external: bool,
+    timeout: u64,
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let CheckArgs { root, format, drafts, fix, baseline, external, timeout } = args;
+    let opts = BuildOptions { root: root.clone(), drafts, ..Default::default() };
+    let (mut diags, mut ok, found) = match tebiki::check_site(&opts) {
+        Ok((warnings, found)) => (warnings, true, found),
+        Err(d) => (d, false, Default::default()),
+    };
+    let mut notes = Vec::new();
+    match tebiki::finish_check(&root, &found, fix, baseline.as_deref(), tebiki::Lang::En) {
+        Ok(outcome) => {
+            ok &= !outcome.has_errors();
+            let (n, files) = outcome.fixed;
+            if fix {
+                notes.push(format!("Fixed {n} proofreading finding{} in {files} file{}.", plural(n), plural(files)));
+            }
+            if let (Some(n), Some(path)) = (outcome.recorded, &baseline) {
+                notes.push(format!("Recorded {n} proofreading finding{} in {}.", plural(n), path.display()));
+            }
+            if outcome.hidden > 0 {
+                notes.push(format!(
+                    "{} proofreading finding{} hidden by the baseline.",
+                    outcome.hidden,
+                    plural(outcome.hidden)
+                ));
+            }
+            diags.0.extend(outcome.diagnostics.0);
+        }
+        Err(d) => {
+            ok = false;
+            diags.0.extend(d.0);
+        }
+    }
+    if external {
+        let ext =
+            tebiki::ExternalOptions { timeout: std::time::Duration::from_secs(timeout), drafts, ..Default::default() };
+        // An error here (content that cannot be read) was already reported above.
+        if let Ok(r) = tebiki::check_external(&root, &ext) {
+            notes.push(format!("Asked {} external links; {} worked recently and were not asked.", r.checked, r.cached));
+            diags.0.extend(r.warnings.0);
+            diags.sort();
+        }
+    }
+    match format {
+        Format::Json => println!("{}", diags.to_json()),
+        Format::Github => print!("{}", diags.to_github()),
+        Format::Rdjson => println!("{}", diags.to_rdjson()),
+        Format::Text => {
+            report(&diags);
+            for n in &notes {
+                eprintln!("{n}");
+            }
+            if ok {
+                let w = diags.0.len();
+                eprintln!("No errors ({w} warning{}).", plural(w));
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 fn main() -> ExitCode {
     if tebiki::tuning_enabled() {
         tune_allocator();
@@ -67,48 +152,8 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { root, format, drafts, external, timeout } => {
-            let opts = BuildOptions { root, drafts, ..Default::default() };
-            let (mut diags, ok) = match tebiki::check_site(&opts) {
-                Ok(warnings) => (warnings, true),
-                Err(d) => (d, false),
-            };
-            if external {
-                let ext = tebiki::ExternalOptions {
-                    timeout: std::time::Duration::from_secs(timeout),
-                    drafts,
-                    ..Default::default()
-                };
-                // An error here (content that cannot be read) was already reported above.
-                if let Ok(r) = tebiki::check_external(&opts.root, &ext) {
-                    if format == Format::Text {
-                        eprintln!(
-                            "Asked {} external links; {} worked recently and were not asked.",
-                            r.checked, r.cached
-                        );
-                    }
-                    diags.0.extend(r.warnings.0);
-                    diags.sort();
-                }
-            }
-            match format {
-                Format::Json => println!("{}", diags.to_json()),
-                Format::Text => {
-                    report(&diags);
-                    if ok {
-                        eprintln!(
-                            "No errors ({} warning{}).",
-                            diags.0.len(),
-                            if diags.0.len() == 1 { "" } else { "s" }
-                        );
-                    }
-                }
-            }
-            if ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
+        Command::Check { root, format, drafts, fix, baseline, external, timeout } => {
+            check(CheckArgs { root, format, drafts, fix, baseline, external, timeout })
         }
         Command::Init { dir, theme_copy } => match tebiki::init(&dir, theme_copy) {
             Ok(files) => {

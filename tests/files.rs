@@ -162,7 +162,7 @@ fn a_link_between_drafts_is_fine() {
     ]);
     build(&root);
     let opts = tebiki::BuildOptions { root: root.clone(), drafts: true, ..Default::default() };
-    let warnings = tebiki::check_site(&opts).unwrap();
+    let (warnings, _) = tebiki::check_site(&opts).unwrap();
     assert!(!warnings.0.iter().any(|d| d.message.contains("draft")), "{warnings}");
 }
 

@@ -76,6 +76,8 @@ pub struct BuiltSite {
     pub rendered: usize,
     /// The search index, when the cache defers it (`serve`): `files` then has no `search/` files.
     pub search: Option<search::Deferred>,
+    /// Proofreading findings (not in `warnings`: `check` filters them by a baseline first).
+    pub proofread: crate::proofread::SiteFindings,
 }
 
 /// What a finished `build` reports.
@@ -103,7 +105,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     output::check_output_dir(&opts.root, &out_dir)?;
     let replaced = output::claim(&out_dir, opts.force)?;
     let mut staging = output::Staging::begin(&out_dir)?;
-    let site = run(opts, None, &mut staging)?;
+    let site = run(opts, None, &mut staging, false)?;
+    let lang = crate::proofread::Lang::En;
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        site.proofread.diagnostics(lang, None).0.into_iter().partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        // Proofreading rules set to `error` fail the build: the staging folder is dropped.
+        return Err(Diagnostics(errors));
+    }
     let marker = OutputFile { path: output::OUTPUT_MARKER.into(), data: output::OUTPUT_MARKER_TEXT.as_bytes().into() };
     staging.write(&marker)?;
     let mut timings = Timings::new(opts.timings);
@@ -113,7 +122,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         pages: site.pages,
         assets: site.assets,
         millis: start.elapsed().as_millis(),
-        warnings: site.warnings,
+        warnings: Diagnostics(site.warnings.0.into_iter().chain(warnings).collect()),
         output: out_dir,
         replaced,
     })
@@ -122,19 +131,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 /// Builds the whole site in memory. Errors from every stage that could run are reported together.
 pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
     let mut memory = sink::Memory::default();
-    let site = run(opts, None, &mut memory)?;
+    let site = run(opts, None, &mut memory, true)?;
     Ok(BuiltSite { files: memory.into_files(), ..site })
 }
 
-/// Everything a build checks, without keeping or writing a file (`tebiki check`).
-pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, Diagnostics> {
-    run(opts, None, &mut sink::Memory::discarding()).map(|site| site.warnings)
+/// Everything a build checks, without keeping or writing a file (`tebiki check`): the warnings
+/// and the proofreading findings, which the caller reports after `--fix` and `--baseline`.
+pub fn check_site(opts: &BuildOptions) -> Result<(Diagnostics, crate::proofread::SiteFindings), Diagnostics> {
+    run(opts, None, &mut sink::Memory::discarding(), true).map(|site| (site.warnings, site.proofread))
 }
 
 /// [`build_site`], reusing and refreshing `cache` (`serve`).
 pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<BuiltSite, Diagnostics> {
     let mut memory = sink::Memory::default();
-    let (mut site, kept) = run_cached(opts, Some(&mut *cache), &mut memory)?;
+    let (mut site, kept) = run_cached(opts, Some(&mut *cache), &mut memory, true)?;
     site.files = memory.into_files();
     if let Some(k) = kept {
         cache.keep_pages(&k.content, &k.md_keys, &k.rendered, &k.fingerprints, &site.files);
@@ -144,8 +154,13 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
 }
 
 /// The pipeline without a cache.
-fn run(opts: &BuildOptions, cache: Option<&mut BuildCache>, sink: &mut dyn Sink) -> Result<BuiltSite, Diagnostics> {
-    run_cached(opts, cache, sink).map(|(site, _)| site)
+fn run(
+    opts: &BuildOptions,
+    cache: Option<&mut BuildCache>,
+    sink: &mut dyn Sink,
+    prose_warnings: bool,
+) -> Result<BuiltSite, Diagnostics> {
+    run_cached(opts, cache, sink, prose_warnings).map(|(site, _)| site)
 }
 
 /// What a cached build hands back for the cache to keep once the files are collected.
@@ -158,10 +173,13 @@ struct Kept {
 
 /// The pipeline, stage by stage. Errors from every stage that could run are reported together;
 /// nothing reaches the sink before every page is verified.
+/// `prose_warnings`: proofread every page (`check`, `serve`); without it only rules set to
+/// `error` make proofreading run (`build`).
 fn run_cached(
     opts: &BuildOptions,
     mut cache: Option<&mut BuildCache>,
     sink: &mut dyn Sink,
+    prose_warnings: bool,
 ) -> Result<(BuiltSite, Option<Kept>), Diagnostics> {
     let mut t = Timings::new(opts.timings);
     let progress = Progress::start(opts.progress);
@@ -174,6 +192,13 @@ fn run_cached(
     });
     let theme = templates::load_theme(&opts.root, &config.theme, &config.base_path());
     t.done("read content");
+    // `build` fails on proofreading errors only; warnings are for `check` and `serve`.
+    let proofread = if prose_warnings || config.proofread.has_error_rules() {
+        crate::proofread::check_content(&opts.root, &config.proofread, &content)?
+    } else {
+        Default::default()
+    };
+    t.done("proofread");
     let map = site_map(&config, &content, &assets);
     let md = render_markdown(&config, &content, &map, cache.as_deref_mut(), &progress);
     report.collect(md.rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
@@ -224,6 +249,7 @@ fn run_cached(
         parsed,
         rendered: rerendered,
         search: deferred,
+        proofread,
     };
     if cache.is_some() {
         return Ok((site, Some(Kept { content, md_keys, rendered, fingerprints })));

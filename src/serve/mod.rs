@@ -295,6 +295,35 @@ struct Outcome {
     pages: Option<usize>,
     errors: Option<Diagnostics>,
     warnings: Diagnostics,
+    proofread: Option<crate::proofread::SiteFindings>,
+}
+
+/// Proofreading findings as last printed, by page: a page's findings are printed again only
+/// when they change, so an edit elsewhere does not repeat them.
+#[derive(Default)]
+struct PrintedFindings(HashMap<PathBuf, String>);
+
+impl PrintedFindings {
+    fn update(&mut self, found: &crate::proofread::SiteFindings, color: bool) {
+        let lang = crate::proofread::Lang::En;
+        let now: HashMap<PathBuf, String> = found
+            .pages
+            .iter()
+            .map(|p| {
+                let d = p.findings.iter().map(|f| f.to_diagnostic(&p.shown, &p.text, lang)).collect();
+                (p.shown.clone(), Diagnostics(d).render(color))
+            })
+            .collect();
+        for p in &found.pages {
+            if self.0.get(&p.shown) != now.get(&p.shown) {
+                eprintln!("{}", now[&p.shown]);
+            }
+        }
+        for gone in self.0.keys().filter(|k| !now.contains_key(*k)) {
+            eprintln!("{}: no proofreading findings now", gone.display());
+        }
+        self.0 = now;
+    }
 }
 
 /// Puts a build result in place and tells the browsers. Files are swapped before any message is
@@ -304,6 +333,7 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
     match result {
         Ok(site) => {
             let pages = site.pages;
+            let proofread = Some(site.proofread);
             let files: HashMap<String, Bytes> = site.files.into_iter().map(|f| (f.path, f.data)).collect();
             let change = match &old.files {
                 Some(o) => classify(o, &files),
@@ -320,7 +350,7 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
                 Change::Css(urls) => shared.send(serde_json::json!({ "type": "css", "urls": urls, "build": build })),
                 Change::Pages => shared.send(serde_json::json!({ "type": "reload", "build": build })),
             }
-            Outcome { pages: Some(pages), errors: None, warnings: site.warnings }
+            Outcome { pages: Some(pages), errors: None, warnings: site.warnings, proofread }
         }
         Err(d) => {
             let error = Arc::new(error_payload(&d));
@@ -331,7 +361,7 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
                 search: old.search.clone(),
             });
             let _ = shared.tx.send(Arc::clone(&error.message));
-            Outcome { pages: None, errors: Some(d), warnings: Diagnostics::default() }
+            Outcome { pages: None, errors: Some(d), warnings: Diagnostics::default(), proofread: None }
         }
     }
 }
@@ -387,7 +417,8 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     let start = Instant::now();
     let mut cache = crate::build::BuildCache::deferring_search();
     let outcome = apply(&shared, &mut ids, rebuild(&build_opts, &mut cache));
-    print_outcome(&outcome, None, start.elapsed());
+    let mut printed = PrintedFindings::default();
+    print_outcome(&outcome, None, start.elapsed(), &mut printed);
     eprintln!("Serving {url} (Ctrl-C to stop)");
     if opts.open {
         open_browser(&url);
@@ -397,7 +428,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     // Detached: after Stop it finishes any build in progress and exits; nothing waits for it.
     let _builder = std::thread::Builder::new()
         .name("tebiki-rebuild".into())
-        .spawn(move || build_loop(&build_opts, &builder_shared, ids, cache, watcher, &trigger_rx))
+        .spawn(move || build_loop(&build_opts, &builder_shared, (ids, printed), cache, watcher, &trigger_rx))
         .map_err(|e| Diagnostic::error(None, format!("cannot start the rebuild thread: {e}")))?;
 
     let app = http::router(Arc::clone(&shared));
@@ -466,7 +497,7 @@ async fn stop_signal(stop: tokio_watch::Sender<bool>) {
 fn build_loop(
     opts: &BuildOptions,
     shared: &Shared,
-    mut ids: BuildIds,
+    (mut ids, mut printed): (BuildIds, PrintedFindings),
     mut cache: crate::build::BuildCache,
     mut watcher: watch::Watcher,
     rx: &mpsc::Receiver<Trigger>,
@@ -493,14 +524,17 @@ fn build_loop(
         }
         let start = Instant::now();
         let outcome = apply(shared, &mut ids, rebuild(opts, &mut cache));
-        print_outcome(&outcome, Some(&batch.describe(&opts.root)), start.elapsed());
+        print_outcome(&outcome, Some(&batch.describe(&opts.root)), start.elapsed(), &mut printed);
     }
 }
 
-fn print_outcome(o: &Outcome, cause: Option<&str>, took: Duration) {
+fn print_outcome(o: &Outcome, cause: Option<&str>, took: Duration, printed: &mut PrintedFindings) {
     let color = crate::diagnostics::stderr_color();
     if !o.warnings.0.is_empty() {
         eprintln!("{}", o.warnings.render(color));
+    }
+    if let Some(found) = &o.proofread {
+        printed.update(found, color);
     }
     let ms = took.as_millis();
     let after = cause.map(|c| format!(" after {c}")).unwrap_or_default();
