@@ -4,3 +4,7 @@
 pub(crate) mod chars;
 pub(crate) mod count;
 pub(crate) mod normalize;
+// Used by the templates and the Markdown renderer from the next commits on; this commit adds
+// the splitter alone so that other branches can take it.
+#[allow(dead_code)]
+pub(crate) mod phrase;
