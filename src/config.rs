@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::diagnostics::Diagnostic;
 
 /// The keys `site.yaml` accepts.
-pub const KNOWN_KEYS: &[&str] = &["title", "description", "base_url", "language", "theme", "author", "extra"];
+pub const KNOWN_KEYS: &[&str] = &["title", "description", "base_url", "language", "theme", "author", "cards", "extra"];
 
 /// Site configuration as written in `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -34,6 +34,9 @@ pub struct Config {
     /// Build the search index and show the search box (default true).
     #[serde(default = "default_true")]
     pub search: bool,
+    /// Share cards (`og:image`): on/off, font, logo, background, colours.
+    #[serde(default)]
+    pub cards: crate::cards::CardsConfig,
     /// Free-form values for themes (`site.extra` in templates).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,

@@ -36,6 +36,8 @@ pub struct BuildCache {
     text_hashes: AHashMap<String, (Arc<str>, u64)>,
     pages: AHashMap<String, (u64, Bytes)>,
     search: AHashMap<String, (u64, search::PageIndex)>,
+    /// Share cards `serve` has drawn, by output path.
+    pub(crate) cards: crate::cards::Drawn,
 }
 
 impl BuildCache {
@@ -101,7 +103,7 @@ impl BuildCache {
             })
             .collect();
         let config = format!("{:?}", run.config);
-        let shape = hash_of(&(config, run.theme.fingerprint, run.serve, shares, &content.parent));
+        let shape = hash_of(&(config, run.theme.fingerprint, run.cards, run.serve, shares, &content.parent));
         (0..content.pages.len())
             .map(|i| hash_of(&(shape, md_keys[i], &graph.backlinks[i], &graph.related[i])))
             .collect()
@@ -175,6 +177,8 @@ impl BuildCache {
 pub(crate) struct RenderKey<'a> {
     pub(crate) config: &'a Config,
     pub(crate) theme: &'a Theme,
+    /// The share cards' font, colours and pictures (in every page's `og:image`).
+    pub(crate) cards: u64,
     pub(crate) serve: bool,
     pub(crate) content: &'a Content,
     pub(crate) rendered: &'a [Arc<Rendered>],

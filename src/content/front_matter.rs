@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostic;
 
 /// The keys front matter accepts.
 pub const KNOWN_KEYS: &[&str] =
-    &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "extra"];
+    &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "image", "extra"];
 
 /// A page's front matter.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
@@ -37,6 +37,10 @@ pub struct FrontMatter {
     /// Source paths of related pages, relative to `content/`.
     #[serde(default)]
     pub related: Vec<String>,
+    /// The page's `og:image` instead of its share card: a file under `content/` (relative to
+    /// the page) or an `https://` URL.
+    #[serde(default)]
+    pub image: Option<String>,
     /// Free-form values for templates (`page.extra`).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,

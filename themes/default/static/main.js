@@ -49,7 +49,13 @@
   var status = null;
 
   function announce(text) {
-    if (!status) return;
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      document.body.appendChild(status);
+    }
     status.textContent = "";
     // A fresh text node after a tick makes screen readers announce repeats too.
     window.setTimeout(function () { status.textContent = text; }, 50);
@@ -87,12 +93,6 @@
   function initCopyButtons() {
     var figures = document.querySelectorAll("figure.message");
     if (!figures.length) return;
-
-    status = document.createElement("p");
-    status.className = "visually-hidden";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    document.body.appendChild(status);
 
     for (var i = 0; i < figures.length; i++) {
       (function (figure, index) {
@@ -133,6 +133,30 @@
           }, 2500);
         });
       })(figures[i], i);
+    }
+  }
+
+  // ---- copy-link button under articles (the share links need no script) -----
+
+  function initShareCopy() {
+    var buttons = document.querySelectorAll("[data-share-url]");
+    for (var i = 0; i < buttons.length; i++) {
+      (function (button) {
+        var idle = button.textContent;
+        var timer = 0;
+        button.hidden = false;
+        button.addEventListener("click", function () {
+          copyText(button.getAttribute("data-share-url")).then(function () {
+            button.textContent = "コピーしました";
+            announce("このページのリンクをコピーしました");
+          }, function () {
+            button.textContent = "コピーできませんでした";
+            announce("リンクをコピーできませんでした。アドレスバーからコピーしてください");
+          });
+          window.clearTimeout(timer);
+          timer = window.setTimeout(function () { button.textContent = idle; }, 2500);
+        });
+      })(buttons[i]);
     }
   }
 
@@ -218,6 +242,7 @@
   function init() {
     initTheme();
     initCopyButtons();
+    initShareCopy();
     initSidebar();
     initTocHighlight();
     initPrint();
