@@ -41,6 +41,9 @@ pub struct Config {
     /// off the trimming of full-width punctuation, for fonts on Windows that set it badly.
     #[serde(default)]
     pub text_spacing_trim: Option<TextSpacingTrim>,
+    /// Share cards (`og:image`): on/off, font, logo, background, colours.
+    #[serde(default)]
+    pub cards: crate::cards::CardsConfig,
     /// Free-form values for themes (`site.extra` in templates).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,

@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 mod build;
+mod cards;
 mod config;
 mod content;
 mod dates;

@@ -36,6 +36,8 @@ pub struct BuildCache {
     text_hashes: AHashMap<String, (Arc<str>, u64)>,
     pages: AHashMap<String, (u64, Bytes)>,
     search: AHashMap<String, (u64, search::PageIndex)>,
+    /// Share cards `serve` has drawn, by output path.
+    pub(crate) cards: crate::cards::Drawn,
 }
 
 impl BuildCache {
@@ -102,7 +104,7 @@ impl BuildCache {
                 ))
             })
             .collect();
-        let shape = hash_of(&(format!("{:?}", run.config), run.theme.fingerprint, run.serve));
+        let shape = hash_of(&(format!("{:?}", run.config), run.theme.fingerprint, run.cards, run.serve));
         (0..content.pages.len())
             .into_par_iter()
             .map(|i| {
@@ -192,6 +194,8 @@ impl BuildCache {
 pub(crate) struct RenderKey<'a> {
     pub(crate) config: &'a Config,
     pub(crate) theme: &'a Theme,
+    /// The share cards' font, colours and pictures (in every page's `og:image`).
+    pub(crate) cards: u64,
     pub(crate) serve: bool,
     pub(crate) content: &'a Content,
     pub(crate) rendered: &'a [Arc<Rendered>],

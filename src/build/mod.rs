@@ -27,7 +27,7 @@ use crate::output::{self, OutputFile};
 use crate::progress::Progress;
 use crate::render::{self, RenderInput};
 use crate::templates::{self, Theme};
-use crate::{search, seo};
+use crate::{cards, search, seo};
 pub use cache::BuildCache;
 use timings::Timings;
 
@@ -78,6 +78,8 @@ pub struct BuiltSite {
     pub search: Option<search::Deferred>,
     /// Proofreading findings (not in `warnings`: `check` filters them by a baseline first).
     pub proofread: crate::proofread::SiteFindings,
+    /// Share cards to draw on request (`serve`): `files` then has no `cards/` files.
+    pub cards: Option<Arc<cards::Deferred>>,
 }
 
 /// What a finished `build` reports.
@@ -205,10 +207,12 @@ fn run_cached(
     t.done("markdown");
     let (graph, link_diags) = link::link(&content, &md.rendered);
     report.collect(link_diags.0);
+    let mut cards = share_cards(opts, &config, &content, &md.urls, &map, theme.as_ref().ok(), cache.as_deref(), &*sink);
+    report.collect(std::mem::take(&mut cards.diagnostics));
     t.done("link and verify");
     let theme = report.gate(theme)?;
     let fingerprints = match &cache {
-        Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &content, &md), &md.md_keys, &graph),
+        Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &cards, &content, &md), &md.md_keys, &graph),
         None => Vec::new(),
     };
     let reuse = cache.as_deref().map(|c| c.reusable(&content, &fingerprints)).unwrap_or_default();
@@ -221,6 +225,7 @@ fn run_cached(
         urls: &md.urls,
         reuse: &reuse,
         serve: opts.serve,
+        cards: &cards,
         progress: Some(&progress),
     };
     progress.stage("render", content.pages.len());
@@ -239,6 +244,8 @@ fn run_cached(
     let static_paths: Vec<String> = statics.iter().map(|(p, _)| p.clone()).collect();
     let n_assets = write_rest(&config, &content, &rendered, &urls, &theme, assets, statics, sink)?;
     t.done("write the rest");
+    let cards = write_cards(cards.cards.take(), cache.is_some(), sink, &mut report)?;
+    t.done("share cards");
     report.collisions(&content, &static_paths, &theme, &sink.paths());
     let warnings = report.finish()?;
     let site = BuiltSite {
@@ -250,6 +257,7 @@ fn run_cached(
         rendered: rerendered,
         search: deferred,
         proofread,
+        cards,
     };
     if cache.is_some() {
         return Ok((site, Some(Kept { content, md_keys, rendered, fingerprints })));
@@ -357,14 +365,77 @@ fn render_markdown(
     Markdown { rendered, md_keys, urls, index_runs: Vec::new(), parsed }
 }
 
+/// Each page's `og:image` (its own or a share card) and share links; the cards are named here
+/// and drawn by [`write_cards`]. Runs before the gate, so a bad `image:` is reported with the
+/// other errors.
+#[allow(clippy::too_many_arguments)]
+fn share_cards(
+    opts: &BuildOptions,
+    config: &Config,
+    content: &Content,
+    urls: &[String],
+    map: &SiteMap,
+    theme: Option<&Theme>,
+    cache: Option<&BuildCache>,
+    sink: &dyn Sink,
+) -> cards::Stage {
+    let pages: Vec<cards::PageIn> = content
+        .pages
+        .iter()
+        .zip(urls)
+        .map(|(p, url)| cards::PageIn {
+            title: &p.fm.title,
+            image: p.fm.image.as_deref(),
+            source: &p.source,
+            shown: &p.shown,
+            text: &p.text,
+            url,
+        })
+        .collect();
+    let css = theme.and_then(cards::theme_css);
+    let drawn = cache.map(|c| c.cards.clone()).unwrap_or_default();
+    // A sink that keeps no bytes is `check`'s: only it gives advice about publishing.
+    cards::run(&opts.root, config, css, &pages, map, drawn, !sink.keeps_bytes())
+}
+
+/// Draws the share cards into the sink (`build`, taking back the ones a previous build left),
+/// or hands them on to be drawn on request (`serve`). `check` draws none.
+fn write_cards(
+    cards: Option<Arc<cards::Deferred>>,
+    serve: bool,
+    sink: &mut dyn Sink,
+    report: &mut Report,
+) -> Result<Option<Arc<cards::Deferred>>, Diagnostics> {
+    let Some(cards) = cards else { return Ok(None) };
+    if serve {
+        return Ok(Some(cards));
+    }
+    if sink.keeps_bytes() {
+        let (files, warnings) = cards.files(|path| sink.previous_file(path));
+        report.collect(warnings);
+        sink.prepare(&mut files.iter().map(|f| f.path.as_str()))?;
+        put_all(&*sink, files)?;
+    }
+    Ok(None)
+}
+
 fn render_key<'a>(
     opts: &BuildOptions,
     config: &'a Config,
     theme: &'a Theme,
+    cards: &cards::Stage,
     content: &'a Content,
     md: &'a Markdown,
 ) -> cache::RenderKey<'a> {
-    cache::RenderKey { config, theme, serve: opts.serve, content, rendered: &md.rendered, urls: &md.urls }
+    cache::RenderKey {
+        config,
+        theme,
+        cards: cards.fingerprint,
+        serve: opts.serve,
+        content,
+        rendered: &md.rendered,
+        urls: &md.urls,
+    }
 }
 
 /// A one-off build needs neither the page sources nor their HTML after rendering. Given back

@@ -36,6 +36,10 @@ pub struct FrontMatter {
     /// Old URL paths of the page (`/old-name/`): each gets a redirect page.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The page's `og:image` instead of its share card: a file under `content/` (relative to
+    /// the page) or an `https://` URL.
+    #[serde(default)]
+    pub image: Option<String>,
     /// Free-form values for templates (`page.extra`).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,

@@ -153,6 +153,14 @@ impl Staging {
         made.map_err(|e| io_err(&dir, "create a folder", e))
     }
 
+    /// The bytes a previous build left at output path `path`, in the live output or the kept
+    /// staging folder: for files whose name says what they hold (share cards), which a build
+    /// takes back instead of making again.
+    pub fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        let kept = self.kept.is_some().then_some(&self.dir);
+        is_safe_relative(path).then(|| self.previous.iter().chain(kept).find_map(|d| fs::read(d.join(path)).ok()))?
+    }
+
     /// Writes one file. In a kept staging folder, a file that already has these bytes is left
     /// alone. Otherwise, a file whose bytes equal the previous output's is hard-linked: the
     /// data is not written again, and deleting the previous output later frees no blocks.

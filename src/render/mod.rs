@@ -39,6 +39,8 @@ pub struct RenderInput<'a> {
     pub reuse: &'a [Option<&'a bytes::Bytes>],
     /// Rendering for `tebiki serve`.
     pub serve: bool,
+    /// Each page's `og:image` and share links.
+    pub cards: &'a crate::cards::Stage,
     /// Counts rendered pages for the progress line.
     pub progress: Option<&'a crate::progress::Progress>,
 }
@@ -98,6 +100,8 @@ struct PageCtx<'a> {
     backlinks: Vec<LinkCtx<'a>>,
     extra: &'a serde_yaml::Mapping,
     json_ld: String,
+    image: Option<&'a crate::cards::ImageCtx>,
+    share: Option<&'a crate::cards::ShareCtx>,
 }
 
 /// Reading time: Japanese at ~500 characters a minute, Latin text at ~200 words a minute.
@@ -230,6 +234,8 @@ impl<'a> Shared<'a> {
             related: graph.related[i].iter().map(|&j| self.link(j)).collect(),
             backlinks: graph.backlinks[i].iter().map(|&j| self.link(j)).collect(),
             extra: &p.fm.extra,
+            image: input.cards.images.get(i).and_then(Option::as_ref),
+            share: input.cards.shares.get(i).and_then(Option::as_ref),
         };
         let ctx = self.context(&page, i, &self.nav_cache)?;
         let template = if i == 0 { "index.html" } else { "page.html" };
@@ -266,6 +272,8 @@ impl<'a> Shared<'a> {
             backlinks: vec![],
             extra: &input.config.extra,
             json_ld: String::new(),
+            image: None,
+            share: None,
         };
         let ctx = self.context(&page, usize::MAX, &NavCache::new(0))?;
         let html = input.theme.tera.render("404.html", &ctx).map_err(|e| tera_diagnostic(&e, &input.theme.sources))?;

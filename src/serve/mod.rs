@@ -95,6 +95,8 @@ pub struct Snapshot {
     pub error: Option<Arc<BuildError>>,
     /// The good build's search index, assembled on the first request for a `search/` file.
     pub search: Option<Arc<LazySearch>>,
+    /// The good build's share cards, each drawn on the first request for it.
+    pub cards: Option<Arc<crate::cards::Deferred>>,
 }
 
 /// A build's search index, assembled once, when a browser first asks for it: on a large site
@@ -341,7 +343,8 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
             };
             let build = if change == Change::Nothing { old.build.clone() } else { ids.next() };
             let search = site.search.map(|d| Arc::new(LazySearch::new(d)));
-            shared.replace(Snapshot { files: Some(Arc::new(files)), build: build.clone(), error: None, search });
+            let cards = site.cards;
+            shared.replace(Snapshot { files: Some(Arc::new(files)), build: build.clone(), error: None, search, cards });
             if old.error.is_some() {
                 shared.send(serde_json::json!({ "type": "ok" }));
             }
@@ -359,6 +362,7 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
                 build: old.build.clone(),
                 error: Some(Arc::clone(&error)),
                 search: old.search.clone(),
+                cards: old.cards.clone(),
             });
             let _ = shared.tx.send(Arc::clone(&error.message));
             Outcome { pages: None, errors: Some(d), warnings: Diagnostics::default(), proofread: None }

@@ -49,7 +49,13 @@
   var status = null;
 
   function announce(text) {
-    if (!status) return;
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      document.body.appendChild(status);
+    }
     status.textContent = "";
     // A fresh text node after a tick makes screen readers announce repeats too.
     window.setTimeout(function () { status.textContent = text; }, 50);
@@ -129,12 +135,6 @@
     var blocks = document.querySelectorAll(".code-block");
     if (!figures.length && !blocks.length) return;
 
-    status = document.createElement("p");
-    status.className = "visually-hidden";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    document.body.appendChild(status);
-
     var i, body;
     for (i = 0; i < figures.length; i++) {
       body = figures[i].querySelector(".message-body");
@@ -164,6 +164,30 @@
         opened[i].removeAttribute("data-tebiki-print-open");
       }
     });
+  }
+
+  // ---- copy-link button under articles (the share links need no script) -----
+
+  function initShareCopy() {
+    var buttons = document.querySelectorAll("[data-share-url]");
+    for (var i = 0; i < buttons.length; i++) {
+      (function (button) {
+        var idle = button.textContent;
+        var timer = 0;
+        button.hidden = false;
+        button.addEventListener("click", function () {
+          copyText(button.getAttribute("data-share-url")).then(function () {
+            button.textContent = "コピーしました";
+            announce("このページのリンクをコピーしました");
+          }, function () {
+            button.textContent = "コピーできませんでした";
+            announce("リンクをコピーできませんでした。アドレスバーからコピーしてください");
+          });
+          window.clearTimeout(timer);
+          timer = window.setTimeout(function () { button.textContent = idle; }, 2500);
+        });
+      })(buttons[i]);
+    }
   }
 
   // ---- scrolling boxes (tables, code) must be reachable by keyboard --------
@@ -249,6 +273,7 @@
     initTheme();
     initCopyButtons();
     initDetailsPrint();
+    initShareCopy();
     initSidebar();
     initTocHighlight();
     initPrint();
