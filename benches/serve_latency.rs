@@ -50,8 +50,32 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
+/// Where an edit goes: the end of the body, or a new first paragraph (which changes the page's
+/// description, shown on the pages that link to it as a card).
+#[derive(Clone, Copy)]
+enum Edit {
+    End,
+    FirstParagraph,
+}
+
 /// Edits `rel` `n` times and measures until `url` serves each new version.
 fn measure(name: &str, root: &Path, rel: &str, url: &str, n: usize) {
+    measure_edit(&format!("{name}, edit at the end"), root, rel, url, n, Edit::End);
+    measure_edit(&format!("{name}, edit to the first paragraph"), root, rel, url, n, Edit::FirstParagraph);
+}
+
+fn edited(original: &str, token: &str, edit: Edit) -> String {
+    match edit {
+        Edit::End => format!("{original}\n{token}\n"),
+        Edit::FirstParagraph => {
+            // After the closing `---` of the front matter.
+            let body = original.match_indices("---\n").nth(1).map_or(0, |(i, _)| i + 4);
+            format!("{}{token}\n\n{}", &original[..body], &original[body..])
+        }
+    }
+}
+
+fn measure_edit(name: &str, root: &Path, rel: &str, url: &str, n: usize, edit: Edit) {
     let serve = start(root);
     let original = std::fs::read_to_string(root.join(rel)).expect("page to edit");
     // Warm up: the first request and rebuild pay one-time costs.
@@ -59,7 +83,7 @@ fn measure(name: &str, root: &Path, rel: &str, url: &str, n: usize) {
     let mut samples = Vec::with_capacity(n);
     for i in 0..=n {
         let token = format!("計測トークン{i}番");
-        let text = format!("{original}\n{token}\n");
+        let text = edited(&original, &token, edit);
         let path = root.join(rel);
         let tmp = root.join(format!("{rel}.tmp"));
         std::fs::write(&tmp, text).expect("write temp");
@@ -78,6 +102,15 @@ fn measure(name: &str, root: &Path, rel: &str, url: &str, n: usize) {
         std::thread::sleep(Duration::from_millis(150));
     }
     std::fs::write(root.join(rel), original).expect("restore");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", serve.child.id())).unwrap_or_default();
+    let mb = |key: &str| -> String {
+        let kb = status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+        kb.map_or_else(|| "?".into(), |kb| (kb / 1024).to_string())
+    };
+    println!("{name}: serve's resident memory {} MB (peak {} MB)", mb("VmRSS:"), mb("VmHWM:"));
     samples.sort_by(f64::total_cmp);
     let builds: Vec<f64> = serve
         .log

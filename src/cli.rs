@@ -51,9 +51,14 @@ pub enum Command {
         /// Print how long each stage of the build took (to standard error).
         #[arg(long)]
         timings: bool,
+        /// Replace an output folder that holds files tebiki did not write (they are removed).
+        #[arg(long)]
+        force: bool,
     },
     /// Verify everything a build verifies, without writing anything.
-    #[command(after_help = "Examples:\n  tebiki check\n  tebiki check --format json")]
+    #[command(
+        after_help = "Examples:\n  tebiki check\n  tebiki check --format json\n  tebiki check --format github   # annotations in GitHub Actions\n  tebiki check --fix             # rewrite full-width ASCII, half-width kana, punctuation, dictionary words\n  tebiki check --baseline proofread-baseline.json   # record today's proofreading findings, then show only new ones\n  tebiki check --external        # also ask every http(s) link (uses the network)"
+    )]
     Check {
         /// Site folder.
         #[arg(long, default_value = ".")]
@@ -64,6 +69,20 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Also check every external (http/https) link over the network. Links that worked are
+        /// remembered for 7 days in .tebiki/external-links.json.
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each external link to answer.
+        #[arg(long, default_value_t = 10, requires = "external", value_parser = clap::value_parser!(u64).range(1..=600))]
+        timeout: u64,
+        /// Apply the mechanical proofreading fixes to the Markdown files.
+        #[arg(long)]
+        fix: bool,
+        /// Proofreading baseline: recorded when FILE does not exist; afterwards only findings
+        /// not in it are reported.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
     /// Preview the site with live reload: builds in memory (never touches public/), rebuilds on
     /// every change, and shows build errors in the browser. Always includes drafts.
@@ -134,4 +153,8 @@ pub enum Format {
     Text,
     /// For editors and CI.
     Json,
+    /// GitHub Actions annotations (`::warning file=…,line=…::…`).
+    Github,
+    /// reviewdog's diagnostic format.
+    Rdjson,
 }

@@ -8,10 +8,6 @@ use serde::Deserialize;
 use crate::diagnostics::Diagnostic;
 use crate::lang::{tr, Msg};
 
-/// The keys `site.yaml` accepts.
-pub const KNOWN_KEYS: &[&str] =
-    &["title", "description", "base_url", "language", "theme", "author", "warnings", "strings", "extra"];
-
 /// Site configuration as written in `site.yaml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,9 +39,41 @@ pub struct Config {
     /// The site's own wording of the theme's interface strings (`strings: { menu: 一覧 }`).
     #[serde(default)]
     pub strings: std::collections::BTreeMap<String, String>,
+    /// Write `atom.xml` when `base_url` is absolute (default true).
+    #[serde(default = "default_true")]
+    pub feed: bool,
+    /// How dates are shown: `western` (2026年11月24日, the default) or `wareki` (令和8年11月24日).
+    #[serde(default)]
+    pub date_style: crate::dates::DateStyle,
+    /// CSS `text-spacing-trim` for the whole site (`trim-start` unless set): `space-all` turns
+    /// off the trimming of full-width punctuation, for fonts on Windows that set it badly.
+    #[serde(default)]
+    pub text_spacing_trim: Option<TextSpacingTrim>,
+    /// Share cards (`og:image`): on/off, font, logo, background, colours.
+    #[serde(default)]
+    pub cards: crate::cards::CardsConfig,
     /// Free-form values for themes (`site.extra` in templates).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
+    /// Japanese proofreading rules (docs/proofreading.md).
+    #[serde(default)]
+    pub proofread: crate::proofread::ProofreadConfig,
+}
+
+/// The values of CSS `text-spacing-trim` a site may choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextSpacingTrim {
+    /// The browser's default.
+    Normal,
+    /// No trimming: every full-width punctuation mark keeps its full width.
+    SpaceAll,
+    /// Trim between punctuation marks, not at the start of a line.
+    SpaceFirst,
+    /// Also trim opening brackets at the start of a line (the theme's default).
+    TrimStart,
+    /// Also trim at both ends of a line.
+    TrimBoth,
 }
 
 fn default_base_url() -> String {
@@ -69,6 +97,11 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let shown = PathBuf::from(CONFIG_FILE);
+        if !path.exists() {
+            let dir = if root.as_os_str().is_empty() { Path::new(".") } else { root };
+            return Err(Diagnostic::error(None, format!("no site.yaml in {}", dir.display()))
+                .hint("run `tebiki init` here to start a guide, or pass `--root` with the guide's folder"));
+        }
         let text = crate::source::read_text(&path, &shown)?;
         Self::parse(&shown, &text)
     }
@@ -96,7 +129,7 @@ impl Config {
                 }
             }
         }
-        let mut cfg: Config = crate::yaml::parse(shown, text, text, 1, KNOWN_KEYS)?;
+        let mut cfg: Config = crate::yaml::parse(shown, text, text, 1)?;
         cfg.base_url = normalize_base_url(&cfg.base_url).map_err(|hint| {
             let line = text.lines().position(|l| l.trim_start().starts_with("base_url")).map_or(1, |i| i + 1);
             let url = &cfg.base_url;
@@ -110,6 +143,7 @@ impl Config {
         })?;
         check_warning_codes(shown, text, &cfg)?;
         check_string_keys(shown, text, &cfg)?;
+        cfg.proofread.validate(shown, text)?;
         if cfg.title.trim().is_empty() {
             return Err(Diagnostic::error(
                 Some(shown.to_path_buf()),
@@ -253,6 +287,13 @@ mod tests {
         assert_eq!(e.message, "unknown key `auther`");
         assert_eq!((e.line, e.column), (2, 1));
         assert!(e.hint.unwrap().contains("`author`"));
+    }
+
+    #[test]
+    fn every_field_of_config_is_a_known_key() {
+        let e = Config::parse(Path::new("site.yaml"), "title: 手引き\nserch: false\n").unwrap_err();
+        assert!(e.hint.unwrap().starts_with("did you mean `search`?"));
+        assert!(Config::parse(Path::new("site.yaml"), "title: 手引き\nsearch: false\n").is_ok());
     }
 
     #[test]

@@ -164,7 +164,12 @@ impl Diagnostic {
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         let level = level_of(self.severity, lang);
         let path = self.file.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
-        let mut group = Group::with_title(level.primary_title(self.message_in(lang)));
+        let mut title = level.primary_title(self.message_in(lang));
+        // Proofreading findings name their rule, as `tebiki check` documents them.
+        if crate::proofread::RULES.iter().any(|r| r.code == self.code) {
+            title = title.id(self.code);
+        }
+        let mut group = Group::with_title(title);
         match &self.source_line {
             Some(src) if self.line > 0 => {
                 let start = char_to_byte(src, self.column.saturating_sub(1));
@@ -268,6 +273,66 @@ impl Diagnostics {
     /// JSON for editors and CI annotations.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.0).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// GitHub Actions workflow commands: one `::warning file=…,line=…,col=…::message` line each,
+    /// shown as annotations on the pull request.
+    pub fn to_github(&self) -> String {
+        // Workflow-command escaping: `%`, CR and LF everywhere; `:` and `,` in properties too.
+        let data = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+        let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+        let mut out = String::new();
+        for d in &self.0 {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let mut props = Vec::new();
+            if let Some(f) = &d.file {
+                props.push(format!("file={}", prop(&f.to_string_lossy().replace('\\', "/"))));
+            }
+            if d.line > 0 {
+                props.push(format!("line={},col={}", d.line, d.column.max(1)));
+            }
+            props.push(format!("title={}", prop(d.code)));
+            let mut msg = d.message.clone();
+            if let Some(h) = &d.hint {
+                msg = format!("{msg}\nhelp: {h}");
+            }
+            out.push_str(&format!("::{level} {}::{}\n", props.join(","), data(&msg)));
+        }
+        out
+    }
+
+    /// reviewdog's Diagnostic Format (rdjson). Columns are 1-based UTF-8 byte counts there.
+    pub fn to_rdjson(&self) -> String {
+        let diagnostics: Vec<serde_json::Value> = self
+            .0
+            .iter()
+            .map(|d| {
+                let col =
+                    d.source_line.as_deref().map_or(d.column, |l| char_to_byte(l, d.column.saturating_sub(1)) + 1);
+                let end = d
+                    .source_line
+                    .as_deref()
+                    .map_or(col, |l| char_to_byte(l, d.column.saturating_sub(1) + d.span_chars) + 1);
+                let mut v = serde_json::json!({
+                    "message": d.message,
+                    "severity": match d.severity { Severity::Error => "ERROR", Severity::Warning => "WARNING" },
+                    "location": { "path": d.file.as_ref().map(|f| f.to_string_lossy().replace('\\', "/")) }
+                });
+                if d.line > 0 {
+                    v["location"]["range"] = serde_json::json!({
+                        "start": { "line": d.line, "column": col },
+                        "end": { "line": d.line, "column": end }
+                    });
+                }
+                v["code"] = serde_json::json!({ "value": d.code });
+                v
+            })
+            .collect();
+        let doc = serde_json::json!({ "source": { "name": "tebiki" }, "diagnostics": diagnostics });
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
     }
 }
 
@@ -412,6 +477,26 @@ mod tests {
         let json = Diagnostics::from(d.code("link-not-found")).to_json();
         assert!(json.contains("\"code\": \"link-not-found\"") && json.contains("\"message\": \"not found\""), "{json}");
         assert!(!json.contains("見つかりません"), "{json}");
+    }
+
+    #[test]
+    fn github_and_rdjson_formats_escape_and_locate() {
+        let text = "一行目\nＡＢＣ, 50%\n";
+        let mut d = Diagnostic::warning(Some(PathBuf::from("content/a,b.md")), "full-width `ＡＢＣ`\nnext")
+            .at_offset(text, text.find("ＡＢＣ").unwrap())
+            .span(3)
+            .hint("write `ABC`");
+        d.code = "fullwidth-ascii";
+        let all = Diagnostics(vec![d]);
+        assert_eq!(
+            all.to_github(),
+            "::warning file=content/a%2Cb.md,line=2,col=1,title=fullwidth-ascii::full-width `ＡＢＣ`%0Anext%0Ahelp: write `ABC`\n"
+        );
+        let rd: serde_json::Value = serde_json::from_str(&all.to_rdjson()).unwrap();
+        let first = &rd["diagnostics"][0];
+        assert_eq!(first["code"]["value"], "fullwidth-ascii");
+        assert_eq!(first["location"]["range"]["start"]["column"], 1);
+        assert_eq!(first["location"]["range"]["end"]["column"], 10);
     }
 
     #[test]

@@ -1,20 +1,23 @@
-//! Intrinsic image sizes (SVG, PNG, GIF), so `<img>` gets `width`/`height` and the page does
-//! not shift while images load.
+//! Intrinsic image sizes, so `<img>` gets `width`/`height` and the page does not shift while
+//! images load. Raster formats come from the `imagesize` crate (headers only); SVG, which it
+//! does not read, from the root element's attributes.
+
+/// Extensions of the raster formats a browser shows in `<img>` and `imagesize` reads. Other
+/// files are not probed: a header that happens to look like an image would give a wrong size.
+const RASTER: &[&str] = &[".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".heic", ".heif", ".bmp", ".ico"];
 
 /// Width and height in CSS pixels, when the format is known and the header is readable.
 pub fn size(path: &str, bytes: &[u8]) -> Option<(u32, u32)> {
     let lower = path.to_ascii_lowercase();
     if lower.ends_with(".svg") {
-        svg_size(std::str::from_utf8(bytes).ok()?)
-    } else if lower.ends_with(".png") && bytes.len() >= 24 && bytes.starts_with(b"\x89PNG") {
-        let w = u32::from_be_bytes(bytes[16..20].try_into().ok()?);
-        let h = u32::from_be_bytes(bytes[20..24].try_into().ok()?);
-        Some((w, h))
-    } else if lower.ends_with(".gif") && bytes.len() >= 10 && bytes.starts_with(b"GIF") {
-        Some((u16::from_le_bytes([bytes[6], bytes[7]]) as u32, u16::from_le_bytes([bytes[8], bytes[9]]) as u32))
-    } else {
-        None
+        return svg_size(std::str::from_utf8(bytes).ok()?);
     }
+    if !RASTER.iter().any(|ext| lower.ends_with(ext)) {
+        return None;
+    }
+    let s = imagesize::blob_size(bytes).ok()?;
+    let (w, h) = (u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?);
+    (w > 0 && h > 0).then_some((w, h))
 }
 
 fn svg_size(text: &str) -> Option<(u32, u32)> {
@@ -54,5 +57,20 @@ mod tests {
         png.extend_from_slice(&300u32.to_be_bytes());
         png.extend_from_slice(&200u32.to_be_bytes());
         assert_eq!(size("x.PNG", &png), Some((300, 200)));
+    }
+
+    #[test]
+    fn jpeg_and_webp_sizes_come_from_the_crate() {
+        let jpg = std::fs::read("tests/fixtures/mdcompat/content/images/photo.jpg").unwrap();
+        assert_eq!(size("photo.JPG", &jpg), Some((120, 80)));
+        let webp = std::fs::read("tests/fixtures/mdcompat/content/images/shot.webp").unwrap();
+        assert_eq!(size("shot.webp", &webp), Some((64, 48)));
+    }
+
+    #[test]
+    fn other_files_and_broken_headers_have_no_size() {
+        let jpg = std::fs::read("tests/fixtures/mdcompat/content/images/photo.jpg").unwrap();
+        assert_eq!(size("photo.pdf", &jpg), None);
+        assert_eq!(size("broken.png", b"\x89PNG\r\n"), None);
     }
 }

@@ -31,129 +31,16 @@ pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostic
     let n = content.pages.len();
     let mut diags = Diagnostics::default();
     // Every page's links are checked in parallel; each yields its link targets and diagnostics.
-    let per_page: Vec<(Vec<usize>, Vec<Diagnostic>)> = rendered
-        .par_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let page = &content.pages[i];
-            let mut targets = Vec::new();
-            let mut diags = Vec::new();
-            for l in &r.links {
-                let Some(&t) = content.by_source.get(&l.target) else { continue };
-                if t != i {
-                    targets.push(t);
-                }
-                let Some(frag) = &l.fragment else { continue };
-                if frag == "top" || rendered[t].ids.contains(frag.as_str()) {
-                    continue;
-                }
-                let id = fragment_id(frag);
-                let target_ids = &rendered[t].ids;
-                if target_ids.contains(&id) {
-                    continue;
-                }
-                let start = page.body_offset + l.range.start;
-                let len = page.text[start..].lines().next().map_or(1, |line| {
-                    line.chars()
-                        .count()
-                        .min(page.text[start..start + l.range.len().min(page.text.len() - start)].chars().count())
-                });
-                let msg = if t == i {
-                    tr(
-                        format!("anchor `#{frag}` not found in this page"),
-                        format!("このページに `#{frag}` という見出しがありません"),
-                    )
-                } else {
-                    tr(
-                        format!("anchor `#{frag}` not found in `{}`", l.target),
-                        format!("`{}` に `#{frag}` という見出しがありません", l.target),
-                    )
-                };
-                let mut d = Diagnostic::error(Some(page.shown.clone()), msg)
-                    .code("anchor-not-found")
-                    .at_offset(&page.text, start)
-                    .span(len);
-                let near = closest(&id, target_ids.iter().map(String::as_str), 3);
-                d = if near.is_empty() {
-                    let some: Vec<String> = rendered[t].toc.iter().take(5).map(|e| format!("`#{}`", e.id)).collect();
-                    if some.is_empty() {
-                        d.hint(tr(
-                            "the target page has no headings to link to",
-                            "リンク先のページには見出しがありません",
-                        ))
-                    } else {
-                        d.hint(tr(
-                            format!("headings there: {}", some.join(", ")),
-                            format!("そのページの見出し：{}", some.join("、")),
-                        ))
-                    }
-                } else {
-                    let s: Vec<String> = near.iter().map(|x| format!("`#{x}`")).collect();
-                    d.hint(tr(
-                        format!("did you mean {}?", s.join(" or ")),
-                        format!("{} のことですか？", s.join(" か ")),
-                    ))
-                };
-                diags.push(d);
-            }
-            (targets, diags)
-        })
-        .collect();
+    let per_page: Vec<(Vec<usize>, Vec<Diagnostic>)> =
+        (0..rendered.len()).into_par_iter().map(|i| page_links(content, rendered, i)).collect();
     let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
     for (i, (targets, page_diags)) in per_page.into_iter().enumerate() {
         for t in targets {
             backlinks[t].insert(i);
         }
-        for d in page_diags {
-            diags.push(d);
-        }
+        diags.0.extend(page_diags);
     }
-    let mut related = vec![Vec::new(); n];
-    for (i, page) in content.pages.iter().enumerate() {
-        for rel in &page.fm.related {
-            let key = rel.trim_start_matches("./").trim_start_matches('/');
-            match content.by_source.get(key) {
-                Some(&t) if t != i => related[i].push(t),
-                Some(_) => {}
-                None => {
-                    let line = page.text.lines().position(|l| l.contains(rel.as_str())).map_or(1, |p| p + 1);
-                    let col = page
-                        .text
-                        .lines()
-                        .nth(line - 1)
-                        .and_then(|l| l.find(rel.as_str()))
-                        .map_or(1, |b| page.text.lines().nth(line - 1).map_or(1, |l| l[..b].chars().count() + 1));
-                    let near = closest(key, content.by_source.keys().map(String::as_str), 2);
-                    let mut d = Diagnostic::error(
-                        Some(page.shown.clone()),
-                        tr(format!("related page `{rel}` not found"), format!("関連ページ `{rel}` が見つかりません")),
-                    )
-                    .code("related-not-found")
-                    .at(&page.text, line, col)
-                    .span(rel.chars().count());
-                    let example = near
-                        .first()
-                        .copied()
-                        .or_else(|| content.pages.iter().find(|p| p.source != page.source).map(|p| p.source.as_str()));
-                    d = match (near.first(), example) {
-                        (Some(s), _) => d.hint(tr(
-                            format!("did you mean `{s}`? Paths are relative to content/"),
-                            format!("`{s}` のことですか？パスは content/ からの相対パスです"),
-                        )),
-                        (None, Some(e)) => d.hint(tr(
-                            format!("list source paths relative to content/, e.g. `related: [{e}]`"),
-                            format!("content/ からの相対パスで書いてください（例：`related: [{e}]`）"),
-                        )),
-                        (None, None) => d.hint(tr(
-                            "list source paths relative to content/",
-                            "content/ からの相対パスで書いてください",
-                        )),
-                    };
-                    diags.push(d);
-                }
-            }
-        }
-    }
+    let related = (0..n).map(|i| related_pages(content, i, &mut diags)).collect();
     for (i, page) in content.pages.iter().enumerate().skip(1) {
         if backlinks[i].is_empty() && page.fm.orphan.is_none() && !page.fm.draft {
             diags.push(orphan(page));
@@ -182,4 +69,111 @@ fn orphan(page: &crate::content::Page) -> Diagnostic {
         format!("link to it from a related page: {link}, or add `orphan: ok` to its front matter"),
         format!("関連するページからリンクしてください：{link}。リンクが要らなければ、フロントマターに `orphan: ok` と書きます"),
     ))
+}
+
+/// Page `i`'s link targets (other pages) and an error for each anchor its target lacks.
+fn page_links(content: &Content, rendered: &[Arc<Rendered>], i: usize) -> (Vec<usize>, Vec<Diagnostic>) {
+    let page = &content.pages[i];
+    let mut targets = Vec::new();
+    let mut diags = Vec::new();
+    for l in &rendered[i].links {
+        let Some(&t) = content.by_source.get(&l.target) else { continue };
+        if t != i {
+            targets.push(t);
+        }
+        let Some(frag) = &l.fragment else { continue };
+        if frag == "top" || rendered[t].ids.contains(frag.as_str()) {
+            continue;
+        }
+        let id = fragment_id(frag);
+        if rendered[t].ids.contains(&id) {
+            continue;
+        }
+        let start = page.body_offset + l.range.start;
+        let len = page.text[start..].lines().next().map_or(1, |line| {
+            line.chars()
+                .count()
+                .min(page.text[start..start + l.range.len().min(page.text.len() - start)].chars().count())
+        });
+        let msg = if t == i {
+            tr(
+                format!("anchor `#{frag}` not found in this page"),
+                format!("このページに `#{frag}` という見出しがありません"),
+            )
+        } else {
+            tr(
+                format!("anchor `#{frag}` not found in `{}`", l.target),
+                format!("`{}` に `#{frag}` という見出しがありません", l.target),
+            )
+        };
+        let d = Diagnostic::error(Some(page.shown.clone()), msg)
+            .code("anchor-not-found")
+            .at_offset(&page.text, start)
+            .span(len);
+        diags.push(anchor_hint(d, &id, &rendered[t]));
+    }
+    (targets, diags)
+}
+
+/// Suggests the nearest ids of the target page, or lists some of its headings.
+fn anchor_hint(d: Diagnostic, id: &str, target: &Rendered) -> Diagnostic {
+    let near = closest(id, target.ids.iter().map(String::as_str), 3);
+    if !near.is_empty() {
+        let s: Vec<String> = near.iter().map(|x| format!("`#{x}`")).collect();
+        return d.hint(tr(format!("did you mean {}?", s.join(" or ")), format!("{} のことですか？", s.join(" か "))));
+    }
+    let some: Vec<String> = target.toc.iter().take(5).map(|e| format!("`#{}`", e.id)).collect();
+    if some.is_empty() {
+        d.hint(tr("the target page has no headings to link to", "リンク先のページには見出しがありません"))
+    } else {
+        d.hint(tr(format!("headings there: {}", some.join(", ")), format!("そのページの見出し：{}", some.join("、"))))
+    }
+}
+
+/// The pages page `i` names under `related:`; an error for each that does not exist.
+fn related_pages(content: &Content, i: usize, diags: &mut Diagnostics) -> Vec<usize> {
+    let page = &content.pages[i];
+    let mut related = Vec::new();
+    for rel in &page.fm.related {
+        let key = rel.trim_start_matches("./").trim_start_matches('/');
+        match content.by_source.get(key) {
+            Some(&t) if t != i => related.push(t),
+            Some(_) => {}
+            None => {
+                let line = page.text.lines().position(|l| l.contains(rel.as_str())).map_or(1, |p| p + 1);
+                let col = page
+                    .text
+                    .lines()
+                    .nth(line - 1)
+                    .and_then(|l| l.find(rel.as_str()).map(|b| l[..b].chars().count() + 1))
+                    .unwrap_or(1);
+                let near = closest(key, content.by_source.keys().map(String::as_str), 2);
+                let d = Diagnostic::error(
+                    Some(page.shown.clone()),
+                    tr(format!("related page `{rel}` not found"), format!("関連ページ `{rel}` が見つかりません")),
+                )
+                .code("related-not-found")
+                .at(&page.text, line, col)
+                .span(rel.chars().count());
+                diags.push(related_hint(d, content, page, near.first().copied()));
+            }
+        }
+    }
+    related
+}
+
+/// Suggests the nearest page, else shows the syntax with a page of this site.
+fn related_hint(d: Diagnostic, content: &Content, page: &crate::content::Page, near: Option<&str>) -> Diagnostic {
+    let example = near.or_else(|| content.pages.iter().find(|p| p.source != page.source).map(|p| p.source.as_str()));
+    match (near, example) {
+        (Some(s), _) => d.hint(tr(
+            format!("did you mean `{s}`? Paths are relative to content/"),
+            format!("`{s}` のことですか？パスは content/ からの相対パスです"),
+        )),
+        (None, Some(e)) => d.hint(tr(
+            format!("list source paths relative to content/, e.g. `related: [{e}]`"),
+            format!("content/ からの相対パスで書いてください（例：`related: [{e}]`）"),
+        )),
+        (None, None) => d.hint(tr("list source paths relative to content/", "content/ からの相対パスで書いてください")),
+    }
 }

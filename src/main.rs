@@ -43,8 +43,8 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Lets glibc's malloc grow each thread's heap in large steps. By default a worker thread's
-/// heap grows by what each allocation needs, one `mprotect` call each time: 31,000 calls in a
-/// 10,000-page build, with the address space lock they take. With this, 70. Memory is mapped
+/// heap grows by what each allocation needs, one `mprotect` call each time, each taking the
+/// address space lock (figures: docs/dev/performance.md). Memory is mapped
 /// ahead, not touched, so it costs no RSS until used (under strict overcommit accounting,
 /// `vm.overcommit_memory=2`, it does count against the commit limit).
 fn tune_allocator() {
@@ -55,17 +55,109 @@ fn tune_allocator() {
     }
 }
 
+/// `tebiki check`: everything a build verifies, then the proofreading findings (fixed, or
+/// filtered by a baseline, when asked).
+/// What `tebiki check` was asked to do.
+struct CheckArgs {
+    root: std::path::PathBuf,
+    format: Format,
+    drafts: bool,
+    fix: bool,
+    baseline: Option<std::path::PathBuf>,
+    external: bool,
+    timeout: u64,
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let CheckArgs { root, format, drafts, fix, baseline, external, timeout } = args;
+    let opts = BuildOptions { root: root.clone(), drafts, ..Default::default() };
+    let (mut diags, mut ok, found) = match tebiki::check_site(&opts) {
+        Ok((warnings, found)) => (warnings, true, found),
+        Err(d) => (d, false, Default::default()),
+    };
+    let mut notes = Vec::new();
+    match tebiki::finish_check(&root, &found, fix, baseline.as_deref(), tebiki::Lang::En) {
+        Ok(outcome) => {
+            ok &= !outcome.has_errors();
+            let (n, files) = outcome.fixed;
+            if fix {
+                notes.push(format!("Fixed {n} proofreading finding{} in {files} file{}.", plural(n), plural(files)));
+            }
+            if let (Some(n), Some(path)) = (outcome.recorded, &baseline) {
+                notes.push(format!("Recorded {n} proofreading finding{} in {}.", plural(n), path.display()));
+            }
+            if outcome.hidden > 0 {
+                notes.push(format!(
+                    "{} proofreading finding{} hidden by the baseline.",
+                    outcome.hidden,
+                    plural(outcome.hidden)
+                ));
+            }
+            diags.0.extend(outcome.diagnostics.0);
+        }
+        Err(d) => {
+            ok = false;
+            diags.0.extend(d.0);
+        }
+    }
+    if external {
+        let ext =
+            tebiki::ExternalOptions { timeout: std::time::Duration::from_secs(timeout), drafts, ..Default::default() };
+        // An error here (content that cannot be read) was already reported above.
+        if let Ok(r) = tebiki::check_external(&root, &ext) {
+            notes.push(format!("Asked {} external links; {} worked recently and were not asked.", r.checked, r.cached));
+            diags.0.extend(r.warnings.0);
+            diags.sort();
+        }
+    }
+    match format {
+        Format::Json => println!("{}", diags.to_json()),
+        Format::Github => print!("{}", diags.to_github()),
+        Format::Rdjson => println!("{}", diags.to_rdjson()),
+        Format::Text => {
+            report(&diags);
+            for n in &notes {
+                eprintln!("{n}");
+            }
+            if ok {
+                let w = diags.0.len();
+                eprintln!(
+                    "{}",
+                    pick(
+                        format!("No errors ({w} warning{}).", plural(w)),
+                        format!("エラーはありません（警告 {w} 件）。")
+                    )
+                );
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn main() -> ExitCode {
-    tune_allocator();
+    if tebiki::tuning_enabled() {
+        tune_allocator();
+    }
     let cli = Cli::parse();
     choose_lang(cli.lang);
     match cli.command {
-        Command::Build { root, output, base_url, drafts, quiet, timings } => {
+        Command::Build { root, output, base_url, drafts, quiet, timings, force } => {
             // The progress line is for people watching a terminal, and never mixed with timings.
             let progress = !quiet && !timings && std::io::stderr().is_terminal();
-            let opts = BuildOptions { root, output, base_url, drafts, serve: false, timings, progress };
+            let opts = BuildOptions { root, output, base_url, drafts, serve: false, timings, progress, force };
             match tebiki::build(&opts) {
                 Ok(r) => {
+                    if !r.replaced.is_empty() {
+                        eprintln!(
+                            "Took over {} (--force): replaced what it held: {}",
+                            r.output.display(),
+                            r.replaced.join(", ")
+                        );
+                    }
                     if !quiet {
                         report_brief(&r.warnings);
                         let (p, a, ms) = (r.pages, r.assets, r.millis);
@@ -82,47 +174,30 @@ fn main() -> ExitCode {
                 Err(d) => {
                     report(&d);
                     let n = d.error_count();
+                    // Only an output that exists can have been left as it was.
+                    let kept = opts.output_dir().is_dir();
                     eprintln!(
                         "{}",
-                        pick(
-                            format!(
-                                "Build failed with {n} error{}; the previous output was left as it was.",
-                                plural(n)
+                        match kept {
+                            true => pick(
+                                format!(
+                                    "Build failed with {n} error{}; the previous output was left as it was.",
+                                    plural(n)
+                                ),
+                                format!("ビルドに失敗しました（エラー {n} 件）。前回の出力はそのまま残しています。"),
                             ),
-                            format!("ビルドに失敗しました（エラー {n} 件）。前回の出力はそのまま残しています。"),
-                        )
+                            false => pick(
+                                format!("Build failed with {n} error{}.", plural(n)),
+                                format!("ビルドに失敗しました（エラー {n} 件）。"),
+                            ),
+                        }
                     );
                     ExitCode::from(1)
                 }
             }
         }
-        Command::Check { root, format, drafts } => {
-            let opts = BuildOptions { root, drafts, ..Default::default() };
-            let (diags, ok) = match tebiki::check_site(&opts) {
-                Ok(warnings) => (warnings, true),
-                Err(d) => (d, false),
-            };
-            match format {
-                Format::Json => println!("{}", diags.to_json()),
-                Format::Text => {
-                    report(&diags);
-                    if ok {
-                        let n = diags.0.len();
-                        eprintln!(
-                            "{}",
-                            pick(
-                                format!("No errors ({n} warning{}).", plural(n)),
-                                format!("エラーはありません（警告 {n} 件）。")
-                            )
-                        );
-                    }
-                }
-            }
-            if ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
+        Command::Check { root, format, drafts, fix, baseline, external, timeout } => {
+            check(CheckArgs { root, format, drafts, fix, baseline, external, timeout })
         }
         Command::Init { dir, theme_copy } => match tebiki::init(&dir, theme_copy) {
             Ok(files) => {

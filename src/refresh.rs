@@ -14,12 +14,11 @@ pub(crate) fn shares(a: &Bytes, b: &Bytes) -> bool {
 
 /// Makes `map` hold exactly the given keys, each with the value `make` builds from its source,
 /// updating in place: from one `serve` rebuild to the next nearly every key is the same, and
-/// rebuilding the maps from scratch cost more than the rest of a rebuild on a large site.
+/// rebuilding the maps from scratch would cost more than the rest of a rebuild on a large site.
 ///
 /// An entry whose value is already `same` as its source is left alone. Values hold `Arc`s
-/// shared with the site, and cloning one just to drop the equal one it replaces touched two
-/// reference counts per page on cache lines no one else was using: those atomic operations
-/// were most of the refreshing's time at 10,000 pages.
+/// shared with the site, and cloning one just to drop the equal one it replaces would touch
+/// two reference counts per page on cache lines no one else was using.
 pub(crate) fn refresh<'a, K, V, S>(
     map: &mut AHashMap<K, V>,
     entries: impl Iterator<Item = (&'a K, S)>,

@@ -23,8 +23,7 @@ pub fn absolute(config: &Config, path: &str) -> String {
 }
 
 /// `sitemap.xml` listing every page, with `lastmod` from `updated` or `date`. Written into one
-/// string without a temporary per page: `serve` writes it again on every rebuild, 10,000 URLs on
-/// a large site.
+/// string without a temporary per page: `serve` writes it again on every rebuild.
 pub fn sitemap(config: &Config, content: &Content, urls: &[String]) -> Option<String> {
     let origin = origin(config)?;
     let mut s = String::with_capacity(128 + urls.len() * (origin.len() + 64));

@@ -76,8 +76,8 @@ pub(crate) fn cannot_read(shown: &Path, e: &std::io::Error) -> Diagnostic {
 
 /// Decodes file bytes as UTF-8 text (as `read_text` does).
 pub fn decode_text(bytes: Vec<u8>, shown: &Path) -> Result<String, Diagnostic> {
-    // std's check walks Japanese text byte by byte (5% of a large build's instructions); the
-    // SIMD check is ten times faster. The slow one runs only to locate an error.
+    // std's check walks Japanese text byte by byte; the SIMD check is much faster
+    // (figures: docs/dev/performance.md). The slow one runs only to locate an error.
     let text = if simdutf8::basic::from_utf8(&bytes).is_ok() {
         // SAFETY: the bytes were just checked to be valid UTF-8.
         Ok(unsafe { String::from_utf8_unchecked(bytes) })

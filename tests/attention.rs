@@ -43,7 +43,8 @@ fn a_warning_kind_can_be_turned_off_and_a_page_can_opt_out() {
     let check = stderr(tebiki().args(["check", "--root"]).arg(&root));
     assert!(check.contains("content/lost.md"), "{check}");
     assert!(!check.contains("content/alone.md"), "{check}");
-    std::fs::write(root.join("site.yaml"), "title: テスト\nwarnings:\n  orphan: false\n").unwrap();
+    std::fs::write(root.join("site.yaml"), "title: テスト\ncards: { enabled: false }\nwarnings:\n  orphan: false\n")
+        .unwrap();
     tebiki()
         .args(["check", "--root"])
         .arg(&root)

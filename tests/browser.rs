@@ -350,7 +350,7 @@ async fn search_scenario(c: &Client, url: &str) -> Result<(), String> {
     // The print page: every page in order, and its table of contents jumps within the page.
     c.goto(&format!("{url}print/")).await.map_err(|e| e.to_string())?;
     let sections = js(c, "return Array.from(document.querySelectorAll('section.print-page')).map(s => s.id)").await?;
-    ensure(sections == json!(["index", "risks", "causes", "aftermath", "remedies", "summary"]), || {
+    ensure(sections == json!(["index", "risks", "causes", "aftermath", "remedies", "summary", "faq"]), || {
         format!("{sections}")
     })?;
     // A real click on the table-of-contents link (scrolled into view first).
@@ -375,6 +375,181 @@ async fn japanese_search_and_print_page_in_headless_chromium() {
     };
     let serve = start_serve(&root, 0);
     let result = search_scenario(&client, &serve.url).await;
+    let _ = client.close().await;
+    if let Err(e) = result {
+        panic!("{e}\nserver log:\n{}", serve.log());
+    }
+}
+
+/// Every heading of the built guide (page titles and section headings) with the URL of its
+/// section: a page title's section is the page's text before its first heading.
+fn guide_headings(out: &Path) -> Vec<(String, String)> {
+    let h1 = scraper::Selector::parse("h1.doc-title").unwrap();
+    let hs = scraper::Selector::parse("main .content h2[id], main .content h3[id]").unwrap();
+    let mut found = Vec::new();
+    for page in ["", "risks/", "causes/", "aftermath/", "remedies/", "summary/"] {
+        let doc = common::html(out, &format!("{page}index.html"));
+        let url = format!("/{page}");
+        for h in doc.select(&h1) {
+            found.push((h.text().collect::<String>().trim().to_string(), url.clone()));
+        }
+        for h in doc.select(&hs) {
+            // The heading's own text, without its `#` anchor link.
+            let text: String = h.text().collect::<String>().trim().trim_end_matches('#').trim().to_string();
+            found.push((text, format!("{url}#{}", h.value().id().unwrap_or_default())));
+        }
+    }
+    found
+}
+
+/// Runs `tebikiSearch.search` (the function the search box calls) for each query; returns each
+/// query's result URLs in rank order.
+const RUN_QUERIES: &str = "const [qs, done] = arguments; \
+     Promise.all(qs.map(q => window.tebikiSearch.search(q).then(r => r.results.map(d => d.url)))) \
+     .then(done, e => done('error: ' + e));";
+
+async fn search_quality_scenario(c: &Client, url: &str, headings: &[(String, String)]) -> Result<(), String> {
+    c.goto(url).await.map_err(|e| e.to_string())?;
+    wait_js(c, "return !!window.tebikiSearch", "the search script", |v| v == &json!(true)).await?;
+    // Normalization and tokens: the same vectors the indexer's unit test runs.
+    let vectors: Value =
+        serde_json::from_str(&std::fs::read_to_string(common::repo().join("tests/search_vectors.json")).unwrap())
+            .unwrap();
+    let check = "const [vs] = arguments, s = window.tebikiSearch, bad = [];
+        const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+        for (const v of vs) {
+          if (s.normalize(v.in) !== v.norm) bad.push([v.in, 'norm', s.normalize(v.in)]);
+          if (!same(s.indexTokens(v.in), v.tokens)) bad.push([v.in, 'tokens', s.indexTokens(v.in)]);
+          if (!same(s.queryTokens(v.in), v.query)) bad.push([v.in, 'query', s.queryTokens(v.in)]);
+          if (v.kana) {
+            const alts = s.kanaVariants(v.in), want = s.indexTokens(v.kana);
+            if (!want.every((t, i) => alts[i] && alts[i].includes(t))) bad.push([v.in, 'kana', alts]);
+          }
+        }
+        return bad;";
+    let bad = c.execute(check, vec![vectors["vectors"].clone()]).await.map_err(|e| e.to_string())?;
+    ensure(bad == json!([]), || format!("search.js disagrees with tests/search_vectors.json: {bad}"))?;
+
+    // Recall: every heading, typed as a query, finds its own section among the first three.
+    let queries: Vec<&str> = headings.iter().map(|(q, _)| q.as_str()).collect();
+    let got = c.execute_async(RUN_QUERIES, vec![json!(queries)]).await.map_err(|e| e.to_string())?;
+    let lists = got.as_array().ok_or_else(|| format!("search failed: {got}"))?;
+    let missed: Vec<String> = headings
+        .iter()
+        .zip(lists)
+        .filter(|((_, want), urls)| !urls.as_array().is_some_and(|u| u.iter().take(3).any(|x| x == want)))
+        .map(|((q, want), urls)| format!("{q} → wanted {want}, got {urls}"))
+        .collect();
+    ensure(headings.len() >= 30, || format!("only {} headings found in the guide", headings.len()))?;
+    ensure(missed.is_empty(), || format!("headings not found among the first three:\n{}", missed.join("\n")))?;
+
+    // A query none of whose sections holds every bigram (しつこく連絡が来る, typed inflected) lists
+    // the best partial matches under a label, never an empty box.
+    let input = c.find(fantoccini::Locator::Id("search-input")).await.map_err(|e| e.to_string())?;
+    input.send_keys("しつこい連絡").await.map_err(|e| e.to_string())?;
+    let results = wait_js(c, RESULTS, "partial results", |v| v.as_array().is_some_and(|a| !a.is_empty())).await?;
+    ensure(results[0][0] == json!("/aftermath/#しつこく連絡が来る"), || {
+        format!("partial results: {results}")
+    })?;
+    let label = js(c, "const l = document.querySelector('.search-partial-label'); return l && l.textContent").await?;
+    ensure(label.as_str().is_some_and(|l| l.contains("一部が一致")), || format!("partial label: {label}"))?;
+    let status = js(c, "return document.querySelector('[data-search-status]').textContent").await?;
+    ensure(status.as_str().is_some_and(|s| s.contains("一部が一致する項目が")), || {
+        format!("status: {status}")
+    })?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_vectors_recall_and_partial_matches_in_headless_chromium() {
+    let (_tmp, root) = common::guide();
+    let headings = guide_headings(&common::build(&root));
+    let Some((_driver, client, _profile)) =
+        open_browser("search_vectors_recall_and_partial_matches_in_headless_chromium").await
+    else {
+        return;
+    };
+    let serve = start_serve(&root, 0);
+    let result = search_quality_scenario(&client, &serve.url, &headings).await;
+    let _ = client.close().await;
+    if let Err(e) = result {
+        panic!("{e}\nserver log:\n{}", serve.log());
+    }
+}
+
+const KEYWORD_COLOUR: &str =
+    "const k = document.querySelector('code.language-rust .hl-storage, code.language-rust .hl-keyword'); \
+     return k ? getComputedStyle(k).color : null";
+
+/// Zenn's `:::details` opens from the keyboard; every code block has a working copy button;
+/// token colours follow the light/dark choice (issue 25).
+async fn blocks_scenario(c: &Client, url: &str) -> Result<(), String> {
+    use fantoccini::{key::Key, Locator};
+    c.goto(&format!("{url}blocks/")).await.map_err(|e| e.to_string())?;
+    let summary = c.find(Locator::Css("details.callout-details > summary")).await.map_err(|e| e.to_string())?;
+    // Tab from the element just before it lands on the summary: it is in the focus order.
+    js(c, "const s = document.querySelector('details.callout-details > summary'); \
+           const b = document.createElement('button'); b.id = 'before'; s.parentNode.parentNode.insertBefore(b, s.parentNode); b.focus(); return true").await?;
+    c.active_element()
+        .await
+        .map_err(|e| e.to_string())?
+        .send_keys(&Key::Tab.to_string())
+        .await
+        .map_err(|e| e.to_string())?;
+    let focused = js(c, "return document.activeElement && document.activeElement.tagName").await?;
+    ensure(focused == json!("SUMMARY"), || format!("Tab did not reach the summary: {focused}"))?;
+    summary.send_keys(&Key::Enter.to_string()).await.map_err(|e| e.to_string())?;
+    wait_js(c, "return document.querySelector('details.callout-details').open", "details to open", |v| {
+        v == &json!(true)
+    })
+    .await?;
+
+    c.goto(&format!("{url}code/")).await.map_err(|e| e.to_string())?;
+    let counts = wait_js(
+        c,
+        "return [document.querySelectorAll('.code-block').length, document.querySelectorAll('.code-block > .copy-button').length]",
+        "copy buttons",
+        |v| v[1].as_u64().is_some_and(|n| n > 0),
+    )
+    .await?;
+    ensure(counts[0] == counts[1], || format!("code blocks and copy buttons: {counts}"))?;
+    let described = js(
+        c,
+        "const b = document.querySelector('.code-block > .copy-button'); \
+         const id = b.getAttribute('aria-describedby'); return id ? document.getElementById(id).textContent : null",
+    )
+    .await?;
+    ensure(described == json!("ファイル名：src/main.rs"), || format!("first button describes {described}"))?;
+    c.find(Locator::Css(".code-block > .copy-button"))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    wait_js(c, "return document.querySelector('.code-block > .copy-button').textContent", "the button to react", |v| {
+        v == &json!("コピーしました") || v == &json!("選択しました")
+    })
+    .await?;
+
+    let light =
+        js(c, &format!("document.documentElement.setAttribute('data-theme', 'light'); {KEYWORD_COLOUR}")).await?;
+    let dark = js(c, &format!("document.documentElement.setAttribute('data-theme', 'dark'); {KEYWORD_COLOUR}")).await?;
+    ensure(light.is_string() && dark.is_string() && light != dark, || {
+        format!("keyword colour light {light}, dark {dark}")
+    })?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zenn_details_and_code_copy_buttons_in_headless_chromium() {
+    let (_tmp, root) = common::fixture("mdcompat");
+    let Some((_driver, client, _profile)) =
+        open_browser("zenn_details_and_code_copy_buttons_in_headless_chromium").await
+    else {
+        return;
+    };
+    let serve = start_serve(&root, 0);
+    let result = blocks_scenario(&client, &serve.url).await;
     let _ = client.close().await;
     if let Err(e) = result {
         panic!("{e}\nserver log:\n{}", serve.log());

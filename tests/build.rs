@@ -6,17 +6,18 @@ use std::fs;
 
 use common::*;
 
-const GUIDE_PAGES: [&str; 6] = [
+const GUIDE_PAGES: [&str; 7] = [
     "index.html",
     "risks/index.html",
     "causes/index.html",
     "aftermath/index.html",
     "remedies/index.html",
     "summary/index.html",
+    "faq/index.html",
 ];
 
 #[test]
-fn guide_builds_six_pages_in_reading_order() {
+fn guide_builds_seven_pages_in_reading_order() {
     let (_t, root) = guide();
     let out = build(&root);
     for p in GUIDE_PAGES {
@@ -24,11 +25,13 @@ fn guide_builds_six_pages_in_reading_order() {
     }
     let doc = html(&out, "risks/index.html");
     let nav = attrs(&doc, ".site-nav a", "href");
-    assert_eq!(nav, ["/", "/risks/", "/causes/", "/aftermath/", "/remedies/", "/summary/"]);
+    assert_eq!(nav, ["/", "/risks/", "/causes/", "/aftermath/", "/remedies/", "/summary/", "/faq/"]);
     assert_eq!(attrs(&doc, ".site-nav a[aria-current=page]", "href"), ["/risks/"]);
     assert_eq!(attrs(&doc, "a[rel=prev]", "href"), ["/"]);
     assert_eq!(attrs(&doc, "a[rel=next]", "href"), ["/causes/"]);
-    let last = html(&out, "summary/index.html");
+    let summary = html(&out, "summary/index.html");
+    assert_eq!(attrs(&summary, "a[rel=next]", "href"), ["/faq/"]);
+    let last = html(&out, "faq/index.html");
     assert!(attrs(&last, "a[rel=next]", "href").is_empty());
     assert_eq!(doc.root_element().value().attr("lang"), Some("ja"));
 }
@@ -80,8 +83,9 @@ fn guide_has_copyable_message_templates() {
     let out = build(&root);
     let all: Vec<String> =
         GUIDE_PAGES.iter().flat_map(|p| texts(&html(&out, p), "figure.message figcaption")).collect();
-    assert!(all.len() >= 3, "{all:?}");
-    for needle in ["お詫び", "辞退", "すり合わせ"] {
+    assert!(all.len() >= 13, "{all:?}");
+    for needle in ["お詫び", "辞退", "すり合わせ", "活動終了", "電話", "欠席", "連絡方法", "担当者の変更"]
+    {
         assert!(all.iter().any(|t| t.contains(needle)), "no template about {needle}: {all:?}");
     }
 }

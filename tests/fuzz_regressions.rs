@@ -13,7 +13,10 @@ use common::*;
 fn page_colliding_with_the_print_page_names_its_own_file() {
     let (_t, root) = site(&[("content/print.md", "---\ntitle: 印刷\n---\n本文。\n")]);
     let e = build_err(&root).0.remove(0);
-    assert_eq!(e.message, "two outputs have the same path `print/index.html`");
+    assert_eq!(
+        e.message,
+        "two outputs have the same path `print/index.html`: `content/print.md` and the `print/index.html` tebiki generates"
+    );
     assert_eq!(e.file.as_deref(), Some(std::path::Path::new("content/print.md")));
 }
 
@@ -25,6 +28,6 @@ fn asset_colliding_with_a_theme_asset_names_the_asset() {
     let css = built.files.iter().find(|f| f.path.starts_with("assets/style.")).unwrap().path.clone();
     write(&root, &format!("content/{css}"), "body {}");
     let e = build_err(&root).0.remove(0);
-    assert_eq!(e.message, format!("two outputs have the same path `{css}`"));
+    assert_eq!(e.message, format!("two outputs have the same path `{css}`: `content/{css}` and the theme's `{css}`"));
     assert_eq!(e.file, Some(std::path::PathBuf::from(format!("content/{css}"))));
 }

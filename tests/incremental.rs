@@ -24,7 +24,7 @@ fn editing_one_body_rerenders_only_that_page_and_matches_a_full_build() {
     let (_t, root) = guide();
     let mut cache = BuildCache::default();
     let first = build_site_cached(&opts(&root), &mut cache).unwrap();
-    assert_eq!(first.rendered, 6);
+    assert_eq!(first.rendered, 7);
     let path = root.join("content/causes.md");
     let text = std::fs::read_to_string(&path).unwrap();
     // A sentence at the end: the first paragraph (the page's description) stays the same.
@@ -45,7 +45,7 @@ fn changing_a_title_rerenders_every_page_that_shows_it() {
     let new = text.replacen("title: ", "title: 改題 ", 1);
     std::fs::write(&path, new).unwrap();
     let second = build_site_cached(&opts(&root), &mut cache).unwrap();
-    assert_eq!(second.rendered, 6, "the sidebar of every page shows the title");
+    assert_eq!(second.rendered, 7, "the sidebar of every page shows the title");
     assert_same_as_full_build(&root, &second);
 }
 
@@ -222,4 +222,30 @@ fn after_the_watcher_lost_track_the_next_build_walks_whatever_is_reported() {
     cache.changed(&[root.join("content/a.md")]);
     let second = build_site_cached(&opts(&root), &mut cache).unwrap();
     assert!(page_html(&second, "b/index.html").is_some(), "the unreported new page was found by a walk");
+}
+
+#[test]
+fn editing_a_first_paragraph_rerenders_only_the_pages_that_show_the_description() {
+    let pages: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("content/p{i:02}.md"),
+                format!("---\ntitle: 頁{i}\nweight: {i}\n---\n頁{i}の最初の段落です。\n\n本文です。\n"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = pages.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let (_t, root) = site(&files);
+    let mut cache = BuildCache::default();
+    let first = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(first.rendered, 41);
+    // The first paragraph is the page's description, shown on its neighbours' pager cards.
+    write(&root, "content/p20.md", "---\ntitle: 頁20\nweight: 20\n---\n書き換えた最初の段落です。\n\n本文です。\n");
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(
+        (1..=5).contains(&second.rendered),
+        "only the page and those showing it as a card are rendered again, not {}",
+        second.rendered
+    );
+    assert_same_as_full_build(&root, &second);
 }

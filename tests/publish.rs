@@ -28,7 +28,8 @@ fn pages_have_title_description_canonical_open_graph_and_json_ld() {
     assert_eq!(attrs(&doc, "link[rel=canonical]", "href"), ["https://example.org/guide/risks/"]);
     assert_eq!(attrs(&doc, "meta[property='og:url']", "content"), ["https://example.org/guide/risks/"]);
     assert_eq!(attrs(&doc, "meta[property='og:type']", "content"), ["article"]);
-    assert_eq!(attrs(&doc, "meta[name='twitter:card']", "content"), ["summary"]);
+    // With an absolute base URL every page has a share card (tests/cards.rs).
+    assert_eq!(attrs(&doc, "meta[name='twitter:card']", "content"), ["summary_large_image"]);
     let ld = json_ld(&doc);
     let types: Vec<&str> = ld["@graph"].as_array().unwrap().iter().map(|g| g["@type"].as_str().unwrap()).collect();
     assert_eq!(types, ["Article", "BreadcrumbList"]);
@@ -89,7 +90,7 @@ fn print_page_holds_the_whole_guide_with_working_in_page_links() {
     let doc = html(&out, "print/index.html");
     assert_eq!(
         attrs(&doc, "section.print-page", "id"),
-        ["index", "risks", "causes", "aftermath", "remedies", "summary"]
+        ["index", "risks", "causes", "aftermath", "remedies", "summary", "faq"]
     );
     let ids = attrs(&doc, "[id]", "id");
     let unique: std::collections::HashSet<&String> = ids.iter().collect();

@@ -670,3 +670,22 @@ fn a_rebuild_prints_its_warnings_only_when_they_change() {
     server.wait_log("Rebuilt after content/alone.md", 1);
     assert_eq!(server.log().matches("no page links here").count(), 3, "{}", server.log());
 }
+
+#[test]
+fn static_files_aliases_and_links_to_drafts_in_serve() {
+    let (_tmp, root) = site(&[
+        ("content/_index.md", &page("ホーム", "[作業中](wip.md)")),
+        ("content/new.md", "---\ntitle: 新しい\naliases: [/old/]\n---\n本文。\n"),
+        ("content/wip.md", "---\ntitle: 作業中\ndraft: true\n---\n本文。\n"),
+        ("static/CNAME", "guide.example.org\n"),
+    ]);
+    let server = Server::start(&root, &[]);
+    assert_eq!(server.get("/CNAME").body, "guide.example.org\n");
+    let old = server.get("/old/");
+    assert_eq!(old.status, 200);
+    assert!(old.body.contains("http-equiv=\"refresh\"") && old.body.contains("/new/"), "{}", old.body);
+    assert!(server.log().contains("links to the draft page `wip.md`, which `build` leaves out"), "{}", server.log());
+    // static/ is watched: a new file is served after the rebuild it triggers.
+    write(&root, "static/robots.txt", "User-agent: *\nDisallow: /\n");
+    server.wait_for("/robots.txt", "static/robots.txt", |r| r.body == "User-agent: *\nDisallow: /\n");
+}

@@ -36,6 +36,8 @@ pub struct BuildCache {
     text_hashes: AHashMap<String, (Arc<str>, u64)>,
     pages: AHashMap<String, (u64, Bytes)>,
     search: AHashMap<String, (u64, search::PageIndex)>,
+    /// Share cards `serve` has drawn, by output path.
+    pub(crate) cards: crate::cards::Drawn,
 }
 
 impl BuildCache {
@@ -80,8 +82,10 @@ impl BuildCache {
         self.markdown.get(source).filter(|(k, _)| *k == key).map(|(_, r)| Arc::clone(r))
     }
 
-    /// Each page's render fingerprint: everything its HTML shows about itself and the others,
-    /// plus config and theme. Each page's share is hashed on its own, in parallel.
+    /// Each page's render fingerprint: what its HTML shows. That is its own Markdown and front
+    /// matter; the pages its cards and breadcrumb link to (title, URL, description, dates);
+    /// the sidebar entries it lists; config and theme. A page whose description changed is
+    /// re-rendered with the pages that show it as a card, not with every page.
     pub(crate) fn fingerprints(&self, run: &RenderKey, md_keys: &[u64], graph: &Graph) -> Vec<u64> {
         let (content, rendered) = (run.content, run.rendered);
         let shares: Vec<u64> = content
@@ -100,10 +104,25 @@ impl BuildCache {
                 ))
             })
             .collect();
-        let config = format!("{:?}", run.config);
-        let shape = hash_of(&(config, run.theme.fingerprint, run.serve, shares, &content.parent));
+        let shape = hash_of(&(format!("{:?}", run.config), run.theme.fingerprint, run.cards, run.serve));
         (0..content.pages.len())
-            .map(|i| hash_of(&(shape, md_keys[i], &graph.backlinks[i], &graph.related[i])))
+            .into_par_iter()
+            .map(|i| {
+                let mut ancestors = Vec::new();
+                let mut a = content.parent[i];
+                while let Some(j) = a {
+                    ancestors.push(j);
+                    a = content.parent[j];
+                }
+                let shown: Vec<(usize, u64)> = (graph.prev[i].iter().chain(&graph.next[i]))
+                    .chain(&graph.related[i])
+                    .chain(&graph.backlinks[i])
+                    .chain(&ancestors)
+                    .map(|&j| (j, shares[j]))
+                    .collect();
+                let nav = crate::render::nav_fingerprint(content, run.urls, i);
+                hash_of(&(shape, md_keys[i], shares[i], shown, nav, i == 0))
+            })
             .collect()
     }
 
@@ -175,9 +194,12 @@ impl BuildCache {
 pub(crate) struct RenderKey<'a> {
     pub(crate) config: &'a Config,
     pub(crate) theme: &'a Theme,
+    /// The share cards' font, colours and pictures (in every page's `og:image`).
+    pub(crate) cards: u64,
     pub(crate) serve: bool,
     pub(crate) content: &'a Content,
     pub(crate) rendered: &'a [Arc<Rendered>],
+    pub(crate) urls: &'a [String],
 }
 
 /// A key for everything a page's links can resolve to: pages (in reading order, broken ones in
@@ -189,7 +211,9 @@ pub(crate) fn site_map_key(content: &Content, map: &SiteMap) -> u64 {
     sizes.sort();
     let mut assets: Vec<_> = map.assets.iter().collect();
     assets.sort();
-    hash_of(&(&map.base_path, pages, sizes, assets))
+    let mut drafts: Vec<_> = map.drafts.iter().chain(map.left_out.keys()).collect();
+    drafts.sort();
+    hash_of(&(&map.base_path, pages, sizes, assets, drafts))
 }
 
 fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {

@@ -8,6 +8,7 @@
 //! ([`crate::output::sink`]). Everything incremental lives in [`cache`], behind an `Option`.
 
 pub(crate) mod cache;
+mod origins;
 mod timings;
 
 use std::path::PathBuf;
@@ -27,7 +28,7 @@ use crate::output::{self, OutputFile};
 use crate::progress::Progress;
 use crate::render::{self, RenderInput};
 use crate::templates::{self, Theme};
-use crate::{search, seo};
+use crate::{cards, search, seo};
 pub use cache::BuildCache;
 use timings::Timings;
 
@@ -48,6 +49,8 @@ pub struct BuildOptions {
     pub timings: bool,
     /// Show a progress line on standard error when the build takes more than a second.
     pub progress: bool,
+    /// Take over an output folder that holds files tebiki did not write (`--force`).
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -74,6 +77,10 @@ pub struct BuiltSite {
     pub rendered: usize,
     /// The search index, when the cache defers it (`serve`): `files` then has no `search/` files.
     pub search: Option<search::Deferred>,
+    /// Proofreading findings (not in `warnings`: `check` filters them by a baseline first).
+    pub proofread: crate::proofread::SiteFindings,
+    /// Share cards to draw on request (`serve`): `files` then has no `cards/` files.
+    pub cards: Option<Arc<cards::Deferred>>,
 }
 
 /// What a finished `build` reports.
@@ -89,6 +96,8 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
     /// Where the site went.
     pub output: PathBuf,
+    /// What a taken-over output folder held (`--force`), now replaced: its top-level entries.
+    pub replaced: Vec<String>,
 }
 
 /// Builds the site and replaces the output folder atomically. A failed build leaves the
@@ -97,8 +106,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let start = Instant::now();
     let out_dir = opts.output_dir();
     output::check_output_dir(&opts.root, &out_dir)?;
+    let replaced = output::claim(&out_dir, opts.force)?;
     let mut staging = output::Staging::begin(&out_dir)?;
-    let site = run(opts, None, &mut staging)?;
+    let site = run(opts, None, &mut staging, false)?;
+    let lang = crate::proofread::Lang::En;
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        site.proofread.diagnostics(lang, None).0.into_iter().partition(|d| d.severity == Severity::Error);
+    if !errors.is_empty() {
+        // Proofreading rules set to `error` fail the build: the staging folder is dropped.
+        return Err(Diagnostics(errors));
+    }
+    let marker = OutputFile { path: output::OUTPUT_MARKER.into(), data: output::OUTPUT_MARKER_TEXT.as_bytes().into() };
+    staging.write(&marker)?;
     let mut timings = Timings::new(opts.timings);
     staging.commit()?;
     timings.done("prune, swap in");
@@ -106,27 +125,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         pages: site.pages,
         assets: site.assets,
         millis: start.elapsed().as_millis(),
-        warnings: site.warnings,
+        warnings: Diagnostics(site.warnings.0.into_iter().chain(warnings).collect()),
         output: out_dir,
+        replaced,
     })
 }
 
 /// Builds the whole site in memory. Errors from every stage that could run are reported together.
 pub fn build_site(opts: &BuildOptions) -> Result<BuiltSite, Diagnostics> {
     let mut memory = sink::Memory::default();
-    let site = run(opts, None, &mut memory)?;
+    let site = run(opts, None, &mut memory, true)?;
     Ok(BuiltSite { files: memory.into_files(), ..site })
 }
 
-/// Everything a build checks, without keeping or writing a file (`tebiki check`).
-pub fn check_site(opts: &BuildOptions) -> Result<Diagnostics, Diagnostics> {
-    run(opts, None, &mut sink::Memory::discarding()).map(|site| site.warnings)
+/// Everything a build checks, without keeping or writing a file (`tebiki check`): the warnings
+/// and the proofreading findings, which the caller reports after `--fix` and `--baseline`.
+pub fn check_site(opts: &BuildOptions) -> Result<(Diagnostics, crate::proofread::SiteFindings), Diagnostics> {
+    run(opts, None, &mut sink::Memory::discarding(), true).map(|site| (site.warnings, site.proofread))
 }
 
 /// [`build_site`], reusing and refreshing `cache` (`serve`).
 pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<BuiltSite, Diagnostics> {
     let mut memory = sink::Memory::default();
-    let (mut site, kept) = run_cached(opts, Some(&mut *cache), &mut memory)?;
+    let (mut site, kept) = run_cached(opts, Some(&mut *cache), &mut memory, true)?;
     site.files = memory.into_files();
     if let Some(k) = kept {
         cache.keep_pages(&k.content, &k.md_keys, &k.rendered, &k.fingerprints, &site.files);
@@ -136,8 +157,13 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut BuildCache) -> Result<
 }
 
 /// The pipeline without a cache.
-fn run(opts: &BuildOptions, cache: Option<&mut BuildCache>, sink: &mut dyn Sink) -> Result<BuiltSite, Diagnostics> {
-    run_cached(opts, cache, sink).map(|(site, _)| site)
+fn run(
+    opts: &BuildOptions,
+    cache: Option<&mut BuildCache>,
+    sink: &mut dyn Sink,
+    prose_warnings: bool,
+) -> Result<BuiltSite, Diagnostics> {
+    run_cached(opts, cache, sink, prose_warnings).map(|(site, _)| site)
 }
 
 /// What a cached build hands back for the cache to keep once the files are collected.
@@ -150,28 +176,44 @@ struct Kept {
 
 /// The pipeline, stage by stage. Errors from every stage that could run are reported together;
 /// nothing reaches the sink before every page is verified.
+/// `prose_warnings`: proofread every page (`check`, `serve`); without it only rules set to
+/// `error` make proofreading run (`build`).
 fn run_cached(
     opts: &BuildOptions,
     mut cache: Option<&mut BuildCache>,
     sink: &mut dyn Sink,
+    prose_warnings: bool,
 ) -> Result<(BuiltSite, Option<Kept>), Diagnostics> {
     let mut t = Timings::new(opts.timings);
     let progress = Progress::start(opts.progress);
     let mut report = Report::default();
     let config = load_config(opts)?;
     let (mut content, assets) = load_content(opts, cache.as_deref_mut(), &mut report)?;
+    let statics = content::statics::load(&opts.root).unwrap_or_else(|e| {
+        report.errors.0.extend(e.0);
+        Vec::new()
+    });
     let theme = templates::load_theme(&opts.root, &config.theme, &config.base_path());
     t.done("read content");
+    // `build` fails on proofreading errors only; warnings are for `check` and `serve`.
+    let proofread = if prose_warnings || config.proofread.has_error_rules() {
+        crate::proofread::check_content(&opts.root, &config.proofread, &content)?
+    } else {
+        Default::default()
+    };
+    t.done("proofread");
     let map = site_map(&config, &content, &assets);
     let md = render_markdown(&config, &content, &map, cache.as_deref_mut(), &progress);
     report.collect(md.rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
     t.done("markdown");
     let (graph, link_diags) = link::link(&content, &md.rendered);
     report.collect(link_diags.0);
+    let mut cards = share_cards(opts, &config, &content, &md.urls, &map, theme.as_ref().ok(), cache.as_deref(), &*sink);
+    report.collect(std::mem::take(&mut cards.diagnostics));
     t.done("link and verify");
     let theme = report.gate(theme)?;
     let fingerprints = match &cache {
-        Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &content, &md.rendered), &md.md_keys, &graph),
+        Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &cards, &content, &md), &md.md_keys, &graph),
         None => Vec::new(),
     };
     let reuse = cache.as_deref().map(|c| c.reusable(&content, &fingerprints)).unwrap_or_default();
@@ -184,6 +226,7 @@ fn run_cached(
         urls: &md.urls,
         reuse: &reuse,
         serve: opts.serve,
+        cards: &cards,
         progress: Some(&progress),
     };
     progress.stage("render", content.pages.len());
@@ -199,9 +242,12 @@ fn run_cached(
     let deferred =
         write_search(&config, &content, &urls, &rendered, &md_keys, index_runs, cache.as_deref_mut(), &*sink)?;
     t.done("search index");
-    let n_assets = write_rest(&config, &content, &urls, &theme, assets, sink)?;
+    let static_paths: Vec<String> = statics.iter().map(|(p, _)| p.clone()).collect();
+    let n_assets = write_rest(&config, &content, &rendered, &urls, &theme, assets, statics, sink)?;
     t.done("write the rest");
-    report.collisions(&content, &sink.paths());
+    let cards = write_cards(cards.cards.take(), cache.is_some(), sink, &mut report)?;
+    t.done("share cards");
+    report.collisions(&content, &static_paths, &theme, &sink.paths());
     let warnings = report.finish(&config)?;
     let site = BuiltSite {
         files: Vec::new(),
@@ -211,6 +257,8 @@ fn run_cached(
         parsed,
         rendered: rerendered,
         search: deferred,
+        proofread,
+        cards,
     };
     if cache.is_some() {
         return Ok((site, Some(Kept { content, md_keys, rendered, fingerprints })));
@@ -262,6 +310,12 @@ fn site_map(config: &Config, content: &Content, assets: &[Asset]) -> SiteMap {
     for (source, path) in known {
         map.page_by_source.insert(source.clone(), path.clone());
         map.source_by_path.insert(path.clone(), source.clone());
+    }
+    map.drafts = content.pages.iter().filter(|p| p.fm.draft).map(|p| p.source.clone()).collect();
+    for (source, path) in &content.drafts {
+        map.drafts.insert(source.clone());
+        map.left_out.insert(source.clone(), source.clone());
+        map.left_out.insert(path.clone(), source.clone());
     }
     for (rel, bytes) in assets {
         map.assets.insert(rel.clone());
@@ -318,14 +372,77 @@ fn render_markdown(
     Markdown { rendered, md_keys, urls, index_runs: Vec::new(), parsed }
 }
 
+/// Each page's `og:image` (its own or a share card) and share links; the cards are named here
+/// and drawn by [`write_cards`]. Runs before the gate, so a bad `image:` is reported with the
+/// other errors.
+#[allow(clippy::too_many_arguments)]
+fn share_cards(
+    opts: &BuildOptions,
+    config: &Config,
+    content: &Content,
+    urls: &[String],
+    map: &SiteMap,
+    theme: Option<&Theme>,
+    cache: Option<&BuildCache>,
+    sink: &dyn Sink,
+) -> cards::Stage {
+    let pages: Vec<cards::PageIn> = content
+        .pages
+        .iter()
+        .zip(urls)
+        .map(|(p, url)| cards::PageIn {
+            title: &p.fm.title,
+            image: p.fm.image.as_deref(),
+            source: &p.source,
+            shown: &p.shown,
+            text: &p.text,
+            url,
+        })
+        .collect();
+    let css = theme.and_then(cards::theme_css);
+    let drawn = cache.map(|c| c.cards.clone()).unwrap_or_default();
+    // A sink that keeps no bytes is `check`'s: only it gives advice about publishing.
+    cards::run(&opts.root, config, css, &pages, map, drawn, !sink.keeps_bytes())
+}
+
+/// Draws the share cards into the sink (`build`, taking back the ones a previous build left),
+/// or hands them on to be drawn on request (`serve`). `check` draws none.
+fn write_cards(
+    cards: Option<Arc<cards::Deferred>>,
+    serve: bool,
+    sink: &mut dyn Sink,
+    report: &mut Report,
+) -> Result<Option<Arc<cards::Deferred>>, Diagnostics> {
+    let Some(cards) = cards else { return Ok(None) };
+    if serve {
+        return Ok(Some(cards));
+    }
+    if sink.keeps_bytes() {
+        let (files, warnings) = cards.files(|path| sink.previous_file(path));
+        report.collect(warnings);
+        sink.prepare(&mut files.iter().map(|f| f.path.as_str()))?;
+        put_all(&*sink, files)?;
+    }
+    Ok(None)
+}
+
 fn render_key<'a>(
     opts: &BuildOptions,
     config: &'a Config,
     theme: &'a Theme,
+    cards: &cards::Stage,
     content: &'a Content,
-    rendered: &'a [Arc<Rendered>],
+    md: &'a Markdown,
 ) -> cache::RenderKey<'a> {
-    cache::RenderKey { config, theme, serve: opts.serve, content, rendered }
+    cache::RenderKey {
+        config,
+        theme,
+        cards: cards.fingerprint,
+        serve: opts.serve,
+        content,
+        rendered: &md.rendered,
+        urls: &md.urls,
+    }
 }
 
 /// A one-off build needs neither the page sources nor their HTML after rendering. Given back
@@ -370,24 +487,34 @@ fn write_search(
     Ok(None)
 }
 
-/// The sitemap, robots.txt, the theme's assets and the content's other files. Returns how
-/// many files are not pages.
+/// The sitemap, robots.txt (unless `static/` has one), the Atom feed, the aliases' redirect
+/// pages, the theme's assets, the content's other files and `static/`. Returns how many files
+/// are not pages.
+#[allow(clippy::too_many_arguments)]
 fn write_rest(
     config: &Config,
     content: &Content,
+    rendered: &[Arc<Rendered>],
     urls: &[String],
     theme: &Theme,
     assets: Vec<Asset>,
+    statics: Vec<Asset>,
     sink: &mut dyn Sink,
 ) -> Result<usize, Diagnostics> {
     let mut out = Vec::new();
     if let Some(xml) = seo::sitemap(config, content, urls) {
         out.push(OutputFile { path: "sitemap.xml".into(), data: xml.into() });
     }
-    out.push(OutputFile { path: "robots.txt".into(), data: seo::robots(config).into() });
-    let n_assets = assets.len() + theme.assets.len();
+    if !statics.iter().any(|(p, _)| p == "robots.txt") {
+        out.push(OutputFile { path: "robots.txt".into(), data: seo::robots(config).into() });
+    }
+    if let Some(xml) = crate::feed::atom(config, content, urls, rendered) {
+        out.push(OutputFile { path: crate::feed::FEED_FILE.into(), data: xml.into() });
+    }
+    out.extend(render::redirect::redirects(config, content, urls));
+    let n_assets = assets.len() + theme.assets.len() + statics.len();
     out.extend(theme.assets.iter().map(|(p, d)| OutputFile { path: p.clone(), data: d.clone().into() }));
-    out.extend(assets.into_iter().map(|(path, data)| OutputFile { path, data: data.into() }));
+    out.extend(assets.into_iter().chain(statics).map(|(path, data)| OutputFile { path, data: data.into() }));
     sink.prepare(&mut out.iter().map(|f| f.path.as_str()))?;
     put_all(&*sink, out)?;
     Ok(n_assets)
@@ -459,27 +586,27 @@ impl Report {
         }
     }
 
-    /// Two outputs with one path: names the page's own file when a page collides
-    /// (`content/print.md` against the print page), not its output path.
-    fn collisions(&mut self, content: &Content, paths: &[String]) {
-        for w in paths.windows(2).filter(|w| w[0] == w[1]) {
-            let file = content
-                .pages
-                .iter()
-                .find(|p| p.output == w[0])
-                .map_or_else(|| PathBuf::from(format!("content/{}", w[0])), |p| p.shown.clone());
+    /// Two outputs with one path: names both sources (`static/risks/index.html` and
+    /// `content/risks.md`), pointing at the first that is a file.
+    fn collisions(&mut self, content: &Content, statics: &[String], theme: &Theme, paths: &[String]) {
+        let mut dups: Vec<&String> = paths.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
+        dups.dedup();
+        for path in dups {
+            let found = origins::origins(path, content, statics, theme);
+            let file = found.iter().find_map(|o| o.file.clone());
+            let named: Vec<&str> = found.iter().map(|o| o.named.as_str()).collect();
             self.errors.push(
                 Diagnostic::error(
-                    Some(file),
+                    file,
                     tr(
-                        format!("two outputs have the same path `{}`", w[0]),
-                        format!("二つの出力が同じパス `{}` になります", w[0]),
+                        format!("two outputs have the same path `{path}`: {}", named.join(" and ")),
+                        format!("二つの出力が同じパス `{path}` になります：{}", named.join("、")),
                     ),
                 )
                 .code("output-collision")
                 .hint(tr(
-                    "a content file collides with a page or a theme asset; rename it",
-                    "content のファイルがページかテーマのファイルとぶつかっています。名前を変えてください",
+                    "rename or remove one of them (a file in static/ cannot replace a page)",
+                    "どちらかの名前を変えるか、消してください（static/ のファイルはページの代わりになりません）",
                 )),
             );
         }

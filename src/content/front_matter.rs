@@ -7,10 +7,6 @@ use serde::Deserialize;
 use crate::diagnostics::Diagnostic;
 use crate::lang::tr;
 
-/// The keys front matter accepts.
-pub const KNOWN_KEYS: &[&str] =
-    &["title", "description", "weight", "slug", "draft", "date", "updated", "related", "orphan", "extra"];
-
 /// A page's front matter.
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -41,6 +37,13 @@ pub struct FrontMatter {
     /// `orphan: ok`: no page needs to link here (a page reached from the sidebar on purpose).
     #[serde(default)]
     pub orphan: Option<OrphanOk>,
+    /// Old URL paths of the page (`/old-name/`): each gets a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The page's `og:image` instead of its share card: a file under `content/` (relative to
+    /// the page) or an `https://` URL.
+    #[serde(default)]
+    pub image: Option<String>,
     /// Free-form values for templates (`page.extra`).
     #[serde(default)]
     pub extra: serde_yaml::Mapping,
@@ -119,7 +122,7 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
             "ファイルの先頭に次のように書いてください：\n---\ntitle: ページの題名\n---",
         )));
     }
-    let fm: FrontMatter = crate::yaml::parse(file, text, sp.yaml, sp.yaml_line, KNOWN_KEYS)?;
+    let fm: FrontMatter = crate::yaml::parse(file, text, sp.yaml, sp.yaml_line)?;
     let key_line = |key: &str| {
         sp.yaml.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(sp.yaml_line, |i| sp.yaml_line + i)
     };
@@ -164,6 +167,13 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
                 "a slug is one URL segment: letters, digits, kana/kanji, `-` or `_`, e.g. `slug: remedies`",
                 "slug は URL の一区切りです。英数字、かな・漢字、`-`、`_` で書きます（例：`slug: remedies`）",
             )));
+        }
+    }
+    for alias in &fm.aliases {
+        if let Err(why) = crate::render::redirect::alias_output(alias) {
+            return Err(Diagnostic::error(Some(file.to_path_buf()), format!("invalid alias `{alias}`: {why}"))
+                .at(text, key_line("aliases"), 1)
+                .hint("write the page's old address as a path of the site, e.g. `aliases: [/old-name/]`"));
         }
     }
     Ok((fm, sp))

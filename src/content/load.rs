@@ -81,7 +81,7 @@ impl Stamp {
 /// It also keeps the last walk's list of files. When the caller names every path changed since
 /// the last load ([`ReadCache::changed`], from `serve`'s watcher) and none of them adds, removes
 /// or replaces a file, the next load skips the walk and looks only at those paths: on a
-/// 10,000-page site walking and stat-ing every file is most of a rebuild.
+/// large site walking and stat-ing every file would be most of a rebuild.
 #[derive(Debug, Default)]
 pub struct ReadCache {
     listing: Option<Listing>,
@@ -185,23 +185,19 @@ fn pages_to_recheck(listing: &Listing, dir: &Path, changed: &[PathBuf]) -> Optio
 }
 
 /// Threads reading at once. A file not in the page cache waits for the disk, not the CPU, so
-/// one thread per core leaves the disk mostly idle: 10,000 pages evicted from the cache
-/// (`posix_fadvise(DONTNEED)`) took 650–810 ms to read with 2 threads, 310–340 ms with 16
-/// (`build --timings`).
+/// one thread per core would leave the disk mostly idle (figures: docs/dev/performance.md).
 const IO_THREADS: usize = 16;
 
 /// `items.iter().map(f)` in order, on [`IO_THREADS`] threads ([`crate::wide`]), whether the
 /// page cache holds the files or not.
 ///
-/// Why always: on this VM the page cache loses files within a minute or two (the host's DAMON
-/// reclaims cold pages), so a build often finds a share of its pages evicted, scattered. A
-/// probe of the first 128 pages used to choose between rayon's two threads and these; it
-/// missed such scattered evictions, and each evicted page then stalled one of the two
-/// threads. With 1,541 of 10,101 pages evicted at random, reading took 207–231 ms that way and
-/// 138–141 ms on these threads; with none evicted, 116–129 ms against 120–130 ms (`build
-/// --timings`, three alternating runs each).
+/// Why always: a host can evict files from the page cache at any time, so a build may find a
+/// scattered share of its pages evicted; a probe of the first pages misses that, and each
+/// evicted page would stall one of rayon's few threads. With nothing evicted these threads
+/// cost about the same (figures: docs/dev/performance.md).
 ///
-/// A small site is read on rayon's threads: starting 16 threads cost its build 0.6 ms.
+/// A small site is read on rayon's threads: starting the extra threads would cost it more
+/// than it saves.
 fn map_io<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     if items.len() < SMALL_SITE {
         return items.par_iter().map(f).collect();
@@ -242,12 +238,45 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
     }
     let mut out = ContentFiles::default();
     let mut errors = Diagnostics::default();
-    let walker = WalkDir::new(&dir)
+    let to_read = walk(root, &dir, &mut out, &mut errors);
+    let read = read_pages(&to_read, cache.as_deref());
+    let mut listed = Vec::with_capacity(read.len());
+    for result in read.into_iter().flatten() {
+        match result {
+            Ok(entry) => {
+                out.pages.push(entry.page_file());
+                listed.push(entry);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if let Some(c) = cache {
+        // A load with errors is not a listing to trust: the next one walks again.
+        c.listing = errors.0.is_empty().then(|| Listing {
+            pages: listed,
+            assets: out.assets.clone(),
+            warnings: out.warnings.clone(),
+        });
+    }
+    if errors.0.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A Markdown file to read: (path relative to `content/`, path shown, path to read, is a link).
+type ToRead = (String, PathBuf, PathBuf, bool);
+
+/// Walks `content/` in file-name order: other files go straight to `out.assets`, Markdown files
+/// are returned to be read. Symlinks are followed only to files inside the site.
+fn walk(root: &Path, dir: &Path, out: &mut ContentFiles, errors: &mut Diagnostics) -> Vec<ToRead> {
+    let walker = WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    let mut to_read: Vec<(String, PathBuf, PathBuf, bool)> = Vec::new();
+    let mut to_read: Vec<ToRead> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -261,7 +290,7 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
             }
         };
         let path = entry.path();
-        let Ok(rel_path) = path.strip_prefix(&dir) else { continue };
+        let Ok(rel_path) = path.strip_prefix(dir) else { continue };
         let Some(rel) = rel_path.to_str().map(|s| s.replace('\\', "/")) else {
             errors.push(
                 Diagnostic::error(
@@ -322,17 +351,22 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
             out.assets.push(AssetFile { rel, abs });
         }
     }
+    to_read
+}
+
+/// Reads the pages in parallel, results in walk order; a page whose stamp is the same as at
+/// the last load keeps the text read then. `None` for a file deleted since the walk.
+fn read_pages(to_read: &[ToRead], cache: Option<&ReadCache>) -> Vec<Option<Result<Listed, Diagnostic>>> {
     // What the last load read, by file.
     let known: HashMap<&Path, &(Stamp, Arc<str>)> = cache
-        .as_deref()
         .and_then(|c| c.listing.as_ref())
         .map(|l| l.pages.iter().map(|p| (p.abs.as_path(), &p.read)).collect())
         .unwrap_or_default();
     // Reading is most of the cost on large sites: in parallel, results kept in walk order.
-    let read: Vec<Option<Result<Listed, Diagnostic>>> = map_io(&to_read, |(rel, shown, abs, link)| {
+    map_io(to_read, |(rel, shown, abs, link)| {
         // A file deleted between listing and reading (a bulk delete during `serve`) is gone,
         // not an error. Opened once: its stamp comes from the open file, not from one more
-        // lookup of its path (10,000 system calls fewer on a large site).
+        // lookup of its path (one system call fewer per page).
         let mut file = match fs::File::open(abs) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
@@ -351,31 +385,7 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
             link: *link,
             read: (stamp, text),
         }))
-    });
-    drop(known);
-    let mut listed = Vec::with_capacity(read.len());
-    for result in read.into_iter().flatten() {
-        match result {
-            Ok(entry) => {
-                out.pages.push(entry.page_file());
-                listed.push(entry);
-            }
-            Err(d) => errors.push(d),
-        }
-    }
-    if let Some(c) = cache {
-        // A load with errors is not a listing to trust: the next one walks again.
-        c.listing = errors.0.is_empty().then(|| Listing {
-            pages: listed,
-            assets: out.assets.clone(),
-            warnings: out.warnings.clone(),
-        });
-    }
-    if errors.0.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    })
 }
 
 /// The last listing with `recheck` stat-ed (and read, when changed) again; None when one of

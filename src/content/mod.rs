@@ -2,6 +2,8 @@
 
 pub mod front_matter;
 pub mod load;
+mod sections;
+pub(crate) mod statics;
 
 use ahash::AHashMap as HashMap;
 
@@ -64,6 +66,8 @@ pub struct Content {
     pub assets: Vec<AssetFile>,
     /// Pages left out because their front matter is broken: (source, URL path).
     pub broken: Vec<(String, String)>,
+    /// Drafts left out of the build (no `--drafts`): (source, URL path).
+    pub drafts: Vec<(String, String)>,
 }
 
 /// Front matter parsed by earlier builds, by file, reused while the file's text is the very
@@ -130,6 +134,7 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
     let mut pages = Vec::with_capacity(files.pages.len());
     let mut broken = Vec::new();
     let mut broken_sources = Vec::new();
+    let mut left_out = Vec::new();
     let has_home = files.pages.iter().any(|f| f.rel == "_index.md");
     // Front matter is parsed in parallel (YAML is a noticeable cost on large sites).
     let known = cache.as_deref();
@@ -178,6 +183,7 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
         match result {
             Ok((fm, body_offset)) => {
                 if fm.draft && !drafts {
+                    left_out.push((url_of(&f.rel, fm.slug.as_deref()).0, f.rel));
                     continue;
                 }
                 let (path, output) = url_of(&f.rel, fm.slug.as_deref());
@@ -190,9 +196,43 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
             }
         }
     }
-    // Two files, or a file and a slug, must not claim the same output.
+    check_outputs(&pages, &files.assets, has_home, &mut errors);
+    if !pages.iter().any(|p| p.source == "_index.md") {
+        let broken = broken_sources.into_iter().zip(broken).collect();
+        return (Content { broken, ..Content::default() }, errors);
+    }
+    let automatic =
+        sections::missing(&pages, |s| broken_sources.iter().chain(left_out.iter().map(|(_, s)| s)).any(|b| b == s));
+    let automatic_sources: Vec<String> = automatic.iter().map(|p| p.source.clone()).collect();
+    pages.extend(automatic);
+    let broken = broken_sources.into_iter().zip(broken).collect();
+    let mut content = order(pages, files.assets);
+    sections::fill(&mut content, &automatic_sources);
+    content.broken = broken;
+    content.drafts = left_out.into_iter().map(|(path, source)| (source, path)).collect();
+    if let Some(c) = cache {
+        // Remembered only when every file parsed and nothing collided: the content to reuse
+        // must be one a build can succeed with.
+        c.last = errors.0.is_empty().then(|| LastContent {
+            drafts,
+            files: remembered
+                .into_iter()
+                .map(|(rel, fm)| {
+                    let page = content.by_source.get(&rel).copied();
+                    (rel, fm, page)
+                })
+                .collect(),
+            assets: content.assets.iter().map(|a| a.rel.clone()).collect(),
+            content: None,
+        });
+    }
+    (content, errors)
+}
+
+/// Two files, or a file and a slug, must not claim the same output; the home page must exist.
+fn check_outputs(pages: &[Page], assets: &[AssetFile], has_home: bool, errors: &mut Diagnostics) {
     let mut seen: HashMap<&str, &Page> = HashMap::new();
-    for p in &pages {
+    for p in pages {
         if let Some(other) = seen.insert(p.output.as_str(), p) {
             errors.push(
                 Diagnostic::error(
@@ -210,7 +250,7 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
             );
         }
     }
-    let asset_outputs: Vec<&AssetFile> = files.assets.iter().filter(|a| seen.contains_key(a.rel.as_str())).collect();
+    let asset_outputs: Vec<&AssetFile> = assets.iter().filter(|a| seen.contains_key(a.rel.as_str())).collect();
     for a in asset_outputs {
         errors.push(
             Diagnostic::error(
@@ -237,29 +277,6 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
             )),
         );
     }
-    let broken = broken_sources.into_iter().zip(broken).collect();
-    if !pages.iter().any(|p| p.source == "_index.md") {
-        return (Content { broken, ..Content::default() }, errors);
-    }
-    let mut content = order(pages, files.assets);
-    content.broken = broken;
-    if let Some(c) = cache {
-        // Remembered only when every file parsed and nothing collided: the content to reuse
-        // must be one a build can succeed with.
-        c.last = errors.0.is_empty().then(|| LastContent {
-            drafts,
-            files: remembered
-                .into_iter()
-                .map(|(rel, fm)| {
-                    let page = content.by_source.get(&rel).copied();
-                    (rel, fm, page)
-                })
-                .collect(),
-            assets: content.assets.iter().map(|a| a.rel.clone()).collect(),
-            content: None,
-        });
-    }
-    (content, errors)
 }
 
 /// `a/b.md` → (`a/b/`, `a/b/index.html`); `a/_index.md` → (`a/`, `a/index.html`).
@@ -341,7 +358,7 @@ fn order(pages: Vec<Page>, assets: Vec<AssetFile>) -> Content {
     let children = seq.iter().map(|&old| children[old].iter().map(|&c| new_index[c]).collect()).collect();
     let depth = seq.iter().map(|&old| depth_old[old]).collect();
     let by_source = pages.iter().enumerate().map(|(i, p)| (p.source.clone(), i)).collect();
-    Content { pages, parent, children, depth, by_source, assets, broken: Vec::new() }
+    Content { pages, parent, children, depth, by_source, assets, broken: Vec::new(), drafts: Vec::new() }
 }
 
 fn parent_dir(dir: &str) -> String {

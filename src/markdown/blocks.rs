@@ -21,18 +21,11 @@ impl<'a> Renderer<'_, '_, 'a> {
         end + 1
     }
 
-    /// Containers and every other event: code blocks, quotes and callouts, tables, lists.
+    /// Containers and every other event: quotes and callouts, tables, lists. (Code blocks are
+    /// taken whole by `code.rs`.)
     pub(super) fn block_event(&mut self, events: &[Ev<'a>], i: usize) {
         let ev = &events[i].0;
         match ev {
-            Event::Start(Tag::CodeBlock(_)) => {
-                self.in_code_block = true;
-                self.emit(ev.clone());
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                self.in_code_block = false;
-                self.emit(ev.clone());
-            }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 self.container_depth += 1;
                 let (class, label) = alert(*kind);

@@ -19,6 +19,10 @@ pub struct SiteMap {
     pub assets: HashSet<String>,
     /// Intrinsic sizes of images, by asset path.
     pub image_sizes: HashMap<String, (u32, u32)>,
+    /// Source paths of every `draft: true` page, built or not.
+    pub drafts: HashSet<String>,
+    /// Drafts the build leaves out: source path by URL path and by source path.
+    pub left_out: HashMap<String, String>,
 }
 
 /// Where a link points.
@@ -82,6 +86,12 @@ impl SiteMap {
             return Target::Page { source: src.clone(), fragment };
         }
         Target::Broken(rel)
+    }
+
+    /// The source of the left-out draft a broken link resolved to (`wip.md`, `wip/`), if any.
+    pub fn left_out_draft(&self, resolved: &str) -> Option<&str> {
+        let as_dir = format!("{}/", resolved.trim_end_matches('/'));
+        self.left_out.get(resolved).or_else(|| self.left_out.get(&as_dir)).map(String::as_str)
     }
 
     /// The URL to write for a resolved page link.

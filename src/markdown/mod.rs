@@ -2,17 +2,23 @@
 //! emphasis, heading ids and table of contents, link rewriting, callouts, message templates,
 //! figures and footnotes. This module owns the pulldown-cmark options.
 
+mod alt;
 pub mod anchors;
 mod blocks;
+mod code;
 pub mod emphasis;
 mod footnotes;
+mod highlight;
 pub mod links;
+mod phrase_breaks;
+pub(crate) mod ruby;
+mod zenn;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Tag, TagEnd};
 use serde::Serialize;
 
 use crate::diagnostics::{closest, Diagnostic};
@@ -62,6 +68,9 @@ pub struct TocEntry {
     pub id: String,
     /// Plain text of the heading.
     pub title: String,
+    /// `title` as HTML with `<wbr>` between its phrases, made here while the heading's own
+    /// breaks are fresh: splitting it again for each page's table of contents cost as much.
+    pub title_html: String,
 }
 
 /// A heading with the plain text under it, for the search index.
@@ -73,6 +82,9 @@ pub struct Section {
     pub title: String,
     /// Plain text of the section.
     pub text: String,
+    /// The ruby readings in the section and its heading, separated by spaces, so that search
+    /// finds 漢字 by かんじ (the text holds the base text only).
+    pub readings: String,
     /// Whether `text` is already in the search index's normal form (what
     /// [`crate::text::normalize::normalize`] would leave as it is), so the indexer skips that pass.
     /// Nearly all Japanese prose is; false is always safe.
@@ -132,12 +144,18 @@ type Ev<'a> = (Event<'a>, Range<usize>);
 /// Renders a page body.
 pub fn render(page: &PageInput, map: &SiteMap) -> Rendered {
     let body = &page.text[page.body_offset..];
-    // Sized from the text: growing the vector copies it again and again on a long page. Japanese
-    // prose makes one event per 41 bytes (the guide) to 70 (the benchmark corpus).
-    let mut events: Vec<Ev> = Vec::with_capacity(body.len() / 32 + 16);
-    events.extend(Parser::new_ext(body, options()).into_offset_iter());
+    // Zenn/Qiita blocks split the body into parts parsed one by one (see zenn.rs).
+    let (events, problems) = zenn::parse(body);
     let events = emphasis::apply(events, body);
-    Renderer::new(page, map).run(events)
+    let (events, uneven_ruby) = ruby::apply(events, body);
+    let mut renderer = Renderer::new(page, map);
+    for (range, message, hint) in problems {
+        let d = renderer.diag_at(range, message).hint(hint);
+        renderer.res.diagnostics.push(d.warn());
+    }
+    let mut rendered = renderer.run(events);
+    rendered.diagnostics.extend(uneven_ruby.into_iter().map(|r| ruby::uneven_warning(page, r)));
+    rendered
 }
 
 struct HeadingState<'a> {
@@ -146,6 +164,7 @@ struct HeadingState<'a> {
     classes: Vec<String>,
     inner: Vec<Event<'a>>,
     text: String,
+    readings: String,
 }
 
 struct Renderer<'p, 'm, 'a> {
@@ -178,7 +197,6 @@ struct Renderer<'p, 'm, 'a> {
     summary_capture: Option<String>,
     /// Level of the previous heading (the page title is the h1).
     last_level: u8,
-    in_code_block: bool,
     /// For each open list item: whether it is a task item (its `<label>` must be closed).
     task_items: Vec<bool>,
 }
@@ -212,7 +230,6 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             container_depth: 0,
             summary_capture: None,
             last_level: 1,
-            in_code_block: false,
             task_items: Vec::new(),
         }
     }
@@ -281,7 +298,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 
     /// Handles the event at `i` and returns the index of the next one: each kind of Markdown
-    /// construct has a pass of its own (here, in `blocks.rs` and in `footnotes.rs`).
+    /// construct has a pass of its own (here, in `blocks.rs`, `code.rs`, `alt.rs` and
+    /// `footnotes.rs`; `zenn.rs` works before this, on the parse).
     fn event(&mut self, events: &[Ev<'a>], i: usize) -> usize {
         let (ev, range) = &events[i];
         match ev {
@@ -318,6 +336,12 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                     self.emit(Event::SoftBreak);
                 }
             }
+            Event::InlineHtml(h) if ruby::reading(h).is_some() => {
+                let readings = self.heading.as_mut().map_or(&mut self.section.readings, |h| &mut h.readings);
+                readings.push_str(ruby::reading(h).unwrap_or_default());
+                readings.push(' ');
+                self.emit(ev.clone());
+            }
             Event::HardBreak => {
                 self.note_text(" ");
                 self.emit(Event::HardBreak);
@@ -342,6 +366,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             {
                 return self.message_block(events, i, info);
             }
+            Event::Start(Tag::CodeBlock(kind)) => return self.code_block(events, i, kind),
+            Event::Html(html) | Event::InlineHtml(html) => self.raw_html(ev, html, range.clone()),
             Event::FootnoteReference(label) => self.footnote_reference(label),
             Event::Start(Tag::FootnoteDefinition(label)) => self.start_footnote(label, range.clone()),
             Event::End(TagEnd::FootnoteDefinition) => self.end_footnote(),
@@ -377,6 +403,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             classes: classes.iter().map(|c| c.to_string()).collect(),
             inner: Vec::new(),
             text: String::new(),
+            readings: String::new(),
         });
     }
 
@@ -389,7 +416,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             && self.star_end == Some(range.start)
             && body.get(range.start) == Some(&b'*')
             && range.start.checked_sub(1).and_then(|p| body.get(p)) == Some(&b'*');
-        if !self.in_code_block && (has_double_star(t) || split) {
+        if has_double_star(t) || split {
             let at = if split { range.start - 1..range.end } else { range.clone() };
             let d = self
                 .diag_at(
@@ -431,10 +458,12 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         };
         self.all_ids.insert(id.clone());
         let mut inner = String::new();
-        pulldown_cmark::html::push_html(&mut inner, h.inner.into_iter());
         let level = h.level as u8;
+        let events = if level <= 3 { phrase_breaks::apply(h.inner) } else { h.inner };
+        pulldown_cmark::html::push_html(&mut inner, events.into_iter());
         if level == 2 || level == 3 {
-            self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone() });
+            let title_html = crate::text::phrase::phrases_html(&title);
+            self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone(), title_html });
         }
         let class =
             if h.classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&h.classes.join(" "))) };
@@ -443,7 +472,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             escape(&title),
             id = escape(&id)
         );
-        self.section = Section { id, title, text: std::mem::take(&mut self.spare_text), ..Default::default() };
+        let text = std::mem::take(&mut self.spare_text);
+        self.section = Section { id, title, text, readings: h.readings, ..Default::default() };
         self.emit(Event::Html(CowStr::from(html)));
     }
 
@@ -471,20 +501,9 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 
     fn image_html(&mut self, dest: &str, alt: &str, range: Range<usize>) -> String {
+        // Empty brackets (`![](a.png)`) mark a decorative image: `alt=""`, no warning (a raw
+        // `<img>` without `alt` is what warns, in alt.rs).
         let src = self.link_href(dest, range.clone(), true);
-        if alt.trim().is_empty() {
-            let d = self
-                .diag_at(
-                    range.clone(),
-                    tr(format!("image `{dest}` has no alt text"), format!("画像 `{dest}` に代替テキストがありません")),
-                )
-                .code("missing-alt-text")
-                .hint(tr(
-                    "describe the image between the brackets: ![説明](画像.svg)",
-                    "角かっこの中に画像の説明を書いてください：![説明](画像.svg)",
-                ));
-            self.res.diagnostics.push(Diagnostic { severity: crate::diagnostics::Severity::Warning, ..d });
-        }
         let size = match self.map.resolve(self.page.source, dest) {
             Target::Asset(rel) => self.map.image_sizes.get(&rel).copied(),
             _ => None,
@@ -523,13 +542,11 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 format!("{} のことですか？", shown.join(" か ")),
             ));
         }
-        // An example from this site: a page in the same folder if there is one, else any page.
-        let example = self
-            .map
-            .page_by_source
-            .keys()
-            .filter(|s| s.as_str() != self.page.source)
-            .min_by_key(|s| (!s.starts_with(from_dir) || s[from_dir.len()..].contains('/'), s.as_str()));
+        // An example from this site: a page in the same folder if there is one, else any page;
+        // a page rather than a section's `_index.md`, which may be generated.
+        let example = self.map.page_by_source.keys().filter(|s| s.as_str() != self.page.source).min_by_key(|s| {
+            (!s.starts_with(from_dir) || s[from_dir.len()..].contains('/'), s.ends_with("_index.md"), s.as_str())
+        });
         match example {
             Some(e) => {
                 let e = relative_to(from_dir, e);
@@ -551,6 +568,10 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             Target::External => dest.to_string(),
             Target::Asset(rel) => self.map.asset_url(&rel),
             Target::Page { source, fragment } => {
+                if self.map.drafts.contains(&source) && !self.map.drafts.contains(self.page.source) {
+                    let d = self.draft_link(range.clone(), &source);
+                    self.res.diagnostics.push(Diagnostic { severity: crate::diagnostics::Severity::Warning, ..d });
+                }
                 let id = fragment.as_deref().map(links::fragment_id);
                 self.res.links.push(LinkRef { target: source.clone(), fragment, range });
                 if source == self.page.source && !dest.contains(".md") && dest.starts_with('#') {
@@ -558,12 +579,25 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
                 }
                 self.map.page_url(&source, id.as_deref())
             }
+            Target::Broken(resolved) if self.map.left_out_draft(&resolved).is_some() => {
+                let source = self.map.left_out_draft(&resolved).unwrap_or_default().to_string();
+                let d = self.draft_link(range, &source);
+                self.res.diagnostics.push(d);
+                dest.to_string()
+            }
             Target::Broken(resolved) => {
                 let d = self.broken_link(dest, &resolved, range, image);
                 self.res.diagnostics.push(d);
                 dest.to_string()
             }
         }
+    }
+
+    /// A link from a published page to a draft: an error where the build leaves drafts out (the
+    /// link would break), a warning where they are shown (`serve`, `--drafts`).
+    fn draft_link(&self, range: Range<usize>, source: &str) -> Diagnostic {
+        self.diag_at(range, format!("links to the draft page `{source}`, which `build` leaves out"))
+            .hint("build with `--drafts` to include drafts, or publish the page (remove `draft: true`)")
     }
 
     fn finish(mut self) -> Rendered {
@@ -594,7 +628,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             html.push_str("</ol>\n</section>\n");
         }
         // Sized for the worst case above; the rest goes back to the allocator (a large site keeps
-        // every page's HTML until it is rendered: a hundred megabytes at 10,000 pages).
+        // every page's HTML until it is rendered).
         html.shrink_to_fit();
         self.res.html = html;
         self.res.ids = self.all_ids;
@@ -602,9 +636,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 }
 
-/// Whether `t` holds `**`. `str::contains` set up a substring search for every text event of a
-/// page, 2% of rendering the benchmark corpus; most texts have no `*` at all, which one
-/// `memchr` pass tells.
+/// Whether `t` holds `**`. `str::contains` would set up a substring search for every text event;
+/// most texts have no `*` at all, which one `memchr` pass tells (figures: docs/dev/performance.md).
 fn has_double_star(t: &str) -> bool {
     let b = t.as_bytes();
     memchr::memchr_iter(b'*', b).any(|i| b.get(i + 1) == Some(&b'*'))

@@ -258,7 +258,7 @@ fn the_normalized_mark_changes_nothing_in_the_search_index() {
 fn broken_link_without_a_close_name_suggests_a_page_of_this_site() {
     let r = md("[x](zzzzzzzzzzzzzzzz.md)\n");
     let hint = r.diagnostics[0].hint.as_deref().unwrap();
-    // The map holds `_index.md`, `risks.md` (this page) and `remedies.md`: any but this page.
-    assert!(hint.contains("e.g. `_index.md`"), "{hint}");
+    // The map holds `_index.md`, `risks.md` (this page) and `remedies.md`: a page, not an index.
+    assert!(hint.contains("e.g. `remedies.md`"), "{hint}");
     assert_eq!(r.diagnostics[0].code, "link-not-found");
 }

@@ -6,6 +6,7 @@
 //! for the next build to update ([`Staging`]). Nothing outside the output folder and tebiki's own
 //! staging folder is ever touched.
 
+mod claim;
 pub(crate) mod sink;
 mod staging;
 mod tree;
@@ -15,6 +16,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
 use crate::lang::tr;
+pub use claim::{claim, OUTPUT_MARKER, OUTPUT_MARKER_TEXT};
 pub use staging::Staging;
 
 /// One file of the built site.

@@ -19,6 +19,16 @@ pub(crate) trait Sink: Sync {
 
     /// The paths of every file received so far, sorted (to find two files with one path).
     fn paths(&self) -> Vec<String>;
+
+    /// Whether the files' bytes are kept (false for `check`, which needs none made).
+    fn keeps_bytes(&self) -> bool {
+        true
+    }
+
+    /// What a previous build wrote at `path`, where the sink can tell.
+    fn previous_file(&self, _path: &str) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// Keeps every file in memory (`serve` answers from it; `check` only counts it).
@@ -52,6 +62,10 @@ impl Sink for Memory {
         Ok(())
     }
 
+    fn keeps_bytes(&self) -> bool {
+        !self.discard
+    }
+
     fn paths(&self) -> Vec<String> {
         let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         let mut paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
@@ -71,5 +85,9 @@ impl Sink for Staging {
 
     fn paths(&self) -> Vec<String> {
         self.written()
+    }
+
+    fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        Staging::previous_file(self, path)
     }
 }

@@ -34,7 +34,7 @@ fn io_err(path: &Path, what: &str, e: io::Error) -> Diagnostic {
 /// The staging folder is the output of the build before last, kept by `commit`: a rebuild
 /// updates it instead of making a new tree. A file whose bytes are already there is left alone,
 /// so a rebuild makes no folders, writes only what changed and deletes only what went away.
-/// Making 10,000 page folders and deleting the old ones was a quarter of a rebuild's time.
+/// Making every page folder anew and deleting the old ones was a large share of a rebuild.
 pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
@@ -127,12 +127,8 @@ impl Staging {
     /// sections at a time (`per_section`).
     ///
     /// Why ahead and wide: making a folder can wait for the disk, as ext4 reads the bitmaps and
-    /// inode table of each block group it puts a spread folder in (`set_spread`). Twice, a
-    /// 10,000-page build into a fresh folder after the VM had been idle spent 2.3–2.6 s
-    /// rendering and writing pages instead of the usual 0.7–1.0 s, with the cores half idle.
-    /// Made here, such waits overlap and the rendering threads never meet them. (The slow case
-    /// did not recur in the A/B runs that followed, so that gain is not measured; warm, this
-    /// costs nothing measurable.)
+    /// inode table of each block group it puts a spread folder in (`set_spread`). Made here,
+    /// such waits overlap and the rendering threads never meet them.
     pub fn make_dirs<'p>(&mut self, paths: impl Iterator<Item = &'p str>) -> Result<(), Diagnostic> {
         let mut files: Vec<&str> =
             paths.filter(|p| is_safe_relative(p)).filter_map(|p| p.rsplit_once('/').map(|(d, _)| d)).collect();
@@ -167,6 +163,14 @@ impl Staging {
             return create_dirs(&dir, busy).map_err(|e| io_err(&dir, "create a folder", e));
         }
         made.map_err(|e| io_err(&dir, "create a folder", e))
+    }
+
+    /// The bytes a previous build left at output path `path`, in the live output or the kept
+    /// staging folder: for files whose name says what they hold (share cards), which a build
+    /// takes back instead of making again.
+    pub fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
+        let kept = self.kept.is_some().then_some(&self.dir);
+        is_safe_relative(path).then(|| self.previous.iter().chain(kept).find_map(|d| fs::read(d.join(path)).ok()))?
     }
 
     /// Writes one file. In a kept staging folder, a file that already has these bytes is left

@@ -30,8 +30,8 @@ pub(super) fn still_there(walk: walkdir::WalkDir) -> impl Iterator<Item = io::Re
 /// it holds), removing on the way what tebiki never writes there: symbolic links and special
 /// files. Writing through a link, a rebuild could change files outside the output folder.
 ///
-/// Each top folder is listed by one of [`DIR_THREADS`] threads: 100 ms on one thread for a
-/// 10,000-page site, most of it in the kernel.
+/// Each top folder is listed by one of [`DIR_THREADS`] threads: listing is mostly time in the
+/// kernel, which several threads overlap.
 pub(super) fn survey(dir: &Path) -> io::Result<Vec<(String, bool)>> {
     let mut top: Vec<PathBuf> = fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<io::Result<_>>()?;
     top.sort_unstable();
@@ -64,9 +64,7 @@ pub(super) fn survey_tree(dir: &Path, top: &Path) -> io::Result<Vec<(String, boo
 }
 
 /// Removes a folder tree, a few sections at a time ([`per_section`]): a delete waits for the
-/// disk as often as it works, so more threads than cores help. Removing a 10,000-page output
-/// (every file hard-linked into the new one): 0.72–1.25 s with two threads deleting the files
-/// and one the folders, 0.35–0.50 s this way.
+/// disk as often as it works, so more threads than cores help (figures: docs/dev/performance.md).
 ///
 /// Files already gone (someone else deleted them) count as deleted. tebiki's marker file goes
 /// last, so an interrupted removal never leaves a staging folder tebiki no longer recognises.
@@ -133,9 +131,7 @@ pub(super) const SPREAD_EVERY: usize = 8;
 /// group. A `busy` folder (one that will hold [`SPREAD_EVERY`] files or more, like those of
 /// the search index) is always spread: sharing a group with the next ones, its files would pile
 /// up there, and ext4 scans past every recently deleted inode of a group each time it creates
-/// one (see [`set_spread`]). The 2,500 index files of a 10,000-page site had landed in 18
-/// groups, one of them holding 563 of them: as many skipped inodes as all 20,000 page files
-/// and folders together.
+/// one (see [`set_spread`]).
 ///
 /// Tries `mkdir` first: each page has a folder of its own, so asking whether it exists first
 /// would be one more system call per page. Another thread creating the same folder at the same
@@ -181,16 +177,18 @@ pub(super) fn spreads(n: usize, busy: bool) -> bool {
 /// Why: ext4 without a journal does not reuse an inode freed in the last few minutes, and scans
 /// past every such inode of a block group each time it creates a file there. A rebuild deletes
 /// the previous output (tens of thousands of inodes) and creates the new one in the same
-/// groups, so creating files became quadratic: on a 10,000-page site more than half of the
-/// build was spent in that scan. Spread, each group gets a handful.
+/// groups, so creating files became quadratic in the number of pages. Spread, each group
+/// gets a handful (figures: docs/dev/performance.md).
 ///
-/// Why not every folder: a spread folder costs a look at every block group of the disk (2,000
-/// on a 250 GB disk without flex_bg), about a second of CPU for 10,000 page folders. ext4
+/// Why not every folder: a spread folder costs a look at every block group of the disk. ext4
 /// places an unhinted folder in the group where its parent last placed one, so one spread
 /// folder in [`SPREAD_EVERY`] takes the others with it: an eighth of the search for groups of
 /// 16 inodes. Elsewhere (other file systems, other systems) the request fails or does nothing,
-/// which is fine.
+/// which is fine. `TEBIKI_NO_TUNING=1` turns the hint off (see [`crate::tuning_enabled`]).
 pub(super) fn set_spread(dir: &Path, on: bool) -> bool {
+    if !crate::tuning_enabled() {
+        return false;
+    }
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;

@@ -3,6 +3,7 @@
 
 mod nav;
 mod print;
+pub(crate) mod redirect;
 pub(crate) mod strings;
 
 use crate::config::Config;
@@ -13,6 +14,7 @@ use crate::markdown::{Rendered, TocEntry};
 use crate::output::sink::Sink;
 use crate::output::OutputFile;
 use crate::templates::{tera_diagnostic, Theme};
+pub(crate) use nav::nav_fingerprint;
 use nav::{insert_nav, nav_for, NavCache};
 use print::{has_print, render_print};
 use rayon::prelude::*;
@@ -38,6 +40,8 @@ pub struct RenderInput<'a> {
     pub reuse: &'a [Option<&'a bytes::Bytes>],
     /// Rendering for `tebiki serve`.
     pub serve: bool,
+    /// Each page's `og:image` and share links.
+    pub cards: &'a crate::cards::Stage,
     /// Counts rendered pages for the progress line.
     pub progress: Option<&'a crate::progress::Progress>,
 }
@@ -59,10 +63,14 @@ struct SiteCtx<'a> {
     home_url: String,
     print_url: String,
     search: bool,
+    /// Absolute URL of `atom.xml`, empty without a feed.
+    feed_url: String,
     extra: &'a serde_yaml::Mapping,
     serve: bool,
     /// Interface strings in the site's language ([`strings`]).
     strings: std::collections::BTreeMap<String, String>,
+    date_style: crate::dates::DateStyle,
+    text_spacing_trim: Option<crate::config::TextSpacingTrim>,
 }
 
 /// A link to another page as templates see it.
@@ -95,6 +103,8 @@ struct PageCtx<'a> {
     backlinks: Vec<LinkCtx<'a>>,
     extra: &'a serde_yaml::Mapping,
     json_ld: String,
+    image: Option<&'a crate::cards::ImageCtx>,
+    share: Option<&'a crate::cards::ShareCtx>,
 }
 
 /// Reading time: Japanese at ~500 characters a minute, Latin text at ~200 words a minute.
@@ -147,10 +157,13 @@ impl<'a> Shared<'a> {
             absolute_url: crate::seo::absolute(cfg, &base_path),
             home_url: base_path.clone(),
             search: cfg.search,
+            feed_url: crate::feed::url(cfg, input.content),
             print_url: if has_print(input) { format!("{base_path}print/") } else { String::new() },
             extra: &cfg.extra,
             serve: input.serve,
             strings: strings::for_site(&cfg.language, &cfg.strings),
+            date_style: cfg.date_style,
+            text_spacing_trim: cfg.text_spacing_trim,
         });
         let pages = input.content.pages.len();
         Shared {
@@ -231,6 +244,8 @@ impl<'a> Shared<'a> {
             related: graph.related[i].iter().map(|&j| self.link(j)).collect(),
             backlinks: graph.backlinks[i].iter().map(|&j| self.link(j)).collect(),
             extra: &p.fm.extra,
+            image: input.cards.images.get(i).and_then(Option::as_ref),
+            share: input.cards.shares.get(i).and_then(Option::as_ref),
         };
         let ctx = self.context(&page, i, &self.nav_cache)?;
         let template = if i == 0 { "index.html" } else { "page.html" };
@@ -268,6 +283,8 @@ impl<'a> Shared<'a> {
             backlinks: vec![],
             extra: &input.config.extra,
             json_ld: String::new(),
+            image: None,
+            share: None,
         };
         let ctx = self.context(&page, usize::MAX, &NavCache::new(0))?;
         let html = input.theme.tera.render("404.html", &ctx).map_err(|e| tera_diagnostic(&e, &input.theme.sources))?;

@@ -51,6 +51,17 @@ pub(super) fn nav_for<'a>(content: &'a Content, urls: &'a [String], current: usi
     out
 }
 
+/// A fingerprint of page `current`'s sidebar: every entry it lists, as the page shows it
+/// (`serve` re-renders a page when this changes).
+pub(crate) fn nav_fingerprint(content: &Content, urls: &[String], current: usize) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = ahash::AHasher::default();
+    for e in nav_for(content, urls, current) {
+        (e.page, e.title, e.url, e.depth, e.current, e.ancestor, e.draft, e.gap).hash(&mut h);
+    }
+    h.finish()
+}
+
 /// A sidebar entry shared by the pages that list it: its template value, and its markup
 /// (`None` if rendering it failed; the page that needs it renders it again for the error).
 pub(super) type SharedNavEntry = (Value, Option<String>);
@@ -89,8 +100,8 @@ impl NavCache {
 /// `partials/sidebar_item.html`, one per line). Every entry but the current page's own comes
 /// from `cache`, made once.
 ///
-/// Why the markup: looping over the 40 entries of each page in Tera was 40% of the rendering
-/// stage at 10,000 pages (120 of 300 ms); joined here, the shared entries cost nothing per page.
+/// Why the markup: looping over each page's sidebar entries in Tera was a large share of
+/// rendering; joined here, the shared entries cost nothing per page (figures: docs/dev/performance.md).
 pub(super) fn nav_value(
     nav: &[NavEntry],
     cache: &NavCache,

@@ -50,12 +50,12 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
     drop(maps);
     // Tokens in many sections (転職 in a big corpus) get a bitmap file of their own, so a shard
     // holding them does not become megabytes.
-    let mut big: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut small: Vec<(String, Vec<u32>)> = Vec::new();
+    let mut big: Vec<(String, Vec<u8>, Marked)> = Vec::new();
+    let mut small: Vec<(String, Marked)> = Vec::new();
     let mut small_entries = 0usize;
     for (key, m) in merged {
         match m {
-            Merged::Bitmap(bits) => big.push((key, bits)),
+            Merged::Bitmap(bits, strong) => big.push((key, bits, strong)),
             Merged::Ids(ids) => {
                 small_entries += ids.len();
                 small.push((key, ids));
@@ -63,18 +63,19 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
         }
     }
     big.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // About 30,000 postings (~100 KB) per shard on large sites; small sites get one shard.
-    let shards = (small_entries / 30_000 + 1).next_power_of_two().min(4096);
+    // Shards small enough that a query's few of them download cheaply; small sites get one
+    // shard.
+    let shards = (small_entries / 8_000 + 1).next_power_of_two().min(4096);
     let mut shard_lists: Vec<Vec<(String, Entry)>> = (0..shards).map(|_| Vec::new()).collect();
     for (key, ids) in small {
         let n = shard_of(&key, shards);
         shard_lists[n].push((key, Entry::Deltas(delta_encode(ids))));
     }
-    for (n, (key, _)) in big.iter_mut().enumerate() {
+    for (n, (key, _, _)) in big.iter_mut().enumerate() {
         shard_lists[shard_of(key, shards)].push((std::mem::take(key), Entry::Bitmap(file_name("t", n, "bin"))));
     }
     let mut files = Vec::with_capacity(shards + big.len() + total_docs / DOC_CHUNK + 2);
-    let meta = Meta { version: 2, shards, chunk: DOC_CHUNK, docs: total_docs };
+    let meta = Meta { version: 3, shards, chunk: DOC_CHUNK, docs: total_docs };
     files.push(OutputFile {
         path: "search/meta.json".into(),
         data: serde_json::to_vec(&meta).unwrap_or_default().into(),
@@ -94,7 +95,15 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
     let bitmaps: Vec<OutputFile> = big
         .into_par_iter()
         .enumerate()
-        .map(|(n, (_, bits))| OutputFile { path: format!("search/{}", file_name("t", n, "bin")), data: bits.into() })
+        .map(|(n, (_, mut bits, strong))| {
+            // After the bitmap: the documents where the token is in a heading or title, delta
+            // encoded with their marks, as LEB128 varints. They live here rather than in the
+            // shard, so a query pays for them only when it needs this token.
+            for v in delta_encode(strong) {
+                push_varint(&mut bits, v);
+            }
+            OutputFile { path: format!("search/{}", file_name("t", n, "bin")), data: bits.into() }
+        })
         .collect();
     files.extend(bitmaps);
     let chunks: Vec<OutputFile> = docs

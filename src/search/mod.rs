@@ -8,9 +8,11 @@
 //! Layout under `search/`: `meta.json` (counts), token shards `s/…/<N>.json` (a token lives in
 //! the shard chosen by its first character, so prefix and one-character queries need one shard),
 //! bitmaps of very common tokens `t/…/<N>.bin`, and document chunks `d/…/<N>.json` (URL, page
-//! title, heading); see [`file_name`]. The index holds no page text: the browser checks its best candidates against the
-//! pages themselves (which it would fetch anyway when the reader opens one) and cuts snippets
-//! from them. Storing the text again would more than double a large site's output.
+//! title, heading); see [`file_name`]. Each posting carries a [`Mark`] (page title, heading or
+//! text), so the browser ranks sections from the postings before it reads anything else
+//! (docs/dev/search.md has the format). The index holds no page text: the browser cuts the
+//! snippets of the results in view from the pages themselves (which it would fetch anyway when
+//! the reader opens one). Storing the text again would more than double a large site's output.
 
 pub(crate) mod files;
 pub(crate) mod postings;
@@ -19,7 +21,7 @@ pub(crate) mod tokenize;
 pub(crate) use files::assemble;
 pub use files::file_name;
 use files::finish;
-use postings::{delta_encode, merge, postings_of, runs_of, Ids, Merged, PairHash, Postings};
+use postings::{delta_encode, merge, postings_of, push_varint, runs_of, Ids, Marked, Merged, PairHash, Postings};
 use tokenize::{scan, unpack, Token};
 pub use tokenize::{shard_of, tokens};
 
@@ -31,8 +33,32 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-/// Documents per `d<N>.json` chunk.
-pub const DOC_CHUNK: usize = 100;
+/// Documents per `d<N>.json` chunk: the browser reads the rows of its best candidates, which lie
+/// anywhere in the site, so a chunk is small (a few kilobytes).
+pub const DOC_CHUNK: usize = 16;
+
+/// Where a token is in a section, stored with each posting so the browser can rank before it
+/// reads anything else: in the text, in the heading, in the page title (the page's first
+/// section only). The strongest wins; see [`combine`]. (Mark 1 is free: how often a token is in
+/// a section cannot be kept the same whichever way the build splits pages into runs, because a
+/// run's very common tokens are bitmaps that keep only heading and title marks.)
+pub type Mark = u8;
+const TEXT: Mark = 0;
+const HEADING: Mark = 2;
+const TITLE: Mark = 3;
+
+/// The mark of a token seen again in a section: the strongest. Order does not matter, so a page
+/// tokenized whole and one streamed token by token get the same marks.
+#[inline(always)]
+fn combine(a: Mark, b: Mark) -> Mark {
+    a.max(b)
+}
+
+/// The mark of each text [`each_section`] gives: the page title, the heading, then the text and
+/// anything indexed as text.
+fn field_mark(part: usize) -> Mark {
+    [TITLE, HEADING].get(part).copied().unwrap_or(TEXT)
+}
 
 /// Tokens in more sections than this are stored as a bitmap in a file of their own
 /// (`search/t/…/<N>.bin`, one bit per section), which is smaller than their id list.
@@ -49,11 +75,12 @@ struct Meta {
     docs: usize,
 }
 
-/// One section's distinct tokens: packed CJK tokens (in first-seen order) and words (sorted).
+/// One section's distinct tokens with their marks: packed CJK tokens (in first-seen order) and
+/// words (sorted).
 #[derive(Clone, Default)]
 struct SectionTokens {
-    cjk: Vec<u64>,
-    words: Vec<Box<str>>,
+    cjk: Vec<(u64, Mark)>,
+    words: Vec<(Box<str>, Mark)>,
 }
 
 /// One page's share of the index: its sections as document rows, each with its distinct tokens.
@@ -70,8 +97,13 @@ impl PageIndex {
 
 /// The sections a page is indexed as: its own, or one empty section for a page without text.
 fn sections_of(r: &Rendered) -> &[crate::markdown::Section] {
-    static EMPTY: [crate::markdown::Section; 1] =
-        [crate::markdown::Section { id: String::new(), title: String::new(), text: String::new(), normalized: true }];
+    static EMPTY: [crate::markdown::Section; 1] = [crate::markdown::Section {
+        id: String::new(),
+        title: String::new(),
+        text: String::new(),
+        readings: String::new(),
+        normalized: true,
+    }];
     if r.sections.is_empty() {
         &EMPTY[..]
     } else {
@@ -79,16 +111,19 @@ fn sections_of(r: &Rendered) -> &[crate::markdown::Section] {
     }
 }
 
-/// Calls `f` with each section of a page: its document row and its normalized texts. The page
-/// title is indexed with the first section only, so it ranks the page once.
+/// Calls `f` with each section of a page: its document row and its normalized texts, in the
+/// order [`field_mark`] weighs them. The page title is indexed with the first section only, so
+/// it ranks the page once. Hook for more text per section (ruby readings, say): append it after
+/// the section's text here; it is then found and weighed as text.
 fn each_section(title: &str, url: &str, r: &Rendered, mut f: impl FnMut(DocRow, &[&str])) {
     let title = (title, normalize(title));
     for (k, sec) in sections_of(r).iter().enumerate() {
         let url = if sec.id.is_empty() { url.to_string() } else { format!("{url}#{}", sec.id) };
         let text = if sec.normalized { Cow::Borrowed(&*sec.text) } else { normalize(&sec.text) };
-        let parts = [normalize(&sec.title), text];
+        // Ruby readings are indexed with the text, so a reader typing the reading finds the word.
+        let parts = [normalize(&sec.title), text, normalize(&sec.readings)];
         // The title only with the first section (an empty text has no tokens).
-        let texts = [if k == 0 { &*title.1 } else { "" }, &*parts[0], &*parts[1]];
+        let texts = [if k == 0 { &*title.1 } else { "" }, &*parts[0], &*parts[1], &*parts[2]];
         f((url, title.0.to_string(), sec.title.clone()), &texts);
     }
 }
@@ -96,30 +131,43 @@ fn each_section(title: &str, url: &str, r: &Rendered, mut f: impl FnMut(DocRow, 
 /// Reusable buffers for [`distinct_tokens`] (one per thread of work).
 #[derive(Default)]
 struct Scratch {
-    cjk: Vec<u64>,
-    seen: std::collections::HashSet<u64, PairHash>,
+    cjk: Vec<(u64, Mark)>,
+    /// Where each CJK token seen so far is in `cjk`.
+    seen: std::collections::HashMap<u64, usize, PairHash>,
 }
 
 /// Fills `scratch.cjk` and `words` (cleared first) with the distinct tokens of normalized
-/// texts, CJK tokens in first-seen order. A reused hash set is cheaper than sorting them
-/// (a tenth of a large build's search stage).
-fn distinct_tokens<'t>(parts: &[&'t str], scratch: &mut Scratch, words: &mut Vec<&'t str>) {
+/// texts and their marks, CJK tokens in first-seen order. A reused hash map is cheaper than
+/// sorting them (a tenth of a large build's search stage).
+fn distinct_tokens<'t>(parts: &[&'t str], scratch: &mut Scratch, words: &mut Vec<(&'t str, Mark)>) {
     let Scratch { cjk, seen } = scratch;
     cjk.clear();
     seen.clear();
     words.clear();
-    for part in parts {
+    for (k, part) in parts.iter().enumerate() {
+        let mark = field_mark(k);
         scan(part, |t| match t {
-            Token::Cjk(v) => {
-                if seen.insert(v) {
-                    cjk.push(v);
+            Token::Cjk(v) => match seen.entry(v) {
+                std::collections::hash_map::Entry::Occupied(at) => {
+                    let m = &mut cjk[*at.get()].1;
+                    *m = combine(*m, mark);
                 }
-            }
-            Token::Word(w) => words.push(w),
+                std::collections::hash_map::Entry::Vacant(at) => {
+                    at.insert(cjk.len());
+                    cjk.push((v, mark));
+                }
+            },
+            Token::Word(w) => words.push((w, mark)),
         });
     }
     words.sort_unstable();
-    words.dedup();
+    words.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 = combine(kept.1, later.1);
+        }
+        same
+    });
 }
 
 /// Tokenizes one page (its URL already carries the base path).
@@ -129,7 +177,7 @@ pub fn page_index(title: &str, url: &str, r: &Rendered) -> PageIndex {
     each_section(title, url, r, |row, texts| {
         let mut words = Vec::new();
         distinct_tokens(texts, &mut scratch, &mut words);
-        let words = words.iter().map(|w| Box::from(*w)).collect();
+        let words = words.iter().map(|&(w, m)| (Box::from(w), m)).collect();
         out.push((row, SectionTokens { cjk: scratch.cjk.clone(), words }));
     });
     PageIndex(Arc::new(out))
@@ -174,12 +222,11 @@ pub(crate) fn build_index(titles: &[&str], urls: &[String], rendered: &[Arc<Rend
     finish_runs(runs)
 }
 
-/// Most pages in a run of [`page_runs`]: with runs of 256 pages, merging the postings of the
-/// forty runs of a 10,000-page site cost 55 ms more than with two.
+/// Most pages in a run of [`page_runs`]: fewer, longer runs are cheaper to merge.
 const RUN_PAGES: usize = 1024;
 
 /// Runs per thread at least, so that the runs a parallel pass takes last leave little idle
-/// time: in one run of 1,000 pages, a 1,000-page build rendered its Markdown on one core.
+/// time (with one run per site, a build would render its Markdown on one core).
 const RUNS_PER_THREAD: usize = 4;
 
 /// Splits pages into contiguous runs for [`RunIndex`] (in reading order).
@@ -190,8 +237,8 @@ pub fn page_runs(pages: usize) -> Vec<std::ops::Range<usize>> {
 
 /// The postings and document rows of a run of consecutive pages, document ids counted from the
 /// run's first section. A one-off build tokenizes each run as soon as its Markdown is rendered,
-/// so the sections' text can be dropped right after instead of being kept for a search stage
-/// (120 MB at 10,000 pages); [`finish_runs`] puts the runs together.
+/// so the sections' text can be dropped right after instead of being kept for a search stage;
+/// [`finish_runs`] puts the runs together.
 pub struct RunIndex {
     map: Postings,
     rows: Vec<DocRow>,
@@ -259,6 +306,7 @@ pub fn finish_runs(runs: Vec<RunIndex>) -> Vec<OutputFile> {
         if offset > 0 {
             for ids in map.cjk.values_mut().chain(map.words.values_mut()) {
                 ids.list.iter_mut().for_each(|d| *d += offset);
+                ids.strong.iter_mut().for_each(|(d, _)| *d += offset);
             }
         }
         map.docs = offset..offset + n;
@@ -301,10 +349,18 @@ mod tests {
         let r = Rendered {
             sections: vec![
                 Section {
-                    id: String::new(), title: String::new(), text: "はじめの文章".into(), normalized: false
+                    id: String::new(),
+                    title: String::new(),
+                    text: "はじめの文章".into(),
+                    readings: String::new(),
+                    normalized: false,
                 },
                 Section {
-                    id: "謝罪".into(), title: "謝罪する".into(), text: "正直に伝える".into(), normalized: false
+                    id: "謝罪".into(),
+                    title: "謝罪する".into(),
+                    text: "正直に伝える".into(),
+                    readings: "しょうじき".into(),
+                    normalized: false,
                 },
             ],
             ..Default::default()
@@ -315,15 +371,26 @@ mod tests {
         let shards = meta["shards"].as_u64().unwrap() as usize;
         let shard = &files[1 + shard_of("謝罪", shards)];
         let map: BTreeMap<String, Vec<u32>> = serde_json::from_slice(&shard.data).unwrap();
-        assert_eq!(map["謝罪"], vec![1]);
+        // Section 1, in its heading: a delta of 1, times four, plus the heading mark.
+        assert_eq!(map["謝罪"], vec![(1 << 2) | u32::from(HEADING)]);
         let docs: Vec<DocRow> = serde_json::from_slice(&files.last().unwrap().data).unwrap();
         assert_eq!(docs[1].0, "/remedies/#謝罪");
         assert_eq!(docs[1].2, "謝罪する");
+        // The section's ruby reading (しょうじき for 正直) finds it too.
+        let shard = &files[1 + shard_of("じき", shards)];
+        let map: BTreeMap<String, Vec<u32>> = serde_json::from_slice(&shard.data).unwrap();
+        assert_eq!(map["じき"], vec![(1 << 2) | u32::from(TEXT)], "a reading is text of its section");
     }
 
     fn page(text: &str, sections: usize) -> Rendered {
         let sections = (0..sections)
-            .map(|k| Section { id: format!("s{k}"), title: String::new(), text: text.to_string(), normalized: false })
+            .map(|k| Section {
+                id: format!("s{k}"),
+                title: String::new(),
+                text: text.to_string(),
+                readings: String::new(),
+                normalized: false,
+            })
             .collect();
         Rendered { sections, ..Default::default() }
     }
@@ -341,7 +408,7 @@ mod tests {
         let ids: Vec<u32> = map["転職"]
             .iter()
             .scan(0, |acc, d| {
-                *acc += d;
+                *acc += d >> 2;
                 Some(*acc)
             })
             .collect();
@@ -409,8 +476,9 @@ mod tests {
                 .map(|r| {
                     let mut p = Postings::new(r.clone());
                     for d in docs(r) {
-                        p.add_cjk(d, 1);
-                        p.add_cjk(d, 1); // seen twice in one section
+                        p.add_cjk(d, 1, TEXT);
+                        // Seen twice in one section, the second time (in some) in its heading.
+                        p.add_cjk(d, 1, if d.is_multiple_of(10) { HEADING } else { TEXT });
                     }
                     p
                 })
@@ -418,16 +486,21 @@ mod tests {
             assert!(maps.iter().all(|m| !m.cjk[&1].bits.is_empty()), "dense postings become bitmaps");
             let expected: Vec<u32> = runs.iter().flat_map(docs).collect();
             let parts: Vec<(&Ids, u32)> = maps.iter().map(|m| (&m.cjk[&1], m.docs.start)).collect();
+            // In a heading as well as the text: HEADING, which bitmaps keep too.
+            let mark = |d: u32| if d.is_multiple_of(10) { HEADING } else { TEXT };
             match merge(&parts, 5001) {
-                Merged::Bitmap(bits) => {
+                Merged::Bitmap(bits, strong) => {
                     assert!(big);
                     assert_eq!(bits.len(), 5001usize.div_ceil(8));
                     let set: Vec<u32> = (0..5001u32).filter(|&d| bits[d as usize / 8] & (1 << (d % 8)) != 0).collect();
                     assert_eq!(set, expected);
+                    let headed: Vec<(u32, Mark)> =
+                        expected.iter().filter(|&&d| d.is_multiple_of(10)).map(|&d| (d, HEADING)).collect();
+                    assert_eq!(strong, headed);
                 }
                 Merged::Ids(ids) => {
                     assert!(!big);
-                    assert_eq!(ids, expected);
+                    assert_eq!(ids, expected.iter().map(|&d| (d, mark(d))).collect::<Vec<_>>());
                 }
             }
         }
@@ -456,8 +529,9 @@ mod tests {
             sections: (0..n)
                 .map(|k| Section {
                     id: format!("s{k}"),
-                    title: String::new(),
+                    title: if k == 0 { "見出しです".into() } else { String::new() },
                     text: if k % 2 == 0 { "ですます".into() } else { "です".into() },
+                    readings: String::new(),
                     normalized: false,
                 })
                 .collect(),
@@ -469,11 +543,89 @@ mod tests {
             serde_json::from_slice(&files[1 + shard_of("です", shards as usize)].data).unwrap();
         let name = shard["です"].as_str().expect("a bitmap file name").to_string();
         let bits = &files.iter().find(|f| f.path == format!("search/{name}")).unwrap().data;
-        assert_eq!(bits.len(), n.div_ceil(8));
         assert!((0..n).all(|d| bits[d / 8] & (1 << (d % 8)) != 0), "です is in every section");
+        // After the bitmap, the sections with です in a heading: section 0 (delta 0, the heading
+        // mark), one varint byte.
+        assert_eq!(bits[n.div_ceil(8)..], [HEADING]);
         // ます is in every other section: fewer than BIG_POSTINGS, so a delta list.
         let shard: serde_json::Value =
             serde_json::from_slice(&files[1 + shard_of("ます", shards as usize)].data).unwrap();
         assert!(shard["ます"].is_array());
+    }
+
+    /// Decoded postings of one key: (document, mark) pairs of a list entry.
+    fn marked(files: &[OutputFile], key: &str) -> Vec<(u32, Mark)> {
+        let shards = serde_json::from_slice::<serde_json::Value>(&files[0].data).unwrap()["shards"].as_u64().unwrap();
+        let map: BTreeMap<String, Vec<u32>> =
+            serde_json::from_slice(&files[1 + shard_of(key, shards as usize)].data).unwrap();
+        let mut doc = 0;
+        map[key]
+            .iter()
+            .map(|v| {
+                doc += v >> 2;
+                (doc, (v & 3) as Mark)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn postings_mark_title_and_heading() {
+        let r = Rendered {
+            sections: vec![
+                Section {
+                    id: String::new(),
+                    title: String::new(),
+                    text: "連絡の準備".into(),
+                    normalized: false,
+                    readings: String::new(),
+                },
+                Section {
+                    id: "面接".into(),
+                    title: "面接日程".into(),
+                    text: "面接の準備。準備は早めに連絡".into(),
+                    normalized: false,
+                    readings: String::new(),
+                },
+            ],
+            ..Default::default()
+        };
+        let files = build_index(&["転職の手引き"], &["/a/".to_string()], &[Arc::new(r.clone())]);
+        assert_eq!(marked(&files, "転職"), [(0, TITLE)], "the title goes with the first section");
+        assert_eq!(marked(&files, "面接"), [(1, HEADING)], "heading and text: the heading wins");
+        assert_eq!(marked(&files, "準備"), [(0, TEXT), (1, TEXT)]);
+        assert_eq!(marked(&files, "連絡"), [(0, TEXT), (1, TEXT)]);
+        // A page tokenized whole (serve) gets the same marks as one streamed (build).
+        let share = page_index("転職の手引き", "/a/", &r);
+        assert_eq!(
+            assemble(&[share]).iter().map(|f| &f.data).collect::<Vec<_>>(),
+            files.iter().map(|f| &f.data).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn varints_are_leb128() {
+        let mut out = Vec::new();
+        for v in [0, 2, 127, 128, 300, u32::MAX] {
+            push_varint(&mut out, v);
+        }
+        assert_eq!(out, [0, 2, 0x7F, 0x80, 0x01, 0xAC, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]);
+    }
+
+    #[test]
+    fn normalization_and_tokens_agree_with_the_shared_vectors() {
+        // The same file is run against search.js in tests/browser.rs.
+        let doc: serde_json::Value = serde_json::from_str(include_str!("../../tests/search_vectors.json")).unwrap();
+        let vectors = doc["vectors"].as_array().unwrap();
+        assert!(vectors.len() >= 10);
+        for v in vectors {
+            let input = v["in"].as_str().unwrap();
+            assert_eq!(normalize(input), v["norm"].as_str().unwrap(), "{input}");
+            let want: Vec<&str> = v["tokens"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+            assert_eq!(tokens(input), want, "{input}");
+            // Whatever a query of this text looks up, the text's own tokens hold.
+            for q in v["query"].as_array().unwrap() {
+                assert!(want.contains(&q.as_str().unwrap()), "{input}: query token {q} is not an index token");
+            }
+        }
     }
 }

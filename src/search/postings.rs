@@ -36,7 +36,7 @@ pub(super) struct Postings {
 }
 
 /// Hashes a packed CJK token with one multiplication, folded so that every bit of the key
-/// reaches the bits hashbrown uses (ahash's two rounds took 8% of tokenizing). Keys come
+/// reaches the bits hashbrown uses (ahash's two rounds cost more than the rest of the lookup). Keys come
 /// from the site's own text, so there is no adversary to randomize against.
 #[derive(Default)]
 pub(super) struct PairHasher(u64);
@@ -69,8 +69,13 @@ impl std::hash::Hasher for PairHasher {
 pub(super) struct Ids {
     pub(super) last: Option<u32>,
     pub(super) list: Vec<u32>,
+    /// The mark of each document of `list`.
+    pub(super) marks: Vec<Mark>,
     /// One bit per document of the run (empty while the token is a list).
     pub(super) bits: Vec<u64>,
+    /// While a bitmap: the documents where the token is in a heading or title, with the mark
+    /// (few, and the ones ranking needs most).
+    pub(super) strong: Vec<(u32, Mark)>,
 }
 
 impl Ids {
@@ -78,26 +83,44 @@ impl Ids {
     /// there (setting a bit twice is harmless, and a branch that goes either way half the time
     /// costs more than the store); a list appends it unless it is already the newest.
     #[inline(always)]
-    pub(super) fn add(&mut self, doc: u32, run: &std::ops::Range<u32>) {
+    pub(super) fn add(&mut self, doc: u32, mark: Mark, run: &std::ops::Range<u32>) {
         if !self.bits.is_empty() {
             set_bit(&mut self.bits, doc - run.start);
+            if mark >= HEADING {
+                self.add_strong(doc, mark);
+            }
             return;
         }
         if self.last != Some(doc) {
-            self.push(doc, run);
+            self.push(doc, mark, run);
+        } else if let Some(m) = self.marks.last_mut() {
+            *m = combine(*m, mark);
+        }
+    }
+
+    /// Records a heading or title mark of a bitmap's document.
+    pub(super) fn add_strong(&mut self, doc: u32, mark: Mark) {
+        match self.strong.last_mut() {
+            Some((d, m)) if *d == doc => *m = (*m).max(mark),
+            _ => self.strong.push((doc, mark)),
         }
     }
 
     /// Appends `doc`, newer than any in the list, and turns the list into a bitmap once that is
     /// smaller.
-    pub(super) fn push(&mut self, doc: u32, run: &std::ops::Range<u32>) {
+    pub(super) fn push(&mut self, doc: u32, mark: Mark, run: &std::ops::Range<u32>) {
         self.last = Some(doc);
         self.list.push(doc);
+        self.marks.push(mark);
         // A list of n ids takes 32n bits, the bitmap one per document.
         if self.list.len() * 32 >= (run.len()).max(1024) {
             self.bits = vec![0; run.len().div_ceil(64)];
-            for d in std::mem::take(&mut self.list) {
+            let marks = std::mem::take(&mut self.marks);
+            for (d, m) in std::mem::take(&mut self.list).into_iter().zip(marks) {
                 set_bit(&mut self.bits, d - run.start);
+                if m >= HEADING {
+                    self.strong.push((d, m));
+                }
             }
         }
     }
@@ -117,36 +140,37 @@ impl Postings {
     /// Adds document `doc`, the newest so far, to the lists of the tokens in its texts. A list
     /// that already ends with `doc` has it: one hash lookup per token, no set of seen tokens.
     pub(super) fn add_texts(&mut self, doc: u32, texts: &[&str]) {
-        for text in texts {
+        for (k, text) in texts.iter().enumerate() {
+            let mark = field_mark(k);
             scan(text, |t| match t {
-                Token::Cjk(v) => self.add_cjk(doc, v),
-                Token::Word(w) => self.add_word(doc, w),
+                Token::Cjk(v) => self.add_cjk(doc, v, mark),
+                Token::Word(w) => self.add_word(doc, w, mark),
             });
         }
     }
 
     /// Adds document `doc` to the lists of its distinct tokens.
-    pub(super) fn add<'w>(&mut self, doc: u32, cjk: &[u64], words: impl Iterator<Item = &'w str>) {
-        for &t in cjk {
-            self.add_cjk(doc, t);
+    pub(super) fn add<'w>(&mut self, doc: u32, cjk: &[(u64, Mark)], words: impl Iterator<Item = (&'w str, Mark)>) {
+        for &(t, m) in cjk {
+            self.add_cjk(doc, t, m);
         }
-        for w in words {
-            self.add_word(doc, w);
+        for (w, m) in words {
+            self.add_word(doc, w, m);
         }
     }
 
     /// Adds `doc`, the newest document so far, to a CJK token's list unless it is there.
-    pub(super) fn add_cjk(&mut self, doc: u32, t: u64) {
-        self.cjk.entry(t).or_default().add(doc, &self.docs);
+    pub(super) fn add_cjk(&mut self, doc: u32, t: u64, mark: Mark) {
+        self.cjk.entry(t).or_default().add(doc, mark, &self.docs);
     }
 
     /// Adds `doc`, the newest document so far, to a word's list unless it is there.
-    pub(super) fn add_word(&mut self, doc: u32, w: &str) {
+    pub(super) fn add_word(&mut self, doc: u32, w: &str, mark: Mark) {
         match self.words.get_mut(w) {
-            Some(list) => list.add(doc, &self.docs),
+            Some(list) => list.add(doc, mark, &self.docs),
             None => {
                 let mut ids = Ids::default();
-                ids.add(doc, &self.docs);
+                ids.add(doc, mark, &self.docs);
                 self.words.insert(Box::from(w), ids);
             }
         }
@@ -163,17 +187,21 @@ pub(super) fn set_bit(words: &mut [u64], i: u32) {
 pub(super) fn postings_of(pages: &[PageIndex], docs: std::ops::Range<u32>) -> Postings {
     let mut map = Postings::new(docs.clone());
     for (doc, (_, toks)) in docs.zip(pages.iter().flat_map(|p| p.0.iter())) {
-        map.add(doc, &toks.cjk, toks.words.iter().map(|w| &**w));
+        map.add(doc, &toks.cjk, toks.words.iter().map(|(w, m)| (&**w, *m)));
     }
     map
 }
 
+/// Sorted documents with their marks.
+pub(super) type Marked = Vec<(u32, Mark)>;
+
 /// One token's documents over the whole site, gathered from the runs' postings.
 pub(super) enum Merged {
-    /// Sorted document ids.
-    Ids(Vec<u32>),
-    /// A bitmap file's bytes: document `d` is bit `d % 8` of byte `d / 8`.
-    Bitmap(Vec<u8>),
+    /// Sorted document ids with their marks.
+    Ids(Marked),
+    /// A bitmap file's bytes (document `d` is bit `d % 8` of byte `d / 8`), and the documents
+    /// where the token is in a heading or title, with their marks.
+    Bitmap(Vec<u8>, Marked),
 }
 
 /// Gathers one token's postings from consecutive runs (in order) into a list, or into a bitmap
@@ -182,10 +210,15 @@ pub(super) fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
     let count: usize = parts.iter().map(|(ids, _)| ids.count()).sum();
     if count > BIG_POSTINGS {
         let mut words = vec![0u64; total_docs.div_ceil(64) + 1];
+        let mut strong = Vec::new();
         for &(ids, start) in parts {
-            for &d in &ids.list {
+            for (&d, &m) in ids.list.iter().zip(&ids.marks) {
                 set_bit(&mut words, d);
+                if m >= HEADING {
+                    strong.push((d, m));
+                }
             }
+            strong.extend_from_slice(&ids.strong);
             // The run's bitmap, shifted to where its first document is.
             let (at, shift) = (start as usize / 64, start % 64);
             for (k, &w) in ids.bits.iter().enumerate() {
@@ -197,15 +230,19 @@ pub(super) fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
         }
         let mut bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
         bytes.truncate(total_docs.div_ceil(8));
-        return Merged::Bitmap(bytes);
+        return Merged::Bitmap(bytes, strong);
     }
     let mut out = Vec::with_capacity(count);
     for &(ids, start) in parts {
-        out.extend_from_slice(&ids.list);
+        out.extend(ids.list.iter().copied().zip(ids.marks.iter().copied()));
+        // A run's bitmap keeps only its heading and title marks; the rest are text.
+        let mut strong = ids.strong.iter().peekable();
         for (k, &w) in ids.bits.iter().enumerate() {
             let mut w = w;
             while w != 0 {
-                out.push(start + 64 * k as u32 + w.trailing_zeros());
+                let d = start + 64 * k as u32 + w.trailing_zeros();
+                let mark = strong.next_if(|s| s.0 == d).map_or(TEXT, |s| s.1);
+                out.push((d, mark));
                 w &= w - 1;
             }
         }
@@ -213,14 +250,25 @@ pub(super) fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
     Merged::Ids(out)
 }
 
-/// Sorted ids as differences from the previous one: small numbers, short JSON.
-pub(super) fn delta_encode(ids: Vec<u32>) -> Vec<u32> {
+/// Appends `v` as an unsigned LEB128 varint: seven bits a byte, low first, the high bit set on
+/// every byte but the last.
+pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v & 0x7F) as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Sorted ids as differences from the previous one (small numbers, short JSON), each times four
+/// plus its mark.
+pub(super) fn delta_encode(ids: Marked) -> Vec<u32> {
     let mut prev = 0;
     ids.into_iter()
-        .map(|d| {
+        .map(|(d, m)| {
             let v = d - prev;
             prev = d;
-            v
+            (v << 2) | u32::from(m)
         })
         .collect()
 }

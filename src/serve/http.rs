@@ -124,6 +124,11 @@ async fn site(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Re
         })
         .await;
     }
+    if let Some(cards) = snap.cards.as_ref().filter(|_| uri.path().starts_with("/cards/")) {
+        // Drawing a card is CPU work too; `respond` then finds it drawn.
+        let (cards, key) = (Arc::clone(cards), uri.path().trim_start_matches('/').to_string());
+        let _ = tokio::task::spawn_blocking(move || cards.get(&key)).await;
+    }
     let mut reply = respond(&snap, uri.path());
     if let (Some(loc), Some(q)) = (&mut reply.location, uri.query()) {
         loc.push('?');
@@ -280,6 +285,9 @@ pub fn respond(snap: &Snapshot, raw_path: &str) -> Reply {
     if let Some(data) = snap.search.as_ref().filter(|_| key.starts_with("search/")).and_then(|l| l.files().get(&key)) {
         return file_reply(StatusCode::OK, &key, data, &snap.build);
     }
+    if let Some(Ok(data)) = snap.cards.as_ref().filter(|_| key.starts_with("cards/")).and_then(|c| c.get(&key)) {
+        return file_reply(StatusCode::OK, &key, &data, &snap.build);
+    }
     if !path.dir && files.contains_key(&format!("{}/index.html", path.key)) {
         let location = format!("/{}/", crate::web::url::encode_path_ascii(&path.key));
         return Reply {
@@ -402,7 +410,7 @@ mod tests {
 
     fn snap(files: &[(&str, &str)]) -> Snapshot {
         let map = files.iter().map(|(k, v)| (k.to_string(), Bytes::from(v.to_string()))).collect();
-        Snapshot { files: Some(Arc::new(map)), build: "b-1".into(), error: None, search: None }
+        Snapshot { files: Some(Arc::new(map)), build: "b-1".into(), error: None, search: None, cards: None }
     }
 
     fn site() -> Snapshot {
@@ -525,7 +533,7 @@ mod tests {
             source_line: Some("[x](y.md)".into()),
         };
         let error = Arc::new(BuildError { diagnostics: vec![d], message: Arc::from("{}") });
-        let s = Snapshot { files: None, build: String::new(), error: Some(error), search: None };
+        let s = Snapshot { files: None, build: String::new(), error: Some(error), search: None, cards: None };
         let r = respond(&s, "/anything");
         assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
         let body = String::from_utf8_lossy(&r.body);

@@ -100,6 +100,8 @@ pub struct Snapshot {
     pub error: Option<Arc<BuildError>>,
     /// The good build's search index, assembled on the first request for a `search/` file.
     pub search: Option<Arc<LazySearch>>,
+    /// The good build's share cards, each drawn on the first request for it.
+    pub cards: Option<Arc<crate::cards::Deferred>>,
 }
 
 /// A build's search index, assembled once, when a browser first asks for it: on a large site
@@ -300,6 +302,35 @@ struct Outcome {
     pages: Option<usize>,
     errors: Option<Diagnostics>,
     warnings: Diagnostics,
+    proofread: Option<crate::proofread::SiteFindings>,
+}
+
+/// Proofreading findings as last printed, by page: a page's findings are printed again only
+/// when they change, so an edit elsewhere does not repeat them.
+#[derive(Default)]
+struct PrintedFindings(HashMap<PathBuf, String>);
+
+impl PrintedFindings {
+    fn update(&mut self, found: &crate::proofread::SiteFindings, color: bool) {
+        let lang = crate::proofread::Lang::En;
+        let now: HashMap<PathBuf, String> = found
+            .pages
+            .iter()
+            .map(|p| {
+                let d = p.findings.iter().map(|f| f.to_diagnostic(&p.shown, &p.text, lang)).collect();
+                (p.shown.clone(), Diagnostics(d).render(color))
+            })
+            .collect();
+        for p in &found.pages {
+            if self.0.get(&p.shown) != now.get(&p.shown) {
+                eprintln!("{}", now[&p.shown]);
+            }
+        }
+        for gone in self.0.keys().filter(|k| !now.contains_key(*k)) {
+            eprintln!("{}: no proofreading findings now", gone.display());
+        }
+        self.0 = now;
+    }
 }
 
 /// Puts a build result in place and tells the browsers. Files are swapped before any message is
@@ -309,6 +340,7 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
     match result {
         Ok(site) => {
             let pages = site.pages;
+            let proofread = Some(site.proofread);
             let files: HashMap<String, Bytes> = site.files.into_iter().map(|f| (f.path, f.data)).collect();
             let change = match &old.files {
                 Some(o) => classify(o, &files),
@@ -316,7 +348,8 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
             };
             let build = if change == Change::Nothing { old.build.clone() } else { ids.next() };
             let search = site.search.map(|d| Arc::new(LazySearch::new(d)));
-            shared.replace(Snapshot { files: Some(Arc::new(files)), build: build.clone(), error: None, search });
+            let cards = site.cards;
+            shared.replace(Snapshot { files: Some(Arc::new(files)), build: build.clone(), error: None, search, cards });
             if old.error.is_some() {
                 shared.send(serde_json::json!({ "type": "ok" }));
             }
@@ -325,7 +358,7 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
                 Change::Css(urls) => shared.send(serde_json::json!({ "type": "css", "urls": urls, "build": build })),
                 Change::Pages => shared.send(serde_json::json!({ "type": "reload", "build": build })),
             }
-            Outcome { pages: Some(pages), errors: None, warnings: site.warnings }
+            Outcome { pages: Some(pages), errors: None, warnings: site.warnings, proofread }
         }
         Err(d) => {
             let error = Arc::new(error_payload(&d));
@@ -334,9 +367,10 @@ fn apply(shared: &Shared, ids: &mut BuildIds, result: Result<BuiltSite, Diagnost
                 build: old.build.clone(),
                 error: Some(Arc::clone(&error)),
                 search: old.search.clone(),
+                cards: old.cards.clone(),
             });
             let _ = shared.tx.send(Arc::clone(&error.message));
-            Outcome { pages: None, errors: Some(d), warnings: Diagnostics::default() }
+            Outcome { pages: None, errors: Some(d), warnings: Diagnostics::default(), proofread: None }
         }
     }
 }
@@ -407,6 +441,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
         serve: true,
         timings: opts.timings,
         progress: false,
+        force: false,
     };
 
     // Watch before the first build, so nothing saved during it is missed.
@@ -427,7 +462,8 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     let mut cache = crate::build::BuildCache::deferring_search();
     let outcome = apply(&shared, &mut ids, rebuild(&build_opts, &mut cache));
     let mut shown = ShownWarnings::default();
-    print_outcome(&outcome, None, start.elapsed(), &mut shown);
+    let mut printed = PrintedFindings::default();
+    print_outcome(&outcome, None, start.elapsed(), (&mut shown, &mut printed));
     eprintln!("{}", pick(format!("Serving {url} (Ctrl-C to stop)"), format!("{url} で公開中です（Ctrl-C で終了）")));
     if opts.open {
         open_browser(&url);
@@ -437,7 +473,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     // Detached: after Stop it finishes any build in progress and exits; nothing waits for it.
     let _builder = std::thread::Builder::new()
         .name("tebiki-rebuild".into())
-        .spawn(move || build_loop(&build_opts, &builder_shared, (ids, shown), cache, watcher, &trigger_rx))
+        .spawn(move || build_loop(&build_opts, &builder_shared, (ids, shown, printed), cache, watcher, &trigger_rx))
         .map_err(|e| {
             Diagnostic::error(
                 None,
@@ -530,7 +566,7 @@ async fn stop_signal(stop: tokio_watch::Sender<bool>) {
 fn build_loop(
     opts: &BuildOptions,
     shared: &Shared,
-    (mut ids, mut shown): (BuildIds, ShownWarnings),
+    (mut ids, mut shown, mut printed): (BuildIds, ShownWarnings, PrintedFindings),
     mut cache: crate::build::BuildCache,
     mut watcher: watch::Watcher,
     rx: &mpsc::Receiver<Trigger>,
@@ -557,7 +593,7 @@ fn build_loop(
         }
         let start = Instant::now();
         let outcome = apply(shared, &mut ids, rebuild(opts, &mut cache));
-        print_outcome(&outcome, Some(&batch.describe(&opts.root)), start.elapsed(), &mut shown);
+        print_outcome(&outcome, Some(&batch.describe(&opts.root)), start.elapsed(), (&mut shown, &mut printed));
     }
 }
 
@@ -577,13 +613,21 @@ impl ShownWarnings {
     }
 }
 
-fn print_outcome(o: &Outcome, cause: Option<&str>, took: Duration, shown: &mut ShownWarnings) {
+fn print_outcome(
+    o: &Outcome,
+    cause: Option<&str>,
+    took: Duration,
+    (shown, printed): (&mut ShownWarnings, &mut PrintedFindings),
+) {
     let color = crate::diagnostics::stderr_color();
     let n_warnings = o.warnings.0.len();
     // A failed build has no warnings to compare: the last good build's stay the ones shown.
     let fresh = o.errors.is_none() && shown.changed(&o.warnings);
     if fresh && n_warnings > 0 {
         eprintln!("{}", o.warnings.render_brief(color));
+    }
+    if let Some(found) = &o.proofread {
+        printed.update(found, color);
     }
     let unchanged = if !fresh && o.errors.is_none() && n_warnings > 0 {
         pick(

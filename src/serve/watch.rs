@@ -1,7 +1,7 @@
 //! Watching the site for changes.
 //!
 //! Directories only, never single files: editors that save by writing a temporary file and
-//! renaming it over the original silence a per-file watch. `content/` and `themes/` are watched
+//! renaming it over the original silence a per-file watch. `content/`, `themes/` and `static/` are watched
 //! recursively (new sub-folders are picked up by notify), the root non-recursively for
 //! `site.yaml` and for `content/` or `themes/` appearing later. The output folder and `target/`
 //! are never watched, so a build can never trigger itself. Events pass through
@@ -25,7 +25,7 @@ const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 /// The folders below the root that feed the build.
-const WATCHED_DIRS: [&str; 2] = ["content", "themes"];
+const WATCHED_DIRS: [&str; 3] = ["content", "themes", "static"];
 
 /// A message for the build thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +82,7 @@ impl Batch {
     }
 }
 
-/// Whether a path can change the site: inside `content/` or `themes/`, or `site.yaml`, and no
+/// Whether a path can change the site: inside `content/`, `themes/` or `static/`, or `site.yaml`, and no
 /// part of it an editor's swap, backup or temporary file (the same rule the loader uses).
 pub fn is_relevant(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else { return false };
@@ -95,6 +95,7 @@ pub fn is_relevant(root: &Path, path: &Path) -> bool {
     }
     match parts.first().map(|s| s.as_ref()) {
         Some("site.yaml") => parts.len() == 1,
+        Some("static") => !parts.iter().any(|p| crate::content::statics::is_skipped(p)),
         Some(dir) if WATCHED_DIRS.contains(&dir) => !parts.iter().any(|p| is_ignored_name(p)),
         _ => false,
     }
@@ -257,10 +258,16 @@ mod tests {
     }
 
     #[test]
-    fn content_themes_and_site_yaml_are_relevant() {
-        for p in
-            ["content/risks.md", "content/新しい/ページ.md", "content", "themes/default/static/style.css", "site.yaml"]
-        {
+    fn content_themes_static_and_site_yaml_are_relevant() {
+        for p in [
+            "content/risks.md",
+            "content/新しい/ページ.md",
+            "content",
+            "themes/default/static/style.css",
+            "site.yaml",
+            "static/CNAME",
+            "static/.nojekyll",
+        ] {
             assert!(is_relevant(&root(), &root().join(p)), "{p}");
         }
     }
@@ -283,6 +290,7 @@ mod tests {
             "README.md",
             "site.yaml/x",
             "site.yaml.swp",
+            "static/.CNAME.swp",
         ] {
             assert!(!is_relevant(&root(), &root().join(p)), "{p}");
         }

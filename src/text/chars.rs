@@ -51,9 +51,38 @@ pub(crate) const fn is_plain_kana(b1: u8, b2: u8) -> bool {
     }
 }
 
+/// Kanji, with the iteration mark 々 and 〆, which stand for kanji.
+pub(crate) fn is_kanji(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
+        || c == '々'
+        || c == '〆'
+}
+
+/// Hiragana letters (not the iteration marks).
+pub(crate) fn is_hiragana(c: char) -> bool {
+    ('\u{3041}'..='\u{3096}').contains(&c)
+}
+
+/// Katakana letters and the prolonged sound mark ー (full-width only).
+pub(crate) fn is_katakana(c: char) -> bool {
+    ('\u{30A1}'..='\u{30FA}').contains(&c) || c == 'ー' || ('\u{31F0}'..='\u{31FF}').contains(&c)
+}
+
+/// Letters of Japanese words: kanji, hiragana, katakana; punctuation and symbols are not.
+pub(crate) fn is_japanese_letter(c: char) -> bool {
+    is_kanji(c) || is_hiragana(c) || is_katakana(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn japanese_letter_classes() {
+        assert!(is_kanji('漢') && is_kanji('々') && !is_kanji('あ') && !is_kanji('ア'));
+        assert!(is_hiragana('ぁ') && !is_hiragana('ア') && is_katakana('ー') && !is_katakana('ｱ'));
+        assert!(is_japanese_letter('あ') && !is_japanese_letter('、') && !is_japanese_letter('Ａ'));
+    }
 
     #[test]
     fn classes() {

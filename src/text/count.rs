@@ -17,9 +17,8 @@ pub(crate) struct TextStats {
 }
 
 /// [`super::chars::is_plain_kana`] as a table: bit `b2 & 0x3F` of entry `b1 & 3` for the
-/// character `E3 b1 b2`, `b1` in 0x80–0x83. A lookup instead of its branches made the
-/// character-by-character count ([`text_stats_any`]) take 1.00 ns a byte of the benchmark
-/// corpus instead of 1.46 (a timing loop over the text of 100 pages).
+/// character `E3 b1 b2`, `b1` in 0x80–0x83. A lookup instead of its branches
+/// keeps the character-by-character count ([`text_stats_any`]) branch-light (figures: docs/dev/performance.md).
 static PLAIN_KANA: [u64; 4] = {
     let mut t = [0u64; 4];
     let mut b1 = 0;
@@ -44,17 +43,15 @@ pub(crate) fn text_stats(t: &str) -> TextStats {
 }
 
 /// Bytes counted with 8-bit counters before they are added up: they cannot overflow, and a
-/// multiple of 16 leaves the vector loop no remainder to finish byte by byte (with 255, the
-/// Markdown pass over the benchmark corpus took 590 ms instead of 555).
+/// multiple of 16 leaves the vector loop no remainder to finish byte by byte.
 const STRETCH: usize = 240;
 
 /// [`text_stats`] for text of ASCII, kana, CJK punctuation and common kanji only (U+3000–U+30FF,
 /// U+4E00–U+9FFF), nearly all Japanese prose; `None` for text with any other character.
 ///
 /// Each byte is looked at with the two after it, and every test is a comparison summed into a
-/// counter: no branch per character, so the compiler makes vector instructions of the loop.
-/// Rendering the Markdown of the 10,000-page benchmark corpus on one thread took 605–620 ms
-/// with the character-by-character count for all text, 550–570 ms with this one.
+/// counter: no branch per character, so the compiler makes vector instructions of the loop
+/// (figures: docs/dev/performance.md).
 pub(crate) fn text_stats_japanese(b: &[u8]) -> Option<TextStats> {
     let n = b.len();
     if n < 3 {

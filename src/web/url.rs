@@ -48,9 +48,20 @@ pub(crate) fn encode_path(path: &str) -> String {
 /// Percent-encodes every byte outside ASCII's unreserved characters and `/`: for HTTP headers
 /// (`Location`), which must be ASCII, where HTML keeps Japanese readable ([`encode_path`]).
 pub(crate) fn encode_path_ascii(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+    encode_unreserved(path, b"/")
+}
+
+/// Percent-encodes `s` as one query value, `/` and `:` included (JavaScript's
+/// `encodeURIComponent`): a page URL inside a share link's query.
+pub(crate) fn encode_component(s: &str) -> String {
+    encode_unreserved(s, b"")
+}
+
+/// Percent-encodes every byte of `s` but ASCII's unreserved characters and those in `keep`.
+fn encode_unreserved(s: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b) {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -1,4 +1,4 @@
-// tebiki default theme: colour-theme toggle, copy buttons for message templates,
+// tebiki default theme: colour-theme toggle, copy buttons for message templates and code,
 // keyboard access to scrolling boxes, sidebar/TOC helpers. No dependencies.
 (function () {
   "use strict";
@@ -44,12 +44,18 @@
     syncThemeButtons();
   }
 
-  // ---- copy buttons for message templates ---------------------------------
+  // ---- copy buttons for message templates and code blocks -----------------
 
   var status = null;
 
   function announce(text) {
-    if (!status) return;
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "visually-hidden";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      document.body.appendChild(status);
+    }
     status.textContent = "";
     // A fresh text node after a tick makes screen readers announce repeats too.
     window.setTimeout(function () { status.textContent = text; }, 50);
@@ -84,55 +90,103 @@
     selection.addRange(range);
   }
 
+  // One copy button: `container` holds it, `body` is the text copied, `caption` (optional)
+  // names what is copied, for the button's description and the announcement.
+  function addCopyButton(container, body, caption, captionId) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-button";
+    var label = document.createElement("span");
+    label.textContent = "コピー";
+    button.appendChild(label);
+    if (caption) {
+      if (!caption.id) caption.id = captionId;
+      button.setAttribute("aria-describedby", caption.id);
+    } else {
+      button.setAttribute("aria-label", "コードをコピー");
+    }
+    if (caption && caption.nextSibling) container.insertBefore(button, caption.nextSibling);
+    else container.insertBefore(button, container.firstChild);
+
+    var timer = 0;
+    button.addEventListener("click", function () {
+      var text = body.textContent.replace(/\s+$/, "") + "\n";
+      var title = caption ? caption.textContent.trim() : "";
+      copyText(text).then(function () {
+        label.textContent = "コピーしました";
+        button.classList.add("is-copied");
+        announce(title ? "「" + title + "」をコピーしました" : "コピーしました");
+      }, function () {
+        selectContents(body);
+        label.textContent = "選択しました";
+        announce("コピーできませんでした。文面を選択したので、手動でコピーしてください");
+      });
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        label.textContent = "コピー";
+        button.classList.remove("is-copied");
+      }, 2500);
+    });
+  }
+
+  // Message templates and every code block get a copy button.
   function initCopyButtons() {
     var figures = document.querySelectorAll("figure.message");
-    if (!figures.length) return;
+    var blocks = document.querySelectorAll(".code-block");
+    if (!figures.length && !blocks.length) return;
 
-    status = document.createElement("p");
-    status.className = "visually-hidden";
-    status.setAttribute("role", "status");
-    status.setAttribute("aria-live", "polite");
-    document.body.appendChild(status);
+    var i, body;
+    for (i = 0; i < figures.length; i++) {
+      body = figures[i].querySelector(".message-body");
+      if (!body || figures[i].querySelector(".copy-button")) continue;
+      addCopyButton(figures[i], body, figures[i].querySelector("figcaption"), "tebiki-message-" + (i + 1));
+    }
+    for (i = 0; i < blocks.length; i++) {
+      body = blocks[i].querySelector("code");
+      if (!body || blocks[i].querySelector(".copy-button")) continue;
+      addCopyButton(blocks[i], body, blocks[i].querySelector(".code-file"), "tebiki-code-" + (i + 1));
+    }
+  }
 
-    for (var i = 0; i < figures.length; i++) {
-      (function (figure, index) {
-        var body = figure.querySelector(".message-body");
-        if (!body || figure.querySelector(".copy-button")) return;
-        var caption = figure.querySelector("figcaption");
+  // Closed <details> would print as their summary alone: open them for printing.
+  function initDetailsPrint() {
+    window.addEventListener("beforeprint", function () {
+      var closed = document.querySelectorAll("details:not([open])");
+      for (var i = 0; i < closed.length; i++) {
+        closed[i].setAttribute("open", "");
+        closed[i].setAttribute("data-tebiki-print-open", "");
+      }
+    });
+    window.addEventListener("afterprint", function () {
+      var opened = document.querySelectorAll("details[data-tebiki-print-open]");
+      for (var i = 0; i < opened.length; i++) {
+        opened[i].removeAttribute("open");
+        opened[i].removeAttribute("data-tebiki-print-open");
+      }
+    });
+  }
 
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "copy-button";
-        var label = document.createElement("span");
-        label.textContent = "コピー";
-        button.appendChild(label);
-        if (caption) {
-          if (!caption.id) caption.id = "tebiki-message-" + (index + 1);
-          button.setAttribute("aria-describedby", caption.id);
-        }
-        if (caption && caption.nextSibling) figure.insertBefore(button, caption.nextSibling);
-        else figure.appendChild(button);
+  // ---- copy-link button under articles (the share links need no script) -----
 
+  function initShareCopy() {
+    var buttons = document.querySelectorAll("[data-share-url]");
+    for (var i = 0; i < buttons.length; i++) {
+      (function (button) {
+        var idle = button.textContent;
         var timer = 0;
+        button.hidden = false;
         button.addEventListener("click", function () {
-          var text = body.textContent.replace(/\s+$/, "") + "\n";
-          var title = caption ? caption.textContent.trim() : "";
-          copyText(text).then(function () {
-            label.textContent = "コピーしました";
-            button.classList.add("is-copied");
-            announce(title ? "「" + title + "」をコピーしました" : "コピーしました");
+          copyText(button.getAttribute("data-share-url")).then(function () {
+            button.textContent = "コピーしました";
+            announce("このページのリンクをコピーしました");
           }, function () {
-            selectContents(body);
-            label.textContent = "選択しました";
-            announce("コピーできませんでした。文面を選択したので、手動でコピーしてください");
+            button.textContent = "コピーできませんでした";
+            announce("リンクをコピーできませんでした。アドレスバーからコピーしてください");
           });
           window.clearTimeout(timer);
-          timer = window.setTimeout(function () {
-            label.textContent = "コピー";
-            button.classList.remove("is-copied");
-          }, 2500);
+          timer = window.setTimeout(function () { button.textContent = idle; }, 2500);
         });
-      })(figures[i], i);
+      })(buttons[i]);
     }
   }
 
@@ -218,6 +272,8 @@
   function init() {
     initTheme();
     initCopyButtons();
+    initDetailsPrint();
+    initShareCopy();
     initSidebar();
     initTocHighlight();
     initPrint();

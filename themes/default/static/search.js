@@ -1,17 +1,20 @@
 // Site search for Japanese text, with no dictionary and no server.
 // The index (built by tebiki, see src/search.rs) holds character bigrams of Japanese text and
-// words of Latin text. The query goes through the same normalization and tokenization here, so
-// indexer and query can never split a word differently. Only the shards of the query's tokens
-// and the document chunks of the candidates are downloaded; the best candidates are then checked
-// against their pages (fetched once, and cached by the browser for when the reader opens one),
-// which also give the snippets.
+// words of Latin text, per section, each posting marked with where the token is (page title,
+// heading, text once or more). The query goes through the same normalization and tokenization
+// here, so indexer and query can never split a word differently. Sections are ranked by how much
+// of the query they hold (BM25-style weights from the stored statistics, title and heading
+// first), then the rows of the best ones are read (URL, page title, heading: a bonus for the
+// query's runs and its exact phrase there). Pages are fetched last, only to cut the snippets of
+// the results in view.
 (function () {
   "use strict";
   var root = document.getElementById("search");
   if (!root || !window.fetch) return;
   var base = root.getAttribute("data-base") || "/";
-  var MAX_RESULTS = 10;
-  var MAX_CANDIDATES = 60;
+  var SHOWN = 10; // results listed
+  var ROWS = 12; // best candidates whose titles and headings are read before the final order
+  var PARTIAL = 0.5; // share of the query's tokens a section needs to be listed at all
   var cache = {};
   var meta = null;
 
@@ -19,15 +22,17 @@
   function fileName(kind, n, ext) {
     return kind + "/" + Math.floor(n / 64) + "/" + n + "." + ext;
   }
-  function getJSON(name) {
+  function get(name, how) {
     if (!cache[name]) {
       cache[name] = fetch(base + "search/" + name).then(function (r) {
         if (!r.ok) throw new Error(name + ": " + r.status);
-        return r.json();
+        return r[how]();
       });
     }
     return cache[name];
   }
+
+  // ---- Normalization and tokens (the same as src/search.rs; vectors in tests/search_vectors.json)
 
   function normalize(s) {
     return s.normalize("NFKC").toLowerCase();
@@ -47,8 +52,8 @@
   }
   var alnum = /[\p{L}\p{N}]/u;
 
-  // Query terms: runs of Japanese characters and Latin words. Each term becomes index tokens
-  // (bigrams; a one-character term is a prefix lookup) and is later checked as a substring.
+  // Runs of Japanese characters and Latin words of normalized text. Japanese and Latin never
+  // share a run, so 「LINE例文」 and 「LINE 例文」 are the same query.
   function terms(q) {
     var out = [], cur = "", kind = null;
     Array.from(normalize(q)).forEach(function (c) {
@@ -60,14 +65,53 @@
     if (cur) out.push({ text: cur, kind: kind });
     return out;
   }
-  function tokensOf(term) {
+  // The index tokens of a term, as the indexer makes them: bigrams of a Japanese run (one
+  // character alone is its own token), a Latin word whole.
+  function termTokens(term) {
     var chars = Array.from(term.text);
-    if (term.kind === "word") return [{ t: term.text, prefix: true }];
-    if (chars.length === 1) return [{ t: chars[0], prefix: true }];
+    if (term.kind === "word" || chars.length === 1) return [chars.join("")];
     var t = [];
-    for (var i = 0; i + 1 < chars.length; i++) t.push({ t: chars[i] + chars[i + 1], prefix: false });
+    for (var i = 0; i + 1 < chars.length; i++) t.push(chars[i] + chars[i + 1]);
     return t;
   }
+  // A query's terms as typed: a trailing long-vowel mark dropped (サーバー finds サーバ, and
+  // サーバ finds サーバー, whose bigrams it shares).
+  function queryTerms(q) {
+    return terms(q).map(function (t) {
+      if (t.kind !== "cjk") return t;
+      var s = t.text.replace(/ー+$/, "");
+      return { text: s || t.text, kind: t.kind };
+    });
+  }
+  // Katakana and hiragana swapped: the secondary key a query also looks up (ぶらっくりすと).
+  function kanaFold(s, toKatakana) {
+    return Array.from(s).map(function (c) {
+      var n = c.codePointAt(0);
+      if (toKatakana && n >= 0x3041 && n <= 0x3096) return String.fromCodePoint(n + 0x60);
+      if (!toKatakana && n >= 0x30a1 && n <= 0x30f6) return String.fromCodePoint(n - 0x60);
+      return c;
+    }).join("");
+  }
+  // What the query looks up: each distinct token once, with its kana variants and whether it
+  // is a prefix (a one-character term, or a Latin word, which may be the start of a longer one).
+  function queryTokens(ts) {
+    var seen = {}, out = [];
+    ts.forEach(function (term) {
+      var prefix = term.kind === "word" || Array.from(term.text).length === 1;
+      termTokens(term).forEach(function (t) {
+        if (seen[t]) return;
+        seen[t] = true;
+        var alts = [t, kanaFold(t, true), kanaFold(t, false)].filter(function (a, i, all) {
+          return all.indexOf(a) === i;
+        });
+        out.push({ t: t, alts: alts, prefix: prefix });
+      });
+    });
+    return out;
+  }
+
+  // ---- Postings
+
   // 32-bit FNV-1a over UTF-8 (same as token_hash in src/search.rs).
   function fnv(s) {
     var bytes = new TextEncoder().encode(s);
@@ -81,64 +125,136 @@
   function shardOf(token) {
     return fnv(Array.from(token)[0] || "") % meta.shards;
   }
-  // A shard holds a token's delta list, or (for very common tokens) the name of a bitmap file:
-  // one bit per document, least significant bit first.
-  function idsOf(value) {
-    if (typeof value !== "string") return Promise.resolve(decode(value));
-    if (!cache[value]) {
-      cache[value] = fetch(base + "search/" + value).then(function (r) {
-        if (!r.ok) throw new Error(value + ": " + r.status);
-        return r.arrayBuffer();
-      }).then(function (buf) {
-        var bytes = new Uint8Array(buf), ids = [];
-        for (var i = 0; i < bytes.length; i++) {
-          for (var b = bytes[i], k = 0; b; b >>= 1, k++) if (b & 1) ids.push(i * 8 + k);
-        }
-        return ids;
-      });
+  // One key's postings as a map from section to where the token is in it (3 page title,
+  // 2 heading, 0 text). A list holds deltas of section ids, times four plus that mark. A very
+  // common token is a bitmap file: one bit per section (least significant first), then the
+  // sections where it is in a heading or title, coded the same way as LEB128 varints.
+  function entry(value) {
+    var marked = meta.version >= 3;
+    if (typeof value !== "string") {
+      var m = new Map();
+      for (var i = 0, acc = 0; i < value.length; i++) {
+        acc += marked ? value[i] >> 2 : value[i];
+        m.set(acc, marked ? value[i] & 3 : 0);
+      }
+      return Promise.resolve(m);
     }
-    return cache[value];
-  }
-  function decode(deltas) {
-    var ids = [], acc = 0;
-    for (var i = 0; i < deltas.length; i++) { acc += deltas[i]; ids.push(acc); }
-    return ids;
-  }
-  function postings(tok) {
-    return getJSON(fileName("s", shardOf(tok.t), "json")).then(function (shard) {
-      var keys = tok.prefix
-        ? Object.keys(shard).filter(function (k) { return k.lastIndexOf(tok.t, 0) === 0; })
-        : (tok.t in shard ? [tok.t] : []);
-      return Promise.all(keys.map(function (k) { return idsOf(shard[k]); })).then(function (lists) {
-        var set = new Set();
-        lists.forEach(function (l) { l.forEach(function (d) { set.add(d); }); });
-        return set;
-      });
+    return get(value, "arrayBuffer").then(function (buf) {
+      var bytes = new Uint8Array(buf), m = new Map(), end = Math.ceil(meta.docs / 8);
+      for (var i = 0; i < end; i++) {
+        for (var b = bytes[i], k = 0; b; b >>= 1, k++) if (b & 1) m.set(i * 8 + k, 0);
+      }
+      for (var at = end, doc = 0; marked && at < bytes.length;) {
+        var v = 0, shift = 0, byte;
+        do { byte = bytes[at++]; v += (byte & 0x7f) * Math.pow(2, shift); shift += 7; } while (byte & 0x80);
+        doc += Math.floor(v / 4);
+        m.set(doc, v % 4);
+      }
+      return m;
     });
   }
-  function intersect(sets) {
-    sets.sort(function (a, b) { return a.size - b.size; });
-    return Array.from(sets[0]).filter(function (d) {
-      return sets.every(function (s) { return s.has(d); });
-    }).sort(function (a, b) { return a - b; });
-  }
-  function loadDocs(ids) {
-    var chunks = {};
-    ids.forEach(function (id) { chunks[Math.floor(id / meta.chunk)] = true; });
-    return Promise.all(Object.keys(chunks).map(function (c) {
-      return getJSON(fileName("d", Number(c), "json")).then(function (rows) { return [Number(c), rows]; });
-    })).then(function (loaded) {
-      var byChunk = {};
-      loaded.forEach(function (x) { byChunk[x[0]] = x[1]; });
-      return ids.map(function (id) {
-        var row = byChunk[Math.floor(id / meta.chunk)][id % meta.chunk];
-        return { id: id, url: row[0], page: row[1], heading: row[2], text: "" };
+  // A query token's sections, over its kana variants and (for a prefix) every key it starts.
+  function postings(tok) {
+    return Promise.all(tok.alts.map(function (alt) {
+      return get(fileName("s", shardOf(alt), "json"), "json").then(function (shard) {
+        var keys = tok.prefix
+          ? Object.keys(shard).filter(function (k) { return k.lastIndexOf(alt, 0) === 0; })
+          : (Object.prototype.hasOwnProperty.call(shard, alt) ? [alt] : []);
+        return Promise.all(keys.map(function (k) { return entry(shard[k]); }));
       });
+    })).then(function (lists) {
+      var m = new Map();
+      lists.forEach(function (ms) {
+        ms.forEach(function (one) {
+          one.forEach(function (w, d) { if (!(m.get(d) >= w)) m.set(d, w); });
+        });
+      });
+      return m;
     });
   }
 
-  // The text of one section of a page: from its heading (or the start of the content) to the
-  // next heading, as the index saw it. Pages are fetched once.
+  // ---- Ranking
+
+  // Where a token is found weighs this much, by mark: text, (unused), heading, page title.
+  var FIELD = [1, 1, 2.5, 3];
+
+  // Each section's share of the query from the postings alone: BM25's idf per token (rare
+  // tokens weigh more), times where the token is; the total is scaled by the share of the
+  // query's weight the section holds, so a section with every token leads one with a few. A
+  // token the site does not have (面接日程's 接日 when the text says 面接の日程) weighs nothing,
+  // but still counts against a section that is listed for holding most of the query's tokens.
+  function firstPass(toks, maps) {
+    var n = meta.docs, idf = [], total = 0, docs = new Map();
+    maps.forEach(function (m, i) {
+      idf[i] = m.size ? Math.log(1 + (n - m.size + 0.5) / (m.size + 0.5)) : 0;
+      total += idf[i];
+      m.forEach(function (w, d) {
+        var s = docs.get(d);
+        if (!s) { s = { id: d, score: 0, held: 0, tokens: 0 }; docs.set(d, s); }
+        s.score += idf[i] * FIELD[w];
+        s.held += idf[i];
+        s.tokens += 1;
+      });
+    });
+    var out = [];
+    docs.forEach(function (s) {
+      s.share = total ? s.held / total : 0;
+      s.full = s.tokens === toks.length;
+      s.rank = s.score * s.share;
+      if (s.full || s.tokens >= PARTIAL * toks.length) out.push(s);
+    });
+    return out;
+  }
+  function byRank(a, b) {
+    return b.rank - a.rank || a.id - b.id;
+  }
+
+  // Longest run of `term` (as characters) found in `text`: adjacent bigrams and, at the end,
+  // the exact phrase score more than the same bigrams apart.
+  function longestRun(term, text) {
+    var chars = Array.from(term), best = 0;
+    for (var i = 0; i < chars.length && chars.length - i > best; i++) {
+      for (var j = chars.length; j - i > best; j--) {
+        if (text.indexOf(chars.slice(i, j).join("")) >= 0) { best = j - i; break; }
+      }
+    }
+    return best;
+  }
+  // A bonus from what the postings cannot see: runs of the query in the heading and the page
+  // title (its first section most); the whole query in one piece weighs most.
+  function textBonus(d, ts) {
+    var head = normalize(d.heading), page = normalize(d.page);
+    var first = d.url.indexOf("#") < 0;
+    var bonus = 0, whole = ts.map(function (t) { return t.text; }).join("");
+    ts.forEach(function (t) {
+      var len = Array.from(t.text).length;
+      var r = function (s) { var k = longestRun(t.text, s); return k > 1 ? (k / len) * (k / len) : 0; };
+      bonus += 2 * r(head) + (first ? 1.5 : 0.5) * r(page);
+    });
+    var flat = function (s) { return s.replace(/[\s、。・「」]/g, ""); };
+    if (flat(head).indexOf(whole) >= 0 || (first && flat(page).indexOf(whole) >= 0)) bonus += 3;
+    return bonus / Math.max(1, ts.length);
+  }
+
+  function loadRows(cands) {
+    var chunks = {};
+    cands.forEach(function (d) { chunks[Math.floor(d.id / meta.chunk)] = true; });
+    return Promise.all(Object.keys(chunks).map(function (c) {
+      return get(fileName("d", Number(c), "json"), "json").then(function (rows) { return [Number(c), rows]; });
+    })).then(function (loaded) {
+      var byChunk = {};
+      loaded.forEach(function (x) { byChunk[x[0]] = x[1]; });
+      cands.forEach(function (d) {
+        var row = byChunk[Math.floor(d.id / meta.chunk)][d.id % meta.chunk];
+        d.url = row[0]; d.page = row[1]; d.heading = row[2];
+      });
+      return cands;
+    });
+  }
+
+  // The text of one section of a page, for its snippet: from its heading (or the start of the
+  // content) to the next heading, as the index saw it. Pages are fetched once, only for results
+  // in view (and cached by the browser for when the reader opens one).
   var pages = {};
   var HEADING = /^H[1-6]$/;
   function sectionText(url) {
@@ -153,7 +269,7 @@
     return pages[page].then(function (doc) {
       var content = doc.querySelector("main .content");
       var start = id ? doc.getElementById(id) : null;
-      if (!content || (id && !start)) return null;
+      if (!content || (id && !start)) return "";
       var walk = doc.createTreeWalker(content, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
       var on = !id, out = [], node;
       while ((node = walk.nextNode())) {
@@ -169,124 +285,100 @@
     });
   }
 
-  // Score of a document for the terms, or -1 when a term is nowhere in it (its bigrams can all
-  // occur without the term itself). A page that could not be fetched cannot disprove a match.
-  function score(d, ts) {
-    var page = normalize(d.page), head = normalize(d.heading), text = normalize(d.text || "");
-    var total = 0;
-    for (var i = 0; i < ts.length; i++) {
-      var t = ts[i].text;
-      var inPage = page.indexOf(t) >= 0, inHead = head.indexOf(t) >= 0, inText = text.indexOf(t) >= 0;
-      if (!inPage && !inHead && !inText && d.text !== null) return -1;
-      total += (inPage ? 20 : 0) + (inHead ? 10 : 0) + (inText ? 1 : 0);
-    }
-    return total;
-  }
-  function titleScore(d, ts) {
-    var page = normalize(d.page), head = normalize(d.heading), total = 0;
-    ts.forEach(function (t) { total += (page.indexOf(t.text) >= 0 ? 20 : 0) + (head.indexOf(t.text) >= 0 ? 10 : 0); });
-    return total;
+  function loadMeta() {
+    return meta ? Promise.resolve(meta) : get("meta.json", "json").then(function (m) { meta = m; return m; });
   }
 
+  // The ranked results of a query: { results, full, partial }. `full` counts the sections that
+  // hold every token of the query, `partial` those that hold most of it; `results` are the best
+  // of them, in order, each with url, page, heading and whether it holds every token. Nothing
+  // here reads a page: the order is final before any snippet is cut.
   function search(q) {
-    var ts = terms(q);
-    if (!ts.length) return Promise.resolve([]);
-    return (meta ? Promise.resolve(meta) : getJSON("meta.json").then(function (m) { meta = m; return m; }))
-      .then(function () {
-        var toks = [];
-        ts.forEach(function (t) { toks = toks.concat(tokensOf(t)); });
-        return Promise.all(toks.map(postings));
-      })
-      .then(function (sets) { return loadDocs(intersect(sets).slice(0, MAX_CANDIDATES)); })
-      .then(function (docs) {
-        // Candidates whose titles match come first; then they are checked against their pages,
-        // a batch at a time, until there are enough results.
-        docs.forEach(function (d) { d.pre = titleScore(d, ts); });
-        docs.sort(function (a, b) { return b.pre - a.pre || a.id - b.id; });
-        var found = [];
-        function batch(from) {
-          if (found.length >= MAX_RESULTS || from >= docs.length) return found;
-          var part = docs.slice(from, from + MAX_RESULTS);
-          return Promise.all(part.map(function (d) {
-            return sectionText(d.url).then(function (t) { d.text = t; }, function () { d.text = null; });
-          })).then(function () {
-            part.forEach(function (d) {
-              var s = score(d, ts);
-              if (s >= 0 && found.length < MAX_RESULTS) { d.score = s; found.push(d); }
-            });
-            return batch(from + part.length);
-          });
-        }
-        return batch(0);
-      })
-      .then(function (found) {
-        found.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-        return found;
+    var ts = queryTerms(q);
+    if (!ts.length) return Promise.resolve({ results: [], full: 0, partial: 0 });
+    var toks = queryTokens(ts);
+    return loadMeta()
+      .then(function () { return Promise.all(toks.map(postings)); })
+      .then(function (maps) {
+        var cands = firstPass(toks, maps).sort(byRank);
+        var full = cands.filter(function (d) { return d.full; }).length;
+        return loadRows(cands.slice(0, ROWS)).then(function (rows) {
+          rows.forEach(function (d) { d.rank2 = d.rank * (1 + textBonus(d, ts)); });
+          rows.sort(function (a, b) { return b.rank2 - a.rank2 || a.id - b.id; });
+          return { results: rows.slice(0, SHOWN), full: full, partial: cands.length - full };
+        });
       });
   }
 
-  // Snippet around the first match, with every term highlighted. Works on the original text;
-  // NFKC can change lengths, so positions come from a character-by-character mapping.
-  function snippet(text, ts) {
+  // ---- Display
+
+  // Character ranges of `text` that the query matched: every occurrence of one of its tokens
+  // (kana variants too), merged into runs. Offsets are of the original text: normalization
+  // works character by character, so each range maps back exactly.
+  function matchedRuns(text, toks) {
     var chars = Array.from(text);
     var norm = chars.map(function (c) { return normalize(c); });
-    var joined = norm.join("");
-    var starts = [];
-    var offsets = [], acc = 0;
-    norm.forEach(function (n) { offsets.push(acc); acc += n.length; });
-    function charAt(off) {
-      var i = 0;
-      while (i + 1 < offsets.length && offsets[i + 1] <= off) i++;
-      return i;
+    var starts = [], acc = 0;
+    norm.forEach(function (n) { starts.push(acc); acc += n.length; });
+    var joined = norm.join(""), hit = new Uint8Array(chars.length + 1);
+    var charAt = function (off) {
+      var lo = 0, hi = starts.length - 1;
+      while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (starts[mid] <= off) lo = mid; else hi = mid - 1; }
+      return lo;
+    };
+    toks.forEach(function (tok) {
+      tok.alts.forEach(function (alt) {
+        var from = 0, at;
+        while ((at = joined.indexOf(alt, from)) >= 0) {
+          var s = charAt(at), e = charAt(at + alt.length - 1);
+          for (var k = s; k <= e; k++) hit[k] = 1;
+          from = at + 1;
+        }
+      });
+    });
+    var runs = [];
+    for (var i = 0; i < chars.length; i++) {
+      if (!hit[i]) continue;
+      var j = i;
+      while (hit[j]) j++;
+      runs.push([i, j]);
+      i = j;
     }
-    var marks = [];
-    ts.forEach(function (t) {
-      var from = 0, at;
-      while ((at = joined.indexOf(t.text, from)) >= 0) {
-        var s = charAt(at), e = charAt(at + t.text.length - 1) + 1;
-        marks.push([s, e]);
-        starts.push(s);
-        from = at + t.text.length;
-      }
-    });
-    var first = starts.length ? Math.min.apply(null, starts) : 0;
-    var from = Math.max(0, first - 30), to = Math.min(chars.length, from + 90);
-    var frag = document.createDocumentFragment();
-    if (from > 0) frag.appendChild(document.createTextNode("…"));
-    var i = from;
-    marks.sort(function (a, b) { return a[0] - b[0]; });
-    marks.forEach(function (m) {
-      if (m[0] < i || m[0] >= to) return;
-      frag.appendChild(document.createTextNode(chars.slice(i, m[0]).join("")));
+    return { chars: chars, runs: runs };
+  }
+  // Text from character `from` to `to` with the matched runs in <mark>.
+  function marked(m, from, to) {
+    var frag = document.createDocumentFragment(), i = from;
+    m.runs.forEach(function (r) {
+      if (r[1] <= from || r[0] >= to) return;
+      var s = Math.max(r[0], from), e = Math.min(r[1], to);
+      if (s > i) frag.appendChild(document.createTextNode(m.chars.slice(i, s).join("")));
       var mark = document.createElement("mark");
-      mark.textContent = chars.slice(m[0], Math.min(m[1], to)).join("");
+      mark.textContent = m.chars.slice(s, e).join("");
       frag.appendChild(mark);
-      i = Math.min(m[1], to);
+      i = e;
     });
-    frag.appendChild(document.createTextNode(chars.slice(i, to).join("")));
-    if (to < chars.length) frag.appendChild(document.createTextNode("…"));
+    if (to > i) frag.appendChild(document.createTextNode(m.chars.slice(i, to).join("")));
     return frag;
   }
-  function highlight(text, ts) {
+  // A snippet of about 90 characters where most of the query's runs are.
+  function snippet(text, toks) {
+    var m = matchedRuns(text, toks), best = 0, bestLen = -1;
+    m.runs.forEach(function (r) {
+      var len = 0;
+      m.runs.forEach(function (o) { if (o[0] >= r[0] && o[1] <= r[0] + 90) len += o[1] - o[0]; });
+      if (len > bestLen) { bestLen = len; best = r[0]; }
+    });
+    var from = Math.max(0, best - 25), to = Math.min(m.chars.length, from + 90);
     var frag = document.createDocumentFragment();
-    var norm = normalize(text);
-    if (norm.length !== text.length) { frag.appendChild(document.createTextNode(text)); return frag; }
-    var i = 0;
-    while (i < text.length) {
-      var best = -1, len = 0;
-      ts.forEach(function (t) {
-        var at = norm.indexOf(t.text, i);
-        if (at >= 0 && (best < 0 || at < best)) { best = at; len = t.text.length; }
-      });
-      if (best < 0) break;
-      frag.appendChild(document.createTextNode(text.slice(i, best)));
-      var m = document.createElement("mark");
-      m.textContent = text.slice(best, best + len);
-      frag.appendChild(m);
-      i = best + len;
-    }
-    frag.appendChild(document.createTextNode(text.slice(i)));
+    if (from > 0) frag.appendChild(document.createTextNode("…"));
+    frag.appendChild(marked(m, from, to));
+    if (to < m.chars.length) frag.appendChild(document.createTextNode("…"));
     return frag;
+  }
+  function highlight(text, toks) {
+    var m = matchedRuns(text, toks);
+    return marked(m, 0, m.chars.length);
   }
 
   // The combobox (WAI-ARIA 1.2 pattern): input + listbox of links + a live status.
@@ -317,40 +409,71 @@
     input.removeAttribute("aria-activedescendant");
     active = -1;
   }
-  function render(results, q) {
-    var ts = terms(q);
+  function note(text, cls) {
+    var li = document.createElement("li");
+    li.className = cls;
+    li.setAttribute("role", "presentation");
+    li.textContent = text;
+    list.appendChild(li);
+  }
+  function summary(found, q) {
+    if (found.full) return found.full + "件見つかりました";
+    if (found.partial) return "「" + q + "」をすべて含む項目はありません。一部が一致する項目が" + found.partial + "件あります";
+    return "見つかりませんでした";
+  }
+  // Snippets are cut from the pages of the results in view only; the rest wait for a scroll.
+  var watcher = null;
+  function fillSnippets(snippets, toks) {
+    if (watcher) watcher.disconnect();
+    var byItem = new Map(snippets.map(function (x) { return [x[0], x]; }));
+    watcher = new IntersectionObserver(function (seen) {
+      seen.forEach(function (e) {
+        if (!e.isIntersecting || !byItem.has(e.target)) return;
+        var x = byItem.get(e.target);
+        byItem.delete(e.target);
+        watcher.unobserve(e.target);
+        sectionText(x[2]).then(function (text) { x[1].appendChild(snippet(text, toks)); }, function () {});
+      });
+    }, { root: list });
+    snippets.forEach(function (x) { watcher.observe(x[0]); });
+  }
+  function render(found, q) {
+    var toks = queryTokens(queryTerms(q)), snippets = [];
     list.textContent = "";
     active = -1;
-    if (!results.length) {
-      var li = document.createElement("li");
-      li.className = "search-empty";
-      li.textContent = "「" + q + "」に一致する項目は見つかりませんでした";
-      list.appendChild(li);
-    }
-    results.forEach(function (d, k) {
+    if (!found.results.length) note("「" + q + "」に一致する項目は見つかりませんでした", "search-empty");
+    else if (!found.full) note("すべての語を含む項目はありません。一部が一致する項目：", "search-partial-label");
+    found.results.forEach(function (d, k) {
       var li = document.createElement("li");
       li.id = "search-result-" + k;
       li.setAttribute("role", "option");
       li.setAttribute("aria-selected", "false");
+      if (!d.full) li.className = "search-result-partial";
       var a = document.createElement("a");
       a.href = d.url;
       a.tabIndex = -1;
       var t = document.createElement("span");
       t.className = "search-result-title";
-      t.appendChild(highlight(d.heading ? d.page + " › " + d.heading : d.page, ts));
+      t.appendChild(highlight(d.heading || d.page, toks));
+      var p = document.createElement("span");
+      p.className = "search-result-page";
+      p.appendChild(document.createTextNode(d.heading ? d.page : ""));
       var s = document.createElement("span");
       s.className = "search-result-snippet";
-      s.appendChild(snippet(d.text || "", ts));
+      snippets.push([li, s, d.url]);
       a.appendChild(t);
+      if (d.heading) a.appendChild(p);
       a.appendChild(s);
       li.appendChild(a);
       li.addEventListener("mousedown", function (e) { e.preventDefault(); });
       li.addEventListener("click", function () { location.href = d.url; });
       list.appendChild(li);
     });
+    list.setAttribute("data-query", q);
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
-    status.textContent = results.length ? results.length + "件見つかりました" : "見つかりませんでした";
+    status.textContent = summary(found, q);
+    fillSnippets(snippets, toks);
   }
   input.addEventListener("input", function () {
     var q = input.value.trim();
@@ -375,4 +498,13 @@
     var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
     if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); }
   });
+
+  // For tests and for themes that build their own search page: the same functions the box uses.
+  window.tebikiSearch = {
+    normalize: normalize,
+    indexTokens: function (text) { return [].concat.apply([], terms(text).map(termTokens)); },
+    queryTokens: function (q) { return queryTokens(queryTerms(q)).map(function (t) { return t.t; }); },
+    kanaVariants: function (q) { return queryTokens(queryTerms(q)).map(function (t) { return t.alts; }); },
+    search: search
+  };
 })();

@@ -1,0 +1,138 @@
+//! Word lists: the built-in starter dictionary (`dictionary.yml`, in prh's format, following the
+//! Cabinet notice on loanwords: 英語の語末の -er, -or, -ar は長音符号「ー」で書く) and the site's
+//! own `prh.yml`, both matched the same way.
+
+use std::ops::Range;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::text::chars::is_katakana;
+
+/// The built-in starter dictionary.
+pub(crate) const BUILTIN: &str = include_str!("dictionary.yml");
+
+/// How a rule finds the words it corrects.
+#[derive(Debug)]
+pub(crate) enum Matcher {
+    /// The text itself. A katakana pattern matches a whole katakana word only (ユーザ, not the
+    /// start of ユーザビリティ); a Latin one a whole Latin word.
+    Literal(String),
+    /// A regular expression (prh's `/…/`).
+    Regex(fancy_regex::Regex),
+}
+
+/// One rule: what to write, and the patterns of what not to.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub expected: String,
+    pub matcher: Matcher,
+}
+
+/// A dictionary ready to match: literal patterns all at once, regular expressions one by one.
+#[derive(Debug)]
+pub(crate) struct Dictionary {
+    entries: Vec<Entry>,
+    literals: Option<AhoCorasick>,
+    /// Entry index of each literal pattern.
+    literal_entry: Vec<usize>,
+}
+
+fn whole_word(text: &str, range: &Range<usize>, pattern: &str) -> bool {
+    let before = text[..range.start].chars().next_back();
+    let after = text[range.end..].chars().next();
+    let all = |f: fn(char) -> bool| pattern.chars().all(f);
+    if all(is_katakana) {
+        !before.is_some_and(is_katakana) && !after.is_some_and(is_katakana)
+    } else if all(|c| c.is_ascii_alphanumeric()) {
+        !before.is_some_and(|c| c.is_ascii_alphanumeric()) && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    } else {
+        true
+    }
+}
+
+impl Dictionary {
+    pub(crate) fn new(entries: Vec<Entry>) -> Self {
+        let mut patterns = Vec::new();
+        let mut literal_entry = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            if let Matcher::Literal(p) = &e.matcher {
+                patterns.push(p.clone());
+                literal_entry.push(i);
+            }
+        }
+        let literals = (!patterns.is_empty())
+            .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok())
+            .flatten();
+        Dictionary { entries, literals, literal_entry }
+    }
+
+    /// The built-in starter dictionary.
+    pub(crate) fn builtin() -> Self {
+        // The file is part of the binary and tested; an error here is a bug in this crate.
+        let entries = super::prh::parse(BUILTIN, Path::new("dictionary.yml")).unwrap_or_default();
+        Dictionary::new(entries)
+    }
+
+    /// Words of `text` to correct: (range, the text to write instead). A match that already
+    /// reads as the expected text (ユーザ at the start of ユーザー) is not one.
+    pub(crate) fn find(&self, text: &str) -> Vec<(Range<usize>, String)> {
+        let mut out = Vec::new();
+        if let Some(ac) = &self.literals {
+            for m in ac.find_iter(text) {
+                let e = &self.entries[self.literal_entry[m.pattern().as_usize()]];
+                let Matcher::Literal(p) = &e.matcher else { continue };
+                if text[m.start()..].starts_with(&e.expected) || !whole_word(text, &m.range(), p) {
+                    continue;
+                }
+                out.push((m.range(), e.expected.clone()));
+            }
+        }
+        for e in &self.entries {
+            let Matcher::Regex(re) = &e.matcher else { continue };
+            for caps in re.captures_iter(text).flatten() {
+                let Some(m) = caps.get(0) else { continue };
+                let mut with = String::new();
+                caps.expand(&e.expected, &mut with);
+                if m.as_str() != with && !m.as_str().is_empty() {
+                    out.push((m.range(), with));
+                }
+            }
+        }
+        out.sort_by_key(|(r, _)| (r.start, r.end));
+        out.dedup_by(|b, a| b.0.start < a.0.end);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_loanwords_match_whole_words_only() {
+        let d = Dictionary::builtin();
+        let found = |t: &str| d.find(t).into_iter().map(|(r, w)| (t[r].to_string(), w)).collect::<Vec<_>>();
+        assert_eq!(
+            found("ユーザ名とサーバ"),
+            [("ユーザ".into(), "ユーザー".into()), ("サーバ".into(), "サーバー".into())]
+        );
+        for ok in ["ユーザー", "ユーザビリティ", "サーバント", "コンピューター", "プリンター"]
+        {
+            assert!(found(ok).is_empty(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn regex_entries_expand_groups() {
+        let e = super::super::prh::parse(
+            "rules:\n  - expected: 問い合わせ$1\n    pattern: /問合せ(先)?/\n  - expected: JavaScript\n",
+            Path::new("p.yml"),
+        )
+        .unwrap();
+        let d = Dictionary::new(e);
+        let t = "問合せ先はjavascriptで。JavaScriptも。";
+        let got: Vec<_> = d.find(t).into_iter().map(|(r, w)| (t[r].to_string(), w)).collect();
+        assert_eq!(got, [("問合せ先".into(), "問い合わせ先".into()), ("javascript".into(), "JavaScript".into())]);
+    }
+}

@@ -1,0 +1,313 @@
+//! The prose of a Markdown page: the text a reader reads, block by block, with the byte offset
+//! in the file of every piece. Code, inline code, URLs, link destinations, images, HTML and front
+//! matter are left out, so no rule ever looks at them.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+
+/// What kind of block a piece of prose is in: some rules judge paragraphs and list items apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BlockKind {
+    Paragraph,
+    Heading,
+    ListItem,
+    TableCell,
+}
+
+/// Stands in for inline code, footnote references and URLs: not a letter, so no rule joins
+/// text across it, and no fix can reach into it.
+pub(crate) const HOLE: char = '\u{FFFC}';
+
+/// One block of prose.
+#[derive(Debug)]
+pub(crate) struct Block {
+    pub kind: BlockKind,
+    /// The text as read: [`HOLE`] for what is left out, `\n` for line breaks.
+    pub text: String,
+    /// Pieces of `text`: (start in `text`, start in the file, copied verbatim from the file).
+    pieces: Vec<(usize, usize, bool)>,
+    /// Rules switched off by a `<!-- tebiki-disable ... -->` comment before the block; an empty
+    /// list switches off every rule.
+    pub disabled: Option<Vec<String>>,
+    /// Offsets in `text` where a link's text starts or ends: the text of a link is often a
+    /// quoted title, a phrase of its own.
+    pub breaks: Vec<usize>,
+}
+
+impl Block {
+    fn new(kind: BlockKind, disabled: Option<Vec<String>>) -> Self {
+        Block { kind, text: String::new(), pieces: Vec::new(), disabled, breaks: Vec::new() }
+    }
+
+    fn push(&mut self, s: &str, file_start: usize, verbatim: bool) {
+        self.pieces.push((self.text.len(), file_start, verbatim));
+        self.text.push_str(s);
+    }
+
+    fn piece(&self, i: usize) -> (usize, usize, bool, usize) {
+        let k = self.pieces.partition_point(|&(t, _, _)| t <= i).saturating_sub(1);
+        let (t, f, v) = self.pieces.get(k).copied().unwrap_or((0, 0, false));
+        let end = self.pieces.get(k + 1).map_or(self.text.len(), |p| p.0);
+        (t, f, v, end)
+    }
+
+    /// The file offset of byte `i` of `text` (the start of the piece when it was not verbatim).
+    pub fn file_offset(&self, i: usize) -> usize {
+        let (t, f, verbatim, _) = self.piece(i);
+        if verbatim {
+            f + (i - t)
+        } else {
+            f
+        }
+    }
+
+    /// The file range of `range` of `text` when it lies inside one verbatim piece: only such a
+    /// range may be rewritten by a fix, which keeps fixes out of code, URLs and markup.
+    pub fn file_range(&self, range: Range<usize>) -> Option<Range<usize>> {
+        let (t, f, verbatim, end) = self.piece(range.start);
+        (verbatim && range.end <= end).then(|| f + (range.start - t)..f + (range.end - t))
+    }
+
+    /// Whether `rule` is switched off for this block.
+    pub fn is_disabled(&self, rule: &str) -> bool {
+        self.disabled.as_ref().is_some_and(|d| d.is_empty() || d.iter().any(|r| r == rule))
+    }
+}
+
+/// The rules named by an opt-out comment (`<!-- tebiki-disable kanji-run, sentence-length -->`),
+/// an empty list for `<!-- tebiki-disable -->`, or None when `html` is no such comment.
+pub(crate) fn disable_comment(html: &str) -> Option<Vec<String>> {
+    let inner = html.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    let rest = inner.strip_prefix("tebiki-disable")?;
+    if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
+        return None;
+    }
+    Some(rest.split(|c: char| c.is_whitespace() || c == ',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+}
+
+/// Walks the Markdown events and collects blocks.
+struct Collector<'a> {
+    body: &'a str,
+    offset: usize,
+    blocks: Vec<Block>,
+    current: Option<Block>,
+    pending_disable: Option<Vec<String>>,
+    /// Inside a fenced/indented code block or an image (alt text is not checked).
+    skip: usize,
+    /// Whether each open link is an autolink (its text is a URL).
+    links: Vec<bool>,
+    list_items: usize,
+}
+
+impl Collector<'_> {
+    fn start(&mut self, kind: BlockKind) {
+        self.finish();
+        self.current = Some(Block::new(kind, self.pending_disable.take()));
+    }
+
+    fn finish(&mut self) {
+        if let Some(b) = self.current.take() {
+            if b.text.chars().any(|c| !c.is_whitespace() && c != HOLE) {
+                self.blocks.push(b);
+            }
+        }
+    }
+
+    fn push(&mut self, s: &str, range: Range<usize>, verbatim: bool) {
+        if self.current.is_none() {
+            let kind = if self.list_items > 0 { BlockKind::ListItem } else { BlockKind::Paragraph };
+            self.start(kind);
+        }
+        if let Some(b) = self.current.as_mut() {
+            b.push(s, self.offset + range.start, verbatim);
+        }
+    }
+
+    fn link_break(&mut self) {
+        if let Some(b) = self.current.as_mut() {
+            b.breaks.push(b.text.len());
+        }
+    }
+
+    fn text(&mut self, t: &str, range: Range<usize>) {
+        if self.skip > 0 {
+            return;
+        }
+        if self.links.last() == Some(&true) {
+            self.push("\u{FFFC}", range, false);
+            return;
+        }
+        let verbatim = self.body.get(range.clone()) == Some(t);
+        if !verbatim {
+            self.push(t, range, false);
+            return;
+        }
+        // Bare URLs in running text are not prose either.
+        let mut from = 0;
+        for url in urls(t) {
+            self.push(&t[from..url.start], range.start + from..range.end, true);
+            self.push("\u{FFFC}", range.start + url.start..range.end, false);
+            from = url.end;
+        }
+        self.push(&t[from..], range.start + from..range.end, true);
+    }
+
+    fn event(&mut self, ev: Event<'_>, range: Range<usize>) {
+        match ev {
+            Event::Start(tag) => self.open(tag),
+            Event::End(tag) => self.close(tag),
+            Event::Text(t) => self.text(&t, range),
+            Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                if self.skip == 0 {
+                    self.push("\u{FFFC}", range, false);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if self.skip == 0 && self.current.is_some() {
+                    self.push("\n", range, false);
+                }
+            }
+            Event::Html(h) => {
+                self.finish();
+                if let Some(rules) = disable_comment(&h) {
+                    self.pending_disable = Some(rules);
+                }
+            }
+            Event::InlineHtml(_) => {
+                if self.skip == 0 && self.current.is_some() {
+                    self.push("\u{FFFC}", range, false);
+                }
+            }
+            Event::Rule | Event::TaskListMarker(_) => {}
+        }
+    }
+
+    fn open(&mut self, tag: Tag<'_>) {
+        match tag {
+            Tag::Paragraph => {
+                let kind = if self.list_items > 0 { BlockKind::ListItem } else { BlockKind::Paragraph };
+                if self.current.as_ref().is_none_or(|b| !b.text.trim().is_empty()) {
+                    self.start(kind);
+                }
+            }
+            Tag::Heading { .. } => self.start(BlockKind::Heading),
+            Tag::Item => {
+                self.list_items += 1;
+                self.start(BlockKind::ListItem);
+            }
+            Tag::TableCell => self.start(BlockKind::TableCell),
+            Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) | Tag::HtmlBlock => {
+                if !matches!(tag, Tag::Image { .. }) {
+                    self.finish();
+                }
+                self.skip += 1;
+            }
+            Tag::Link { link_type, .. } => {
+                self.links.push(matches!(link_type, LinkType::Autolink | LinkType::Email));
+                self.link_break();
+            }
+            Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_) => self.finish(),
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell => self.finish(),
+            TagEnd::Item => {
+                self.list_items = self.list_items.saturating_sub(1);
+                self.finish();
+            }
+            TagEnd::CodeBlock | TagEnd::Image | TagEnd::MetadataBlock(_) | TagEnd::HtmlBlock => {
+                self.skip = self.skip.saturating_sub(1);
+            }
+            TagEnd::Link => {
+                self.links.pop();
+                self.link_break();
+            }
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::FootnoteDefinition => self.finish(),
+            _ => {}
+        }
+    }
+}
+
+/// The byte ranges of `http://`, `https://` and `www.` URLs in `t`: up to a space or a
+/// Japanese character, which is where writers end them.
+fn urls(t: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = ["https://", "http://", "www."].iter().filter_map(|p| t[from..].find(p)).min() {
+        let start = from + i;
+        let len = t[start..]
+            .char_indices()
+            .find(|&(_, c)| c.is_whitespace() || crate::text::chars::is_cjk(c))
+            .map_or(t.len() - start, |(j, _)| j);
+        out.push(start..start + len);
+        from = start + len.max(1);
+    }
+    out
+}
+
+/// The prose blocks of `text`, whose Markdown body starts at byte `body_offset`.
+pub(crate) fn blocks(text: &str, body_offset: usize) -> Vec<Block> {
+    let body = &text[body_offset.min(text.len())..];
+    let mut c = Collector {
+        body,
+        offset: body_offset,
+        blocks: Vec::new(),
+        current: None,
+        pending_disable: None,
+        skip: 0,
+        links: Vec::new(),
+        list_items: 0,
+    };
+    for (ev, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
+        c.event(ev, range);
+    }
+    c.finish();
+    c.blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(md: &str) -> Vec<(BlockKind, String)> {
+        blocks(md, 0).into_iter().map(|b| (b.kind, b.text)).collect()
+    }
+
+    #[test]
+    fn code_urls_html_and_link_destinations_are_not_prose() {
+        let md = "# 見出し\n\n本文は`コード`と[リンク](https://例.jp/ＡＢＣ)と<https://x.jp>、https://y.jp/a です。\n\n```\nｶﾀｶﾅ\n```\n\n<div title=\"ＡＢＣ\">x</div>\n\n![画像ＡＢＣ](a.png)\n";
+        let got = texts(md);
+        assert_eq!(got[0], (BlockKind::Heading, "見出し".into()));
+        assert_eq!(got[1], (BlockKind::Paragraph, "本文は\u{FFFC}とリンクと\u{FFFC}、\u{FFFC} です。".into()));
+        assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    #[test]
+    fn offsets_point_into_the_file_and_fixes_stay_in_verbatim_text() {
+        let text = "---\ntitle: t\n---\n本文の**強調**と`x`です。\n";
+        let body = text.find("本文").unwrap();
+        let b = &blocks(text, body)[0];
+        let i = b.text.find("強調").unwrap();
+        assert_eq!(&text[b.file_offset(i)..b.file_offset(i) + 6], "強調");
+        let hole = b.text.find('\u{FFFC}').unwrap();
+        assert_eq!(b.file_range(hole..hole + 3), None);
+        assert_eq!(b.file_range(i..i + 6).map(|r| &text[r]), Some("強調"));
+    }
+
+    #[test]
+    fn list_items_tables_and_opt_out_comments() {
+        let md = "- 一つ目\n- 二つ目\n\n| 表 |\n|---|\n| セル |\n\n<!-- tebiki-disable kanji-run -->\n段落です。\n\n<!-- tebiki-disable -->\n全部止める。\n\n次の段落。\n";
+        let bs = blocks(md, 0);
+        let kinds: Vec<_> = bs.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        assert_eq!(kinds[0], (BlockKind::ListItem, "一つ目"));
+        assert_eq!(kinds[2], (BlockKind::TableCell, "表"));
+        assert!(bs[4].is_disabled("kanji-run") && !bs[4].is_disabled("sentence-length"));
+        assert!(bs[5].is_disabled("sentence-length"));
+        assert!(!bs[6].is_disabled("kanji-run"));
+        assert_eq!(disable_comment("<!-- tebiki-disabled -->"), None);
+    }
+}

@@ -1,0 +1,207 @@
+//! ら抜き言葉 and doubled particles, told from character classes alone (no morphological
+//! analysis: no dictionary of that kind installs from the registries here).
+
+use super::{Hit, Rule};
+use crate::proofread::prose::HOLE;
+use crate::text::chars::{is_hiragana, is_kanji, is_katakana};
+
+/// Kana that end the stem of an ichidan verb (え段 and い段): 食べ, 考え, 起き, 信じ...
+const ICHIDAN_STEM_END: &str = "えけげせぜてでねへべぺめいきぎしじちぢにひびぴみり";
+/// One-kanji ichidan verbs written without okurigana: 見る, 来る, 出る, 寝る, 着る, 居る...
+const ONE_KANJI_VERBS: &str = "見来出寝着居似煮";
+/// What follows the potential's れ: る, ない, ます, た, て... (not れば, which is correct).
+const AFTER_RE: &[&str] = &["る", "ない", "なかっ", "ます", "ません", "まし", "た", "て", "ず"];
+
+/// 食べれる, 来れる, 起きれない: the potential form without ら.
+pub(crate) fn ra_nuki(text: &str, out: &mut Vec<Hit>) {
+    for i in memchr::memmem::find_iter(text.as_bytes(), "れ".as_bytes()) {
+        let c = 'れ';
+        let rest = &text[i + c.len_utf8()..];
+        let Some(after) = AFTER_RE.iter().find(|a| rest.starts_with(**a)) else { continue };
+        let mut before = text[..i].char_indices().rev();
+        let (Some((p1, prev)), second) = (before.next(), before.next()) else { continue };
+        let start = match second {
+            Some((p2, k)) if ICHIDAN_STEM_END.contains(prev) && is_kanji(k) => p2,
+            _ if ONE_KANJI_VERBS.contains(prev) && !second.is_some_and(|(_, k)| is_kanji(k)) => p1,
+            _ => continue,
+        };
+        let end = i + c.len_utf8() + after.len();
+        let stem = &text[start..i];
+        let fixed = format!("{stem}られ{after}");
+        let mut hit = Hit::new(
+            Rule::RaNuki,
+            start..end,
+            format!("`{}` drops the ら of the potential form", &text[start..end]),
+            format!("ら抜き言葉「{}」", &text[start..end]),
+        );
+        hit.suggestion = Some(fixed);
+        out.push(hit);
+    }
+}
+
+/// Whether `c`, between `prev` and `next`, is a particle rather than part of a word: は and が
+/// after a noun-like character (kanji, katakana, a closing bracket, Latin letters or code), but
+/// not が inside a verb (広がる); を after anything; で after a noun-like character unless it
+/// starts できる, でした, です, である, では, でも, でない.
+fn is_particle(prev: Option<char>, c: char, next: Option<char>) -> bool {
+    let noun_like = |p: char| {
+        is_kanji(p) || is_katakana(p) || p.is_ascii_alphanumeric() || matches!(p, '」' | '』' | '）' | ')') || p == HOLE
+    };
+    match c {
+        'を' => prev.is_some(),
+        'は' => prev.is_some_and(noun_like),
+        'が' => {
+            prev.is_some_and(noun_like) && !next.is_some_and(|n| matches!(n, 'る' | 'り' | 'ら' | 'れ' | 'っ' | 'ろ'))
+        }
+        'で' => {
+            prev.is_some_and(noun_like)
+                && !next.is_some_and(|n| matches!(n, 'き' | 'し' | 'す' | 'あ' | 'は' | 'も' | 'な'))
+        }
+        _ => false,
+    }
+}
+
+/// Verb and adjective endings (u-row, た, だ, い) that end a modifying clause when a noun
+/// follows: 言葉を選べる手段を使う has one を per verb.
+fn is_clause_end(c: char) -> bool {
+    matches!(c, 'う' | 'く' | 'ぐ' | 'す' | 'つ' | 'ぬ' | 'ぶ' | 'む' | 'る' | 'た' | 'だ' | 'い')
+}
+
+/// Punctuation and brackets that end a clause. (A `matches!`, not `str::contains`: this runs
+/// on every character, and searching a string for a multi-byte character is slow.)
+fn is_clause_mark(c: char) -> bool {
+    matches!(
+        c,
+        '、' | '，'
+            | '。'
+            | '．'
+            | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '（'
+            | '）'
+            | '('
+            | ')'
+            | '\n'
+    )
+}
+
+/// Nouns written in kana that a modifying clause often ends before.
+const FORMAL_NOUNS: &[&str] = &["こと", "とき", "もの", "つもり", "ため", "よう", "はず", "ところ", "ほう", "の", "と"];
+
+/// Whether a clause ends after `c` (`rest` is the text after it): a verb's て/で or ずに form,
+/// or a verb's or adjective's plain form before a noun.
+fn ends_clause(prev: char, c: char, next: Option<char>, rest: &str) -> bool {
+    ((c == 'て' || c == 'で') && is_hiragana(prev))
+        || (c == 'に' && prev == 'ず')
+        || (is_clause_end(c)
+            && (is_hiragana(prev) || is_kanji(prev))
+            && next.is_some_and(|n| {
+                is_kanji(n) || is_katakana(n) || (is_hiragana(n) && FORMAL_NOUNS.iter().any(|f| rest.starts_with(f)))
+            }))
+}
+
+/// Particles further apart than this (in characters) belong to different phrases often enough
+/// that a long clause without commas is not reported.
+const MAX_GAP: usize = 12;
+
+const PARTICLES: [char; 4] = ['は', 'が', 'を', 'で'];
+
+/// The same particle twice in one clause: 今日は天気はいい. Only は, が, を, で are checked:
+/// の, に, と, も and や repeat in natural prose (面接の日程の連絡). Clauses end at 、。！？,
+/// brackets, link texts (`breaks`) and the end of a verb's clause. One pass over the text:
+/// this runs on every paragraph of the site.
+pub(crate) fn doubled_particle(text: &str, breaks: &[usize], out: &mut Vec<Hit>) {
+    // Per particle: (byte offset, character count) of its last use in the current clause.
+    let mut seen: [Option<(usize, usize)>; 4] = [None; 4];
+    let mut prev: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    let mut n = 0;
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map(|&(_, d)| d);
+        n += 1;
+        if breaks.binary_search(&i).is_ok() || is_clause_mark(c) {
+            seen = [None; 4];
+        } else if let Some(k) = PARTICLES.iter().position(|&p| p == c).filter(|_| is_particle(prev, c, next)) {
+            match seen[k] {
+                Some((first, at)) if n - at <= MAX_GAP => {
+                    out.push(Hit::new(
+                        Rule::DoubledParticle,
+                        first..i + c.len_utf8(),
+                        format!("the particle `{c}` twice in one clause"),
+                        format!("一つの節に助詞「{c}」が2回使われています"),
+                    ));
+                    seen = [None; 4];
+                }
+                _ => seen[k] = Some((i, n)),
+            }
+        }
+        if prev.is_some_and(|p| ends_clause(p, c, next, &text[i + c.len_utf8()..])) {
+            seen = [None; 4];
+        }
+        prev = Some(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doubled(t: &str, out: &mut Vec<Hit>) {
+        doubled_particle(t, &[], out);
+    }
+
+    fn found(f: fn(&str, &mut Vec<Hit>), t: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        f(t, &mut out);
+        out.into_iter().map(|h| t[h.range].to_string()).collect()
+    }
+
+    #[test]
+    fn ra_nuki_hits_and_correct_forms() {
+        assert_eq!(found(ra_nuki, "明日は来れる。"), ["来れる"]);
+        assert_eq!(found(ra_nuki, "野菜を食べれない"), ["食べれない"]);
+        assert_eq!(found(ra_nuki, "朝早く起きれます"), ["起きれます"]);
+        for ok in [
+            "来れば分かる",
+            "食べられる",
+            "入れる",
+            "忘れる",
+            "かもしれない",
+            "受け入れる",
+            "生まれる",
+            "書ける",
+            "見れば",
+            "出来れば",
+        ] {
+            assert!(found(ra_nuki, ok).is_empty(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn doubled_particles_but_not_legitimate_repeats() {
+        assert_eq!(found(doubled, "今日は天気はいい。"), ["は天気は"]);
+        assert_eq!(found(doubled, "資料を机を使って置く"), ["を机を"]);
+        for ok in [
+            "面接の日程の連絡の方法",
+            "今日は、天気はいい",
+            "担当者が確認できるまで電話で待つ",
+            "私は「彼は来る」と思う",
+            "東京ではなく大阪で働く",
+            "候補者の返事を待って次の予定を組む",
+            "担当者は応募先の企業に対して何も説明ができなくなり企業の採用計画にも影響が出る",
+            "自分が落ち着いて言葉を選べる手段を使いましょう",
+            "悪質なバックレをした求職者の情報を共有する",
+            "内定を辞退するときや転職活動を終えるときにも",
+            "どんな点に気をつけるつもりかを伝える",
+            "選択肢が広がるので",
+        ] {
+            assert!(found(doubled, ok).is_empty(), "{ok}");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Rules judged over a whole page: です・ます against である style, and 、。 against ，．.
+
+use std::ops::Range;
+
+use super::sentences::sentences;
+use super::{Hit, Rule};
+use crate::proofread::prose::{Block, BlockKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Polite,
+    Plain,
+}
+
+const POLITE_ENDINGS: &[&str] =
+    &["です", "ます", "でした", "ました", "ません", "ましょう", "でしょう", "ください", "ございます"];
+const PLAIN_ENDINGS: &[&str] =
+    &["である", "であった", "であろう", "だ", "だった", "だろう", "ではない", "ではなかった"];
+
+/// The style a sentence ends in, if it tells: closing marks and up to two final particles
+/// (か, ね, よ, な) are looked through.
+fn style_of(sentence: &str) -> Option<Style> {
+    let mut s = sentence.trim_end_matches(|c: char| "。．！？!?」』）)…".contains(c) || c.is_whitespace());
+    for _ in 0..2 {
+        s = s.strip_suffix(['か', 'ね', 'よ', 'な']).unwrap_or(s);
+    }
+    if POLITE_ENDINGS.iter().any(|e| s.ends_with(e)) {
+        Some(Style::Polite)
+    } else if PLAIN_ENDINGS.iter().any(|e| s.ends_with(e)) {
+        Some(Style::Plain)
+    } else {
+        None
+    }
+}
+
+/// Sentences in the page's minority style (です・ます by default on a tie). Paragraphs and list
+/// items are judged apart: lists are often written in the plain style on a polite page.
+pub(crate) fn mixed_style(blocks: &[Block]) -> Vec<(usize, Hit)> {
+    let mut out = Vec::new();
+    for kind in [BlockKind::Paragraph, BlockKind::ListItem] {
+        let mut found: Vec<(usize, Range<usize>, Style)> = Vec::new();
+        for (b, block) in blocks.iter().enumerate().filter(|(_, b)| b.kind == kind) {
+            for r in sentences(&block.text) {
+                if let Some(style) = style_of(&block.text[r.clone()]) {
+                    found.push((b, r, style));
+                }
+            }
+        }
+        let polite = found.iter().filter(|f| f.2 == Style::Polite).count();
+        let minority = if polite * 2 >= found.len() { Style::Plain } else { Style::Polite };
+        for (b, r, _) in found.into_iter().filter(|f| f.2 == minority) {
+            let (en, ja) = match minority {
+                Style::Plain => {
+                    ("a である-style sentence on a です・ます page", "です・ます調の文書に、である調の文があります")
+                }
+                Style::Polite => {
+                    ("a です・ます-style sentence on a である page", "である調の文書に、です・ます調の文があります")
+                }
+            };
+            out.push((b, Hit::new(Rule::MixedStyle, r, en.into(), ja.into())));
+        }
+    }
+    out
+}
+
+const JA_MARKS: [char; 2] = ['、', '。'];
+const WIDE_MARKS: [char; 2] = ['，', '．'];
+
+/// ，． on a page that mostly uses 、。, or the reverse.
+pub(crate) fn mixed_punctuation(blocks: &[Block]) -> Vec<(usize, Hit)> {
+    let count = |marks: [char; 2]| -> usize { blocks.iter().map(|b| b.text.matches(marks).count()).sum() };
+    // ，． are rare: most pages are done after one fast search for their shared lead byte.
+    let has =
+        |b: &Block, m: char| memchr::memmem::find(b.text.as_bytes(), m.encode_utf8(&mut [0; 4]).as_bytes()).is_some();
+    if !blocks.iter().any(|b| has(b, WIDE_MARKS[0]) || has(b, WIDE_MARKS[1])) {
+        return Vec::new();
+    }
+    let (ja, wide) = (count(JA_MARKS), count(WIDE_MARKS));
+    if ja == 0 || wide == 0 {
+        return Vec::new();
+    }
+    let (from, to) = if ja >= wide { (WIDE_MARKS, JA_MARKS) } else { (JA_MARKS, WIDE_MARKS) };
+    let mut out = Vec::new();
+    for (b, block) in blocks.iter().enumerate() {
+        for (i, c) in block.text.match_indices(from) {
+            let c = c.chars().next().unwrap_or_default();
+            let with = if c == from[0] { to[0] } else { to[1] };
+            let hit = Hit::new(
+                Rule::MixedPunctuation,
+                i..i + c.len_utf8(),
+                format!("`{c}` on a page that uses `{}{}`", to[0], to[1]),
+                format!("「{}{}」を使うページに「{c}」があります", to[0], to[1]),
+            )
+            .replace_with(with.to_string());
+            out.push((b, hit));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proofread::prose::blocks;
+
+    fn hits(f: fn(&[Block]) -> Vec<(usize, Hit)>, md: &str) -> Vec<String> {
+        let bs = blocks(md, 0);
+        f(&bs).into_iter().map(|(b, h)| bs[b].text[h.range].to_string()).collect()
+    }
+
+    #[test]
+    fn the_minority_style_is_reported_per_context() {
+        let md = "連絡します。返事を待ちます。\n\n失礼である。\n\n- 必ず謝ること\n- 先に送るのだ\n\n本当ですか？\n";
+        assert_eq!(hits(mixed_style, md), ["失礼である。"]);
+        assert!(hits(mixed_style, "これはペンだ。あれもペンだ。\n\n- 連絡します\n").is_empty());
+        assert_eq!(style_of("そうですよね。"), Some(Style::Polite));
+        assert_eq!(style_of("「行きます」と言う。"), None);
+    }
+
+    #[test]
+    fn the_minority_punctuation_is_reported_with_its_fix() {
+        let md = "一、二。三、四。\n\n五，六．\n";
+        let bs = blocks(md, 0);
+        let got = mixed_punctuation(&bs);
+        let fixes: Vec<_> = got.iter().map(|(_, h)| h.suggestion.clone().unwrap()).collect();
+        assert_eq!(fixes, ["、", "。"]);
+        assert!(hits(mixed_punctuation, "一、二。\n").is_empty());
+    }
+}

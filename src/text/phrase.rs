@@ -1,0 +1,291 @@
+//! Phrase splitting for line breaks: BudouX's Japanese model proposes where a line may break,
+//! then kinsoku rules (JIS X 4051's line-start and line-end prohibitions) move or drop the
+//! breaks that would start a line with closing punctuation or end one with an opening bracket.
+//! BudouX alone sometimes proposes those.
+//!
+//! Used for short display strings (titles, headings, navigation labels), where a break in the
+//! middle of a word is most visible; body text is left to the browser's `line-break: strict`.
+
+/// Characters a line must not start with: closing brackets and punctuation, the prolonged sound
+/// mark, iteration marks and small kana.
+const NO_LINE_START: &str = concat!(
+    "、。，．・：；？！‼⁇⁈⁉）」』】〕〉》］｝〗〙〟｣)]},.:;?!”’…‥",
+    "ー〜～゠‐–々〻ゝゞヽヾ",
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶｧｨｩｪｫｬｭｮｯｰﾞﾟ",
+);
+
+/// Characters a line must not end with: opening brackets and quotation marks.
+const NO_LINE_END: &str = "「『（【〔〈《［｛〖〘〝｢([{“‘";
+
+fn no_line_start(c: char) -> bool {
+    NO_LINE_START.contains(c)
+        || matches!(c, 'ㇰ'..='ㇿ')
+        // Combining marks, dakuten, variation selectors and joiners belong to the glyph before.
+        || matches!(c, '\u{0300}'..='\u{036F}' | '\u{3099}'..='\u{309C}' | '\u{FE00}'..='\u{FE0F}')
+        || matches!(c, '\u{E0100}'..='\u{E01EF}' | '\u{200D}')
+}
+
+fn no_line_end(c: char) -> bool {
+    NO_LINE_END.contains(c) || c == '\u{200D}'
+}
+
+/// BudouX's Japanese model (Apache-2.0, see `budoux_ja.LICENSE`), as shipped in the `budoux`
+/// npm package 0.9.2: for each of 13 features, the score of each character, pair or triple.
+const MODEL_JSON: &str = include_str!("budoux_ja.json");
+
+/// The features, in the model's names, and which characters each looks at around a possible
+/// break before character `i`: `(from, to)` relative to `i`, as BudouX's parser does.
+const FEATURES: [(&str, isize, isize); 13] = [
+    ("UW1", -3, -2),
+    ("UW2", -2, -1),
+    ("UW3", -1, 0),
+    ("UW4", 0, 1),
+    ("UW5", 1, 2),
+    ("UW6", 2, 3),
+    ("BW1", -2, 0),
+    ("BW2", -1, 1),
+    ("BW3", 0, 2),
+    ("TW1", -3, 0),
+    ("TW2", -2, 1),
+    ("TW3", -1, 2),
+    ("TW4", 0, 3),
+];
+
+type Scores = std::collections::HashMap<String, i64, ahash::RandomState>;
+
+/// The model as lookup tables, one per feature, and the sum of every score (a break is where
+/// the scores that apply add up to more than half of it).
+struct Model {
+    tables: Vec<Scores>,
+    total: i64,
+}
+
+/// The model, read on first use. The text is bundled and a unit test reads it; were it ever
+/// unreadable, titles would simply get no breaks.
+fn model() -> &'static Model {
+    static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
+    MODEL.get_or_init(|| {
+        let mut groups: std::collections::HashMap<String, Scores> =
+            serde_json::from_str(MODEL_JSON).unwrap_or_default();
+        let tables: Vec<Scores> = FEATURES.iter().map(|(name, ..)| groups.remove(*name).unwrap_or_default()).collect();
+        let total = tables.iter().flat_map(|t| t.values()).sum();
+        Model { tables, total }
+    })
+}
+
+/// Where BudouX would break `run` (byte offsets, ascending, never 0 or `run.len()`).
+///
+/// BudouX's own algorithm over the bundled model. The `budoux` crate (0.1.1) carries an older
+/// model and builds a string for each of its 42 features at each character: splitting the
+/// headings and titles of 10,000 pages with it cost more than the rest of the build.
+fn budoux(run: &str) -> Vec<usize> {
+    let m = model();
+    let at: Vec<usize> = run.char_indices().map(|(b, _)| b).chain([run.len()]).collect();
+    let n = at.len() as isize - 1;
+    let mut out = Vec::new();
+    for i in 1..n {
+        let mut score = 0;
+        for ((_, from, to), table) in FEATURES.iter().zip(&m.tables) {
+            let (a, b) = (i + from, i + to);
+            if a >= 0 && b <= n {
+                score += table.get(&run[at[a as usize]..at[b as usize]]).copied().unwrap_or(0);
+            }
+        }
+        if 2 * score > m.total {
+            out.push(at[i as usize]);
+        }
+    }
+    out
+}
+
+/// True when a break at byte `at` of `text` breaks no kinsoku rule.
+fn allowed(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at..].chars().next();
+    match (before, after) {
+        (Some(b), Some(a)) => !no_line_end(b) && !no_line_start(a),
+        _ => false,
+    }
+}
+
+/// Moves a proposed break to the nearest place kinsoku allows: forward past closing
+/// punctuation (`テスト|。です` → `テスト。|です`), then back before opening brackets
+/// (`詳細は|（別紙）` stays, `詳細は（|別紙）` → `詳細は|（別紙）`). None: no such place nearby.
+fn settle(text: &str, mut at: usize) -> Option<usize> {
+    while let Some(c) = text[at..].chars().next().filter(|&c| no_line_start(c)) {
+        at += c.len_utf8();
+    }
+    while let Some(c) = text[..at].chars().next_back().filter(|&c| no_line_end(c)) {
+        at -= c.len_utf8();
+    }
+    allowed(text, at).then_some(at)
+}
+
+/// Byte offsets where `text` may break between phrases, ascending, never 0 or `text.len()`.
+fn breaks(text: &str) -> Vec<usize> {
+    // Whitespace is already a break opportunity for the browser; BudouX only helps where there
+    // is none, so it sees each run between spaces alone.
+    let mut out = Vec::new();
+    let mut run_start = 0;
+    for run in text.split(|c: char| c.is_whitespace()) {
+        if run.chars().any(crate::text::chars::is_cjk) {
+            for at in budoux(run) {
+                out.extend(settle(text, run_start + at).filter(|&b| b > run_start && b < run_start + run.len()));
+            }
+        }
+        run_start += run.len() + text[run_start + run.len()..].chars().next().map_or(0, char::len_utf8);
+    }
+    out.dedup();
+    out
+}
+
+/// Splits `text` into phrases: slices of it that a line should not break inside. Concatenated,
+/// they are `text` again. Empty text gives no phrases.
+pub(crate) fn phrases(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for at in breaks(text) {
+        out.push(&text[start..at]);
+        start = at;
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// `text` (plain, not yet escaped) as HTML: escaped, with `<wbr>` between its phrases. Taking
+/// plain text and escaping it here means an entity can never be split and nothing is escaped
+/// twice.
+pub(crate) fn phrases_html(text: &str) -> String {
+    // A title is split several times in a build (its page's h1, its neighbours' pager links,
+    // related cards; a heading again in the table of contents), so each thread keeps the
+    // strings it split last. Bounded: emptied when full.
+    const KEEP: usize = 4096;
+    thread_local! {
+        static SPLIT: std::cell::RefCell<ahash::AHashMap<Box<str>, Box<str>>> = Default::default();
+    }
+    if !text.chars().any(crate::text::chars::is_cjk) {
+        return crate::web::escape::escape(text);
+    }
+    SPLIT.with_borrow_mut(|split| {
+        if let Some(html) = split.get(text) {
+            return html.to_string();
+        }
+        let html = phrases_html_uncached(text);
+        if split.len() >= KEEP {
+            split.clear();
+        }
+        split.insert(text.into(), html.as_str().into());
+        html
+    })
+}
+
+fn phrases_html_uncached(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    for (i, phrase) in phrases(text).into_iter().enumerate() {
+        if i > 0 {
+            out.push_str("<wbr>");
+        }
+        crate::web::escape::escape_into(&mut out, phrase);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        let p = phrases(text);
+        assert_eq!(p.concat(), text, "phrases must rebuild the text");
+        p
+    }
+
+    #[test]
+    fn budoux_splits_japanese_into_phrases() {
+        assert_eq!(split("今日はとても天気です。"), ["今日は", "とても", "天気です。"]);
+        assert_eq!(split("日本語"), ["日本語"]);
+        assert!(split("").is_empty());
+    }
+
+    #[test]
+    fn the_same_phrases_as_budoux_itself() {
+        // Vectors from BudouX's JavaScript parser (npm budoux 0.9.2) with the same model.
+        let cases: [(&str, &[&str]); 4] = [
+            (
+                "転職エージェントへの連絡を止めたときに起きること",
+                &["転職エージェントへの", "連絡を", "止めた", "ときに", "起きる", "こと"],
+            ),
+            (
+                "担当者への連絡を止めた理由を正直に伝えるための例文",
+                &["担当者への", "連絡を", "止めた", "理由を", "正直に", "伝える", "ための", "例文"],
+            ),
+            (
+                "連絡を再開するときの謝罪メールの書き方と送るタイミング",
+                &["連絡を", "再開する", "ときの", "謝罪メールの", "書き方と", "送る", "タイミング"],
+            ),
+            (
+                "日本語の文章において語の区切りに空白を挟んで記述すること",
+                &["日本語の", "文章に", "おいて", "語の", "区切りに", "空白を", "挟んで", "記述する", "こと"],
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(split(text), want, "{text}");
+        }
+        assert_eq!(model().tables.iter().map(|t| t.len()).sum::<usize>(), 1630, "the bundled model was read whole");
+    }
+
+    #[test]
+    fn no_phrase_starts_with_closing_punctuation_or_small_kana() {
+        for text in [
+            "「転職エージェント」への連絡を止めたときに起きること",
+            "担当者に謝罪する（電話・メール）、そして次の面接へ",
+            "キャッチャー、ショッピング、ジャッジ、ファイル・フォーマット",
+            "人々が時々ゆっくり歩く。ラーメン、チョコレート！",
+            "【重要】『手引き』を読む――そのあと「連絡」する",
+        ] {
+            for p in split(text).iter().skip(1) {
+                let first = p.chars().next().unwrap();
+                assert!(!no_line_start(first), "{p:?} starts with {first} in {text:?}");
+            }
+            for p in split(text).iter().rev().skip(1) {
+                let last = p.chars().next_back().unwrap();
+                assert!(!no_line_end(last), "{p:?} ends with {last} in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn settle_moves_breaks_past_closing_punctuation_and_before_opening_brackets() {
+        let text = "テスト。です";
+        assert_eq!(settle(text, "テスト".len()), Some("テスト。".len()));
+        let text = "詳細は（別紙）";
+        assert_eq!(settle(text, "詳細は（".len()), Some("詳細は".len()));
+        // Small kana and the prolonged sound mark stay with the character before them.
+        let text = "キャッチャー";
+        assert_eq!(settle(text, "キ".len()), Some("キャッ".len()));
+        assert_eq!(settle(text, "キャッチャ".len()), None, "nothing after ー: no break");
+        // An opening bracket at the very start leaves nowhere to break.
+        assert_eq!(settle("「あ", "「".len()), None);
+    }
+
+    #[test]
+    fn latin_words_and_spaces_are_left_to_the_browser() {
+        assert_eq!(split("Getting started with Rust"), ["Getting started with Rust"]);
+        assert_eq!(split("Rust 入門"), ["Rust 入門"]);
+        // Each Japanese run is split on its own; no break lands on a space.
+        for p in split("tebiki の使い方 と 設定ファイルの書き方") {
+            assert!(!p.starts_with(' '), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn html_escapes_each_phrase_once_and_joins_with_wbr() {
+        assert_eq!(phrases_html("今日はとても天気です。"), "今日は<wbr>とても<wbr>天気です。");
+        assert_eq!(phrases_html("A&B <タグ>"), "A&amp;B &lt;タグ&gt;");
+        let html = phrases_html("「A&B」の意味と使い方");
+        assert!(html.contains("&amp;") && !html.contains("&amp;amp;"), "{html}");
+        assert_eq!(html.replace("<wbr>", ""), crate::web::escape::escape("「A&B」の意味と使い方"));
+    }
+}
