@@ -161,8 +161,12 @@ fn formats_severities_and_settings_reach_the_command_line() {
         .output()
         .unwrap();
     assert!(build.status.success());
+    // Without a rule set to `error`, `build` does not proofread: warnings are `check`'s.
     let err = String::from_utf8(build.stderr).unwrap();
-    assert!(err.contains("warning[fullwidth-ascii]") && !err.contains("kanji-run"), "{err}");
+    assert!(!err.contains("fullwidth-ascii") && !err.contains("kanji-run"), "{err}");
+    let checked = tebiki(&root, &["check"]);
+    let err = String::from_utf8_lossy(&checked.stderr);
+    assert!(err.contains("fullwidth-ascii") && !err.contains("kanji-run"), "{err}");
     std::fs::write(root.join("site.yaml"), "title: t\nproofread:\n  rules:\n    kanji-runs: false\n").unwrap();
     let bad = tebiki(&root, &["check"]);
     assert_eq!(bad.status.code(), Some(1));

@@ -483,6 +483,7 @@ fn write_search(
 /// The sitemap, robots.txt (unless `static/` has one), the Atom feed, the aliases' redirect
 /// pages, the theme's assets, the content's other files and `static/`. Returns how many files
 /// are not pages.
+#[allow(clippy::too_many_arguments)]
 fn write_rest(
     config: &Config,
     content: &Content,
