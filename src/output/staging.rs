@@ -76,9 +76,13 @@ impl Staging {
             // Kept by the last build, or left over from a killed one. Only touch it if it is
             // really ours: it carries the marker, or is a complete site tebiki wrote (a build
             // killed between removing the marker and the swap leaves exactly that).
+            // An empty folder is a build killed between making the folder and marking it:
+            // there is nothing in it to lose.
+            let empty = fs::read_dir(&staging).is_ok_and(|mut d| d.next().is_none());
             let ours = staging.is_dir()
                 && !staging.is_symlink()
-                && (staging.join(MARKER).is_file()
+                && (empty
+                    || staging.join(MARKER).is_file()
                     || (staging.join("404.html").is_file() && staging.join("assets").is_dir()));
             if !ours {
                 return Err(Diagnostic::error(
@@ -106,10 +110,12 @@ impl Staging {
         }
         if kept.is_none() {
             fs::create_dir_all(&staging).map_err(|e| io_err(&staging, "create the staging folder", e))?;
+        }
+        fs::write(staging.join(MARKER), b"").map_err(|e| io_err(&staging, "write to the staging folder", e))?;
+        if kept.is_none() {
             // The top folders of the site (sections, assets, search) are each spread.
             set_spread(&staging, true);
         }
-        fs::write(staging.join(MARKER), b"").map_err(|e| io_err(&staging, "write to the staging folder", e))?;
         let previous = out.is_dir().then(|| out.clone());
         Ok(Staging {
             dir: staging,
@@ -552,6 +558,15 @@ mod tests {
         assert!(e.message.contains("not tebiki's"), "{}", e.message);
         assert_eq!(fs::read_to_string(theirs.join("notes.txt")).unwrap(), "mine");
         assert!(!out.exists());
+    }
+
+    #[test]
+    fn an_empty_staging_folder_left_by_a_killed_build_is_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(dir.path().join(".public.tebiki-staging")).unwrap();
+        write_atomic(&out, &[file("index.html", "x")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "x");
     }
 
     #[cfg(unix)]
