@@ -255,7 +255,7 @@ impl Diagnostics {
         self.0.iter().map(|d| d.render(color)).collect::<Vec<_>>().join("\n\n")
     }
     /// Renders for a terminal like [`Diagnostics::render`], except that a kind with more than
-    /// [`SHOWN_PER_KIND`] warnings becomes one summary line (errors are always all shown).
+    /// `SHOWN_PER_KIND` warnings becomes one summary line (errors are always all shown).
     pub fn render_brief(&self, color: bool) -> String {
         let lang = lang::current();
         let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
