@@ -138,6 +138,55 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
+/// `tebiki build`: builds, then says what it made or why it failed.
+fn build(mut opts: BuildOptions, quiet: bool) -> ExitCode {
+    // The progress line is for people watching a terminal, and never mixed with timings.
+    opts.progress = !quiet && !opts.timings && std::io::stderr().is_terminal();
+    match tebiki::build(&opts) {
+        Ok(r) => {
+            if !r.replaced.is_empty() {
+                eprintln!(
+                    "Took over {} (--force): replaced what it held: {}",
+                    r.output.display(),
+                    r.replaced.join(", ")
+                );
+            }
+            if !quiet {
+                report_brief(&r.warnings);
+                let (p, a, ms) = (r.pages, r.assets, r.millis);
+                eprintln!(
+                    "{}",
+                    pick(
+                        format!("Built {p} pages and {a} assets in {ms} ms"),
+                        format!("{p} ページと {a} 個のファイルをビルドしました（{ms} ms）"),
+                    )
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            report(&d);
+            let n = d.error_count();
+            // Only an output that exists can have been left as it was.
+            let kept = opts.output_dir().is_dir();
+            eprintln!(
+                "{}",
+                match kept {
+                    true => pick(
+                        format!("Build failed with {n} error{}; the previous output was left as it was.", plural(n)),
+                        format!("ビルドに失敗しました（エラー {n} 件）。前回の出力はそのまま残しています。"),
+                    ),
+                    false => pick(
+                        format!("Build failed with {n} error{}.", plural(n)),
+                        format!("ビルドに失敗しました（エラー {n} 件）。"),
+                    ),
+                }
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     if tebiki::tuning_enabled() {
         tune_allocator();
@@ -146,55 +195,7 @@ fn main() -> ExitCode {
     choose_lang(cli.lang);
     match cli.command {
         Command::Build { root, output, base_url, drafts, quiet, timings, force } => {
-            // The progress line is for people watching a terminal, and never mixed with timings.
-            let progress = !quiet && !timings && std::io::stderr().is_terminal();
-            let opts = BuildOptions { root, output, base_url, drafts, serve: false, timings, progress, force };
-            match tebiki::build(&opts) {
-                Ok(r) => {
-                    if !r.replaced.is_empty() {
-                        eprintln!(
-                            "Took over {} (--force): replaced what it held: {}",
-                            r.output.display(),
-                            r.replaced.join(", ")
-                        );
-                    }
-                    if !quiet {
-                        report_brief(&r.warnings);
-                        let (p, a, ms) = (r.pages, r.assets, r.millis);
-                        eprintln!(
-                            "{}",
-                            pick(
-                                format!("Built {p} pages and {a} assets in {ms} ms"),
-                                format!("{p} ページと {a} 個のファイルをビルドしました（{ms} ms）"),
-                            )
-                        );
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(d) => {
-                    report(&d);
-                    let n = d.error_count();
-                    // Only an output that exists can have been left as it was.
-                    let kept = opts.output_dir().is_dir();
-                    eprintln!(
-                        "{}",
-                        match kept {
-                            true => pick(
-                                format!(
-                                    "Build failed with {n} error{}; the previous output was left as it was.",
-                                    plural(n)
-                                ),
-                                format!("ビルドに失敗しました（エラー {n} 件）。前回の出力はそのまま残しています。"),
-                            ),
-                            false => pick(
-                                format!("Build failed with {n} error{}.", plural(n)),
-                                format!("ビルドに失敗しました（エラー {n} 件）。"),
-                            ),
-                        }
-                    );
-                    ExitCode::from(1)
-                }
-            }
+            build(BuildOptions { root, output, base_url, drafts, serve: false, timings, progress: false, force }, quiet)
         }
         Command::Check { root, format, drafts, fix, baseline, external, timeout } => {
             check(CheckArgs { root, format, drafts, fix, baseline, external, timeout })

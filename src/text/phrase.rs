@@ -75,9 +75,9 @@ fn model() -> &'static Model {
 
 /// Where BudouX would break `run` (byte offsets, ascending, never 0 or `run.len()`).
 ///
-/// BudouX's own algorithm over the bundled model. The `budoux` crate (0.1.1) carries an older
-/// model and builds a string for each of its 42 features at each character: splitting the
-/// headings and titles of 10,000 pages with it cost more than the rest of the build.
+/// BudouX's own algorithm over the bundled model. The `budoux` crate carries an older model and
+/// builds a string for each feature at each character, which made splitting a large site's
+/// headings and titles slower than the rest of the build (docs/dev/typography.md).
 fn budoux(run: &str) -> Vec<usize> {
     let m = model();
     let at: Vec<usize> = run.char_indices().map(|(b, _)| b).chain([run.len()]).collect();
