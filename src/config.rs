@@ -172,53 +172,48 @@ impl Config {
 
 /// A misspelt kind under `warnings:` would silently turn nothing off: it is an error instead.
 fn check_warning_codes(shown: &Path, text: &str, cfg: &Config) -> Result<(), Diagnostic> {
-    use crate::diagnostics::{closest, WARNING_CODES};
-    let Some(bad) = cfg.warnings.keys().find(|k| !WARNING_CODES.contains(&k.as_str())) else { return Ok(()) };
-    // The key as written, `orphn:` (block style) or `{ orphn: false }` (flow style).
-    let key = format!("{bad}:");
-    let (line, col) = text
-        .lines()
-        .enumerate()
-        .skip_while(|(_, l)| !l.starts_with("warnings"))
-        .find_map(|(i, l)| l.find(&key).map(|b| (i + 1, l[..b].chars().count() + 1)))
-        .unwrap_or((1, 1));
-    let d = Diagnostic::error(
-        Some(shown.to_path_buf()),
-        tr(format!("unknown warning kind `{bad}`"), format!("`{bad}` という種類の警告はありません")),
-    )
-    .code("unknown-warning-kind")
-    .at(text, line, col)
-    .span(bad.chars().count());
-    let all = WARNING_CODES.join("`, `");
-    Err(match closest(bad, WARNING_CODES.iter().copied(), 1).first() {
-        Some(s) => d.hint(tr(format!("did you mean `{s}`?"), format!("`{s}` のことですか？"))),
-        None => d.hint(tr(format!("the kinds are `{all}`"), format!("警告の種類は `{all}` です"))),
-    })
+    let Some(bad) = cfg.warnings.keys().find(|k| !crate::diagnostics::WARNING_CODES.contains(&k.as_str())) else {
+        return Ok(());
+    };
+    let message = tr(format!("unknown warning kind `{bad}`"), format!("`{bad}` という種類の警告はありません"));
+    let all = crate::diagnostics::WARNING_CODES.join("`, `");
+    let list = tr(format!("the kinds are `{all}`"), format!("警告の種類は `{all}` です"));
+    Err(unknown_key(shown, text, ("warnings", bad), crate::diagnostics::WARNING_CODES, message, list)
+        .code("unknown-warning-kind"))
 }
 
 /// A misspelt key under `strings:` would silently change nothing: it is an error instead.
 fn check_string_keys(shown: &Path, text: &str, cfg: &Config) -> Result<(), Diagnostic> {
     let known: Vec<&str> = crate::render::strings::keys().collect();
     let Some(bad) = cfg.strings.keys().find(|k| !known.contains(&k.as_str())) else { return Ok(()) };
+    let message = tr(format!("unknown interface string `{bad}`"), format!("`{bad}` という表示文字列はありません"));
+    let all = known.join("`, `");
+    let list = tr(format!("the keys are `{all}`"), format!("使えるキーは `{all}` です"));
+    Err(unknown_key(shown, text, ("strings", bad), &known, message, list).code("unknown-string"))
+}
+
+/// An error at key `bad` of mapping `section` (`orphn:` in block style or `{ orphn: false }` in
+/// flow style), suggesting the nearest of `known`, or listing them all (`list`).
+fn unknown_key(
+    shown: &Path,
+    text: &str,
+    (section, bad): (&str, &str),
+    known: &[&str],
+    message: Msg,
+    list: Msg,
+) -> Diagnostic {
     let key = format!("{bad}:");
     let (line, col) = text
         .lines()
         .enumerate()
-        .skip_while(|(_, l)| !l.starts_with("strings"))
+        .skip_while(|(_, l)| !l.starts_with(section))
         .find_map(|(i, l)| l.find(&key).map(|b| (i + 1, l[..b].chars().count() + 1)))
         .unwrap_or((1, 1));
-    let d = Diagnostic::error(
-        Some(shown.to_path_buf()),
-        tr(format!("unknown interface string `{bad}`"), format!("`{bad}` という表示文字列はありません")),
-    )
-    .code("unknown-string")
-    .at(text, line, col)
-    .span(bad.chars().count());
-    let all = known.join("`, `");
-    Err(match crate::diagnostics::closest(bad, known.iter().copied(), 1).first() {
+    let d = Diagnostic::error(Some(shown.to_path_buf()), message).at(text, line, col).span(bad.chars().count());
+    match crate::diagnostics::closest(bad, known.iter().copied(), 1).first() {
         Some(s) => d.hint(tr(format!("did you mean `{s}`?"), format!("`{s}` のことですか？"))),
-        None => d.hint(tr(format!("the keys are `{all}`"), format!("使えるキーは `{all}` です"))),
-    })
+        None => d.hint(list),
+    }
 }
 
 /// Makes `base_url` end with `/` and checks it is either an absolute http(s) URL or a path.
