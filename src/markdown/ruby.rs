@@ -34,7 +34,13 @@ struct Found<'t> {
 /// group), for a warning.
 pub(crate) fn apply<'a>(events: Vec<Ev<'a>>, source: &str) -> (Vec<Ev<'a>>, Vec<Range<usize>>) {
     let mut uneven = Vec::new();
-    if !source.contains(['{', '｜']) && !source.contains("<r") {
+    // Byte searches: most pages have no ruby, and a char-pattern `contains` decodes every
+    // character of the page.
+    let b = source.as_bytes();
+    if memchr::memchr(b'{', b).is_none()
+        && memchr::memmem::find(b, "｜".as_bytes()).is_none()
+        && memchr::memmem::find(b, b"<r").is_none()
+    {
         return (events, uneven);
     }
     let mut out = Vec::with_capacity(events.len() + 8);

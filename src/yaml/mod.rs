@@ -13,40 +13,57 @@ use crate::lang::{tr, Msg};
 
 /// Parses `yaml` (which starts at 1-based `first_line` of `full_text`) into `T`. Every
 /// unknown key is reported at once, each with a suggestion from `T`'s own fields.
+///
+/// The text is parsed once into a tree, which both the key check and `T` read; only when that
+/// fails is it parsed again, straight into `T`, for the error's line and column.
 pub fn parse<T: DeserializeOwned>(
     file: &Path,
     full_text: &str,
     yaml: &str,
     first_line: usize,
 ) -> Result<T, Diagnostic> {
-    if let Some(d) = unknown_keys(file, full_text, yaml, first_line, field_names::<T>()) {
-        return Err(d);
-    }
     // An empty document deserializes as unit; treat it as an empty mapping so that
     // "missing field" errors are reported instead of "invalid type: unit".
     let yaml_src = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str::<T>(yaml_src).map_err(|e| {
-        let raw = e.to_string();
-        let said = words::explain(&raw, yaml);
-        let code = if raw.starts_with("missing field") { "missing-key" } else { "invalid-yaml" };
-        let mut d = Diagnostic::error(Some(file.to_path_buf()), said.message).code(code);
-        if let Some((line, column)) = said.at.or_else(|| e.location().map(|l| (l.line(), l.column()))) {
-            d = d.at(full_text, first_line + line - 1, column);
-        } else if yaml.trim().is_empty() {
-            d = d.at(full_text, first_line.saturating_sub(1).max(1), 1);
+    let tree = serde_yaml::from_str::<serde_yaml::Value>(yaml_src);
+    if let Ok(serde_yaml::Value::Mapping(map)) = &tree {
+        if let Some(d) = unknown_keys(file, full_text, yaml, first_line, map, field_names::<T>()) {
+            return Err(d);
         }
-        match said.hint {
-            Some(h) => d.hint(h),
-            None => d,
-        }
-    })
+    }
+    if let Ok(t) = tree.and_then(T::deserialize) {
+        return Ok(t);
+    }
+    serde_yaml::from_str::<T>(yaml_src).map_err(|e| located(file, full_text, yaml, first_line, &e))
+}
+
+/// A YAML error as a diagnostic at its line and column, in a writer's words.
+fn located(file: &Path, full_text: &str, yaml: &str, first_line: usize, e: &serde_yaml::Error) -> Diagnostic {
+    let raw = e.to_string();
+    let said = words::explain(&raw, yaml);
+    let code = if raw.starts_with("missing field") { "missing-key" } else { "invalid-yaml" };
+    let mut d = Diagnostic::error(Some(file.to_path_buf()), said.message).code(code);
+    if let Some((line, column)) = said.at.or_else(|| e.location().map(|l| (l.line(), l.column()))) {
+        d = d.at(full_text, first_line + line - 1, column);
+    } else if yaml.trim().is_empty() {
+        d = d.at(full_text, first_line.saturating_sub(1).max(1), 1);
+    }
+    match said.hint {
+        Some(h) => d.hint(h),
+        None => d,
+    }
 }
 
 /// The keys of a mapping that `known` does not list, as one diagnostic at the first of them
-/// naming each with its closest known key. None when the YAML is not a mapping (the typed
-/// parse then says why) or every key is known.
-fn unknown_keys(file: &Path, full_text: &str, yaml: &str, first_line: usize, known: &[&str]) -> Option<Diagnostic> {
-    let serde_yaml::Value::Mapping(map) = serde_yaml::from_str::<serde_yaml::Value>(yaml).ok()? else { return None };
+/// naming each with its closest known key. None when every key is known.
+fn unknown_keys(
+    file: &Path,
+    full_text: &str,
+    yaml: &str,
+    first_line: usize,
+    map: &serde_yaml::Mapping,
+    known: &[&str],
+) -> Option<Diagnostic> {
     let unknown: Vec<&str> = map.keys().filter_map(|k| k.as_str()).filter(|k| !known.contains(k)).collect();
     let first = *unknown.first()?;
     let line_of = |key: &str| yaml.lines().position(|l| l.starts_with(&format!("{key}:"))).map_or(1, |i| i + 1);
