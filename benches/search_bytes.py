@@ -86,6 +86,22 @@ def file_name(kind, n, ext):
     return f"{kind}/{n // 64}/{n}.{ext}"
 
 
+def full_rows(rows):
+    """A document chunk's rows as [url, page title, heading] (search.js fullRows): since index
+    version 4 a section of the same page as the row before is [id, heading], or one string when
+    the id is the heading."""
+    page, title, out = "", "", []
+    for r in rows:
+        if isinstance(r, str):
+            r = [r, r]
+        if len(r) == 2:
+            out.append([page + "#" + r[0], title, r[1]])
+            continue
+        page, title = r[0].split("#")[0], r[1]
+        out.append(r)
+    return out
+
+
 class Fetcher:
     """Reads index files the way the browser would, counting each file once."""
 
@@ -180,7 +196,7 @@ def query(out, q):
     cands = [d for d in score if count[d] == len(toks) or count[d] >= PARTIAL * len(toks)]
     rank = {d: score[d] * (held[d] / total if total else 0) for d in cands}
     best = sorted(cands, key=lambda d: (-rank[d], d))[:ROWS]
-    rows = {d: f.json(file_name("d", d // meta["chunk"], "json"))[d % meta["chunk"]] for d in best}
+    rows = {d: full_rows(f.json(file_name("d", d // meta["chunk"], "json")))[d % meta["chunk"]] for d in best}
     shown = sorted(best, key=lambda d: (-rank[d] * (1 + text_bonus(rows[d], ts)), d))[:IN_VIEW]
     pages = {os.path.join(out, rows[d][0].split("#")[0].lstrip("/"), "index.html") for d in shown}
     pages = {p: os.path.getsize(p) for p in pages if os.path.exists(p)}

@@ -69,6 +69,6 @@ pub mod internals {
     pub use crate::markdown::{render as render_markdown, PageInput, Rendered, SiteMap, RESERVED_IDS};
     pub use crate::output::is_safe_relative;
     pub use crate::proofread::{PageInput as ProofreadPage, ProofreadConfig, Proofreader, RULES};
-    pub use crate::search::{file_name, page_index, shard_of, tokens};
+    pub use crate::search::{file_name, page_index, read_rows, shard_of, tokens};
     pub use crate::source::decode_text;
 }

@@ -149,18 +149,18 @@ fn search_index_finds_japanese_words_by_bigrams() {
         .unwrap();
         postings(&shard, tok)
     };
-    let docs: Vec<Vec<String>> = (0..)
+    let docs: Vec<(String, String, String)> = (0..)
         .map_while(|n| fs::read(out.join("search").join(tebiki::internals::file_name("d", n, "json"))).ok())
-        .flat_map(|b| serde_json::from_slice::<Vec<Vec<String>>>(&b).unwrap())
+        .flat_map(|b| tebiki::internals::read_rows(&b).unwrap())
         .collect();
     // 謝罪 (apology) is one bigram: it must lead to the remedies section about apologising.
     let hits = lookup("謝罪");
-    assert!(hits.iter().any(|&d| docs[d as usize][0].starts_with("/remedies/#")), "{hits:?}");
+    assert!(hits.iter().any(|&d| docs[d as usize].0.starts_with("/remedies/#")), "{hits:?}");
     // ブラックリスト: every bigram must be present in the aftermath section.
     let mut sets: Vec<Vec<u64>> = ["ブラ", "ラッ", "ック", "クリ", "リス", "スト"].iter().map(|t| lookup(t)).collect();
     let first = sets.remove(0);
     let both: Vec<u64> = first.into_iter().filter(|d| sets.iter().all(|s| s.contains(d))).collect();
-    assert!(both.iter().any(|&d| docs[d as usize][0].contains("/aftermath/")));
+    assert!(both.iter().any(|&d| docs[d as usize].0.contains("/aftermath/")));
 }
 
 #[test]

@@ -10,6 +10,9 @@ import collections, glob, json, os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from eval import Browser, serve  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from search_bytes import full_rows  # noqa: E402
+
 RUN = """
 const [qs, done] = arguments;
 Promise.all(qs.map(q => window.tebikiSearch.search(q).then(r => r.results.map(d => d.url))))
@@ -22,7 +25,7 @@ def page_titles(site):
     rows = []
     for f in glob.glob(os.path.join(site, "search", "d", "*", "*.json")):
         n = int(os.path.basename(f).split(".")[0])
-        rows += [(n, k, r) for k, r in enumerate(json.load(open(f, encoding="utf-8")))]
+        rows += [(n, k, r) for k, r in enumerate(full_rows(json.load(open(f, encoding="utf-8"))))]
     rows.sort()
     return [(r[1], r[0]) for _, _, r in rows if "#" not in r[0]]
 

@@ -24,6 +24,57 @@ impl Serialize for Shard {
     }
 }
 
+/// A document chunk, written compactly: a section of the same page as the row before it gives
+/// only its id and heading, or one string when they are the same (the usual case for Japanese
+/// headings), because a page's rows share its URL and title. That makes rows a fifth of their
+/// full size, so a chunk holds more rows for the same download and a site needs fewer files.
+struct Chunk<'a>(&'a [&'a DocRow]);
+
+impl Serialize for Chunk<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        let mut prev: Option<(&str, &str)> = None;
+        for (url, title, heading) in self.0.iter().copied() {
+            let (page, id) = url.split_once('#').map_or((url.as_str(), None), |(p, i)| (p, Some(i)));
+            match id {
+                Some(id) if prev == Some((page, title.as_str())) && id == heading => seq.serialize_element(heading)?,
+                Some(id) if prev == Some((page, title.as_str())) => seq.serialize_element(&(id, heading))?,
+                _ => seq.serialize_element(&(url, title, heading))?,
+            }
+            prev = Some((page, title.as_str()));
+        }
+        seq.end()
+    }
+}
+
+/// The rows of a document chunk as [`Chunk`] wrote them (what search.js reads), for tests and
+/// tools.
+pub fn read_rows(chunk: &[u8]) -> Result<Vec<DocRow>, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Row {
+        Same(String),
+        Section(String, String),
+        Full(String, String, String),
+    }
+    let mut page = String::new();
+    let mut title = String::new();
+    let rows: Vec<Row> = serde_json::from_slice(chunk)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| match row {
+            Row::Same(heading) => (format!("{page}#{heading}"), title.clone(), heading),
+            Row::Section(id, heading) => (format!("{page}#{id}"), title.clone(), heading),
+            Row::Full(url, t, heading) => {
+                page = url.split_once('#').map_or(&*url, |(p, _)| p).to_string();
+                title = t.clone();
+                (url, t, heading)
+            }
+        })
+        .collect())
+}
+
 /// Merges the pages' shares (in reading order) into the index files.
 pub(crate) fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
     let runs = runs_of(per_page.len(), |i| per_page[i].0.len() as u32);
@@ -75,7 +126,7 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
         shard_lists[shard_of(key, shards)].push((std::mem::take(key), Entry::Bitmap(file_name("t", n, "bin"))));
     }
     let mut files = Vec::with_capacity(shards + big.len() + total_docs / DOC_CHUNK + 2);
-    let meta = Meta { version: 3, shards, chunk: DOC_CHUNK, docs: total_docs };
+    let meta = Meta { version: 4, shards, chunk: DOC_CHUNK, docs: total_docs };
     files.push(OutputFile {
         path: "search/meta.json".into(),
         data: serde_json::to_vec(&meta).unwrap_or_default().into(),
@@ -111,7 +162,7 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
         .enumerate()
         .map(|(n, chunk)| OutputFile {
             path: format!("search/{}", file_name("d", n, "json")),
-            data: serde_json::to_vec(chunk).unwrap_or_default().into(),
+            data: serde_json::to_vec(&Chunk(chunk)).unwrap_or_default().into(),
         })
         .collect();
     files.extend(chunks);
@@ -130,4 +181,35 @@ pub(crate) const FOLDER_FILES: usize = 64;
 /// Small folders each land in their own group. It also keeps listings short for deploy tools.
 pub fn file_name(kind: &str, n: usize, ext: &str) -> String {
     format!("{kind}/{}/{n}.{ext}", n / FOLDER_FILES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(url: &str, title: &str, heading: &str) -> DocRow {
+        (url.to_string(), title.to_string(), heading.to_string())
+    }
+
+    #[test]
+    fn compact_rows_read_back_as_written_and_shorten_sections_of_one_page() {
+        let rows = vec![
+            // A chunk may start in the middle of a page: the first row is always whole.
+            row("/a/#謝罪する", "対処法", "謝罪する"),
+            row("/a/#連絡の仕方", "対処法", "連絡の仕方"),
+            // An id that is not the heading (an explicit id): id and heading.
+            row("/a/#mail", "対処法", "メールの例"),
+            row("/b/", "まとめ", ""),
+            row("/b/#次の一歩", "まとめ", "次の一歩"),
+            // Same title, other page: whole again.
+            row("/c/#次の一歩", "まとめ", "次の一歩"),
+        ];
+        let refs: Vec<&DocRow> = rows.iter().collect();
+        let json = serde_json::to_vec(&Chunk(&refs)).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(value[1], "連絡の仕方");
+        assert_eq!(value[2], serde_json::json!(["mail", "メールの例"]));
+        assert_eq!(value[5], serde_json::json!(["/c/#次の一歩", "まとめ", "次の一歩"]));
+        assert_eq!(read_rows(&json).unwrap(), rows);
+    }
 }

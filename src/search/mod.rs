@@ -19,8 +19,8 @@ pub(crate) mod postings;
 pub(crate) mod tokenize;
 
 pub(crate) use files::assemble;
-pub use files::file_name;
 use files::finish;
+pub use files::{file_name, read_rows};
 use postings::{delta_encode, merge, postings_of, push_varint, runs_of, Ids, Marked, Merged, PairHash, Postings};
 use tokenize::{scan, unpack, Token};
 pub use tokenize::{shard_of, tokens};
@@ -34,8 +34,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Documents per `d<N>.json` chunk: the browser reads the rows of its best candidates, which lie
-/// anywhere in the site, so a chunk is small (a few kilobytes).
-pub const DOC_CHUNK: usize = 16;
+/// anywhere in the site, so a chunk is small (a few kilobytes, rows being compact).
+pub const DOC_CHUNK: usize = 32;
 
 /// Where a token is in a section, stored with each posting so the browser can rank before it
 /// reads anything else: in the text, in the heading, in the page title (the page's first
@@ -301,12 +301,10 @@ pub fn finish_runs(runs: Vec<RunIndex>) -> Vec<OutputFile> {
     let mut rows = Vec::with_capacity(runs.len());
     let mut offset = 0u32;
     for RunIndex { mut map, rows: run_rows } in runs {
-        // Lists hold document ids, bitmaps bits from the run's start: only lists move.
         let n = map.docs.len() as u32;
         if offset > 0 {
             for ids in map.cjk.values_mut().chain(map.words.values_mut()) {
-                ids.list.iter_mut().for_each(|d| *d += offset);
-                ids.strong.iter_mut().for_each(|(d, _)| *d += offset);
+                ids.shift(offset);
             }
         }
         map.docs = offset..offset + n;
@@ -373,7 +371,7 @@ mod tests {
         let map: BTreeMap<String, Vec<u32>> = serde_json::from_slice(&shard.data).unwrap();
         // Section 1, in its heading: a delta of 1, times four, plus the heading mark.
         assert_eq!(map["謝罪"], vec![(1 << 2) | u32::from(HEADING)]);
-        let docs: Vec<DocRow> = serde_json::from_slice(&files.last().unwrap().data).unwrap();
+        let docs = read_rows(&files.last().unwrap().data).unwrap();
         assert_eq!(docs[1].0, "/remedies/#謝罪");
         assert_eq!(docs[1].2, "謝罪する");
         // The section's ruby reading (しょうじき for 正直) finds it too.
@@ -483,7 +481,7 @@ mod tests {
                     p
                 })
                 .collect();
-            assert!(maps.iter().all(|m| !m.cjk[&1].bits.is_empty()), "dense postings become bitmaps");
+            assert!(maps.iter().all(|m| m.cjk[&1].bitmap.is_some()), "dense postings become bitmaps");
             let expected: Vec<u32> = runs.iter().flat_map(docs).collect();
             let parts: Vec<(&Ids, u32)> = maps.iter().map(|m| (&m.cjk[&1], m.docs.start)).collect();
             // In a heading as well as the text: HEADING, which bitmaps keep too.

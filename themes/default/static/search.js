@@ -236,11 +236,26 @@
     return bonus / Math.max(1, ts.length);
   }
 
+  // A chunk's rows as [url, page title, heading]. Since version 4 a section of the same page
+  // as the row before it is written as [id, heading], or as one string when the id is the
+  // heading.
+  function fullRows(rows) {
+    var page = "", title = "";
+    return rows.map(function (r) {
+      if (typeof r === "string") r = [r, r];
+      if (r.length === 2) return [page + "#" + r[0], title, r[1]];
+      var hash = r[0].indexOf("#");
+      page = hash < 0 ? r[0] : r[0].slice(0, hash);
+      title = r[1];
+      return r;
+    });
+  }
+
   function loadRows(cands) {
     var chunks = {};
     cands.forEach(function (d) { chunks[Math.floor(d.id / meta.chunk)] = true; });
     return Promise.all(Object.keys(chunks).map(function (c) {
-      return get(fileName("d", Number(c), "json"), "json").then(function (rows) { return [Number(c), rows]; });
+      return get(fileName("d", Number(c), "json"), "json").then(function (rows) { return [Number(c), fullRows(rows)]; });
     })).then(function (loaded) {
       var byChunk = {};
       loaded.forEach(function (x) { byChunk[x[0]] = x[1]; });
