@@ -157,31 +157,12 @@ pub(crate) fn phrases(text: &str) -> Vec<&str> {
 /// `text` (plain, not yet escaped) as HTML: escaped, with `<wbr>` between its phrases. Taking
 /// plain text and escaping it here means an entity can never be split and nothing is escaped
 /// twice.
+///
+/// Callers split each string once per build and keep the result (page titles in
+/// `render::Shared`, a heading for itself and its table-of-contents entry).
 pub(crate) fn phrases_html(text: &str) -> String {
-    // A title is split several times in a build (its page's h1, its neighbours' pager links,
-    // related cards; a heading again in the table of contents), so each thread keeps the
-    // strings it split last. Bounded: emptied when full.
-    const KEEP: usize = 4096;
-    thread_local! {
-        static SPLIT: std::cell::RefCell<ahash::AHashMap<Box<str>, Box<str>>> = Default::default();
-    }
-    if !text.chars().any(crate::text::chars::is_cjk) {
-        return crate::web::escape::escape(text);
-    }
-    SPLIT.with_borrow_mut(|split| {
-        if let Some(html) = split.get(text) {
-            return html.to_string();
-        }
-        let html = phrases_html_uncached(text);
-        if split.len() >= KEEP {
-            split.clear();
-        }
-        split.insert(text.into(), html.as_str().into());
-        html
-    })
-}
-
-fn phrases_html_uncached(text: &str) -> String {
+    #[cfg(test)]
+    tests::count_split(text);
     let mut out = String::with_capacity(text.len() + 32);
     for (i, phrase) in phrases(text).into_iter().enumerate() {
         if i > 0 {
@@ -193,8 +174,23 @@ fn phrases_html_uncached(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+
+    /// How often each string went through [`phrases_html`] in this test process, for tests
+    /// that pin a string being split once per build. Tests run in parallel: each counts a
+    /// string of its own.
+    static SPLITS: LazyLock<Mutex<HashMap<String, usize>>> = LazyLock::new(Default::default);
+
+    pub(crate) fn count_split(text: &str) {
+        *SPLITS.lock().unwrap_or_else(|e| e.into_inner()).entry(text.to_string()).or_default() += 1;
+    }
+
+    pub(crate) fn splits_of(text: &str) -> usize {
+        SPLITS.lock().unwrap_or_else(|e| e.into_inner()).get(text).copied().unwrap_or(0)
+    }
 
     fn split(text: &str) -> Vec<&str> {
         let p = phrases(text);
