@@ -17,8 +17,16 @@ const NO_LINE_START: &str = concat!(
 /// Characters a line must not end with: opening brackets and quotation marks.
 const NO_LINE_END: &str = "「『（【〔〈《［｛〖〘〝｢([{“‘";
 
+/// `set`'s characters, sorted once, for a binary search: kinsoku checks each proposed break.
+fn sorted(set: &str) -> Vec<char> {
+    let mut chars: Vec<char> = set.chars().collect();
+    chars.sort_unstable();
+    chars
+}
+
 fn no_line_start(c: char) -> bool {
-    NO_LINE_START.contains(c)
+    static SET: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| sorted(NO_LINE_START)).binary_search(&c).is_ok()
         || matches!(c, 'ㇰ'..='ㇿ')
         // Combining marks, dakuten, variation selectors and joiners belong to the glyph before.
         || matches!(c, '\u{0300}'..='\u{036F}' | '\u{3099}'..='\u{309C}' | '\u{FE00}'..='\u{FE0F}')
@@ -26,7 +34,8 @@ fn no_line_start(c: char) -> bool {
 }
 
 fn no_line_end(c: char) -> bool {
-    NO_LINE_END.contains(c) || c == '\u{200D}'
+    static SET: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| sorted(NO_LINE_END)).binary_search(&c).is_ok() || c == '\u{200D}'
 }
 
 /// BudouX's Japanese model (Apache-2.0, see `budoux_ja.LICENSE`), as shipped in the `budoux`
@@ -200,10 +209,33 @@ pub(crate) fn phrases(text: &str) -> Vec<&str> {
 /// twice.
 ///
 /// Callers split each string once per build and keep the result (page titles in
-/// `render::Shared`, a heading for itself and its table-of-contents entry).
+/// `render::Shared`, a heading for itself and its table-of-contents entry). Besides, each
+/// thread keeps the strings it split last: sites repeat headings (まとめ, 手順) on many pages.
+/// Bounded: emptied when full.
 pub(crate) fn phrases_html(text: &str) -> String {
+    const KEEP: usize = 4096;
+    thread_local! {
+        static SPLIT: std::cell::RefCell<ahash::AHashMap<Box<str>, Box<str>>> = Default::default();
+    }
     #[cfg(test)]
     tests::count_split(text);
+    if !text.chars().any(crate::text::chars::is_cjk) {
+        return crate::web::escape::escape(text);
+    }
+    SPLIT.with_borrow_mut(|split| {
+        if let Some(html) = split.get(text) {
+            return html.to_string();
+        }
+        let html = split_html(text);
+        if split.len() >= KEEP {
+            split.clear();
+        }
+        split.insert(text.into(), html.as_str().into());
+        html
+    })
+}
+
+fn split_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     for (i, phrase) in phrases(text).into_iter().enumerate() {
         if i > 0 {
