@@ -47,6 +47,13 @@ fn changing_a_title_rerenders_every_page_that_shows_it() {
     let second = build_site_cached(&opts(&root), &mut cache).unwrap();
     assert_eq!(second.rendered, 7, "the sidebar of every page shows the title");
     assert_same_as_full_build(&root, &second);
+    // The new title is split again (phrase breaks are kept for one build only), on the page and
+    // in a neighbour's pager.
+    let split = "改題 まとめ：良好な<wbr>関係を<wbr>保つための";
+    for page in ["summary/index.html", "remedies/index.html"] {
+        let html = page_html(&second, page).unwrap();
+        assert!(html.contains(split), "{page} shows the new title split");
+    }
 }
 
 #[test]

@@ -68,8 +68,8 @@ pub struct TocEntry {
     pub id: String,
     /// Plain text of the heading.
     pub title: String,
-    /// `title` as HTML with `<wbr>` between its phrases, made here while the heading's own
-    /// breaks are fresh: splitting it again for each page's table of contents cost as much.
+    /// `title` as HTML with `<wbr>` between its phrases, split once for the heading and this
+    /// entry: splitting it again for each page's table of contents cost as much.
     pub title_html: String,
 }
 
@@ -459,10 +459,11 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         self.all_ids.insert(id.clone());
         let mut inner = String::new();
         let level = h.level as u8;
-        let events = if level <= 3 { phrase_breaks::apply(h.inner) } else { h.inner };
+        // Split once: the heading's own breaks and its table-of-contents entry share it.
+        let title_html = if level <= 3 { crate::text::phrase::phrases_html(&title) } else { String::new() };
+        let events = if level <= 3 { phrase_breaks::apply(h.inner, (&title, &title_html)) } else { h.inner };
         pulldown_cmark::html::push_html(&mut inner, events.into_iter());
         if level == 2 || level == 3 {
-            let title_html = crate::text::phrase::phrases_html(&title);
             self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone(), title_html });
         }
         let class =

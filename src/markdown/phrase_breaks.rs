@@ -6,7 +6,11 @@ use pulldown_cmark::{CowStr, Event};
 
 /// The inline events of one heading, with each run of plain text outside ruby replaced by its
 /// HTML with `<wbr>` between phrases. Code spans, links' markup and ruby stay as they are.
-pub(crate) fn apply(inner: Vec<Event<'_>>) -> Vec<Event<'_>> {
+///
+/// `whole` is the heading's plain text and that text already split (for the table of
+/// contents): a heading that is one run of plain text, as most are, takes it instead of being
+/// split a second time.
+pub(crate) fn apply<'e>(inner: Vec<Event<'e>>, whole: (&str, &str)) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(inner.len());
     let mut ruby_depth = 0usize;
     let mut run = String::new();
@@ -26,16 +30,17 @@ pub(crate) fn apply(inner: Vec<Event<'_>>) -> Vec<Event<'_>> {
             }
             _ => {}
         }
-        flush(&mut run, &mut out);
+        flush(&mut run, &mut out, whole);
         out.push(ev);
     }
-    flush(&mut run, &mut out);
+    flush(&mut run, &mut out, whole);
     out
 }
 
-fn flush(run: &mut String, out: &mut Vec<Event<'_>>) {
+fn flush(run: &mut String, out: &mut Vec<Event<'_>>, whole: (&str, &str)) {
     if !run.is_empty() {
-        out.push(Event::InlineHtml(CowStr::from(crate::text::phrase::phrases_html(run))));
+        let html = if run == whole.0 { whole.1.to_string() } else { crate::text::phrase::phrases_html(run) };
+        out.push(Event::InlineHtml(CowStr::from(html)));
         run.clear();
     }
 }
@@ -53,7 +58,7 @@ mod tests {
             .filter(|e| !matches!(e, Event::Start(pulldown_cmark::Tag::Heading { .. }) | Event::End(_)))
             .collect();
         let mut out = String::new();
-        pulldown_cmark::html::push_html(&mut out, apply(inner).into_iter());
+        pulldown_cmark::html::push_html(&mut out, apply(inner, ("", "")).into_iter());
         out
     }
 

@@ -77,6 +77,8 @@ struct SiteCtx<'a> {
 #[derive(Serialize, Clone)]
 pub struct LinkCtx<'a> {
     title: &'a str,
+    /// `title` as HTML with `<wbr>` between its phrases ([`Shared::title_html`]).
+    title_html: &'a str,
     url: &'a str,
     description: &'a str,
 }
@@ -84,6 +86,7 @@ pub struct LinkCtx<'a> {
 #[derive(Serialize)]
 struct PageCtx<'a> {
     title: &'a str,
+    title_html: &'a str,
     description: &'a str,
     url: &'a str,
     permalink: String,
@@ -138,6 +141,11 @@ struct Shared<'a> {
     site: Value,
     assets: Value,
     descriptions: Vec<std::sync::OnceLock<String>>,
+    /// Each page's title with `<wbr>` between its phrases, split when a rendered page first
+    /// shows it: a title appears on its own page, its neighbours' pagers, its children's
+    /// breadcrumbs, sidebars and cards, and splitting it for each was a measurable share of a
+    /// large build. Made anew for each render, so a changed title is split again in `serve`.
+    titles_html: Vec<std::sync::OnceLock<String>>,
     /// Each sidebar entry as a template value and as markup, made when first shown: a value
     /// clones by reference, and sidebars repeat the same entries on every page.
     nav_cache: NavCache,
@@ -171,6 +179,7 @@ impl<'a> Shared<'a> {
             site,
             assets: Value::from_serializable(&input.theme.asset_urls),
             descriptions: (0..pages).map(|_| std::sync::OnceLock::new()).collect(),
+            titles_html: (0..pages).map(|_| std::sync::OnceLock::new()).collect(),
             nav_cache: NavCache::new(pages),
         }
     }
@@ -182,9 +191,19 @@ impl<'a> Shared<'a> {
         })
     }
 
+    /// Page `i`'s title as HTML with `<wbr>` between its phrases, split once per render.
+    fn title_html(&self, i: usize) -> &str {
+        self.titles_html[i].get_or_init(|| crate::text::phrase::phrases_html(&self.input.content.pages[i].fm.title))
+    }
+
     fn link(&self, i: usize) -> LinkCtx<'_> {
         let p = &self.input.content.pages[i];
-        LinkCtx { title: &p.fm.title, url: &self.input.urls[i], description: self.description(i) }
+        LinkCtx {
+            title: &p.fm.title,
+            title_html: self.title_html(i),
+            url: &self.input.urls[i],
+            description: self.description(i),
+        }
     }
 
     fn context(&self, page: &PageCtx, current: usize, nav_cache: &NavCache) -> Result<Context, Diagnostics> {
@@ -194,7 +213,7 @@ impl<'a> Shared<'a> {
         ctx.insert_value("assets", self.assets.clone());
         insert_nav(
             &mut ctx,
-            &nav_for(self.input.content, self.input.urls, current),
+            &nav_for(self.input.content, self.input.urls, current, &|i| self.title_html(i)),
             nav_cache,
             &theme.tera,
             &self.site,
@@ -225,6 +244,7 @@ impl<'a> Shared<'a> {
         let graph = input.graph;
         let page = PageCtx {
             title: &p.fm.title,
+            title_html: self.title_html(i),
             description: self.description(i),
             url,
             permalink: crate::seo::absolute(input.config, url),
@@ -264,6 +284,7 @@ impl<'a> Shared<'a> {
         let words = strings::for_site(&input.config.language, &input.config.strings);
         let page = PageCtx {
             title: &words["not_found_title"],
+            title_html: &crate::text::phrase::phrases_html(&words["not_found_title"]),
             description: &words["not_found_description"],
             url: &url,
             permalink: crate::seo::absolute(input.config, &url),
@@ -306,11 +327,7 @@ pub(crate) fn render_site(input: &RenderInput, sink: &dyn Sink) -> Result<(), Di
         })
         .collect();
     let mut errors = Diagnostics::default();
-    let print = has_print(input).then(|| {
-        render_print(input, input.urls, &shared.site, &shared.assets)
-            .and_then(|f| sink.put(f))
-            .map_err(Diagnostics::from)
-    });
+    let print = has_print(input).then(|| render_print(&shared).and_then(|f| sink.put(f)).map_err(Diagnostics::from));
     let rest = [Some(shared.not_found(sink)), print];
     for d in results.into_iter().chain(rest.into_iter().flatten()).filter_map(Result::err) {
         errors.0.extend(d.0);
@@ -325,6 +342,44 @@ pub(crate) fn render_site(input: &RenderInput, sink: &dyn Sink) -> Result<(), Di
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_is_split_once_per_build_wherever_it_is_shown() {
+        // A title no other test uses: the split counter is shared by the whole test process.
+        let title = "一度だけ文節に分けられる章のタイトル";
+        let tmp = tempfile::tempdir().unwrap();
+        let files = [
+            ("site.yaml", "title: テスト\n".to_string()),
+            ("content/_index.md", "---\ntitle: ホーム\n---\n本文。\n".to_string()),
+            ("content/a.md", "---\ntitle: 前の章\n---\n本文。\n".to_string()),
+            ("content/b/_index.md", format!("---\ntitle: {title}\n---\n本文。\n")),
+            ("content/b/child.md", "---\ntitle: 子の章\n---\n本文。\n".to_string()),
+            ("content/c.md", "---\ntitle: 後の章\nrelated: [b/_index.md]\n---\n本文。\n".to_string()),
+        ];
+        for (path, text) in files {
+            let path = tmp.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let opts = crate::BuildOptions { root: tmp.path().to_path_buf(), ..Default::default() };
+        let site = crate::build_site(&opts).unwrap_or_else(|d| panic!("{d:?}"));
+        let split = crate::text::phrase::phrases_html(title);
+        assert!(split.contains("<wbr>"), "{split}");
+        let html = |path: &str| {
+            let f = site.files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}"));
+            String::from_utf8(f.data.to_vec()).unwrap()
+        };
+        // Its own h1 and breadcrumb, the home page's chapter list, every sidebar, a child's
+        // breadcrumb, the neighbours' pagers, a related card and the print page.
+        let shown = |path: &str| html(path).matches(split.as_str()).count();
+        assert_eq!(shown("b/index.html"), 3, "h1, breadcrumb, sidebar");
+        assert!(shown("index.html") >= 2, "chapter list and sidebar");
+        assert!(shown("b/child/index.html") >= 2, "breadcrumb and sidebar");
+        assert!(shown("c/index.html") >= 2, "related card and sidebar");
+        assert!(shown("print/index.html") >= 1);
+        // The assertions above split it once more for comparison.
+        assert_eq!(crate::text::phrase::tests::splits_of(title), 2, "split once by the build");
+    }
 
     #[test]
     fn description_cuts_at_a_japanese_sentence_end() {

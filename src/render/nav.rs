@@ -11,6 +11,8 @@ pub(super) struct NavEntry<'a> {
     #[serde(skip)]
     page: Option<usize>,
     title: &'a str,
+    /// `title` with `<wbr>` between its phrases, split once per render (`Shared::title_html`).
+    title_html: &'a str,
     url: &'a str,
     depth: usize,
     current: bool,
@@ -24,8 +26,14 @@ pub(super) const NAV_WINDOW: usize = 20;
 
 /// The sidebar for page `current`: home, the top level, and the children of each ancestor
 /// (and of the page itself). Long sibling lists show a window around the current branch, so
-/// the sidebar's size does not grow with the number of pages.
-pub(super) fn nav_for<'a>(content: &'a Content, urls: &'a [String], current: usize) -> Vec<NavEntry<'a>> {
+/// the sidebar's size does not grow with the number of pages. `title_html` gives a page's
+/// title with phrase breaks.
+pub(super) fn nav_for<'a>(
+    content: &'a Content,
+    urls: &'a [String],
+    current: usize,
+    title_html: &dyn Fn(usize) -> &'a str,
+) -> Vec<NavEntry<'a>> {
     let mut chain = Vec::new();
     let mut a = (current < content.pages.len()).then_some(current);
     while let Some(j) = a {
@@ -39,6 +47,7 @@ pub(super) fn nav_for<'a>(content: &'a Content, urls: &'a [String], current: usi
     let entry = |i: usize, depth: usize, gap: bool| NavEntry {
         page: (!gap).then_some(i),
         title: if gap { "" } else { &content.pages[i].fm.title },
+        title_html: if gap { "" } else { title_html(i) },
         url: if gap { "" } else { &urls[i] },
         depth,
         current: !gap && i == current,
@@ -56,7 +65,8 @@ pub(super) fn nav_for<'a>(content: &'a Content, urls: &'a [String], current: usi
 pub(crate) fn nav_fingerprint(content: &Content, urls: &[String], current: usize) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = ahash::AHasher::default();
-    for e in nav_for(content, urls, current) {
+    // The phrase breaks follow from the title, which is hashed.
+    for e in nav_for(content, urls, current, &|_| "") {
         (e.page, e.title, e.url, e.depth, e.current, e.ancestor, e.draft, e.gap).hash(&mut h);
     }
     h.finish()

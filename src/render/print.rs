@@ -4,7 +4,7 @@ use super::*;
 use crate::output::OutputFile;
 use crate::templates::tera_diagnostic;
 use serde::Serialize;
-use tera::{Context, Value};
+use tera::Context;
 
 /// Sites larger than this get no `/print/` page: one page of every page would be hundreds of
 /// megabytes, which no reader prints.
@@ -17,6 +17,7 @@ pub(super) fn has_print(input: &RenderInput) -> bool {
 #[derive(Serialize)]
 pub(super) struct PrintPage<'a> {
     title: &'a str,
+    title_html: &'a str,
     url: &'a str,
     anchor: String,
     content: String,
@@ -35,13 +36,9 @@ pub(crate) fn print_anchor(path: &str) -> String {
 
 /// `/print/`: every page in reading order, ids prefixed per page and links between pages
 /// turned into in-page links, so the single page works offline and as a PDF.
-pub(super) fn render_print(
-    input: &RenderInput,
-    urls: &[String],
-    site: &Value,
-    assets: &Value,
-) -> Result<OutputFile, crate::diagnostics::Diagnostic> {
-    let content = input.content;
+pub(super) fn render_print(shared: &Shared) -> Result<OutputFile, crate::diagnostics::Diagnostic> {
+    let (input, site, assets) = (shared.input, &shared.site, &shared.assets);
+    let (content, urls) = (input.content, input.urls);
     let base_path = input.config.base_path();
     let anchor_by_url: std::collections::HashMap<String, String> =
         content.pages.iter().map(|p| (format!("{base_path}{}", p.path), print_anchor(&p.path))).collect();
@@ -52,13 +49,15 @@ pub(super) fn render_print(
         .map(|(i, p)| {
             let anchor = print_anchor(&p.path);
             let html = prefix_ids(&input.rendered[i].html, &anchor, &anchor_by_url);
-            PrintPage { title: &p.fm.title, url: &urls[i], anchor, content: html, depth: content.depth[i] }
+            let title_html = shared.title_html(i);
+            PrintPage { title: &p.fm.title, title_html, url: &urls[i], anchor, content: html, depth: content.depth[i] }
         })
         .collect();
     let mut ctx = Context::new();
     ctx.insert_value("site", site.clone());
     ctx.insert_value("assets", assets.clone());
-    insert_nav(&mut ctx, &nav_for(content, urls, usize::MAX), &NavCache::new(0), &input.theme.tera, site)
+    let nav = nav_for(content, urls, usize::MAX, &|i| shared.title_html(i));
+    insert_nav(&mut ctx, &nav, &NavCache::new(0), &input.theme.tera, site)
         .map_err(|e| tera_diagnostic(&e, &input.theme.sources))?;
     ctx.insert("pages", &pages);
     input

@@ -17,8 +17,16 @@ const NO_LINE_START: &str = concat!(
 /// Characters a line must not end with: opening brackets and quotation marks.
 const NO_LINE_END: &str = "「『（【〔〈《［｛〖〘〝｢([{“‘";
 
+/// `set`'s characters, sorted once, for a binary search: kinsoku checks each proposed break.
+fn sorted(set: &str) -> Vec<char> {
+    let mut chars: Vec<char> = set.chars().collect();
+    chars.sort_unstable();
+    chars
+}
+
 fn no_line_start(c: char) -> bool {
-    NO_LINE_START.contains(c)
+    static SET: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| sorted(NO_LINE_START)).binary_search(&c).is_ok()
         || matches!(c, 'ㇰ'..='ㇿ')
         // Combining marks, dakuten, variation selectors and joiners belong to the glyph before.
         || matches!(c, '\u{0300}'..='\u{036F}' | '\u{3099}'..='\u{309C}' | '\u{FE00}'..='\u{FE0F}')
@@ -26,38 +34,41 @@ fn no_line_start(c: char) -> bool {
 }
 
 fn no_line_end(c: char) -> bool {
-    NO_LINE_END.contains(c) || c == '\u{200D}'
+    static SET: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| sorted(NO_LINE_END)).binary_search(&c).is_ok() || c == '\u{200D}'
 }
 
 /// BudouX's Japanese model (Apache-2.0, see `budoux_ja.LICENSE`), as shipped in the `budoux`
 /// npm package 0.9.2: for each of 13 features, the score of each character, pair or triple.
 const MODEL_JSON: &str = include_str!("budoux_ja.json");
 
-/// The features, in the model's names, and which characters each looks at around a possible
-/// break before character `i`: `(from, to)` relative to `i`, as BudouX's parser does.
-const FEATURES: [(&str, isize, isize); 13] = [
-    ("UW1", -3, -2),
-    ("UW2", -2, -1),
-    ("UW3", -1, 0),
-    ("UW4", 0, 1),
-    ("UW5", 1, 2),
-    ("UW6", 2, 3),
-    ("BW1", -2, 0),
-    ("BW2", -1, 1),
-    ("BW3", 0, 2),
-    ("TW1", -3, 0),
-    ("TW2", -2, 1),
-    ("TW3", -1, 2),
-    ("TW4", 0, 3),
-];
+/// Scores of one character for BudouX's features UW1–UW6: the character three, two and one
+/// before a possible break, and the one right after it, then one and two further on.
+type Uni = [i32; 6];
+/// Scores of a pair of characters for BW1–BW3: the pair starting two or one before the break,
+/// or right after it.
+type Bi = [i32; 3];
+/// Scores of three characters for TW1–TW4: the triple starting three, two or one before the
+/// break, or right after it.
+type Tri = [i32; 4];
 
-type Scores = std::collections::HashMap<String, i64, ahash::RandomState>;
-
-/// The model as lookup tables, one per feature, and the sum of every score (a break is where
-/// the scores that apply add up to more than half of it).
+/// The model by window size: each character, pair or triple (packed into a number, 21 bits a
+/// character) with its scores for every feature of that size, so a text needs one lookup per
+/// character for each size instead of one per feature and position.
 struct Model {
-    tables: Vec<Scores>,
+    uni: ahash::AHashMap<u32, Uni>,
+    bi: ahash::AHashMap<u64, Bi>,
+    tri: ahash::AHashMap<u64, Tri>,
+    /// The sum of every score: a break is where the scores that apply add up to more than half.
     total: i64,
+    /// Entries read, for the test that the bundled model was read whole.
+    #[cfg(test)]
+    entries: usize,
+}
+
+/// `chars` packed into one number, 21 bits each (a character needs at most 21).
+fn pack(chars: &[char]) -> u64 {
+    chars.iter().fold(0, |key, &c| key << 21 | c as u64)
 }
 
 /// The model, read on first use. The text is bundled and a unit test reads it; were it ever
@@ -65,34 +76,73 @@ struct Model {
 fn model() -> &'static Model {
     static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
     MODEL.get_or_init(|| {
-        let mut groups: std::collections::HashMap<String, Scores> =
-            serde_json::from_str(MODEL_JSON).unwrap_or_default();
-        let tables: Vec<Scores> = FEATURES.iter().map(|(name, ..)| groups.remove(*name).unwrap_or_default()).collect();
-        let total = tables.iter().flat_map(|t| t.values()).sum();
-        Model { tables, total }
+        type Groups = std::collections::HashMap<String, std::collections::HashMap<String, i64>>;
+        let groups: Groups = serde_json::from_str(MODEL_JSON).unwrap_or_default();
+        let mut m = Model {
+            uni: Default::default(),
+            bi: Default::default(),
+            tri: Default::default(),
+            total: 0,
+            #[cfg(test)]
+            entries: 0,
+        };
+        for (feature, scores) in &groups {
+            // "UW1" → window size 1, slot 0.
+            let (kind, slot) = feature.split_at(2);
+            let Some(slot) = slot.parse::<usize>().ok().and_then(|s| s.checked_sub(1)) else { continue };
+            for (key, &score) in scores {
+                let chars: Vec<char> = key.chars().collect();
+                let cell = match (kind, chars.len()) {
+                    ("UW", 1) => m.uni.entry(chars[0] as u32).or_default().get_mut(slot),
+                    ("BW", 2) => m.bi.entry(pack(&chars)).or_default().get_mut(slot),
+                    ("TW", 3) => m.tri.entry(pack(&chars)).or_default().get_mut(slot),
+                    _ => None,
+                };
+                if let Some(cell) = cell {
+                    *cell = score as i32;
+                    m.total += score;
+                    #[cfg(test)]
+                    {
+                        m.entries += 1;
+                    }
+                }
+            }
+        }
+        m
     })
 }
 
 /// Where BudouX would break `run` (byte offsets, ascending, never 0 or `run.len()`).
 ///
-/// BudouX's own algorithm over the bundled model. The `budoux` crate carries an older model and
-/// builds a string for each feature at each character, which made splitting a large site's
-/// headings and titles slower than the rest of the build (docs/dev/typography.md).
+/// BudouX's own algorithm over the bundled model: before character `i`, the score is the sum of
+/// UW1–UW6 of the characters `i-3`..`i+2`, BW1–BW3 of the pairs starting at `i-2`..`i` and
+/// TW1–TW4 of the triples starting at `i-3`..`i`, each counted only when its window lies inside
+/// the run. The `budoux` crate carries an older model and builds a string for each feature at
+/// each character, which made splitting a large site's headings slower than the rest of the
+/// build (docs/dev/typography.md).
 fn budoux(run: &str) -> Vec<usize> {
     let m = model();
-    let at: Vec<usize> = run.char_indices().map(|(b, _)| b).chain([run.len()]).collect();
-    let n = at.len() as isize - 1;
+    let chars: Vec<(usize, char)> = run.char_indices().collect();
+    let n = chars.len();
+    let c = |j: usize| chars[j].1;
+    let uni: Vec<Uni> = (0..n).map(|j| m.uni.get(&(c(j) as u32)).copied().unwrap_or_default()).collect();
+    let bi: Vec<Bi> =
+        (0..n.saturating_sub(1)).map(|j| m.bi.get(&pack(&[c(j), c(j + 1)])).copied().unwrap_or_default()).collect();
+    let tri: Vec<Tri> = (0..n.saturating_sub(2))
+        .map(|j| m.tri.get(&pack(&[c(j), c(j + 1), c(j + 2)])).copied().unwrap_or_default())
+        .collect();
+    // Score `slot` of the window starting at `i - back`, or 0 where that lies outside the run
+    // (callers add a constant to `i` so that a window before the run is a subtraction below 0).
+    fn at<const N: usize>(table: &[[i32; N]], i: usize, back: usize, slot: usize) -> i64 {
+        i.checked_sub(back).and_then(|j| table.get(j)).map_or(0, |s| i64::from(s[slot]))
+    }
     let mut out = Vec::new();
-    for i in 1..n {
-        let mut score = 0;
-        for ((_, from, to), table) in FEATURES.iter().zip(&m.tables) {
-            let (a, b) = (i + from, i + to);
-            if a >= 0 && b <= n {
-                score += table.get(&run[at[a as usize]..at[b as usize]]).copied().unwrap_or(0);
-            }
-        }
+    for (i, &(byte, _)) in chars.iter().enumerate().skip(1) {
+        let score = (0..6).map(|k| at(&uni, i + 2, 5 - k, k)).sum::<i64>()
+            + (0..3).map(|k| at(&bi, i + 2, 4 - k, k)).sum::<i64>()
+            + (0..4).map(|k| at(&tri, i + 3, 6 - k, k)).sum::<i64>();
         if 2 * score > m.total {
-            out.push(at[i as usize]);
+            out.push(byte);
         }
     }
     out
@@ -157,14 +207,18 @@ pub(crate) fn phrases(text: &str) -> Vec<&str> {
 /// `text` (plain, not yet escaped) as HTML: escaped, with `<wbr>` between its phrases. Taking
 /// plain text and escaping it here means an entity can never be split and nothing is escaped
 /// twice.
+///
+/// Callers split each string once per build and keep the result (page titles in
+/// `render::Shared`, a heading for itself and its table-of-contents entry). Besides, each
+/// thread keeps the strings it split last: sites repeat headings (まとめ, 手順) on many pages.
+/// Bounded: emptied when full.
 pub(crate) fn phrases_html(text: &str) -> String {
-    // A title is split several times in a build (its page's h1, its neighbours' pager links,
-    // related cards; a heading again in the table of contents), so each thread keeps the
-    // strings it split last. Bounded: emptied when full.
     const KEEP: usize = 4096;
     thread_local! {
         static SPLIT: std::cell::RefCell<ahash::AHashMap<Box<str>, Box<str>>> = Default::default();
     }
+    #[cfg(test)]
+    tests::count_split(text);
     if !text.chars().any(crate::text::chars::is_cjk) {
         return crate::web::escape::escape(text);
     }
@@ -172,7 +226,7 @@ pub(crate) fn phrases_html(text: &str) -> String {
         if let Some(html) = split.get(text) {
             return html.to_string();
         }
-        let html = phrases_html_uncached(text);
+        let html = split_html(text);
         if split.len() >= KEEP {
             split.clear();
         }
@@ -181,7 +235,7 @@ pub(crate) fn phrases_html(text: &str) -> String {
     })
 }
 
-fn phrases_html_uncached(text: &str) -> String {
+fn split_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     for (i, phrase) in phrases(text).into_iter().enumerate() {
         if i > 0 {
@@ -193,8 +247,23 @@ fn phrases_html_uncached(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+
+    /// How often each string went through [`phrases_html`] in this test process, for tests
+    /// that pin a string being split once per build. Tests run in parallel: each counts a
+    /// string of its own.
+    static SPLITS: LazyLock<Mutex<HashMap<String, usize>>> = LazyLock::new(Default::default);
+
+    pub(crate) fn count_split(text: &str) {
+        *SPLITS.lock().unwrap_or_else(|e| e.into_inner()).entry(text.to_string()).or_default() += 1;
+    }
+
+    pub(crate) fn splits_of(text: &str) -> usize {
+        SPLITS.lock().unwrap_or_else(|e| e.into_inner()).get(text).copied().unwrap_or(0)
+    }
 
     fn split(text: &str) -> Vec<&str> {
         let p = phrases(text);
@@ -233,7 +302,7 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(split(text), want, "{text}");
         }
-        assert_eq!(model().tables.iter().map(|t| t.len()).sum::<usize>(), 1630, "the bundled model was read whole");
+        assert_eq!(model().entries, 1630, "the bundled model was read whole");
     }
 
     #[test]
