@@ -11,9 +11,14 @@ use super::{absolute, is_safe_relative, OutputFile};
 use crate::diagnostics::Diagnostic;
 use crate::lang::tr;
 
-fn staging_path(out: &Path) -> PathBuf {
+/// A hidden file or folder of tebiki's beside output folder `out`: `.public.tebiki-KIND`.
+fn beside(out: &Path, kind: &str) -> PathBuf {
     let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.tebiki-staging"))
+    out.with_file_name(format!(".{name}.tebiki-{kind}"))
+}
+
+fn staging_path(out: &Path) -> PathBuf {
+    beside(out, "staging")
 }
 
 pub(super) const MARKER: &str = ".tebiki-staging";
@@ -49,7 +54,7 @@ pub struct Staging {
     written: Mutex<Vec<String>>,
     /// Set by `commit`; otherwise dropping the staging removes it (an error unwinding a build).
     done: bool,
-    /// The lock on the output's parent folder ([`lock_parent`]), held until the swap is done.
+    /// The lock of the output ([`lock_output`]), held until the swap is done.
     _lock: Option<fs::File>,
 }
 
@@ -70,7 +75,7 @@ impl Staging {
         if let Some(parent) = out.parent() {
             fs::create_dir_all(parent).map_err(|e| io_err(parent, "create the output's parent folder", e))?;
         }
-        let lock = out.parent().and_then(lock_parent);
+        let lock = lock_output(&out);
         let mut kept = None;
         if fs::symlink_metadata(&staging).is_ok() {
             // Kept by the last build, or left over from a killed one. Only touch it if it is
@@ -284,28 +289,31 @@ impl Staging {
     }
 }
 
-/// Waits for, then holds, an exclusive lock on folder `parent` (`flock`), so that two builds
-/// into the same output take turns: each writes into the one staging folder and swaps it
-/// with the output. Builds into other outputs in the same folder wait too, which is harmless.
-/// Where the folder cannot be opened or locked, the build goes on without the lock.
-fn lock_parent(parent: &Path) -> Option<fs::File> {
+/// Waits for, then holds, an exclusive lock (`flock`) on the lock file of output `out`
+/// (`.public.tebiki-lock` beside `public/`), so that two builds into the same output take turns:
+/// each writes into the one staging folder and swaps it with the output. Builds into other
+/// outputs of the same folder do not wait for each other. The file stays (removing a lock file
+/// lets a third build lock a new one while the second holds the old). Where the file cannot be
+/// made or locked, the build goes on without the lock.
+fn lock_output(out: &Path) -> Option<fs::File> {
+    let path = beside(out, "lock");
     #[cfg(unix)]
     {
         use std::os::fd::AsRawFd;
-        let dir = fs::File::open(parent).ok()?;
+        let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).ok()?;
         // SAFETY: flock on a descriptor that stays open for the call; it blocks until granted.
         let locked = loop {
-            match unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX) } {
+            match unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } {
                 0 => break true,
                 _ if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => continue,
                 _ => break false,
             }
         };
-        locked.then_some(dir)
+        locked.then_some(file)
     }
     #[cfg(not(unix))]
     {
-        let _ = parent;
+        let _ = path;
         None
     }
 }
@@ -434,6 +442,18 @@ mod tests {
     }
 
     #[test]
+    fn a_build_does_not_wait_for_one_into_another_output_of_the_same_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock_output(&dir.path().join("other")).expect("lock");
+        let out = dir.path().join("public");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(write_atomic(&out, &[file("index.html", "one")]).is_ok()));
+        let done = rx.recv_timeout(std::time::Duration::from_secs(20));
+        drop(held);
+        assert_eq!(done, Ok(true), "the build into public/ waited for the lock of other/");
+    }
+
+    #[test]
     fn a_build_replaces_the_output_and_keeps_the_previous_one_as_the_next_staging_folder() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
@@ -443,10 +463,10 @@ mod tests {
             n.sort();
             n
         };
-        assert_eq!(names(), ["public"], "a first build has no previous output to keep");
+        assert_eq!(names(), [".public.tebiki-lock", "public"], "a first build has no previous output to keep");
         write_atomic(&out, &[file("index.html", "two")]).unwrap();
         assert_eq!(tree(&out), pairs(&[("index.html", "two")]));
-        assert_eq!(names(), [".public.tebiki-staging", "public"]);
+        assert_eq!(names(), [".public.tebiki-lock", ".public.tebiki-staging", "public"]);
         let kept = staging_path(&absolute(&out));
         assert!(kept.join(MARKER).is_file(), "the kept folder carries the marker");
         assert_eq!(tree(&kept), pairs(&[("index.html", "one"), ("old/index.html", "x")]));
@@ -651,8 +671,9 @@ mod tests {
         assert!(!out.join("a.html").exists());
         assert!(!dir.path().join("escape.html").exists());
         // The staging folder goes too: its disk space may be what made the build fail.
-        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(left, ["public"]);
+        let mut left: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        left.sort();
+        assert_eq!(left, [".public.tebiki-lock", "public"]);
     }
 
     #[test]
