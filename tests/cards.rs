@@ -107,7 +107,15 @@ fn every_page_of_the_guide_has_its_own_card() {
     assert_eq!(links.len(), 3, "X, LINE, Hatena Bookmark");
     assert!(links.iter().all(|l| l.contains("https%3A%2F%2Fexample.org%2Fguide%2Frisks%2F")), "{links:?}");
     assert!(attrs(&doc, ".share a", "rel").iter().all(|r| r.contains("noopener") && r.contains("noreferrer")));
-    assert!(attrs(&doc, ".share a", "aria-label").iter().all(|l| l.contains("新しいタブ")));
+    // The spoken name starts with the visible text (WCAG label in name) and says a tab opens.
+    let names = texts(&doc, ".share a");
+    let visible = ["X", "LINE", "B!"];
+    assert_eq!(names.len(), visible.len());
+    for (name, shown) in names.iter().zip(visible) {
+        assert!(name.starts_with(shown) && name.contains("新しいタブ"), "{name}");
+    }
+    assert_eq!(texts(&doc, ".share a > .visually-hidden").len(), visible.len());
+    assert!(attrs(&doc, ".share a", "aria-label").is_empty(), "the name comes from the text");
     assert_eq!(attrs(&doc, ".share button[data-share-url]", "data-share-url"), [format!("{BASE}risks/")]);
     assert!(attrs(&doc, "script[src]", "src").iter().all(|s| s.contains("/assets/")), "no third-party script");
 }
