@@ -35,20 +35,45 @@ fn decode(path: &Path) -> (u32, u32, Vec<u8>) {
     (info.width, info.height, buf)
 }
 
+/// Output page of every Markdown file under `content/` (`a/_index.md` → `a/index.html`,
+/// `a/b.md` → `a/b/index.html`), so a page added to the guide is covered without a list here.
+fn guide_pages(content: &Path) -> Vec<String> {
+    let mut pages = Vec::new();
+    let mut dirs = vec![content.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                let rel = path.strip_prefix(content).unwrap().with_extension("");
+                let rel = rel.to_str().unwrap().replace('\\', "/");
+                let dir = rel.strip_suffix("_index").map_or(format!("{rel}/"), String::from);
+                pages.push(format!("{dir}index.html"));
+            }
+        }
+    }
+    pages.sort();
+    pages
+}
+
+/// A light grey RGBA PNG of `w`×`h` pixels.
+fn grey_png(w: u32, h: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut enc = png::Encoder::new(&mut bytes, w, h);
+    enc.set_color(png::ColorType::Rgba);
+    enc.write_header().unwrap().write_image_data(&vec![200; (w * h * 4) as usize]).unwrap();
+    bytes
+}
+
 #[test]
 fn every_page_of_the_guide_has_its_own_card() {
     let (_tmp, root) = guide();
     let out = build_at(&root, Some(BASE)).unwrap().output;
-    let pages = [
-        "index.html",
-        "risks/index.html",
-        "causes/index.html",
-        "aftermath/index.html",
-        "remedies/index.html",
-        "summary/index.html",
-    ];
+    let pages = guide_pages(&root.join("content"));
+    assert!(pages.len() >= 7 && pages.contains(&"faq/index.html".to_string()), "{pages:?}");
     let mut pictures = Vec::new();
-    for page in pages {
+    for page in &pages {
         let doc = html(&out, page);
         let title = texts(&doc, "h1").join("");
         let url = meta(&doc, "og:image");
@@ -69,6 +94,8 @@ fn every_page_of_the_guide_has_its_own_card() {
         assert!(px.chunks(4).any(|p| p != first), "{rel} is one colour");
         pictures.push(px);
     }
+    let drawn = fs::read_dir(out.join("cards")).unwrap().count();
+    assert_eq!(drawn, pages.len(), "one card file per page, no leftovers");
     for (i, a) in pictures.iter().enumerate() {
         for b in &pictures[i + 1..] {
             assert_ne!(a, b, "two pages share a picture");
@@ -80,13 +107,21 @@ fn every_page_of_the_guide_has_its_own_card() {
     assert_eq!(links.len(), 3, "X, LINE, Hatena Bookmark");
     assert!(links.iter().all(|l| l.contains("https%3A%2F%2Fexample.org%2Fguide%2Frisks%2F")), "{links:?}");
     assert!(attrs(&doc, ".share a", "rel").iter().all(|r| r.contains("noopener") && r.contains("noreferrer")));
-    assert!(attrs(&doc, ".share a", "aria-label").iter().all(|l| l.contains("新しいタブ")));
+    // The spoken name starts with the visible text (WCAG label in name) and says a tab opens.
+    let names = texts(&doc, ".share a");
+    let visible = ["X", "LINE", "B!"];
+    assert_eq!(names.len(), visible.len());
+    for (name, shown) in names.iter().zip(visible) {
+        assert!(name.starts_with(shown) && name.contains("新しいタブ"), "{name}");
+    }
+    assert_eq!(texts(&doc, ".share a > .visually-hidden").len(), visible.len());
+    assert!(attrs(&doc, ".share a", "aria-label").is_empty(), "the name comes from the text");
     assert_eq!(attrs(&doc, ".share button[data-share-url]", "data-share-url"), [format!("{BASE}risks/")]);
     assert!(attrs(&doc, "script[src]", "src").iter().all(|s| s.contains("/assets/")), "no third-party script");
 }
 
 #[test]
-fn without_an_absolute_base_url_there_is_no_image_and_check_says_so() {
+fn without_an_absolute_base_url_there_is_no_image_and_check_says_so_only_when_asked() {
     let (_tmp, root) = site(&[("content/a.md", "---\ntitle: 手順\n---\n本文。\n")]);
     let out = build_at(&root, None).unwrap().output;
     let doc = html(&out, "a/index.html");
@@ -94,13 +129,34 @@ fn without_an_absolute_base_url_there_is_no_image_and_check_says_so() {
     assert_eq!(meta(&doc, "twitter:card"), ["summary"]);
     assert!(texts(&doc, ".share").is_empty(), "share links need an absolute URL");
     assert!(!out.join("cards").exists());
-    let opts = tebiki::BuildOptions { root: root.clone(), ..Default::default() };
-    let (warnings, _) = tebiki::check_site(&opts).unwrap();
-    let w = warnings.0.iter().find(|w| w.message.contains("og:image")).expect("check warns");
-    assert!(w.message.contains("base_url `/`"), "{}", w.message);
-    assert!(w.hint.as_deref().unwrap_or("").contains("--base-url"));
+    let check = |root: &Path| {
+        let opts = tebiki::BuildOptions { root: root.to_path_buf(), ..Default::default() };
+        let (warnings, _) = tebiki::check_site(&opts).unwrap();
+        warnings.0.into_iter().filter(|w| w.message.contains("og:image")).collect::<Vec<_>>()
+    };
+    // A site that never mentions cards (like the guide, whose absolute URL comes from the
+    // deploy workflow's `--base-url`) gets no warning.
+    assert!(check(&root).is_empty());
+
+    // Asking for cards in site.yaml, or a picture in front matter, is told the picture is lost.
+    write(&root, "site.yaml", "title: テスト\ncards:\n  enabled: true\n");
+    let w = check(&root);
+    assert_eq!(w.len(), 1, "check warns once");
+    assert!(w[0].message.contains("base_url `/`"), "{}", w[0].message);
+    assert!(w[0].hint.as_deref().unwrap_or("").contains("--base-url"));
     // A plain build does not repeat the advice.
     assert!(build_at(&root, None).unwrap().warnings.0.iter().all(|w| !w.message.contains("og:image")));
+    write(&root, "site.yaml", "title: テスト\ncards:\n  colors:\n    accent: \"#123456\"\n");
+    assert_eq!(check(&root).len(), 1, "a card setting asks for cards");
+    write(&root, "site.yaml", "title: テスト\ncards:\n  enabled: false\n  colors:\n    accent: \"#123456\"\n");
+    assert!(check(&root).is_empty(), "cards turned off");
+
+    write(&root, "content/b.md", "---\ntitle: 図\nimage: images/own.png\n---\n本文。\n");
+    fs::create_dir_all(root.join("content/images")).unwrap();
+    fs::write(root.join("content/images/own.png"), grey_png(600, 315)).unwrap();
+    assert_eq!(check(&root).len(), 1, "a page's own image asks for it too");
+    let out = build_at(&root, None).unwrap().output;
+    assert!(meta(&html(&out, "b/index.html"), "og:image").is_empty(), "never an empty og:image");
 }
 
 #[test]
@@ -118,16 +174,9 @@ fn a_title_character_the_font_lacks_is_a_warning_naming_page_and_character() {
 
 #[test]
 fn front_matter_image_replaces_the_card_and_a_site_can_turn_cards_off() {
-    let png = {
-        let mut bytes = Vec::new();
-        let mut enc = png::Encoder::new(&mut bytes, 600, 315);
-        enc.set_color(png::ColorType::Rgba);
-        enc.write_header().unwrap().write_image_data(&vec![200; 600 * 315 * 4]).unwrap();
-        bytes
-    };
     let (_tmp, root) = site(&[("content/a.md", "---\ntitle: 手順\nimage: images/own.png\n---\n本文。\n")]);
     fs::create_dir_all(root.join("content/images")).unwrap();
-    fs::write(root.join("content/images/own.png"), &png).unwrap();
+    fs::write(root.join("content/images/own.png"), grey_png(600, 315)).unwrap();
     let out = build_at(&root, Some(BASE)).unwrap().output;
     let doc = html(&out, "a/index.html");
     assert_eq!(meta(&doc, "og:image"), [format!("{BASE}images/own.png")]);

@@ -92,6 +92,10 @@ fn print_page_holds_the_whole_guide_with_working_in_page_links() {
         attrs(&doc, "section.print-page", "id"),
         ["index", "risks", "causes", "aftermath", "remedies", "summary", "faq"]
     );
+    // One top-level heading: each page's own h1 sits one level down under the cover's.
+    let h1s = doc.select(&scraper::Selector::parse("h1").unwrap()).count();
+    assert_eq!(texts(&doc, "section.print-page[headingoffset='1'] > h1").len(), h1s - 1);
+    assert_eq!(texts(&doc, ".print-cover > h1").len(), 1);
     let ids = attrs(&doc, "[id]", "id");
     let unique: std::collections::HashSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "duplicate ids on the print page");

@@ -27,6 +27,22 @@ pub struct CardsConfig {
     pub colors: CardColors,
 }
 
+impl CardsConfig {
+    /// Whether `site.yaml` asks for cards: `enabled: true` or any setting that only matters
+    /// when cards are drawn (never with `enabled: false`). `check` only warns about a missing absolute `base_url` then.
+    pub(crate) fn asked(&self) -> bool {
+        let c = &self.colors;
+        if self.enabled == Some(false) {
+            return false;
+        }
+        self.enabled == Some(true)
+            || self.font.is_some()
+            || self.logo.is_some()
+            || self.background.is_some()
+            || [&c.background, &c.text, &c.accent, &c.muted].iter().any(|v| v.is_some())
+    }
+}
+
 /// Colour overrides, `#rgb` or `#rrggbb`.
 #[derive(Debug, Clone, Default, Deserialize, Hash)]
 #[serde(deny_unknown_fields)]

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::{ImageCtx, Painter, Planned, ShareCtx, HEIGHT, WIDTH};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::lang::tr;
 use crate::markdown::links::Target;
 use crate::markdown::SiteMap;
 
@@ -66,10 +67,13 @@ pub(crate) fn run(
     advise: bool,
 ) -> Stage {
     let mut stage = Stage::default();
-    if advise && crate::seo::origin(config).is_none() && config.cards.enabled != Some(false) {
+    let absolute = crate::seo::origin(config).is_some();
+    // A site that never mentions cards builds locally with `base_url: /` and gets its absolute
+    // URL at deploy time (`--base-url`): only a writer who asked for pictures is told they are lost.
+    let asked = config.cards.asked() || pages.iter().any(|p| p.image.is_some());
+    if advise && !absolute && asked {
         stage.diagnostics.push(no_absolute_base_url(config));
     }
-    let absolute = crate::seo::origin(config).is_some();
     stage.shares =
         pages.iter().map(|p| absolute.then(|| ShareCtx::new(&crate::seo::absolute(config, p.url), p.title))).collect();
     let painter = if super::enabled(config, pages.len()) {
@@ -88,7 +92,8 @@ pub(crate) fn run(
         let own =
             p.image.and_then(|image| own_image(config, p, image, map).map_err(|d| stage.diagnostics.push(d)).ok());
         let image = match (own, &painter) {
-            (Some(own), _) => Some(own),
+            // A file's URL is empty without an absolute base URL: no `og:image` then.
+            (Some(own), _) => (!own.url.is_empty()).then_some(own),
             (None, Some(painter)) if p.image.is_none() => {
                 let card = painter.plan(&config.title, p.title);
                 if !card.missing.is_empty() {
@@ -112,17 +117,23 @@ pub(crate) fn run(
     stage
 }
 
-/// `check`'s advice for a site whose `og:image`s and cards are left out for want of an
-/// absolute `base_url`.
+/// `check`'s advice for a site that asks for cards or sets `image:` on a page but whose
+/// `og:image`s are left out for want of an absolute `base_url`.
 fn no_absolute_base_url(config: &Config) -> Diagnostic {
+    let url = &config.base_url;
     Diagnostic::warning(
         Some(PathBuf::from(crate::config::CONFIG_FILE)),
-        format!("no og:image and no share cards: base_url `{}` is not an absolute URL", config.base_url),
+        tr(
+            format!("no og:image and no share cards: base_url `{url}` is not an absolute URL"),
+            format!("og:image とシェアカードを出力しません: base_url `{url}` が絶対 URL ではありません"),
+        ),
     )
-    .hint(
-        "services that show shared links need absolute image URLs: build with `--base-url https://example.org/guide/` \
-         (or set it in site.yaml); `cards: {enabled: false}` silences this",
-    )
+    .hint(tr(
+        "services that show shared links need absolute image URLs: build with \
+         `--base-url https://example.org/guide/` (or set it in site.yaml)",
+        "リンクを表示するサービスは画像の絶対 URL を必要とします。\
+         `--base-url https://example.org/guide/` を付けてビルドしてください(site.yaml に書いても構いません)",
+    ))
 }
 
 /// `og:image` from front matter `image:`: an `https:` URL as it is, or a file under `content/`

@@ -199,6 +199,8 @@ struct Renderer<'p, 'm, 'a> {
     last_level: u8,
     /// For each open list item: whether it is a task item (its `<label>` must be closed).
     task_items: Vec<bool>,
+    /// Whether an image was written: the first one loads eagerly (see [`Renderer::image_html`]).
+    image_seen: bool,
 }
 
 impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
@@ -231,6 +233,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             summary_capture: None,
             last_level: 1,
             task_items: Vec::new(),
+            image_seen: false,
         }
     }
 
@@ -510,7 +513,10 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             _ => None,
         };
         let dims = size.map(|(w, h)| format!(" width=\"{w}\" height=\"{h}\"")).unwrap_or_default();
-        format!("<img src=\"{}\" alt=\"{}\"{dims} loading=\"lazy\" decoding=\"async\">", escape(&src), escape(alt))
+        // The first image is often in the first screen, where it is the largest thing drawn:
+        // loading it lazily would delay it until layout. The rest wait until they are near.
+        let lazy = if std::mem::replace(&mut self.image_seen, true) { " loading=\"lazy\"" } else { "" };
+        format!("<img src=\"{}\" alt=\"{}\"{dims}{lazy} decoding=\"async\">", escape(&src), escape(alt))
     }
 
     fn diag_at(&self, range: Range<usize>, msg: impl Into<Msg>) -> Diagnostic {

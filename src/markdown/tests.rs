@@ -112,8 +112,15 @@ fn titled_image_alone_becomes_figure_with_size() {
     let h = html("![説明](images/a.svg \"図1：キャプション\")\n");
     assert_eq!(
         h,
-        "<figure class=\"illustration\"><img src=\"/images/a.svg\" alt=\"説明\" width=\"640\" height=\"360\" loading=\"lazy\" decoding=\"async\"><figcaption>図1：キャプション</figcaption></figure>\n"
+        "<figure class=\"illustration\"><img src=\"/images/a.svg\" alt=\"説明\" width=\"640\" height=\"360\" decoding=\"async\"><figcaption>図1：キャプション</figcaption></figure>\n"
     );
+}
+
+#[test]
+fn only_images_after_the_first_load_lazily() {
+    let h = html("![一](images/a.svg \"図1\")\n\n文中の ![二](images/a.svg) と ![三](images/a.svg)。\n");
+    let lazy: Vec<bool> = h.split("<img ").skip(1).map(|img| img.contains("loading=\"lazy\"")).collect();
+    assert_eq!(lazy, [false, true, true], "{h}");
 }
 
 #[test]
