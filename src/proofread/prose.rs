@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 
 /// What kind of block a piece of prose is in: some rules judge paragraphs and list items apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,11 +153,11 @@ impl Collector<'_> {
         self.push(&t[from..], range.start + from..range.end, true);
     }
 
-    fn event(&mut self, ev: Event<'_>, range: Range<usize>) {
+    fn event(&mut self, ev: &Event<'_>, range: Range<usize>) {
         match ev {
             Event::Start(tag) => self.open(tag),
-            Event::End(tag) => self.close(tag),
-            Event::Text(t) => self.text(&t, range),
+            Event::End(tag) => self.close(*tag),
+            Event::Text(t) => self.text(t, range),
             Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
                 if self.skip == 0 {
                     self.push("\u{FFFC}", range, false);
@@ -170,7 +170,7 @@ impl Collector<'_> {
             }
             Event::Html(h) => {
                 self.finish();
-                if let Some(rules) = disable_comment(&h) {
+                if let Some(rules) = disable_comment(h) {
                     self.pending_disable = Some(rules);
                 }
             }
@@ -183,7 +183,7 @@ impl Collector<'_> {
         }
     }
 
-    fn open(&mut self, tag: Tag<'_>) {
+    fn open(&mut self, tag: &Tag<'_>) {
         match tag {
             Tag::Paragraph => {
                 let kind = if self.list_items > 0 { BlockKind::ListItem } else { BlockKind::Paragraph };
@@ -204,7 +204,7 @@ impl Collector<'_> {
                 self.skip += 1;
             }
             Tag::Link { link_type, .. } => {
-                self.links.push(matches!(link_type, LinkType::Autolink | LinkType::Email));
+                self.links.push(matches!(*link_type, LinkType::Autolink | LinkType::Email));
                 self.link_break();
             }
             Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_) => self.finish(),
@@ -236,6 +236,10 @@ impl Collector<'_> {
 /// Japanese character, which is where writers end them.
 fn urls(t: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    // Every URL has a `:` or a `w`; Japanese text seldom has either, so most texts end here.
+    if memchr::memchr2(b':', b'w', t.as_bytes()).is_none() {
+        return out;
+    }
     let mut from = 0;
     while let Some(i) = ["https://", "http://", "www."].iter().filter_map(|p| t[from..].find(p)).min() {
         let start = from + i;
@@ -249,8 +253,16 @@ fn urls(t: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The prose blocks of `text`, whose Markdown body starts at byte `body_offset`.
+/// The prose blocks of `text`, whose Markdown body starts at byte `body_offset`, parsed here:
+/// for pages the Markdown stage did not read (see [`from_events`]).
 pub(crate) fn blocks(text: &str, body_offset: usize) -> Vec<Block> {
+    let events = crate::markdown::parse(&text[body_offset.min(text.len())..]);
+    from_events(text, body_offset, &events)
+}
+
+/// The prose blocks of `text` from the Markdown stage's own parse of its body (`events`, with
+/// ranges in the body), so a page is parsed once whether it is proofread or not.
+pub(crate) fn from_events(text: &str, body_offset: usize, events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
     let body = &text[body_offset.min(text.len())..];
     let mut c = Collector {
         body,
@@ -262,8 +274,8 @@ pub(crate) fn blocks(text: &str, body_offset: usize) -> Vec<Block> {
         links: Vec::new(),
         list_items: 0,
     };
-    for (ev, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
-        c.event(ev, range);
+    for (ev, range) in events {
+        c.event(ev, range.clone());
     }
     c.finish();
     c.blocks

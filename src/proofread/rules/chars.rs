@@ -166,18 +166,30 @@ pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
     }
 }
 
-/// More than `max` kanji in a row.
+/// More than `max` kanji in a row. Counted as it goes, with nothing allocated: this runs on
+/// every block of the site.
 pub(crate) fn kanji_run(text: &str, max: usize, out: &mut Vec<Hit>) {
-    for (s, e) in runs(text, is_kanji) {
-        let n = text[s..e].chars().count();
+    let mut run = (0, 0);
+    let mut report = |(start, n): (usize, usize), end: usize| {
         if n > max {
             out.push(Hit::new(
                 Rule::KanjiRun,
-                s..e,
+                start..end,
                 format!("{n} kanji in a row (more than {max}): hard to read"),
                 format!("漢字が{n}文字続いています（{max}文字まで）"),
             ));
         }
+    };
+    for (i, c) in text.char_indices() {
+        if is_kanji(c) {
+            run = if run.1 == 0 { (i, 1) } else { (run.0, run.1 + 1) };
+        } else if run.1 > 0 {
+            report(run, i);
+            run.1 = 0;
+        }
+    }
+    if run.1 > 0 {
+        report(run, text.len());
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::sentences::sentences;
+use super::sentences::Sentence;
 use super::{Hit, Rule};
 use crate::proofread::prose::{Block, BlockKind};
 
@@ -35,12 +35,13 @@ fn style_of(sentence: &str) -> Option<Style> {
 
 /// Sentences in the page's minority style (です・ます by default on a tie). Paragraphs and list
 /// items are judged apart: lists are often written in the plain style on a polite page.
-pub(crate) fn mixed_style(blocks: &[Block]) -> Vec<(usize, Hit)> {
+/// `sentences` holds each block's (see [`super::sentences::of_blocks`]).
+pub(crate) fn mixed_style(blocks: &[Block], sentences: &[Vec<Sentence>]) -> Vec<(usize, Hit)> {
     let mut out = Vec::new();
     for kind in [BlockKind::Paragraph, BlockKind::ListItem] {
         let mut found: Vec<(usize, Range<usize>, Style)> = Vec::new();
         for (b, block) in blocks.iter().enumerate().filter(|(_, b)| b.kind == kind) {
-            for r in sentences(&block.text) {
+            for r in sentences[b].iter().map(|s| s.range.clone()) {
                 if let Some(style) = style_of(&block.text[r.clone()]) {
                     found.push((b, r, style));
                 }
@@ -102,6 +103,11 @@ pub(crate) fn mixed_punctuation(blocks: &[Block]) -> Vec<(usize, Hit)> {
 mod tests {
     use super::*;
     use crate::proofread::prose::blocks;
+    use crate::proofread::rules::sentences::of_blocks;
+
+    fn style(bs: &[Block]) -> Vec<(usize, Hit)> {
+        mixed_style(bs, &of_blocks(bs))
+    }
 
     fn hits(f: fn(&[Block]) -> Vec<(usize, Hit)>, md: &str) -> Vec<String> {
         let bs = blocks(md, 0);
@@ -111,8 +117,8 @@ mod tests {
     #[test]
     fn the_minority_style_is_reported_per_context() {
         let md = "連絡します。返事を待ちます。\n\n失礼である。\n\n- 必ず謝ること\n- 先に送るのだ\n\n本当ですか？\n";
-        assert_eq!(hits(mixed_style, md), ["失礼である。"]);
-        assert!(hits(mixed_style, "これはペンだ。あれもペンだ。\n\n- 連絡します\n").is_empty());
+        assert_eq!(hits(style, md), ["失礼である。"]);
+        assert!(hits(style, "これはペンだ。あれもペンだ。\n\n- 連絡します\n").is_empty());
         assert_eq!(style_of("そうですよね。"), Some(Style::Polite));
         assert_eq!(style_of("「行きます」と言う。"), None);
     }
