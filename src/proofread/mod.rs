@@ -27,7 +27,7 @@ use dictionary::Dictionary;
 use prose::{Block, BlockKind};
 use rules::notation::Words;
 use rules::sentences::{self, Sentence};
-use rules::{chars, grammar, notation, style, Hit, Rule};
+use rules::{chars, grammar, notation, scan, style, Hit, Rule};
 
 use crate::lang::{tr, Msg};
 
@@ -205,15 +205,15 @@ impl Proofreader {
 
     fn check_blocks(&self, source: &str, blocks: &[Block]) -> PageReport {
         let set = self.config.rules_for(source);
-        let sentences = sentences::of_blocks(blocks);
+        let mut sentences = Vec::with_capacity(blocks.len());
         let mut findings = Vec::new();
         let mut variants = Vec::new();
         let mut hits = Vec::new();
-        for (block, sents) in blocks.iter().zip(&sentences) {
+        for block in blocks {
             let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
             let words = self.words.find(&block.text, on(Rule::Dictionary), on(Rule::MixedNotation));
             notation::dictionary_hits(words.corrections, Rule::Dictionary, &block.text, &mut hits);
-            self.block_rules(block, sents, &set, &mut hits);
+            sentences.push(self.block_rules(block, &set, &mut hits));
             findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
             for (g, f, range) in words.variants {
                 let hit = Hit::new(Rule::MixedNotation, range, String::new(), String::new());
@@ -231,8 +231,9 @@ impl Proofreader {
         PageReport { findings, variants, stamp: self.stamp }
     }
 
-    /// The rules that judge a block on its own; `sents` are its sentences when it is running text.
-    fn block_rules(&self, block: &Block, sents: &[Sentence], set: &config::RuleSet, out: &mut Vec<Hit>) {
+    /// The rules that judge a block on its own; returns its sentences when it is running text
+    /// (a paragraph or a list item), which the page-level style rule reads too.
+    fn block_rules(&self, block: &Block, set: &config::RuleSet, out: &mut Vec<Hit>) -> Vec<Sentence> {
         let text = &block.text;
         let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
         let char_rules: [(Rule, rules::TextRule); 4] = [
@@ -252,21 +253,24 @@ impl Proofreader {
         if on(Rule::JaLatinSpace) {
             chars::spaces(text, true, out);
         }
-        if on(Rule::KanjiRun) {
-            chars::kanji_run(text, set.get(Rule::KanjiRun).max, out);
-        }
         if let Some(prh) = self.prh.as_ref().filter(|_| on(Rule::Prh)) {
             notation::dictionary_hits(prh.find(text), Rule::Prh, text, out);
         }
+        let kanji_max = on(Rule::KanjiRun).then(|| set.get(Rule::KanjiRun).max);
+        if !matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem) {
+            if let Some(max) = kanji_max {
+                chars::kanji_run(text, max, out);
+            }
+            return Vec::new();
+        }
+        let sents = scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out);
         if on(Rule::SentenceLength) {
-            sentences::sentence_length(sents, set.get(Rule::SentenceLength).max, out);
+            sentences::sentence_length(&sents, set.get(Rule::SentenceLength).max, out);
         }
         if on(Rule::MaxComma) {
-            sentences::max_comma(sents, set.get(Rule::MaxComma).max, out);
+            sentences::max_comma(&sents, set.get(Rule::MaxComma).max, out);
         }
-        if on(Rule::DoubledParticle) && matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem) {
-            grammar::doubled_particle(text, &block.breaks, out);
-        }
+        sents
     }
 }
 

@@ -166,11 +166,44 @@ pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
     }
 }
 
-/// More than `max` kanji in a row. Counted as it goes, with nothing allocated: this runs on
-/// every block of the site.
+/// More than `max` kanji in a row.
 pub(crate) fn kanji_run(text: &str, max: usize, out: &mut Vec<Hit>) {
-    let mut run = (0, 0);
-    let mut report = |(start, n): (usize, usize), end: usize| {
+    let mut runs = KanjiRuns::new(max);
+    for (i, c) in text.char_indices() {
+        runs.step(i, c, out);
+    }
+    runs.finish(text.len(), out);
+}
+
+/// Counts kanji runs a character at a time (see [`super::scan`]), with nothing allocated.
+pub(crate) struct KanjiRuns {
+    max: usize,
+    /// Where the current run started, and its length in characters (0: not in a run).
+    run: (usize, usize),
+}
+
+impl KanjiRuns {
+    pub(crate) fn new(max: usize) -> Self {
+        KanjiRuns { max, run: (0, 0) }
+    }
+
+    /// Reads `c`, at byte `i`.
+    #[inline]
+    pub(crate) fn step(&mut self, i: usize, c: char, out: &mut Vec<Hit>) {
+        if is_kanji(c) {
+            self.run = if self.run.1 == 0 { (i, 1) } else { (self.run.0, self.run.1 + 1) };
+        } else if self.run.1 > 0 {
+            self.report(i, out);
+        }
+    }
+
+    /// Ends the text, `len` bytes long.
+    pub(crate) fn finish(mut self, len: usize, out: &mut Vec<Hit>) {
+        self.report(len, out);
+    }
+
+    fn report(&mut self, end: usize, out: &mut Vec<Hit>) {
+        let ((start, n), max) = (self.run, self.max);
         if n > max {
             out.push(Hit::new(
                 Rule::KanjiRun,
@@ -179,17 +212,7 @@ pub(crate) fn kanji_run(text: &str, max: usize, out: &mut Vec<Hit>) {
                 format!("漢字が{n}文字続いています（{max}文字まで）"),
             ));
         }
-    };
-    for (i, c) in text.char_indices() {
-        if is_kanji(c) {
-            run = if run.1 == 0 { (i, 1) } else { (run.0, run.1 + 1) };
-        } else if run.1 > 0 {
-            report(run, i);
-            run.1 = 0;
-        }
-    }
-    if run.1 > 0 {
-        report(run, text.len());
+        self.run.1 = 0;
     }
 }
 

@@ -3,7 +3,6 @@
 use std::ops::Range;
 
 use super::{Hit, Rule};
-use crate::proofread::prose::{Block, BlockKind};
 
 /// A sentence of a block, with what the sentence rules count in it, counted as it is split.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,51 +15,61 @@ pub(crate) struct Sentence {
     pub commas: usize,
 }
 
-/// The sentences of `text`: up to 。．！？ (or `!`/`?`) and any closing brackets after it, or
-/// the end of the block. A full stop inside 「」 or （） quotes ends nothing. One pass: every
-/// paragraph of the site goes through it.
-pub(crate) fn sentences(text: &str) -> Vec<Sentence> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut current = Sentence { range: 0..0, chars: 0, commas: 0 };
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        current.chars += usize::from(!c.is_whitespace());
+/// Splits a block into sentences, a character at a time (see [`super::scan`]): up to 。．！？
+/// (or `!`/`?`) and any closing brackets after it, or the end of the block. A full stop inside
+/// 「」 or （） quotes ends nothing.
+pub(crate) struct Splitter {
+    out: Vec<Sentence>,
+    current: Sentence,
+    depth: usize,
+    /// After a full stop: closing marks still belong to its sentence.
+    closing: bool,
+}
+
+impl Splitter {
+    pub(crate) fn new() -> Self {
+        Splitter { out: Vec::new(), current: Sentence { range: 0..0, chars: 0, commas: 0 }, depth: 0, closing: false }
+    }
+
+    /// Reads `c`, at byte `i` of `text`.
+    #[inline]
+    pub(crate) fn step(&mut self, text: &str, i: usize, c: char) {
+        if self.closing {
+            if matches!(c, '！' | '？' | '!' | '?' | '」' | '』' | '）' | ')') {
+                self.current.chars += 1;
+                self.current.range.end = i + c.len_utf8();
+                return;
+            }
+            self.closing = false;
+            let end = self.current.range.end;
+            push_trimmed(text, &self.current, &mut self.out);
+            self.current = Sentence { range: end..end, chars: 0, commas: 0 };
+        }
+        self.current.chars += usize::from(!c.is_whitespace());
         match c {
-            '「' | '『' | '（' | '(' => depth += 1,
-            '」' | '』' | '）' | ')' => depth = depth.saturating_sub(1),
-            '、' | '，' => current.commas += 1,
-            '。' | '．' | '！' | '？' | '!' | '?' if depth == 0 => {
-                let mut end = i + c.len_utf8();
-                while let Some(&(j, d)) = chars.peek() {
-                    if !matches!(d, '！' | '？' | '!' | '?' | '」' | '』' | '）' | ')') {
-                        break;
-                    }
-                    end = j + d.len_utf8();
-                    current.chars += 1;
-                    chars.next();
-                }
-                current.range.end = end;
-                push_trimmed(text, &mut current, &mut out);
-                current = Sentence { range: end..end, chars: 0, commas: 0 };
+            '「' | '『' | '（' | '(' => self.depth += 1,
+            '」' | '』' | '）' | ')' => self.depth = self.depth.saturating_sub(1),
+            '、' | '，' => self.current.commas += 1,
+            '。' | '．' | '！' | '？' | '!' | '?' if self.depth == 0 => {
+                self.current.range.end = i + c.len_utf8();
+                self.closing = true;
             }
             _ => {}
         }
     }
-    current.range.end = text.len();
-    push_trimmed(text, &mut current, &mut out);
-    out
-}
 
-/// The sentences of each block that is running text (paragraphs and list items), split once for
-/// every rule that reads sentences; none for headings and table cells.
-pub(crate) fn of_blocks(blocks: &[Block]) -> Vec<Vec<Sentence>> {
-    let running = |b: &Block| matches!(b.kind, BlockKind::Paragraph | BlockKind::ListItem);
-    blocks.iter().map(|b| if running(b) { sentences(&b.text) } else { Vec::new() }).collect()
+    /// The sentences of `text`, once every character was read.
+    pub(crate) fn finish(mut self, text: &str) -> Vec<Sentence> {
+        if !self.closing {
+            self.current.range.end = text.len();
+        }
+        push_trimmed(text, &self.current, &mut self.out);
+        self.out
+    }
 }
 
 /// Keeps `s` without the spaces at its ends, unless it is nothing but spaces.
-fn push_trimmed(text: &str, s: &mut Sentence, out: &mut Vec<Sentence>) {
+fn push_trimmed(text: &str, s: &Sentence, out: &mut Vec<Sentence>) {
     if s.chars == 0 {
         return;
     }
@@ -100,6 +109,10 @@ pub(crate) fn max_comma(sentences: &[Sentence], max: usize, out: &mut Vec<Hit>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sentences(text: &str) -> Vec<Sentence> {
+        super::super::scan::running_text(text, &[], None, false, &mut Vec::new())
+    }
 
     #[test]
     fn sentences_end_at_full_stops_outside_quotes() {

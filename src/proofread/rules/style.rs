@@ -35,7 +35,7 @@ fn style_of(sentence: &str) -> Option<Style> {
 
 /// Sentences in the page's minority style (です・ます by default on a tie). Paragraphs and list
 /// items are judged apart: lists are often written in the plain style on a polite page.
-/// `sentences` holds each block's (see [`super::sentences::of_blocks`]).
+/// `sentences` holds each block's (none for headings and table cells).
 pub(crate) fn mixed_style(blocks: &[Block], sentences: &[Vec<Sentence>]) -> Vec<(usize, Hit)> {
     let mut out = Vec::new();
     for kind in [BlockKind::Paragraph, BlockKind::ListItem] {
@@ -103,10 +103,15 @@ pub(crate) fn mixed_punctuation(blocks: &[Block]) -> Vec<(usize, Hit)> {
 mod tests {
     use super::*;
     use crate::proofread::prose::blocks;
-    use crate::proofread::rules::sentences::of_blocks;
+    use crate::proofread::rules::scan::running_text;
 
     fn style(bs: &[Block]) -> Vec<(usize, Hit)> {
-        mixed_style(bs, &of_blocks(bs))
+        let running = |b: &Block| matches!(b.kind, BlockKind::Paragraph | BlockKind::ListItem);
+        let sentences: Vec<_> = bs
+            .iter()
+            .map(|b| if running(b) { running_text(&b.text, &[], None, false, &mut Vec::new()) } else { Vec::new() })
+            .collect();
+        mixed_style(bs, &sentences)
     }
 
     fn hits(f: fn(&[Block]) -> Vec<(usize, Hit)>, md: &str) -> Vec<String> {
