@@ -1,6 +1,9 @@
 //! Rules on single characters and runs of them: full-width ASCII, half-width kana, ASCII
 //! punctuation in Japanese sentences, spaces between Japanese characters, long kanji runs.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Hit, Rule};
@@ -129,12 +132,13 @@ pub(crate) fn ascii_punctuation(text: &str, out: &mut Vec<Hit>) {
     }
 }
 
+/// Finds U+3000; made once, not once a block.
+static IDEOGRAPHIC_SPACE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("\u{3000}"));
+
 /// Spaces between two Japanese letters (`面接 対策`); with `latin`, spaces between Japanese and
 /// Latin letters or digits instead (`Rust で`).
 pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
-    if memchr::memchr(b' ', text.as_bytes()).is_none()
-        && memchr::memmem::find(text.as_bytes(), "\u{3000}".as_bytes()).is_none()
-    {
+    if memchr::memchr(b' ', text.as_bytes()).is_none() && IDEOGRAPHIC_SPACE.find(text.as_bytes()).is_none() {
         return;
     }
     for (s, e) in runs(text, |c| c == ' ' || c == '\u{3000}') {

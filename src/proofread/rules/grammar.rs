@@ -1,27 +1,65 @@
 //! ら抜き言葉 and doubled particles, told from character classes alone (no morphological
 //! analysis: no dictionary of that kind installs from the registries here).
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
+
 use super::{Hit, Rule};
 use crate::proofread::prose::HOLE;
 use crate::text::chars::{is_hiragana, is_kanji, is_katakana};
 
 /// Kana that end the stem of an ichidan verb (え段 and い段): 食べ, 考え, 起き, 信じ...
-const ICHIDAN_STEM_END: &str = "えけげせぜてでねへべぺめいきぎしじちぢにひびぴみり";
+fn is_ichidan_stem_end(c: char) -> bool {
+    matches!(
+        c,
+        'え' | 'け'
+            | 'げ'
+            | 'せ'
+            | 'ぜ'
+            | 'て'
+            | 'で'
+            | 'ね'
+            | 'へ'
+            | 'べ'
+            | 'ぺ'
+            | 'め'
+            | 'い'
+            | 'き'
+            | 'ぎ'
+            | 'し'
+            | 'じ'
+            | 'ち'
+            | 'ぢ'
+            | 'に'
+            | 'ひ'
+            | 'び'
+            | 'ぴ'
+            | 'み'
+            | 'り'
+    )
+}
+
 /// One-kanji ichidan verbs written without okurigana: 見る, 来る, 出る, 寝る, 着る, 居る...
-const ONE_KANJI_VERBS: &str = "見来出寝着居似煮";
+fn is_one_kanji_verb(c: char) -> bool {
+    matches!(c, '見' | '来' | '出' | '寝' | '着' | '居' | '似' | '煮')
+}
 /// What follows the potential's れ: る, ない, ます, た, て... (not れば, which is correct).
 const AFTER_RE: &[&str] = &["る", "ない", "なかっ", "ます", "ません", "まし", "た", "て", "ず"];
 
+/// Finds れ; made once, not once a block.
+static RE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("れ"));
+
 /// 食べれる, 来れる, 起きれない: the potential form without ら.
 pub(crate) fn ra_nuki(text: &str, out: &mut Vec<Hit>) {
-    for i in memchr::memmem::find_iter(text.as_bytes(), "れ".as_bytes()) {
+    for i in RE.find_iter(text.as_bytes()) {
         let c = 'れ';
         // The stem first: れ is common, a verb stem before it is not.
         let mut before = text[..i].char_indices().rev();
         let (Some((p1, prev)), second) = (before.next(), before.next()) else { continue };
         let start = match second {
-            Some((p2, k)) if ICHIDAN_STEM_END.contains(prev) && is_kanji(k) => p2,
-            _ if ONE_KANJI_VERBS.contains(prev) && !second.is_some_and(|(_, k)| is_kanji(k)) => p1,
+            Some((p2, k)) if is_ichidan_stem_end(prev) && is_kanji(k) => p2,
+            _ if is_one_kanji_verb(prev) && !second.is_some_and(|(_, k)| is_kanji(k)) => p1,
             _ => continue,
         };
         let rest = &text[i + c.len_utf8()..];
@@ -97,6 +135,7 @@ const FORMAL_NOUNS: &[&str] = &["こと", "とき", "もの", "つもり", "た�
 
 /// Whether a clause ends after `c` (`rest` gives the text after it): a verb's て/で or ずに
 /// form, or a verb's or adjective's plain form before a noun.
+#[inline]
 fn ends_clause<'t>(prev: char, c: char, next: Option<char>, rest: impl FnOnce() -> &'t str) -> bool {
     ((c == 'て' || c == 'で') && is_hiragana(prev))
         || (c == 'に' && prev == 'ず')

@@ -20,7 +20,8 @@ const PLAIN_ENDINGS: &[&str] =
 /// The style a sentence ends in, if it tells: closing marks and up to two final particles
 /// (か, ね, よ, な) are looked through.
 fn style_of(sentence: &str) -> Option<Style> {
-    let mut s = sentence.trim_end_matches(|c: char| "。．！？!?」』）)…".contains(c) || c.is_whitespace());
+    let closing = |c: char| matches!(c, '。' | '．' | '！' | '？' | '!' | '?' | '」' | '』' | '）' | ')' | '…');
+    let mut s = sentence.trim_end_matches(|c: char| closing(c) || c.is_whitespace());
     for _ in 0..2 {
         s = s.strip_suffix(['か', 'ね', 'よ', 'な']).unwrap_or(s);
     }
@@ -71,9 +72,13 @@ const WIDE_MARKS: [char; 2] = ['，', '．'];
 pub(crate) fn mixed_punctuation(blocks: &[Block]) -> Vec<(usize, Hit)> {
     let count = |marks: [char; 2]| -> usize { blocks.iter().map(|b| b.text.matches(marks).count()).sum() };
     // ，． are rare: most pages are done after one fast search for their shared lead byte.
-    let has =
-        |b: &Block, m: char| memchr::memmem::find(b.text.as_bytes(), m.encode_utf8(&mut [0; 4]).as_bytes()).is_some();
-    if !blocks.iter().any(|b| has(b, WIDE_MARKS[0]) || has(b, WIDE_MARKS[1])) {
+    let has = |b: &Block| {
+        let bytes = b.text.as_bytes();
+        // ， is EF BC 8C and ． is EF BC 8E in UTF-8.
+        memchr::memchr_iter(0xEF, bytes)
+            .any(|i| bytes.get(i + 1..i + 3).is_some_and(|t| matches!(t, [0xBC, 0x8C | 0x8E])))
+    };
+    if !blocks.iter().any(has) {
         return Vec::new();
     }
     let (ja, wide) = (count(JA_MARKS), count(WIDE_MARKS));
