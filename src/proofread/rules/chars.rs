@@ -196,8 +196,10 @@ impl KanjiRuns {
     pub(crate) fn step(&mut self, i: usize, c: char, out: &mut Vec<Hit>) {
         if is_kanji(c) {
             self.run = if self.run.1 == 0 { (i, 1) } else { (self.run.0, self.run.1 + 1) };
-        } else if self.run.1 > 0 {
+        } else if self.run.1 > self.max {
             self.report(i, out);
+        } else {
+            self.run.1 = 0;
         }
     }
 

@@ -180,6 +180,19 @@ impl<'b> Particles<'b> {
         Particles { seen: [None; 4], n: 0, breaks }
     }
 
+    /// Whether a character that is no particle, mark or verb ending (see `scan::plain`) at byte
+    /// `i` needs no more than [`Particles::count_plain`]: no link text starts or ends there.
+    #[inline]
+    pub(crate) fn takes_plain(&self, i: usize) -> bool {
+        self.breaks.first().is_none_or(|&b| b > i)
+    }
+
+    /// Reads such a character.
+    #[inline]
+    pub(crate) fn count_plain(&mut self) {
+        self.n += 1;
+    }
+
     /// Reads `c` at byte `i` of `text`, between `prev` and `next`.
     #[inline]
     pub(crate) fn step(

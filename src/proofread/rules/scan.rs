@@ -23,12 +23,19 @@ pub(crate) fn running_text(
     let mut prev = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        split.step(text, i, c);
         if let Some(k) = kanji.as_mut() {
             k.step(i, c, out);
         }
-        if let Some(d) = doubled.as_mut() {
-            d.step(text, i, (prev, c, chars.peek().map(|&(_, n)| n)), out);
+        if plain(c) && split.takes_plain() && doubled.as_ref().is_none_or(|d| d.takes_plain(i)) {
+            split.count_plain();
+            if let Some(d) = doubled.as_mut() {
+                d.count_plain();
+            }
+        } else {
+            split.step(text, i, c);
+            if let Some(d) = doubled.as_mut() {
+                d.step(text, i, (prev, c, chars.peek().map(|&(_, n)| n)), out);
+            }
         }
         prev = Some(c);
     }
@@ -36,4 +43,50 @@ pub(crate) fn running_text(
         k.finish(text.len(), out);
     }
     split.finish(text)
+}
+
+/// Whether `c` matters to the sentences and the particles only as one more character: a kanji,
+/// a katakana, or a hiragana that is neither one of the particles checked nor a verb ending that
+/// can close a clause. Most characters of Japanese prose are; they take the short way.
+#[inline]
+fn plain(c: char) -> bool {
+    match c as u32 {
+        0x4E00..=0x9FFF | 0x30A1..=0x30FA | 0x30FC => true,
+        0x3041..=0x3096 => !matches!(
+            c,
+            'は' | 'が'
+                | 'を'
+                | 'で'
+                | 'て'
+                | 'に'
+                | 'う'
+                | 'く'
+                | 'ぐ'
+                | 'す'
+                | 'つ'
+                | 'ぬ'
+                | 'ぶ'
+                | 'む'
+                | 'る'
+                | 'た'
+                | 'だ'
+                | 'い'
+        ),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_characters_are_the_ones_no_step_looks_at() {
+        for c in ['漢', 'カ', 'ー', 'の', 'し', 'か'] {
+            assert!(plain(c), "{c}");
+        }
+        for c in ['は', 'で', 'る', 'た', '。', '、', '」', ' ', '\u{3000}', '\n', 'a', '々', '！'] {
+            assert!(!plain(c), "{c}");
+        }
+    }
 }

@@ -31,6 +31,19 @@ impl Splitter {
         Splitter { out: Vec::new(), current: Sentence { range: 0..0, chars: 0, commas: 0 }, depth: 0, closing: false }
     }
 
+    /// Whether a character that is neither a space nor a mark (see `scan::plain`) needs no more
+    /// than [`Splitter::count_plain`]: not right after a full stop.
+    #[inline]
+    pub(crate) fn takes_plain(&self) -> bool {
+        !self.closing
+    }
+
+    /// Reads such a character.
+    #[inline]
+    pub(crate) fn count_plain(&mut self) {
+        self.current.chars += 1;
+    }
+
     /// Reads `c`, at byte `i` of `text`.
     #[inline]
     pub(crate) fn step(&mut self, text: &str, i: usize, c: char) {
