@@ -36,8 +36,9 @@ pub(crate) struct Block {
 }
 
 impl Block {
-    fn new(kind: BlockKind, disabled: Option<Vec<String>>) -> Self {
-        Block { kind, text: String::new(), pieces: Vec::new(), disabled, breaks: Vec::new() }
+    /// A block whose Markdown is `size` bytes long: its text is seldom longer.
+    fn new(kind: BlockKind, disabled: Option<Vec<String>>, size: usize) -> Self {
+        Block { kind, text: String::with_capacity(size), pieces: Vec::new(), disabled, breaks: Vec::new() }
     }
 
     fn push(&mut self, s: &str, file_start: usize, verbatim: bool) {
@@ -101,9 +102,9 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    fn start(&mut self, kind: BlockKind) {
+    fn start(&mut self, kind: BlockKind, size: usize) {
         self.finish();
-        self.current = Some(Block::new(kind, self.pending_disable.take()));
+        self.current = Some(Block::new(kind, self.pending_disable.take(), size));
     }
 
     fn finish(&mut self) {
@@ -117,7 +118,7 @@ impl Collector<'_> {
     fn push(&mut self, s: &str, range: Range<usize>, verbatim: bool) {
         if self.current.is_none() {
             let kind = if self.list_items > 0 { BlockKind::ListItem } else { BlockKind::Paragraph };
-            self.start(kind);
+            self.start(kind, range.len());
         }
         if let Some(b) = self.current.as_mut() {
             b.push(s, self.offset + range.start, verbatim);
@@ -138,7 +139,9 @@ impl Collector<'_> {
             self.push("\u{FFFC}", range, false);
             return;
         }
-        let verbatim = self.body.get(range.clone()) == Some(t);
+        // Text borrowed from the body at its own range is verbatim without comparing the bytes.
+        let verbatim =
+            self.body.get(range.clone()).is_some_and(|s| (s.as_ptr() == t.as_ptr() && s.len() == t.len()) || s == t);
         if !verbatim {
             self.push(t, range, false);
             return;
@@ -155,7 +158,7 @@ impl Collector<'_> {
 
     fn event(&mut self, ev: &Event<'_>, range: Range<usize>) {
         match ev {
-            Event::Start(tag) => self.open(tag),
+            Event::Start(tag) => self.open(tag, range.len()),
             Event::End(tag) => self.close(*tag),
             Event::Text(t) => self.text(t, range),
             Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
@@ -183,20 +186,21 @@ impl Collector<'_> {
         }
     }
 
-    fn open(&mut self, tag: &Tag<'_>) {
+    /// A tag opens; its Markdown is `size` bytes long.
+    fn open(&mut self, tag: &Tag<'_>, size: usize) {
         match tag {
             Tag::Paragraph => {
                 let kind = if self.list_items > 0 { BlockKind::ListItem } else { BlockKind::Paragraph };
                 if self.current.as_ref().is_none_or(|b| !b.text.trim().is_empty()) {
-                    self.start(kind);
+                    self.start(kind, size);
                 }
             }
-            Tag::Heading { .. } => self.start(BlockKind::Heading),
+            Tag::Heading { .. } => self.start(BlockKind::Heading, size),
             Tag::Item => {
                 self.list_items += 1;
-                self.start(BlockKind::ListItem);
+                self.start(BlockKind::ListItem, size);
             }
-            Tag::TableCell => self.start(BlockKind::TableCell),
+            Tag::TableCell => self.start(BlockKind::TableCell, size),
             Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) | Tag::HtmlBlock => {
                 if !matches!(tag, Tag::Image { .. }) {
                     self.finish();

@@ -25,6 +25,10 @@ fn style_of(sentence: &str) -> Option<Style> {
     for _ in 0..2 {
         s = s.strip_suffix(['か', 'ね', 'よ', 'な']).unwrap_or(s);
     }
+    // Every ending ends in one of these: most sentences are told apart without comparing.
+    if !s.ends_with(['す', 'た', 'ん', 'う', 'い', 'る', 'だ']) {
+        return None;
+    }
     if POLITE_ENDINGS.iter().any(|e| s.ends_with(e)) {
         Some(Style::Polite)
     } else if PLAIN_ENDINGS.iter().any(|e| s.ends_with(e)) {
@@ -131,6 +135,10 @@ mod tests {
         assert!(hits(style, "これはペンだ。あれもペンだ。\n\n- 連絡します\n").is_empty());
         assert_eq!(style_of("そうですよね。"), Some(Style::Polite));
         assert_eq!(style_of("「行きます」と言う。"), None);
+        // The quick test of the last character lets every ending through.
+        for e in POLITE_ENDINGS.iter().chain(PLAIN_ENDINGS) {
+            assert!(style_of(&format!("それは{e}。")).is_some(), "{e}");
+        }
     }
 
     #[test]
