@@ -2,7 +2,8 @@
 //! the prose of every page only (never code, URLs, link destinations, HTML or front matter).
 //!
 //! [`Proofreader::check_site`] runs every rule on every page and returns [`Finding`]s, which
-//! become ordinary [`Diagnostic`]s; [`fix`] applies the mechanical ones and [`baseline`] hides
+//! become ordinary [`Diagnostic`]s (the build proofreads each page from the Markdown stage's own
+//! parse instead: `Proofreader::read_events`, then [`site_findings`]); [`fix`] applies the mechanical ones and [`baseline`] hides
 //! the ones a site already had. Rules, defaults and configuration: `docs/proofreading.md`.
 
 pub mod baseline;
