@@ -68,6 +68,33 @@ struct CheckArgs {
     timeout: u64,
 }
 
+/// What `--fix` and `--baseline` did, one line each, in the language of the messages.
+fn proofread_notes(outcome: &tebiki::CheckOutcome, fix: bool, baseline: Option<&std::path::Path>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let (n, files) = outcome.fixed;
+    if fix {
+        notes.push(pick(
+            format!("Fixed {n} proofreading finding{} in {files} file{}.", plural(n), plural(files)),
+            format!("校正の指摘 {n} 件を {files} 個のファイルで直しました。"),
+        ));
+    }
+    if let (Some(n), Some(path)) = (outcome.recorded, baseline) {
+        let path = path.display();
+        notes.push(pick(
+            format!("Recorded {n} proofreading finding{} in {path}.", plural(n)),
+            format!("校正の指摘 {n} 件を {path} に記録しました。"),
+        ));
+    }
+    let hidden = outcome.hidden;
+    if hidden > 0 {
+        notes.push(pick(
+            format!("{hidden} proofreading finding{} hidden by the baseline.", plural(hidden)),
+            format!("校正の指摘 {hidden} 件は、ベースラインに記録済みのため表示していません。"),
+        ));
+    }
+    notes
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let CheckArgs { root, format, drafts, fix, baseline, external, timeout } = args;
     let opts = BuildOptions { root: root.clone(), drafts, ..Default::default() };
@@ -76,23 +103,10 @@ fn check(args: CheckArgs) -> ExitCode {
         Err(d) => (d, false, Default::default()),
     };
     let mut notes = Vec::new();
-    match tebiki::finish_check(&root, &found, fix, baseline.as_deref(), tebiki::Lang::En) {
+    match tebiki::finish_check(&root, &found, fix, baseline.as_deref()) {
         Ok(outcome) => {
             ok &= !outcome.has_errors();
-            let (n, files) = outcome.fixed;
-            if fix {
-                notes.push(format!("Fixed {n} proofreading finding{} in {files} file{}.", plural(n), plural(files)));
-            }
-            if let (Some(n), Some(path)) = (outcome.recorded, &baseline) {
-                notes.push(format!("Recorded {n} proofreading finding{} in {}.", plural(n), path.display()));
-            }
-            if outcome.hidden > 0 {
-                notes.push(format!(
-                    "{} proofreading finding{} hidden by the baseline.",
-                    outcome.hidden,
-                    plural(outcome.hidden)
-                ));
-            }
+            notes.extend(proofread_notes(&outcome, fix, baseline.as_deref()));
             diags.0.extend(outcome.diagnostics.0);
         }
         Err(d) => {

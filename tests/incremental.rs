@@ -256,3 +256,19 @@ fn editing_a_first_paragraph_rerenders_only_the_pages_that_show_the_description(
     );
     assert_same_as_full_build(&root, &second);
 }
+
+#[test]
+fn proofreading_follows_a_change_of_settings_on_pages_taken_from_the_cache() {
+    let page = "---\ntitle: a\n---\n\n次回面接日程調整依頼書です。\n";
+    let (_t, root) = site(&[("content/a.md", page)]);
+    let rules = |s: &tebiki::BuiltSite| s.proofread.iter().map(|(_, f)| f.rule).collect::<Vec<_>>();
+    let mut cache = BuildCache::default();
+    let first = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(rules(&first), ["kanji-run"]);
+    let again = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!((again.parsed, rules(&again)), (0, vec!["kanji-run"]), "kept with the cached page");
+    write(&root, "site.yaml", "title: テスト\nproofread:\n  rules:\n    kanji-run: { max: 20 }\n");
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(second.parsed, 0, "the text did not change");
+    assert!(rules(&second).is_empty(), "{:?}", rules(&second));
+}

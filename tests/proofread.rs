@@ -101,8 +101,9 @@ fn planted_problems_are_found_and_clean_sentences_pass() {
     assert!(clean_hits.len() as f64 / clean_sentences as f64 <= 0.05, "clean sentences flagged: {extra:#?}");
 }
 
+/// Runs `tebiki ARGS --root ROOT` in an English locale (messages follow `--lang` or the locale).
 fn tebiki(root: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("tebiki").unwrap().args(args).arg("--root").arg(root).env("NO_COLOR", "1").output().unwrap()
+    common::tebiki().args(args).arg("--root").arg(root).output().unwrap()
 }
 
 fn codes(json: &[u8]) -> Vec<String> {
@@ -183,4 +184,53 @@ fn the_guide_has_no_findings_but_its_two_mixed_notations() {
     let mut found = codes(&out.stdout);
     found.sort();
     assert!(found.iter().all(|c| c == "mixed-notation"), "{found:?}");
+}
+
+#[test]
+fn check_finds_what_the_library_finds_from_its_own_parse() {
+    // `check` proofreads each page from the Markdown stage's parse; the library parses the
+    // page itself. Both must find the same on the whole fixture.
+    let root = fixture();
+    let out = tebiki(&root, &["check", "--format", "json"]);
+    let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: BTreeSet<&str> = RULES.iter().map(|r| r.code).collect();
+    let mut from_check: Vec<(String, usize, String)> = v
+        .iter()
+        .filter(|d| rules.contains(d["code"].as_str().unwrap_or_default()))
+        .map(|d| {
+            let file = d["file"].as_str().unwrap().trim_start_matches("content/").to_owned();
+            (file, d["line"].as_u64().unwrap() as usize, d["code"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let mut from_library = found(&root);
+    from_check.sort();
+    from_library.sort();
+    assert!(from_library.len() >= 48, "{}", from_library.len());
+    assert_eq!(from_check, from_library);
+}
+
+#[test]
+fn findings_hints_and_notes_follow_the_language_of_the_command_line() {
+    let page = "---\ntitle: a\n---\n\nＡＢＣの話です。\n";
+    let (_tmp, root) = common::site(&[("content/a.md", page)]);
+    let ja = tebiki(&root, &["check", "--lang", "ja"]);
+    let ja = String::from_utf8_lossy(&ja.stderr);
+    assert!(ja.contains("全角の英数字「ＡＢＣ」"), "{ja}");
+    assert!(ja.contains("「ABC」と書いてください"), "{ja}");
+    assert!(!ja.contains("full-width"), "{ja}");
+    let en = tebiki(&root, &["check", "--lang", "en"]);
+    let en = String::from_utf8_lossy(&en.stderr);
+    assert!(en.contains("full-width letters or digits `ＡＢＣ`"), "{en}");
+    assert!(en.contains("write `ABC`"), "{en}");
+    assert!(!en.contains("全角の英数字"), "{en}");
+    // Tools read one stable code, whatever the language.
+    let json = tebiki(&root, &["check", "--lang", "ja", "--format", "json"]);
+    assert_eq!(codes(&json.stdout), ["fullwidth-ascii"]);
+    let base = root.join("baseline.json");
+    let recorded = tebiki(&root, &["check", "--lang", "ja", "--baseline", base.to_str().unwrap()]);
+    let recorded = String::from_utf8_lossy(&recorded.stderr);
+    assert!(recorded.contains("校正の指摘 1 件を") && recorded.contains("に記録しました。"), "{recorded}");
+    let fixed = tebiki(&root, &["check", "--lang", "ja", "--fix"]);
+    let fixed = String::from_utf8_lossy(&fixed.stderr);
+    assert!(fixed.contains("校正の指摘 1 件を 1 個のファイルで直しました。"), "{fixed}");
 }

@@ -26,6 +26,7 @@ use crate::markdown::{self, PageInput, Rendered, SiteMap};
 use crate::output::sink::{self, Sink};
 use crate::output::{self, OutputFile};
 use crate::progress::Progress;
+use crate::proofread::Proofreader;
 use crate::render::{self, RenderInput};
 use crate::templates::{self, Theme};
 use crate::{cards, search, seo};
@@ -109,9 +110,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let replaced = output::claim(&out_dir, opts.force)?;
     let mut staging = output::Staging::begin(&out_dir)?;
     let site = run(opts, None, &mut staging, false)?;
-    let lang = crate::proofread::Lang::En;
     let (errors, warnings): (Vec<_>, Vec<_>) =
-        site.proofread.diagnostics(lang, None).0.into_iter().partition(|d| d.severity == Severity::Error);
+        site.proofread.diagnostics(None).0.into_iter().partition(|d| d.severity == Severity::Error);
     if !errors.is_empty() {
         // Proofreading rules set to `error` fail the build: the staging folder is dropped.
         return Err(Diagnostics(errors));
@@ -196,16 +196,20 @@ fn run_cached(
     let theme = templates::load_theme(&opts.root, &config.theme, &config.base_path());
     t.done("read content");
     // `build` fails on proofreading errors only; warnings are for `check` and `serve`.
-    let proofread = if prose_warnings || config.proofread.has_error_rules() {
-        crate::proofread::check_content(&opts.root, &config.proofread, &content)?
-    } else {
-        Default::default()
-    };
-    t.done("proofread");
+    let wanted = prose_warnings || config.proofread.has_error_rules();
+    let proofreader = crate::proofread::for_build(&opts.root, &config.proofread, wanted)?;
     let map = site_map(&config, &content, &assets);
-    let md = render_markdown(&config, &content, &map, cache.as_deref_mut(), &progress);
+    let md = render_markdown(&config, &content, &map, cache.as_deref_mut(), proofreader.as_ref(), &progress);
     report.collect(md.rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
     t.done("markdown");
+    let proofread = match &proofreader {
+        Some(p) => {
+            let reports: Vec<_> = md.rendered.iter().map(|r| r.proofread.as_ref()).collect();
+            crate::proofread::site_findings(p, &content, &reports)
+        }
+        None => Default::default(),
+    };
+    t.done("proofread");
     let (graph, link_diags) = link::link(&content, &md.rendered);
     report.collect(link_diags.0);
     let mut cards = share_cards(opts, &config, &content, &md.urls, &map, theme.as_ref().ok(), cache.as_deref(), &*sink);
@@ -339,11 +343,13 @@ struct Markdown {
 }
 
 /// Renders every page's Markdown in parallel, reusing the cache's where the key is the same.
+/// With a `proofreader`, each page parsed is also proofread from that parse.
 fn render_markdown(
     config: &Config,
     content: &Content,
     map: &SiteMap,
     cache: Option<&mut BuildCache>,
+    proofreader: Option<&Proofreader>,
     progress: &Progress,
 ) -> Markdown {
     progress.stage("markdown", content.pages.len());
@@ -351,7 +357,13 @@ fn render_markdown(
     let render_page = |p: &content::Page| {
         progress.tick();
         let input = PageInput { source: &p.source, shown: &p.shown, text: &p.text, body_offset: p.body_offset };
-        markdown::render(&input, map)
+        let Some(proofreader) = proofreader else { return markdown::render(&input, map) };
+        let page = crate::proofread::PageInput { source: &p.source, text: &p.text, body_offset: p.body_offset };
+        let mut report = None;
+        let mut rendered =
+            markdown::render_and_read(&input, map, |events| report = Some(proofreader.read_events(&page, events)));
+        rendered.proofread = report;
+        rendered
     };
     let Some(cache) = cache else {
         if !config.search {

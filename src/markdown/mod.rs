@@ -125,6 +125,8 @@ pub struct Rendered {
     pub sections: Vec<Section>,
     /// Broken links and other problems, located in the file.
     pub diagnostics: Vec<Diagnostic>,
+    /// The page proofread from this parse, when the build proofreads.
+    pub(crate) proofread: Option<crate::proofread::PageReport>,
 }
 
 /// What [`render`] needs to know about the page.
@@ -139,13 +141,27 @@ pub struct PageInput<'a> {
     pub body_offset: usize,
 }
 
-type Ev<'a> = (Event<'a>, Range<usize>);
+/// A Markdown event with its byte range in the page body.
+pub(crate) type Ev<'a> = (Event<'a>, Range<usize>);
+
+/// A page body's events as the renderer first sees them (Zenn/Qiita blocks already read), for
+/// proofreading a page the Markdown stage did not parse.
+pub(crate) fn parse(body: &str) -> Vec<Ev<'_>> {
+    zenn::parse(body).0
+}
 
 /// Renders a page body.
 pub fn render(page: &PageInput, map: &SiteMap) -> Rendered {
+    render_and_read(page, map, |_| ())
+}
+
+/// Renders a page body and lets `read` see its parse first: proofreading collects a page's prose
+/// from it instead of parsing the page a second time.
+pub(crate) fn render_and_read(page: &PageInput, map: &SiteMap, read: impl FnOnce(&[Ev<'_>])) -> Rendered {
     let body = &page.text[page.body_offset..];
     // Zenn/Qiita blocks split the body into parts parsed one by one (see zenn.rs).
     let (events, problems) = zenn::parse(body);
+    read(&events);
     let events = emphasis::apply(events, body);
     let (events, uneven_ruby) = ruby::apply(events, body);
     let mut renderer = Renderer::new(page, map);

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::baseline::Baseline;
-use super::{fix, Lang, SiteFindings};
+use super::{fix, SiteFindings};
 use crate::diagnostics::{Diagnostics, Severity};
 
 /// The result of [`finish`].
@@ -33,7 +33,6 @@ pub fn finish(
     found: &SiteFindings,
     apply_fixes: bool,
     baseline: Option<&Path>,
-    lang: Lang,
 ) -> Result<CheckOutcome, Diagnostics> {
     let mut out = CheckOutcome::default();
     let mut left = found.clone();
@@ -56,7 +55,7 @@ pub fn finish(
         }
     }
     let Some(path) = baseline else {
-        out.diagnostics = left.diagnostics(lang, None);
+        out.diagnostics = left.diagnostics(None);
         return Ok(out);
     };
     match Baseline::load(path)? {
@@ -68,7 +67,7 @@ pub fn finish(
         Some(b) => {
             let keep = b.is_new(left.iter());
             out.hidden = keep.iter().filter(|k| !**k).count();
-            out.diagnostics = left.diagnostics(lang, Some(&keep));
+            out.diagnostics = left.diagnostics(Some(&keep));
         }
     }
     Ok(out)

@@ -74,20 +74,57 @@ impl Dictionary {
         Dictionary::new(entries)
     }
 
-    /// Words of `text` to correct: (range, the text to write instead). A match that already
-    /// reads as the expected text (ユーザ at the start of ユーザー) is not one.
+    /// Each rule as (expected, pattern): what the dictionary's findings depend on.
+    pub(crate) fn rules(&self) -> Vec<(&str, &str)> {
+        fn pattern(e: &Entry) -> &str {
+            match &e.matcher {
+                Matcher::Literal(p) => p,
+                Matcher::Regex(r) => r.as_str(),
+            }
+        }
+        self.entries.iter().map(|e| (e.expected.as_str(), pattern(e))).collect()
+    }
+
+    /// Each literal pattern with the index of its entry.
+    pub(crate) fn literals(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.entries.iter().enumerate().filter_map(|(i, e)| match &e.matcher {
+            Matcher::Literal(p) => Some((i, p.as_str())),
+            Matcher::Regex(_) => None,
+        })
+    }
+
+    /// The correction for entry `entry`'s literal pattern found at `range` of `text`, unless the
+    /// text already reads as the expected word (ユーザ at the start of ユーザー) or the match is
+    /// part of a longer word.
+    pub(crate) fn literal_match(
+        &self,
+        entry: usize,
+        text: &str,
+        range: Range<usize>,
+    ) -> Option<(Range<usize>, String)> {
+        let e = &self.entries[entry];
+        let Matcher::Literal(p) = &e.matcher else { return None };
+        if text[range.start..].starts_with(&e.expected) || !whole_word(text, &range, p) {
+            return None;
+        }
+        Some((range, e.expected.clone()))
+    }
+
+    /// Words of `text` to correct: (range, the text to write instead).
     pub(crate) fn find(&self, text: &str) -> Vec<(Range<usize>, String)> {
         let mut out = Vec::new();
         if let Some(ac) = &self.literals {
             for m in ac.find_iter(text) {
-                let e = &self.entries[self.literal_entry[m.pattern().as_usize()]];
-                let Matcher::Literal(p) = &e.matcher else { continue };
-                if text[m.start()..].starts_with(&e.expected) || !whole_word(text, &m.range(), p) {
-                    continue;
-                }
-                out.push((m.range(), e.expected.clone()));
+                out.extend(self.literal_match(self.literal_entry[m.pattern().as_usize()], text, m.range()));
             }
         }
+        self.regex_matches(text, &mut out);
+        tidy(&mut out);
+        out
+    }
+
+    /// The matches of the regular expression entries, added to `out`.
+    pub(crate) fn regex_matches(&self, text: &str, out: &mut Vec<(Range<usize>, String)>) {
         for e in &self.entries {
             let Matcher::Regex(re) = &e.matcher else { continue };
             for caps in re.captures_iter(text).flatten() {
@@ -99,10 +136,13 @@ impl Dictionary {
                 }
             }
         }
-        out.sort_by_key(|(r, _)| (r.start, r.end));
-        out.dedup_by(|b, a| b.0.start < a.0.end);
-        out
     }
+}
+
+/// Puts corrections in order, the first of overlapping ones kept.
+pub(crate) fn tidy(out: &mut Vec<(Range<usize>, String)>) {
+    out.sort_by_key(|(r, _)| (r.start, r.end));
+    out.dedup_by(|b, a| b.0.start < a.0.end);
 }
 
 #[cfg(test)]

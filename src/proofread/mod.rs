@@ -2,7 +2,8 @@
 //! the prose of every page only (never code, URLs, link destinations, HTML or front matter).
 //!
 //! [`Proofreader::check_site`] runs every rule on every page and returns [`Finding`]s, which
-//! become ordinary [`Diagnostic`]s; [`fix`] applies the mechanical ones and [`baseline`] hides
+//! become ordinary [`Diagnostic`]s (the build proofreads each page from the Markdown stage's own
+//! parse instead: `Proofreader::read_events`, then [`site_findings`]); [`fix`] applies the mechanical ones and [`baseline`] hides
 //! the ones a site already had. Rules, defaults and configuration: `docs/proofreading.md`.
 
 pub mod baseline;
@@ -25,11 +26,11 @@ pub use rules::RULES;
 use crate::diagnostics::{Diagnostic, Severity};
 use dictionary::Dictionary;
 use prose::{Block, BlockKind};
-use rules::notation::Variants;
-use rules::{chars, grammar, notation, sentences, style, Hit, Rule};
+use rules::notation::Words;
+use rules::sentences::{self, Sentence};
+use rules::{chars, grammar, notation, scan, style, Hit, Rule};
 
-// One language type for all messages: proofreading findings follow `--lang` like the rest.
-pub use crate::lang::Lang;
+use crate::lang::{tr, Msg};
 
 /// A replacement of bytes of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,31 +84,30 @@ fn advice(rule: &str) -> (&'static str, &'static str) {
 }
 
 impl Finding {
-    /// The message in `lang`.
-    pub fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.message_en,
-            Lang::Ja => &self.message_ja,
+    /// The message in both languages.
+    pub fn message(&self) -> Msg {
+        tr(self.message_en.as_str(), self.message_ja.as_str())
+    }
+
+    /// The hint in both languages: the suggested text, or what to do.
+    pub fn hint(&self) -> Msg {
+        match &self.suggestion {
+            Some(s) => tr(format!("write `{s}`"), format!("「{s}」と書いてください")),
+            None => {
+                let (en, ja) = advice(self.rule);
+                tr(en, ja)
+            }
         }
     }
 
-    /// The hint in `lang`: the suggested text, or what to do.
-    pub fn hint(&self, lang: Lang) -> String {
-        match (&self.suggestion, lang) {
-            (Some(s), Lang::En) => format!("write `{s}`"),
-            (Some(s), Lang::Ja) => format!("「{s}」と書いてください"),
-            (None, Lang::En) => advice(self.rule).0.to_owned(),
-            (None, Lang::Ja) => advice(self.rule).1.to_owned(),
-        }
-    }
-
-    /// As a diagnostic of `file`, whose text is `text`.
-    pub fn to_diagnostic(&self, file: &Path, text: &str, lang: Lang) -> Diagnostic {
+    /// As a diagnostic of `file`, whose text is `text`; it is printed in the language of the
+    /// command line (`--lang` or the locale), like every other diagnostic.
+    pub fn to_diagnostic(&self, file: &Path, text: &str) -> Diagnostic {
         let first_line = self.matched.lines().next().unwrap_or_default().chars().count();
-        let mut d = Diagnostic::warning(Some(file.to_path_buf()), self.message(lang))
+        let mut d = Diagnostic::warning(Some(file.to_path_buf()), self.message())
             .at_offset(text, self.start)
             .span(first_line)
-            .hint(self.hint(lang));
+            .hint(self.hint());
         d.severity = self.severity;
         d.code = self.rule;
         d
@@ -125,19 +125,26 @@ pub struct PageInput<'a> {
     pub body_offset: usize,
 }
 
-/// A page's findings, and the candidates of the site-wide 表記ゆれ rule.
-struct PageReport {
+/// A page's findings, and the candidates of the site-wide 表記ゆれ rule, which are judged once
+/// every page is read. The Markdown stage makes it (see [`Proofreader::read_events`]) and keeps
+/// it with the page's rendered Markdown, so `serve` proofreads only the pages it parses again.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PageReport {
     findings: Vec<Finding>,
     variants: Vec<(usize, usize, Finding)>,
+    /// The [`Proofreader::stamp`] of the settings it was made with.
+    stamp: u64,
 }
 
 /// The rules, dictionaries and settings of one site, ready to check pages.
 #[derive(Debug)]
 pub struct Proofreader {
     config: ProofreadConfig,
-    builtin: Dictionary,
+    /// The built-in dictionary and the variant forms of the site-wide 表記ゆれ rule.
+    words: Words,
     prh: Option<Dictionary>,
-    variants: Variants,
+    /// A hash of the settings and the prh rules: a page's report made with another is stale.
+    stamp: u64,
 }
 
 impl Proofreader {
@@ -147,7 +154,14 @@ impl Proofreader {
             Some((path, shown)) if config.enabled => Some(Dictionary::new(prh::load(&path, &shown)?)),
             _ => None,
         };
-        Ok(Proofreader { config: config.clone(), builtin: Dictionary::builtin(), prh, variants: Variants::new() })
+        Ok(Self::with(config, prh))
+    }
+
+    fn with(config: &ProofreadConfig, prh: Option<Dictionary>) -> Self {
+        // Debug output of the settings (maps in key order) and the prh rules: what the findings
+        // depend on besides the page's text.
+        let stamp = rules::stable_hash(&format!("{config:?}\n{:?}", prh.as_ref().map(Dictionary::rules)));
+        Proofreader { config: config.clone(), words: Words::new(Dictionary::builtin()), prh, stamp }
     }
 
     /// Whether proofreading is switched on at all.
@@ -160,14 +174,26 @@ impl Proofreader {
         if !self.config.enabled {
             return vec![Vec::new(); pages.len()];
         }
-        let reports: Vec<PageReport> = pages.par_iter().map(|p| self.check_page(p)).collect();
+        let reports: Vec<PageReport> =
+            pages.par_iter().map(|p| self.check_blocks(p.source, &prose::blocks(p.text, p.body_offset))).collect();
+        self.finish_site(&reports.iter().collect::<Vec<_>>())
+    }
+
+    /// Proofreads a page from the Markdown stage's parse of its body (`events`).
+    pub(crate) fn read_events(&self, page: &PageInput<'_>, events: &[crate::markdown::Ev<'_>]) -> PageReport {
+        self.check_blocks(page.source, &prose::from_events(page.text, page.body_offset, events))
+    }
+
+    /// Every page's findings once the site-wide rule has seen all of them, by position.
+    fn finish_site(&self, reports: &[&PageReport]) -> Vec<Vec<Finding>> {
         let counts = notation::tally(reports.iter().flat_map(|r| r.variants.iter()).map(|(g, f, _)| (*g, *f)));
         reports
-            .into_iter()
+            .iter()
             .map(|r| {
-                let mut all = r.findings;
-                for (g, f, mut finding) in r.variants {
-                    if let Some((en, ja, with)) = notation::minority(&counts, g, f, &finding.matched) {
+                let mut all = r.findings.clone();
+                for (g, f, finding) in &r.variants {
+                    if let Some((en, ja, with)) = notation::minority(&counts, *g, *f, &finding.matched) {
+                        let mut finding = finding.clone();
                         (finding.message_en, finding.message_ja, finding.suggestion) = (en, ja, Some(with));
                         all.push(finding);
                     }
@@ -178,36 +204,37 @@ impl Proofreader {
             .collect()
     }
 
-    fn check_page(&self, page: &PageInput<'_>) -> PageReport {
-        let set = self.config.rules_for(page.source);
-        let blocks = prose::blocks(page.text, page.body_offset);
+    fn check_blocks(&self, source: &str, blocks: &[Block]) -> PageReport {
+        let set = self.config.rules_for(source);
+        let mut sentences = Vec::with_capacity(blocks.len());
         let mut findings = Vec::new();
         let mut variants = Vec::new();
-        for block in &blocks {
-            let mut hits = Vec::new();
-            self.block_rules(block, &set, &mut hits);
-            findings.extend(hits.into_iter().filter_map(|h| rules::finding(block, &set, h)));
-            if set.on(Rule::MixedNotation) {
-                for (g, f, range) in self.variants.find(&block.text) {
-                    let hit = Hit::new(Rule::MixedNotation, range, String::new(), String::new());
-                    variants.extend(rules::finding(block, &set, hit).map(|x| (g, f, x)));
-                }
+        let mut hits = Vec::new();
+        for block in blocks {
+            let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
+            let words = self.words.find(&block.text, on(Rule::Dictionary), on(Rule::MixedNotation));
+            notation::dictionary_hits(words.corrections, Rule::Dictionary, &block.text, &mut hits);
+            sentences.push(self.block_rules(block, &set, &mut hits));
+            findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
+            for (g, f, range) in words.variants {
+                let hit = Hit::new(Rule::MixedNotation, range, String::new(), String::new());
+                variants.extend(rules::finding(block, &set, hit).map(|x| (g, f, x)));
             }
         }
-        let page_hits = [
-            (Rule::MixedStyle, style::mixed_style as fn(&[Block]) -> Vec<(usize, Hit)>),
-            (Rule::MixedPunctuation, style::mixed_punctuation),
-        ];
-        for (rule, f) in page_hits {
-            if set.on(rule) {
-                findings.extend(f(&blocks).into_iter().filter_map(|(b, h)| rules::finding(&blocks[b], &set, h)));
-            }
+        let mut page_hits = Vec::new();
+        if set.on(Rule::MixedStyle) {
+            page_hits.extend(style::mixed_style(blocks, &sentences));
         }
-        PageReport { findings, variants }
+        if set.on(Rule::MixedPunctuation) {
+            page_hits.extend(style::mixed_punctuation(blocks));
+        }
+        findings.extend(page_hits.into_iter().filter_map(|(b, h)| rules::finding(&blocks[b], &set, h)));
+        PageReport { findings, variants, stamp: self.stamp }
     }
 
-    /// The rules that judge a block on its own.
-    fn block_rules(&self, block: &Block, set: &config::RuleSet, out: &mut Vec<Hit>) {
+    /// The rules that judge a block on its own; returns its sentences when it is running text
+    /// (a paragraph or a list item), which the page-level style rule reads too.
+    fn block_rules(&self, block: &Block, set: &config::RuleSet, out: &mut Vec<Hit>) -> Vec<Sentence> {
         let text = &block.text;
         let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
         let char_rules: [(Rule, rules::TextRule); 4] = [
@@ -227,27 +254,24 @@ impl Proofreader {
         if on(Rule::JaLatinSpace) {
             chars::spaces(text, true, out);
         }
-        if on(Rule::KanjiRun) {
-            chars::kanji_run(text, set.get(Rule::KanjiRun).max, out);
-        }
-        if on(Rule::Dictionary) {
-            notation::dictionary(&self.builtin, Rule::Dictionary, text, out);
-        }
         if let Some(prh) = self.prh.as_ref().filter(|_| on(Rule::Prh)) {
-            notation::dictionary(prh, Rule::Prh, text, out);
+            notation::dictionary_hits(prh.find(text), Rule::Prh, text, out);
         }
-        if matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem) {
-            let sents = sentences::sentences(text);
-            if on(Rule::SentenceLength) {
-                sentences::sentence_length(text, &sents, set.get(Rule::SentenceLength).max, out);
+        let kanji_max = on(Rule::KanjiRun).then(|| set.get(Rule::KanjiRun).max);
+        if !matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem) {
+            if let Some(max) = kanji_max {
+                chars::kanji_run(text, max, out);
             }
-            if on(Rule::MaxComma) {
-                sentences::max_comma(text, &sents, set.get(Rule::MaxComma).max, out);
-            }
-            if on(Rule::DoubledParticle) {
-                grammar::doubled_particle(text, &block.breaks, out);
-            }
+            return Vec::new();
         }
+        let sents = scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out);
+        if on(Rule::SentenceLength) {
+            sentences::sentence_length(&sents, set.get(Rule::SentenceLength).max, out);
+        }
+        if on(Rule::MaxComma) {
+            sentences::max_comma(&sents, set.get(Rule::MaxComma).max, out);
+        }
+        sents
     }
 }
 
@@ -282,9 +306,8 @@ impl SiteFindings {
 
     /// As diagnostics; `keep` tells, for each finding in [`SiteFindings::iter`] order, whether to
     /// show it (a baseline hides some).
-    pub fn diagnostics(&self, lang: Lang, keep: Option<&[bool]>) -> crate::diagnostics::Diagnostics {
-        let mut all =
-            self.pages.iter().flat_map(|p| p.findings.iter().map(move |f| f.to_diagnostic(&p.shown, &p.text, lang)));
+    pub fn diagnostics(&self, keep: Option<&[bool]>) -> crate::diagnostics::Diagnostics {
+        let mut all = self.pages.iter().flat_map(|p| p.findings.iter().map(|f| f.to_diagnostic(&p.shown, &p.text)));
         crate::diagnostics::Diagnostics(match keep {
             Some(keep) => all.zip(keep).filter(|(_, k)| **k).map(|(d, _)| d).collect(),
             None => all.by_ref().collect(),
@@ -292,23 +315,38 @@ impl SiteFindings {
     }
 }
 
-/// Proofreads the pages of `content` with the site's settings (`root` holds `prh.yml`). Fails
-/// only when the prh dictionary is broken.
-pub fn check_content(
+/// The site's proofreader when `build`, `check` or `serve` should proofread (`wanted`, and on
+/// in `site.yaml`); `root` holds `prh.yml`. Fails only when the prh dictionary is broken.
+pub(crate) fn for_build(
     root: &Path,
     config: &ProofreadConfig,
-    content: &crate::content::Content,
-) -> Result<SiteFindings, Diagnostic> {
-    let proofreader = Proofreader::new(root, config)?;
-    if !proofreader.enabled() {
-        return Ok(SiteFindings::default());
+    wanted: bool,
+) -> Result<Option<Proofreader>, Diagnostic> {
+    if !(wanted && config.enabled) {
+        return Ok(None);
     }
-    let inputs: Vec<PageInput<'_>> = content
+    Proofreader::new(root, config).map(Some)
+}
+
+/// The findings of the pages of `content`: from the reports the Markdown stage made while it
+/// parsed them (`reports`, in page order), or read anew where there is none or it is stale.
+pub(crate) fn site_findings(
+    proofreader: &Proofreader,
+    content: &crate::content::Content,
+    reports: &[Option<&PageReport>],
+) -> SiteFindings {
+    let fresh: Vec<Option<PageReport>> = content
         .pages
-        .iter()
-        .map(|p| PageInput { source: &p.source, text: &p.text, body_offset: p.body_offset })
+        .par_iter()
+        .zip(reports)
+        .map(|(p, r)| match r {
+            Some(r) if r.stamp == proofreader.stamp => None,
+            _ => Some(proofreader.check_blocks(&p.source, &prose::blocks(&p.text, p.body_offset))),
+        })
         .collect();
-    let found = proofreader.check_site(&inputs);
+    // Each page has a report: the one given when it is current, else the fresh one.
+    let all: Vec<&PageReport> = fresh.iter().zip(reports).filter_map(|(f, r)| f.as_ref().or(*r)).collect();
+    let found = proofreader.finish_site(&all);
     let pages = content
         .pages
         .iter()
@@ -316,13 +354,12 @@ pub fn check_content(
         .filter(|(_, f)| !f.is_empty())
         .map(|(p, findings)| PageFindings { shown: p.shown.clone(), text: std::sync::Arc::clone(&p.text), findings })
         .collect();
-    Ok(SiteFindings { pages })
+    SiteFindings { pages }
 }
 
 /// Checks one Markdown text with `config` (no prh file), for tests.
 #[cfg(test)]
 pub(crate) fn check_text(text: &str, body_offset: usize, config: &ProofreadConfig) -> Vec<Finding> {
-    let p =
-        Proofreader { config: config.clone(), builtin: Dictionary::builtin(), prh: None, variants: Variants::new() };
+    let p = Proofreader::with(config, None);
     p.check_site(&[PageInput { source: "page.md", text, body_offset }]).pop().unwrap_or_default()
 }

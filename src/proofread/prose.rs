@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 
 /// What kind of block a piece of prose is in: some rules judge paragraphs and list items apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +36,9 @@ pub(crate) struct Block {
 }
 
 impl Block {
-    fn new(kind: BlockKind, disabled: Option<Vec<String>>) -> Self {
-        Block { kind, text: String::new(), pieces: Vec::new(), disabled, breaks: Vec::new() }
+    /// A block whose Markdown is `size` bytes long: its text is seldom longer.
+    fn new(kind: BlockKind, disabled: Option<Vec<String>>, size: usize) -> Self {
+        Block { kind, text: String::with_capacity(size), pieces: Vec::new(), disabled, breaks: Vec::new() }
     }
 
     fn push(&mut self, s: &str, file_start: usize, verbatim: bool) {
@@ -101,9 +102,9 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    fn start(&mut self, kind: BlockKind) {
+    fn start(&mut self, kind: BlockKind, size: usize) {
         self.finish();
-        self.current = Some(Block::new(kind, self.pending_disable.take()));
+        self.current = Some(Block::new(kind, self.pending_disable.take(), size));
     }
 
     fn finish(&mut self) {
@@ -117,7 +118,7 @@ impl Collector<'_> {
     fn push(&mut self, s: &str, range: Range<usize>, verbatim: bool) {
         if self.current.is_none() {
             let kind = if self.list_items > 0 { BlockKind::ListItem } else { BlockKind::Paragraph };
-            self.start(kind);
+            self.start(kind, range.len());
         }
         if let Some(b) = self.current.as_mut() {
             b.push(s, self.offset + range.start, verbatim);
@@ -138,7 +139,9 @@ impl Collector<'_> {
             self.push("\u{FFFC}", range, false);
             return;
         }
-        let verbatim = self.body.get(range.clone()) == Some(t);
+        // Text borrowed from the body at its own range is verbatim without comparing the bytes.
+        let verbatim =
+            self.body.get(range.clone()).is_some_and(|s| (s.as_ptr() == t.as_ptr() && s.len() == t.len()) || s == t);
         if !verbatim {
             self.push(t, range, false);
             return;
@@ -153,11 +156,11 @@ impl Collector<'_> {
         self.push(&t[from..], range.start + from..range.end, true);
     }
 
-    fn event(&mut self, ev: Event<'_>, range: Range<usize>) {
+    fn event(&mut self, ev: &Event<'_>, range: Range<usize>) {
         match ev {
-            Event::Start(tag) => self.open(tag),
-            Event::End(tag) => self.close(tag),
-            Event::Text(t) => self.text(&t, range),
+            Event::Start(tag) => self.open(tag, range.len()),
+            Event::End(tag) => self.close(*tag),
+            Event::Text(t) => self.text(t, range),
             Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
                 if self.skip == 0 {
                     self.push("\u{FFFC}", range, false);
@@ -170,7 +173,7 @@ impl Collector<'_> {
             }
             Event::Html(h) => {
                 self.finish();
-                if let Some(rules) = disable_comment(&h) {
+                if let Some(rules) = disable_comment(h) {
                     self.pending_disable = Some(rules);
                 }
             }
@@ -183,20 +186,21 @@ impl Collector<'_> {
         }
     }
 
-    fn open(&mut self, tag: Tag<'_>) {
+    /// A tag opens; its Markdown is `size` bytes long.
+    fn open(&mut self, tag: &Tag<'_>, size: usize) {
         match tag {
             Tag::Paragraph => {
                 let kind = if self.list_items > 0 { BlockKind::ListItem } else { BlockKind::Paragraph };
                 if self.current.as_ref().is_none_or(|b| !b.text.trim().is_empty()) {
-                    self.start(kind);
+                    self.start(kind, size);
                 }
             }
-            Tag::Heading { .. } => self.start(BlockKind::Heading),
+            Tag::Heading { .. } => self.start(BlockKind::Heading, size),
             Tag::Item => {
                 self.list_items += 1;
-                self.start(BlockKind::ListItem);
+                self.start(BlockKind::ListItem, size);
             }
-            Tag::TableCell => self.start(BlockKind::TableCell),
+            Tag::TableCell => self.start(BlockKind::TableCell, size),
             Tag::CodeBlock(_) | Tag::Image { .. } | Tag::MetadataBlock(_) | Tag::HtmlBlock => {
                 if !matches!(tag, Tag::Image { .. }) {
                     self.finish();
@@ -204,7 +208,7 @@ impl Collector<'_> {
                 self.skip += 1;
             }
             Tag::Link { link_type, .. } => {
-                self.links.push(matches!(link_type, LinkType::Autolink | LinkType::Email));
+                self.links.push(matches!(*link_type, LinkType::Autolink | LinkType::Email));
                 self.link_break();
             }
             Tag::BlockQuote(_) | Tag::List(_) | Tag::FootnoteDefinition(_) | Tag::Table(_) => self.finish(),
@@ -236,6 +240,10 @@ impl Collector<'_> {
 /// Japanese character, which is where writers end them.
 fn urls(t: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    // Every URL has a `:` or a `w`; Japanese text seldom has either, so most texts end here.
+    if memchr::memchr2(b':', b'w', t.as_bytes()).is_none() {
+        return out;
+    }
     let mut from = 0;
     while let Some(i) = ["https://", "http://", "www."].iter().filter_map(|p| t[from..].find(p)).min() {
         let start = from + i;
@@ -249,8 +257,16 @@ fn urls(t: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// The prose blocks of `text`, whose Markdown body starts at byte `body_offset`.
+/// The prose blocks of `text`, whose Markdown body starts at byte `body_offset`, parsed here:
+/// for pages the Markdown stage did not read (see [`from_events`]).
 pub(crate) fn blocks(text: &str, body_offset: usize) -> Vec<Block> {
+    let events = crate::markdown::parse(&text[body_offset.min(text.len())..]);
+    from_events(text, body_offset, &events)
+}
+
+/// The prose blocks of `text` from the Markdown stage's own parse of its body (`events`, with
+/// ranges in the body), so a page is parsed once whether it is proofread or not.
+pub(crate) fn from_events(text: &str, body_offset: usize, events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
     let body = &text[body_offset.min(text.len())..];
     let mut c = Collector {
         body,
@@ -262,8 +278,8 @@ pub(crate) fn blocks(text: &str, body_offset: usize) -> Vec<Block> {
         links: Vec::new(),
         list_items: 0,
     };
-    for (ev, range) in Parser::new_ext(body, crate::markdown::options()).into_offset_iter() {
-        c.event(ev, range);
+    for (ev, range) in events {
+        c.event(ev, range.clone());
     }
     c.finish();
     c.blocks

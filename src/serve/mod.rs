@@ -312,12 +312,11 @@ struct PrintedFindings(HashMap<PathBuf, String>);
 
 impl PrintedFindings {
     fn update(&mut self, found: &crate::proofread::SiteFindings, color: bool) {
-        let lang = crate::proofread::Lang::En;
         let now: HashMap<PathBuf, String> = found
             .pages
             .iter()
             .map(|p| {
-                let d = p.findings.iter().map(|f| f.to_diagnostic(&p.shown, &p.text, lang)).collect();
+                let d = p.findings.iter().map(|f| f.to_diagnostic(&p.shown, &p.text)).collect();
                 (p.shown.clone(), Diagnostics(d).render(color))
             })
             .collect();
@@ -327,7 +326,11 @@ impl PrintedFindings {
             }
         }
         for gone in self.0.keys().filter(|k| !now.contains_key(*k)) {
-            eprintln!("{}: no proofreading findings now", gone.display());
+            let gone = gone.display();
+            eprintln!(
+                "{}",
+                pick(format!("{gone}: no proofreading findings now"), format!("{gone}：校正の指摘はなくなりました"))
+            );
         }
         self.0 = now;
     }

@@ -1,6 +1,9 @@
 //! Rules on single characters and runs of them: full-width ASCII, half-width kana, ASCII
 //! punctuation in Japanese sentences, spaces between Japanese characters, long kanji runs.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
 use unicode_normalization::UnicodeNormalization;
 
 use super::{Hit, Rule};
@@ -129,12 +132,13 @@ pub(crate) fn ascii_punctuation(text: &str, out: &mut Vec<Hit>) {
     }
 }
 
+/// Finds U+3000; made once, not once a block.
+static IDEOGRAPHIC_SPACE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("\u{3000}"));
+
 /// Spaces between two Japanese letters (`面接 対策`); with `latin`, spaces between Japanese and
 /// Latin letters or digits instead (`Rust で`).
 pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
-    if memchr::memchr(b' ', text.as_bytes()).is_none()
-        && memchr::memmem::find(text.as_bytes(), "\u{3000}".as_bytes()).is_none()
-    {
+    if memchr::memchr(b' ', text.as_bytes()).is_none() && IDEOGRAPHIC_SPACE.find(text.as_bytes()).is_none() {
         return;
     }
     for (s, e) in runs(text, |c| c == ' ' || c == '\u{3000}') {
@@ -168,16 +172,53 @@ pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
 
 /// More than `max` kanji in a row.
 pub(crate) fn kanji_run(text: &str, max: usize, out: &mut Vec<Hit>) {
-    for (s, e) in runs(text, is_kanji) {
-        let n = text[s..e].chars().count();
+    let mut runs = KanjiRuns::new(max);
+    for (i, c) in text.char_indices() {
+        runs.step(i, c, out);
+    }
+    runs.finish(text.len(), out);
+}
+
+/// Counts kanji runs a character at a time (see [`super::scan`]), with nothing allocated.
+pub(crate) struct KanjiRuns {
+    max: usize,
+    /// Where the current run started, and its length in characters (0: not in a run).
+    run: (usize, usize),
+}
+
+impl KanjiRuns {
+    pub(crate) fn new(max: usize) -> Self {
+        KanjiRuns { max, run: (0, 0) }
+    }
+
+    /// Reads `c`, at byte `i`.
+    #[inline]
+    pub(crate) fn step(&mut self, i: usize, c: char, out: &mut Vec<Hit>) {
+        if is_kanji(c) {
+            self.run = if self.run.1 == 0 { (i, 1) } else { (self.run.0, self.run.1 + 1) };
+        } else if self.run.1 > self.max {
+            self.report(i, out);
+        } else {
+            self.run.1 = 0;
+        }
+    }
+
+    /// Ends the text, `len` bytes long.
+    pub(crate) fn finish(mut self, len: usize, out: &mut Vec<Hit>) {
+        self.report(len, out);
+    }
+
+    fn report(&mut self, end: usize, out: &mut Vec<Hit>) {
+        let ((start, n), max) = (self.run, self.max);
         if n > max {
             out.push(Hit::new(
                 Rule::KanjiRun,
-                s..e,
+                start..end,
                 format!("{n} kanji in a row (more than {max}): hard to read"),
                 format!("漢字が{n}文字続いています（{max}文字まで）"),
             ));
         }
+        self.run.1 = 0;
     }
 }
 

@@ -1,30 +1,69 @@
 //! ら抜き言葉 and doubled particles, told from character classes alone (no morphological
 //! analysis: no dictionary of that kind installs from the registries here).
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
+
 use super::{Hit, Rule};
 use crate::proofread::prose::HOLE;
 use crate::text::chars::{is_hiragana, is_kanji, is_katakana};
 
 /// Kana that end the stem of an ichidan verb (え段 and い段): 食べ, 考え, 起き, 信じ...
-const ICHIDAN_STEM_END: &str = "えけげせぜてでねへべぺめいきぎしじちぢにひびぴみり";
+fn is_ichidan_stem_end(c: char) -> bool {
+    matches!(
+        c,
+        'え' | 'け'
+            | 'げ'
+            | 'せ'
+            | 'ぜ'
+            | 'て'
+            | 'で'
+            | 'ね'
+            | 'へ'
+            | 'べ'
+            | 'ぺ'
+            | 'め'
+            | 'い'
+            | 'き'
+            | 'ぎ'
+            | 'し'
+            | 'じ'
+            | 'ち'
+            | 'ぢ'
+            | 'に'
+            | 'ひ'
+            | 'び'
+            | 'ぴ'
+            | 'み'
+            | 'り'
+    )
+}
+
 /// One-kanji ichidan verbs written without okurigana: 見る, 来る, 出る, 寝る, 着る, 居る...
-const ONE_KANJI_VERBS: &str = "見来出寝着居似煮";
+fn is_one_kanji_verb(c: char) -> bool {
+    matches!(c, '見' | '来' | '出' | '寝' | '着' | '居' | '似' | '煮')
+}
 /// What follows the potential's れ: る, ない, ます, た, て... (not れば, which is correct).
 const AFTER_RE: &[&str] = &["る", "ない", "なかっ", "ます", "ません", "まし", "た", "て", "ず"];
 
+/// Finds れ; made once, not once a block.
+static RE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("れ"));
+
 /// 食べれる, 来れる, 起きれない: the potential form without ら.
 pub(crate) fn ra_nuki(text: &str, out: &mut Vec<Hit>) {
-    for i in memchr::memmem::find_iter(text.as_bytes(), "れ".as_bytes()) {
+    for i in RE.find_iter(text.as_bytes()) {
         let c = 'れ';
-        let rest = &text[i + c.len_utf8()..];
-        let Some(after) = AFTER_RE.iter().find(|a| rest.starts_with(**a)) else { continue };
+        // The stem first: れ is common, a verb stem before it is not.
         let mut before = text[..i].char_indices().rev();
         let (Some((p1, prev)), second) = (before.next(), before.next()) else { continue };
         let start = match second {
-            Some((p2, k)) if ICHIDAN_STEM_END.contains(prev) && is_kanji(k) => p2,
-            _ if ONE_KANJI_VERBS.contains(prev) && !second.is_some_and(|(_, k)| is_kanji(k)) => p1,
+            Some((p2, k)) if is_ichidan_stem_end(prev) && is_kanji(k) => p2,
+            _ if is_one_kanji_verb(prev) && !second.is_some_and(|(_, k)| is_kanji(k)) => p1,
             _ => continue,
         };
+        let rest = &text[i + c.len_utf8()..];
+        let Some(after) = AFTER_RE.iter().find(|a| rest.starts_with(**a)) else { continue };
         let end = i + c.len_utf8() + after.len();
         let stem = &text[start..i];
         let fixed = format!("{stem}られ{after}");
@@ -94,16 +133,27 @@ fn is_clause_mark(c: char) -> bool {
 /// Nouns written in kana that a modifying clause often ends before.
 const FORMAL_NOUNS: &[&str] = &["こと", "とき", "もの", "つもり", "ため", "よう", "はず", "ところ", "ほう", "の", "と"];
 
-/// Whether a clause ends after `c` (`rest` is the text after it): a verb's て/で or ずに form,
-/// or a verb's or adjective's plain form before a noun.
-fn ends_clause(prev: char, c: char, next: Option<char>, rest: &str) -> bool {
+/// Whether a clause ends after `c` (`rest` gives the text after it): a verb's て/で or ずに
+/// form, or a verb's or adjective's plain form before a noun.
+#[inline]
+fn ends_clause<'t>(prev: char, c: char, next: Option<char>, rest: impl FnOnce() -> &'t str) -> bool {
     ((c == 'て' || c == 'で') && is_hiragana(prev))
         || (c == 'に' && prev == 'ず')
         || (is_clause_end(c)
             && (is_hiragana(prev) || is_kanji(prev))
             && next.is_some_and(|n| {
-                is_kanji(n) || is_katakana(n) || (is_hiragana(n) && FORMAL_NOUNS.iter().any(|f| rest.starts_with(f)))
+                is_kanji(n)
+                    || is_katakana(n)
+                    || (starts_formal_noun(n) && {
+                        let rest = rest();
+                        FORMAL_NOUNS.iter().any(|f| rest.starts_with(f))
+                    })
             }))
+}
+
+/// The first kana of the [`FORMAL_NOUNS`]: most characters are none, and need no comparing.
+fn starts_formal_noun(c: char) -> bool {
+    matches!(c, 'こ' | 'と' | 'も' | 'つ' | 'た' | 'よ' | 'は' | 'ほ' | 'の')
 }
 
 /// Particles further apart than this (in characters) belong to different phrases often enough
@@ -112,39 +162,69 @@ const MAX_GAP: usize = 12;
 
 const PARTICLES: [char; 4] = ['は', 'が', 'を', 'で'];
 
-/// The same particle twice in one clause: 今日は天気はいい. Only は, が, を, で are checked:
-/// の, に, と, も and や repeat in natural prose (面接の日程の連絡). Clauses end at 、。！？,
-/// brackets, link texts (`breaks`) and the end of a verb's clause. One pass over the text:
-/// this runs on every paragraph of the site.
-pub(crate) fn doubled_particle(text: &str, breaks: &[usize], out: &mut Vec<Hit>) {
-    // Per particle: (byte offset, character count) of its last use in the current clause.
-    let mut seen: [Option<(usize, usize)>; 4] = [None; 4];
-    let mut prev: Option<char> = None;
-    let mut iter = text.char_indices().peekable();
-    let mut n = 0;
-    while let Some((i, c)) = iter.next() {
-        let next = iter.peek().map(|&(_, d)| d);
-        n += 1;
-        if breaks.binary_search(&i).is_ok() || is_clause_mark(c) {
-            seen = [None; 4];
+/// Finds the same particle twice in one clause (今日は天気はいい), a character at a time (see
+/// [`super::scan`]). Only は, が, を, で are checked: の, に, と, も and や repeat in natural
+/// prose (面接の日程の連絡). Clauses end at 、。！？, brackets, link texts (`breaks`) and the end
+/// of a verb's clause.
+pub(crate) struct Particles<'b> {
+    /// Per particle: (byte offset, character count) of its last use in the current clause.
+    seen: [Option<(usize, usize)>; 4],
+    /// Characters read.
+    n: usize,
+    /// Offsets where a link's text starts or ends, in order; the ones passed are dropped.
+    breaks: &'b [usize],
+}
+
+impl<'b> Particles<'b> {
+    pub(crate) fn new(breaks: &'b [usize]) -> Self {
+        Particles { seen: [None; 4], n: 0, breaks }
+    }
+
+    /// Whether a character that is no particle, mark or verb ending (see `scan::plain`) at byte
+    /// `i` needs no more than [`Particles::count_plain`]: no link text starts or ends there.
+    #[inline]
+    pub(crate) fn takes_plain(&self, i: usize) -> bool {
+        self.breaks.first().is_none_or(|&b| b > i)
+    }
+
+    /// Reads such a character.
+    #[inline]
+    pub(crate) fn count_plain(&mut self) {
+        self.n += 1;
+    }
+
+    /// Reads `c` at byte `i` of `text`, between `prev` and `next`.
+    #[inline]
+    pub(crate) fn step(
+        &mut self,
+        text: &str,
+        i: usize,
+        (prev, c, next): (Option<char>, char, Option<char>),
+        out: &mut Vec<Hit>,
+    ) {
+        self.n += 1;
+        while self.breaks.first().is_some_and(|&b| b < i) {
+            self.breaks = &self.breaks[1..];
+        }
+        if self.breaks.first() == Some(&i) || is_clause_mark(c) {
+            self.seen = [None; 4];
         } else if let Some(k) = PARTICLES.iter().position(|&p| p == c).filter(|_| is_particle(prev, c, next)) {
-            match seen[k] {
-                Some((first, at)) if n - at <= MAX_GAP => {
+            match self.seen[k] {
+                Some((first, at)) if self.n - at <= MAX_GAP => {
                     out.push(Hit::new(
                         Rule::DoubledParticle,
                         first..i + c.len_utf8(),
                         format!("the particle `{c}` twice in one clause"),
                         format!("一つの節に助詞「{c}」が2回使われています"),
                     ));
-                    seen = [None; 4];
+                    self.seen = [None; 4];
                 }
-                _ => seen[k] = Some((i, n)),
+                _ => self.seen[k] = Some((i, self.n)),
             }
         }
-        if prev.is_some_and(|p| ends_clause(p, c, next, &text[i + c.len_utf8()..])) {
-            seen = [None; 4];
+        if prev.is_some_and(|p| ends_clause(p, c, next, || &text[i + c.len_utf8()..])) {
+            self.seen = [None; 4];
         }
-        prev = Some(c);
     }
 }
 
@@ -153,7 +233,7 @@ mod tests {
     use super::*;
 
     fn doubled(t: &str, out: &mut Vec<Hit>) {
-        doubled_particle(t, &[], out);
+        super::super::scan::running_text(t, &[], None, true, out);
     }
 
     fn found(f: fn(&str, &mut Vec<Hit>), t: &str) -> Vec<String> {

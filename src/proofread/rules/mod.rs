@@ -6,6 +6,7 @@
 pub(crate) mod chars;
 pub(crate) mod grammar;
 pub(crate) mod notation;
+pub(crate) mod scan;
 pub(crate) mod sentences;
 pub(crate) mod style;
 

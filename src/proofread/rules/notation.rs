@@ -3,14 +3,14 @@
 
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::{Hit, Rule};
-use crate::proofread::dictionary::Dictionary;
+use crate::proofread::dictionary::{tidy, Dictionary};
 
-/// Dictionary corrections of `text` as hits of `rule` (dictionary or prh).
-pub(crate) fn dictionary(dict: &Dictionary, rule: Rule, text: &str, out: &mut Vec<Hit>) {
-    for (range, expected) in dict.find(text) {
+/// Dictionary corrections as hits of `rule` (dictionary or prh).
+pub(crate) fn dictionary_hits(found: Vec<(Range<usize>, String)>, rule: Rule, text: &str, out: &mut Vec<Hit>) {
+    for (range, expected) in found {
         let found = &text[range.clone()];
         let hit = Hit::new(
             rule,
@@ -55,39 +55,82 @@ const VARIANTS: &[&[&[&str]]] = &[
 /// One occurrence of a variant form: (group, form, range in the block's text).
 pub(crate) type Occurrence = (usize, usize, Range<usize>);
 
-/// Finds every variant form in a text, all groups in one pass.
-#[derive(Debug)]
-pub(crate) struct Variants {
-    ac: AhoCorasick,
-    /// (group, form) of each pattern.
-    of: Vec<(usize, usize)>,
+/// What a pattern of [`Words`] stands for.
+#[derive(Debug, Clone, Copy)]
+enum Word {
+    /// A literal pattern of the built-in dictionary: its entry.
+    Entry(usize),
+    /// A variant form: (group, form).
+    Variant(usize, usize),
 }
 
-impl Variants {
-    pub(crate) fn new() -> Self {
-        let mut patterns = Vec::new();
+/// The built-in dictionary's words and every variant form of [`VARIANTS`], found in one pass of
+/// one automaton: both look at every block of the site. No two of their patterns share a
+/// character (loanwords in katakana; variants in kanji and hiragana), so no match of one can
+/// hide a match of the other.
+#[derive(Debug)]
+pub(crate) struct Words {
+    builtin: Dictionary,
+    ac: AhoCorasick,
+    of: Vec<Word>,
+}
+
+/// What [`Words::find`] found in a text.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    /// Built-in dictionary corrections: (range, the text to write instead).
+    pub corrections: Vec<(Range<usize>, String)>,
+    /// Variant forms.
+    pub variants: Vec<Occurrence>,
+}
+
+impl Words {
+    pub(crate) fn new(builtin: Dictionary) -> Self {
+        let mut patterns: Vec<&str> = Vec::new();
         let mut of = Vec::new();
+        for (entry, p) in builtin.literals() {
+            patterns.push(p);
+            of.push(Word::Entry(entry));
+        }
         for (g, forms) in VARIANTS.iter().enumerate() {
             for (f, strings) in forms.iter().enumerate() {
-                for s in *strings {
-                    patterns.push(*s);
-                    of.push((g, f));
-                }
+                patterns.extend(strings.iter().copied());
+                of.extend(strings.iter().map(|_| Word::Variant(g, f)));
             }
         }
-        let ac = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(patterns);
-        // The patterns are the constant table above; building can only fail on a size limit.
-        Variants { ac: ac.unwrap_or_else(|_| AhoCorasick::new(Vec::<&str>::new()).expect("empty automaton")), of }
+        // A DFA without a prefilter: the patterns start with the same few lead bytes as all
+        // Japanese text, so a prefilter would stop at nearly every character.
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(&patterns);
+        // The patterns are the constant tables; building can only fail on a size limit.
+        let ac = ac.unwrap_or_else(|_| AhoCorasick::new(Vec::<&str>::new()).expect("empty automaton"));
+        Words { builtin, ac, of }
     }
 
-    pub(crate) fn find(&self, text: &str) -> Vec<Occurrence> {
-        self.ac
-            .find_iter(text)
-            .map(|m| {
-                let (g, f) = self.of[m.pattern().as_usize()];
-                (g, f, m.range())
-            })
-            .collect()
+    /// The built-in dictionary's corrections (when `dictionary`) and the variant forms (when
+    /// `variants`) in `text`.
+    pub(crate) fn find(&self, text: &str, dictionary: bool, variants: bool) -> Found {
+        let mut found = Found::default();
+        if !(dictionary || variants) {
+            return found;
+        }
+        for m in self.ac.find_iter(text) {
+            match self.of[m.pattern().as_usize()] {
+                Word::Entry(e) if dictionary => {
+                    found.corrections.extend(self.builtin.literal_match(e, text, m.range()))
+                }
+                Word::Variant(g, f) if variants => found.variants.push((g, f, m.range())),
+                _ => {}
+            }
+        }
+        if dictionary {
+            self.builtin.regex_matches(text, &mut found.corrections);
+            tidy(&mut found.corrections);
+        }
+        found
     }
 }
 
@@ -123,11 +166,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dictionary_words_and_variants_share_no_character() {
+        let d = Dictionary::builtin();
+        let variant_chars: std::collections::HashSet<char> =
+            VARIANTS.iter().flat_map(|g| g.iter()).flat_map(|f| f.iter()).flat_map(|s| s.chars()).collect();
+        for (_, p) in d.literals() {
+            assert!(!p.chars().any(|c| variant_chars.contains(&c)), "{p}");
+        }
+        let w = Words::new(d);
+        let t = "ユーザが後でサーバを見る。";
+        let found = w.find(t, true, true);
+        let fixes: Vec<&str> = found.corrections.iter().map(|(r, _)| &t[r.clone()]).collect();
+        assert_eq!(fixes, ["ユーザ", "サーバ"]);
+        assert_eq!(found.variants.iter().map(|(_, _, r)| &t[r.clone()]).collect::<Vec<_>>(), ["後で"]);
+        assert!(w.find(t, false, false).corrections.is_empty());
+    }
+
+    #[test]
     fn the_minority_form_is_reported_with_the_majority_suggested() {
-        let v = Variants::new();
+        let v = Words::new(Dictionary::builtin());
         let texts = ["ひと言添えます。ひと言で十分です。", "一言だけ。", "分かりました。わからない。わかる。"];
-        let occ: Vec<(usize, usize, String)> =
-            texts.iter().flat_map(|t| v.find(t).into_iter().map(|(g, f, r)| (g, f, t[r].to_string()))).collect();
+        let occ: Vec<(usize, usize, String)> = texts
+            .iter()
+            .flat_map(|t| v.find(t, false, true).variants.into_iter().map(|(g, f, r)| (g, f, t[r].to_string())))
+            .collect();
         let counts = tally(occ.iter().map(|(g, f, _)| (*g, *f)));
         let hits: Vec<(String, String)> =
             occ.iter().filter_map(|(g, f, s)| minority(&counts, *g, *f, s).map(|m| (s.clone(), m.2))).collect();

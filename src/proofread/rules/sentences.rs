@@ -4,72 +4,118 @@ use std::ops::Range;
 
 use super::{Hit, Rule};
 
-/// The sentences of `text`: up to 。．！？ (or `!`/`?`) and any closing brackets after it, or
-/// the end of the block. A full stop inside 「」 or （） quotes ends nothing.
-pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+/// A sentence of a block, with what the sentence rules count in it, counted as it is split.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Sentence {
+    /// Its bytes in the block's text, spaces at either end left out.
+    pub range: Range<usize>,
+    /// Its characters, spaces and line breaks not counted.
+    pub chars: usize,
+    /// Its 読点 (、 and ，).
+    pub commas: usize,
+}
+
+/// Splits a block into sentences, a character at a time (see [`super::scan`]): up to 。．！？
+/// (or `!`/`?`) and any closing brackets after it, or the end of the block. A full stop inside
+/// 「」 or （） quotes ends nothing.
+pub(crate) struct Splitter {
+    out: Vec<Sentence>,
+    current: Sentence,
+    depth: usize,
+    /// After a full stop: closing marks still belong to its sentence.
+    closing: bool,
+}
+
+impl Splitter {
+    pub(crate) fn new() -> Self {
+        Splitter { out: Vec::new(), current: Sentence { range: 0..0, chars: 0, commas: 0 }, depth: 0, closing: false }
+    }
+
+    /// Whether a character that is neither a space nor a mark (see `scan::plain`) needs no more
+    /// than [`Splitter::count_plain`]: not right after a full stop.
+    #[inline]
+    pub(crate) fn takes_plain(&self) -> bool {
+        !self.closing
+    }
+
+    /// Reads such a character.
+    #[inline]
+    pub(crate) fn count_plain(&mut self) {
+        self.current.chars += 1;
+    }
+
+    /// Reads `c`, at byte `i` of `text`.
+    #[inline]
+    pub(crate) fn step(&mut self, text: &str, i: usize, c: char) {
+        if self.closing {
+            if matches!(c, '！' | '？' | '!' | '?' | '」' | '』' | '）' | ')') {
+                self.current.chars += 1;
+                self.current.range.end = i + c.len_utf8();
+                return;
+            }
+            self.closing = false;
+            let end = self.current.range.end;
+            push_trimmed(text, &self.current, &mut self.out);
+            self.current = Sentence { range: end..end, chars: 0, commas: 0 };
+        }
+        self.current.chars += usize::from(!c.is_whitespace());
         match c {
-            '「' | '『' | '（' | '(' => depth += 1,
-            '」' | '』' | '）' | ')' => depth = depth.saturating_sub(1),
-            '。' | '．' | '！' | '？' | '!' | '?' if depth == 0 => {
-                let mut end = i + c.len_utf8();
-                while let Some(&(j, d)) = chars.peek() {
-                    if !"！？!?」』）)".contains(d) {
-                        break;
-                    }
-                    end = j + d.len_utf8();
-                    chars.next();
-                }
-                push_trimmed(text, start..end, &mut out);
-                start = end;
+            '「' | '『' | '（' | '(' => self.depth += 1,
+            '」' | '』' | '）' | ')' => self.depth = self.depth.saturating_sub(1),
+            '、' | '，' => self.current.commas += 1,
+            '。' | '．' | '！' | '？' | '!' | '?' if self.depth == 0 => {
+                self.current.range.end = i + c.len_utf8();
+                self.closing = true;
             }
             _ => {}
         }
     }
-    push_trimmed(text, start..text.len(), &mut out);
-    out
-}
 
-fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
-    let s = &text[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
-    if lead < s.len() {
-        out.push(r.start + lead..r.end - trail);
+    /// The sentences of `text`, once every character was read.
+    pub(crate) fn finish(mut self, text: &str) -> Vec<Sentence> {
+        if !self.closing {
+            self.current.range.end = text.len();
+        }
+        push_trimmed(text, &self.current, &mut self.out);
+        self.out
     }
 }
 
+/// Keeps `s` without the spaces at its ends, unless it is nothing but spaces.
+fn push_trimmed(text: &str, s: &Sentence, out: &mut Vec<Sentence>) {
+    if s.chars == 0 {
+        return;
+    }
+    let t = &text[s.range.clone()];
+    let lead = t.len() - t.trim_start().len();
+    let trail = t.len() - t.trim_end().len();
+    let range = s.range.start + lead..s.range.end - trail;
+    out.push(Sentence { range, chars: s.chars, commas: s.commas });
+}
+
 /// Sentences longer than `max` characters (spaces and line breaks not counted).
-pub(crate) fn sentence_length(text: &str, sentences: &[Range<usize>], max: usize, out: &mut Vec<Hit>) {
-    for r in sentences {
-        let n = text[r.clone()].chars().filter(|c| !c.is_whitespace()).count();
-        if n > max {
-            out.push(Hit::new(
-                Rule::SentenceLength,
-                r.clone(),
-                format!("a sentence of {n} characters (more than {max})"),
-                format!("一文が{n}文字あります（{max}文字まで）"),
-            ));
-        }
+pub(crate) fn sentence_length(sentences: &[Sentence], max: usize, out: &mut Vec<Hit>) {
+    for s in sentences.iter().filter(|s| s.chars > max) {
+        let n = s.chars;
+        out.push(Hit::new(
+            Rule::SentenceLength,
+            s.range.clone(),
+            format!("a sentence of {n} characters (more than {max})"),
+            format!("一文が{n}文字あります（{max}文字まで）"),
+        ));
     }
 }
 
 /// Sentences with more than `max` 読点.
-pub(crate) fn max_comma(text: &str, sentences: &[Range<usize>], max: usize, out: &mut Vec<Hit>) {
-    for r in sentences {
-        let n = text[r.clone()].chars().filter(|&c| c == '、' || c == '，').count();
-        if n > max {
-            out.push(Hit::new(
-                Rule::MaxComma,
-                r.clone(),
-                format!("{n} commas (、) in one sentence (more than {max}): split it"),
-                format!("一文に読点が{n}個あります（{max}個まで）。文を分けてください"),
-            ));
-        }
+pub(crate) fn max_comma(sentences: &[Sentence], max: usize, out: &mut Vec<Hit>) {
+    for s in sentences.iter().filter(|s| s.commas > max) {
+        let n = s.commas;
+        out.push(Hit::new(
+            Rule::MaxComma,
+            s.range.clone(),
+            format!("{n} commas (、) in one sentence (more than {max}): split it"),
+            format!("一文に読点が{n}個あります（{max}個まで）。文を分けてください"),
+        ));
     }
 }
 
@@ -77,11 +123,16 @@ pub(crate) fn max_comma(text: &str, sentences: &[Range<usize>], max: usize, out:
 mod tests {
     use super::*;
 
+    fn sentences(text: &str) -> Vec<Sentence> {
+        super::super::scan::running_text(text, &[], None, false, &mut Vec::new())
+    }
+
     #[test]
     fn sentences_end_at_full_stops_outside_quotes() {
         let t = "彼は「行きます。」と言った。本当？ はい！\n続き";
-        let got: Vec<&str> = sentences(t).into_iter().map(|r| &t[r]).collect();
-        assert_eq!(got, ["彼は「行きます。」と言った。", "本当？", "はい！", "続き"]);
+        let got: Vec<(&str, usize)> = sentences(t).into_iter().map(|s| (&t[s.range], s.chars)).collect();
+        assert_eq!(got, [("彼は「行きます。」と言った。", 14), ("本当？", 3), ("はい！", 3), ("続き", 2)]);
+        assert!(sentences(" \n　").is_empty());
     }
 
     #[test]
@@ -90,12 +141,12 @@ mod tests {
         let short = "あ".repeat(99) + "。";
         let mut out = Vec::new();
         for t in [&long, &short] {
-            sentence_length(t, &sentences(t), 100, &mut out);
+            sentence_length(&sentences(t), 100, &mut out);
         }
         assert_eq!(out.len(), 1);
         let commas = "一、二、三、四、五。一、二、三。";
         let mut out = Vec::new();
-        max_comma(commas, &sentences(commas), 3, &mut out);
+        max_comma(&sentences(commas), 3, &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(&commas[out[0].range.clone()], "一、二、三、四、五。");
     }

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::sentences::sentences;
+use super::sentences::Sentence;
 use super::{Hit, Rule};
 use crate::proofread::prose::{Block, BlockKind};
 
@@ -20,9 +20,14 @@ const PLAIN_ENDINGS: &[&str] =
 /// The style a sentence ends in, if it tells: closing marks and up to two final particles
 /// (か, ね, よ, な) are looked through.
 fn style_of(sentence: &str) -> Option<Style> {
-    let mut s = sentence.trim_end_matches(|c: char| "。．！？!?」』）)…".contains(c) || c.is_whitespace());
+    let closing = |c: char| matches!(c, '。' | '．' | '！' | '？' | '!' | '?' | '」' | '』' | '）' | ')' | '…');
+    let mut s = sentence.trim_end_matches(|c: char| closing(c) || c.is_whitespace());
     for _ in 0..2 {
         s = s.strip_suffix(['か', 'ね', 'よ', 'な']).unwrap_or(s);
+    }
+    // Every ending ends in one of these: most sentences are told apart without comparing.
+    if !s.ends_with(['す', 'た', 'ん', 'う', 'い', 'る', 'だ']) {
+        return None;
     }
     if POLITE_ENDINGS.iter().any(|e| s.ends_with(e)) {
         Some(Style::Polite)
@@ -35,12 +40,13 @@ fn style_of(sentence: &str) -> Option<Style> {
 
 /// Sentences in the page's minority style (です・ます by default on a tie). Paragraphs and list
 /// items are judged apart: lists are often written in the plain style on a polite page.
-pub(crate) fn mixed_style(blocks: &[Block]) -> Vec<(usize, Hit)> {
+/// `sentences` holds each block's (none for headings and table cells).
+pub(crate) fn mixed_style(blocks: &[Block], sentences: &[Vec<Sentence>]) -> Vec<(usize, Hit)> {
     let mut out = Vec::new();
     for kind in [BlockKind::Paragraph, BlockKind::ListItem] {
         let mut found: Vec<(usize, Range<usize>, Style)> = Vec::new();
         for (b, block) in blocks.iter().enumerate().filter(|(_, b)| b.kind == kind) {
-            for r in sentences(&block.text) {
+            for r in sentences[b].iter().map(|s| s.range.clone()) {
                 if let Some(style) = style_of(&block.text[r.clone()]) {
                     found.push((b, r, style));
                 }
@@ -70,9 +76,13 @@ const WIDE_MARKS: [char; 2] = ['，', '．'];
 pub(crate) fn mixed_punctuation(blocks: &[Block]) -> Vec<(usize, Hit)> {
     let count = |marks: [char; 2]| -> usize { blocks.iter().map(|b| b.text.matches(marks).count()).sum() };
     // ，． are rare: most pages are done after one fast search for their shared lead byte.
-    let has =
-        |b: &Block, m: char| memchr::memmem::find(b.text.as_bytes(), m.encode_utf8(&mut [0; 4]).as_bytes()).is_some();
-    if !blocks.iter().any(|b| has(b, WIDE_MARKS[0]) || has(b, WIDE_MARKS[1])) {
+    let has = |b: &Block| {
+        let bytes = b.text.as_bytes();
+        // ， is EF BC 8C and ． is EF BC 8E in UTF-8.
+        memchr::memchr_iter(0xEF, bytes)
+            .any(|i| bytes.get(i + 1..i + 3).is_some_and(|t| matches!(t, [0xBC, 0x8C | 0x8E])))
+    };
+    if !blocks.iter().any(has) {
         return Vec::new();
     }
     let (ja, wide) = (count(JA_MARKS), count(WIDE_MARKS));
@@ -102,6 +112,16 @@ pub(crate) fn mixed_punctuation(blocks: &[Block]) -> Vec<(usize, Hit)> {
 mod tests {
     use super::*;
     use crate::proofread::prose::blocks;
+    use crate::proofread::rules::scan::running_text;
+
+    fn style(bs: &[Block]) -> Vec<(usize, Hit)> {
+        let running = |b: &Block| matches!(b.kind, BlockKind::Paragraph | BlockKind::ListItem);
+        let sentences: Vec<_> = bs
+            .iter()
+            .map(|b| if running(b) { running_text(&b.text, &[], None, false, &mut Vec::new()) } else { Vec::new() })
+            .collect();
+        mixed_style(bs, &sentences)
+    }
 
     fn hits(f: fn(&[Block]) -> Vec<(usize, Hit)>, md: &str) -> Vec<String> {
         let bs = blocks(md, 0);
@@ -111,10 +131,14 @@ mod tests {
     #[test]
     fn the_minority_style_is_reported_per_context() {
         let md = "連絡します。返事を待ちます。\n\n失礼である。\n\n- 必ず謝ること\n- 先に送るのだ\n\n本当ですか？\n";
-        assert_eq!(hits(mixed_style, md), ["失礼である。"]);
-        assert!(hits(mixed_style, "これはペンだ。あれもペンだ。\n\n- 連絡します\n").is_empty());
+        assert_eq!(hits(style, md), ["失礼である。"]);
+        assert!(hits(style, "これはペンだ。あれもペンだ。\n\n- 連絡します\n").is_empty());
         assert_eq!(style_of("そうですよね。"), Some(Style::Polite));
         assert_eq!(style_of("「行きます」と言う。"), None);
+        // The quick test of the last character lets every ending through.
+        for e in POLITE_ENDINGS.iter().chain(PLAIN_ENDINGS) {
+            assert!(style_of(&format!("それは{e}。")).is_some(), "{e}");
+        }
     }
 
     #[test]
