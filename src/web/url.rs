@@ -59,12 +59,14 @@ pub(crate) fn encode_component(s: &str) -> String {
 
 /// Percent-encodes every byte of `s` but ASCII's unreserved characters and those in `keep`.
 fn encode_unreserved(s: &str, keep: &[u8]) -> String {
-    let mut out = String::with_capacity(s.len());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len() * 3);
     for &b in s.as_bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep.contains(&b) {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            // Not `format!` per byte: serve encodes every page's share links on each rebuild.
+            out.extend(['%', char::from(HEX[usize::from(b >> 4)]), char::from(HEX[usize::from(b & 15)])]);
         }
     }
     out
