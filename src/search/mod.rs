@@ -481,7 +481,7 @@ mod tests {
                     p
                 })
                 .collect();
-            assert!(maps.iter().all(|m| m.cjk[&1].bitmap.is_some()), "dense postings become bitmaps");
+            assert!(maps.iter().all(|m| !m.cjk[&1].bits.is_empty()), "dense postings become bitmaps");
             let expected: Vec<u32> = runs.iter().flat_map(docs).collect();
             let parts: Vec<(&Ids, u32)> = maps.iter().map(|m| (&m.cjk[&1], m.docs.start)).collect();
             // In a heading as well as the text: HEADING, which bitmaps keep too.

@@ -64,19 +64,21 @@ impl std::hash::Hasher for PairHasher {
 /// good share of all sections (です, 転職); as lists they were a hundred megabytes written
 /// and regrown, as bitmaps an eighth of that. The newest document is also kept in the map
 /// entry itself: a token seen again in the same section is recognised without touching the
-/// list or bitmap, which lies elsewhere in memory. The entry is kept small (the bitmap behind a
-/// pointer, marks packed into the list) because the hash table of a run holds one per distinct
-/// token, and a smaller table stays in the processor's caches.
+/// list or bitmap, which lies elsewhere in memory. The entry is kept small (marks packed into
+/// the list, which a bitmap reuses) because the hash table of a run holds one per distinct
+/// token, and every add touches it.
 pub(super) struct Ids {
     /// The newest document ([`NONE`] before the first) and its mark: a token seen again in
     /// the same section with a mark no stronger (the usual case: a section's texts come
     /// strongest first) is recognised from the entry alone.
     last: u32,
     last_mark: Mark,
-    /// The documents with their marks, each packed by [`packed`].
+    /// Each entry packed by [`packed`]: while a list, every document with its mark; once a
+    /// bitmap, only the documents where the token is in a heading or title (few, and the
+    /// ones ranking needs most).
     pub(super) list: Vec<u32>,
-    /// Set once the token is in so many of the run's documents that a bitmap is smaller.
-    pub(super) bitmap: Option<Box<Bitmap>>,
+    /// One bit per document of the run; empty while the token is a list.
+    pub(super) bits: Box<[u64]>,
 }
 
 /// [`Ids::last`] before any document.
@@ -84,17 +86,8 @@ const NONE: u32 = u32::MAX;
 
 impl Default for Ids {
     fn default() -> Self {
-        Ids { last: NONE, last_mark: TEXT, list: Vec::new(), bitmap: None }
+        Ids { last: NONE, last_mark: TEXT, list: Vec::new(), bits: Box::default() }
     }
-}
-
-/// A very common token's documents within a run.
-pub(super) struct Bitmap {
-    /// One bit per document of the run.
-    pub(super) bits: Vec<u64>,
-    /// The documents where the token is in a heading or title, with the mark (few, and the
-    /// ones ranking needs most).
-    pub(super) strong: Vec<(u32, Mark)>,
 }
 
 /// A list entry: the document id and its mark in the two low bits (marks are below four).
@@ -109,26 +102,16 @@ pub(super) fn unpacked(v: u32) -> (u32, Mark) {
     (v >> 2, (v & 3) as Mark)
 }
 
-impl Bitmap {
-    /// Records a heading or title mark of a document.
-    fn add_strong(&mut self, doc: u32, mark: Mark) {
-        match self.strong.last_mut() {
-            Some((d, m)) if *d == doc => *m = combine(*m, mark),
-            _ => self.strong.push((doc, mark)),
-        }
-    }
-}
-
 impl Ids {
     /// Adds `doc`, no older than any before it. A bitmap takes it without asking whether it is
     /// there (setting a bit twice is harmless, and a branch that goes either way half the time
     /// costs more than the store); a list appends it unless it is already the newest.
     #[inline(always)]
     pub(super) fn add(&mut self, doc: u32, mark: Mark, run: &std::ops::Range<u32>) {
-        if let Some(b) = &mut self.bitmap {
-            set_bit(&mut b.bits, doc - run.start);
+        if !self.bits.is_empty() {
+            set_bit(&mut self.bits, doc - run.start);
             if mark >= HEADING {
-                b.add_strong(doc, mark);
+                self.add_strong(doc, mark);
             }
             return;
         }
@@ -142,6 +125,14 @@ impl Ids {
         }
     }
 
+    /// Records a heading or title mark of a bitmap's document.
+    fn add_strong(&mut self, doc: u32, mark: Mark) {
+        match self.list.last_mut() {
+            Some(v) if unpacked(*v).0 == doc => *v = packed(doc, combine(unpacked(*v).1, mark)),
+            _ => self.list.push(packed(doc, mark)),
+        }
+    }
+
     /// Appends `doc`, newer than any in the list, and turns the list into a bitmap once that is
     /// smaller.
     pub(super) fn push(&mut self, doc: u32, mark: Mark, run: &std::ops::Range<u32>) {
@@ -150,30 +141,37 @@ impl Ids {
         self.list.push(packed(doc, mark));
         // A list of n ids takes 32n bits, the bitmap one per document.
         if self.list.len() * 32 >= (run.len()).max(1024) {
-            let mut b = Bitmap { bits: vec![0; run.len().div_ceil(64)], strong: Vec::new() };
-            for (d, m) in std::mem::take(&mut self.list).into_iter().map(unpacked) {
-                set_bit(&mut b.bits, d - run.start);
+            self.bits = vec![0; run.len().div_ceil(64)].into_boxed_slice();
+            let all = std::mem::take(&mut self.list);
+            for v in all {
+                let (d, m) = unpacked(v);
+                set_bit(&mut self.bits, d - run.start);
                 if m >= HEADING {
-                    b.strong.push((d, m));
+                    self.list.push(v);
                 }
             }
-            self.bitmap = Some(Box::new(b));
         }
     }
 
     /// How many documents the token is in.
     pub(super) fn count(&self) -> usize {
-        let bits = self.bitmap.as_ref().map_or(0, |b| b.bits.iter().map(|w| w.count_ones() as usize).sum());
-        self.list.len() + bits
+        if self.bits.is_empty() {
+            self.list.len()
+        } else {
+            self.bits.iter().map(|w| w.count_ones() as usize).sum()
+        }
     }
 
-    /// Moves the token's documents `by` ids later (a run placed after others): list entries and
-    /// strong marks move; bitmap bits count from the run's start and stay.
+    /// Moves the token's documents `by` ids later (a run placed after others). List entries
+    /// move (documents, or a bitmap's heading and title documents); bitmap bits count from
+    /// the run's start and stay.
     pub(super) fn shift(&mut self, by: u32) {
         self.list.iter_mut().for_each(|v| *v += by << 2);
-        if let Some(b) = &mut self.bitmap {
-            b.strong.iter_mut().for_each(|(d, _)| *d += by);
-        }
+    }
+
+    /// The heading and title documents of a bitmap, in order, with their marks.
+    fn strong(&self) -> impl Iterator<Item = (u32, Mark)> + '_ {
+        self.list.iter().copied().map(unpacked)
     }
 }
 
@@ -258,17 +256,19 @@ pub(super) fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
         let mut words = vec![0u64; total_docs.div_ceil(64) + 1];
         let mut strong = Vec::new();
         for &(ids, start) in parts {
-            for (d, m) in ids.list.iter().copied().map(unpacked) {
-                set_bit(&mut words, d);
-                if m >= HEADING {
-                    strong.push((d, m));
+            if ids.bits.is_empty() {
+                for (d, m) in ids.list.iter().copied().map(unpacked) {
+                    set_bit(&mut words, d);
+                    if m >= HEADING {
+                        strong.push((d, m));
+                    }
                 }
+                continue;
             }
-            let Some(b) = &ids.bitmap else { continue };
-            strong.extend_from_slice(&b.strong);
+            strong.extend(ids.strong());
             // The run's bitmap, shifted to where its first document is.
             let (at, shift) = (start as usize / 64, start % 64);
-            for (k, &w) in b.bits.iter().enumerate() {
+            for (k, &w) in ids.bits.iter().enumerate() {
                 words[at + k] |= w << shift;
                 if shift > 0 {
                     words[at + k + 1] |= w >> (64 - shift);
@@ -281,11 +281,13 @@ pub(super) fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
     }
     let mut out = Vec::with_capacity(count);
     for &(ids, start) in parts {
-        out.extend(ids.list.iter().copied().map(unpacked));
-        let Some(b) = &ids.bitmap else { continue };
+        if ids.bits.is_empty() {
+            out.extend(ids.list.iter().copied().map(unpacked));
+            continue;
+        }
         // A run's bitmap keeps only its heading and title marks; the rest are text.
-        let mut strong = b.strong.iter().peekable();
-        for (k, &w) in b.bits.iter().enumerate() {
+        let mut strong = ids.strong().peekable();
+        for (k, &w) in ids.bits.iter().enumerate() {
             let mut w = w;
             while w != 0 {
                 let d = start + 64 * k as u32 + w.trailing_zeros();
