@@ -48,8 +48,8 @@ impl Serialize for Chunk<'_> {
     }
 }
 
-/// The rows of a document chunk as [`Chunk`] wrote them (what search.js reads), for tests and
-/// tools.
+/// The rows of a document chunk as the build wrote them compactly (what search.js reads), for
+/// tests and tools.
 pub fn read_rows(chunk: &[u8]) -> Result<Vec<DocRow>, serde_json::Error> {
     #[derive(serde::Deserialize)]
     #[serde(untagged)]
