@@ -74,8 +74,12 @@ pub(crate) fn run(
     if advise && !absolute && asked {
         stage.diagnostics.push(no_absolute_base_url(config));
     }
-    stage.shares =
-        pages.iter().map(|p| absolute.then(|| ShareCtx::new(&crate::seo::absolute(config, p.url), p.title))).collect();
+    // In parallel: `serve` (always on an absolute local URL) makes every page's links again on
+    // each rebuild.
+    stage.shares = pages
+        .par_iter()
+        .map(|p| absolute.then(|| ShareCtx::new(&crate::seo::absolute(config, p.url), p.title)))
+        .collect();
     let painter = if super::enabled(config, pages.len()) {
         match Painter::new(root, &config.cards, theme_css) {
             Ok(p) => Some(p),
