@@ -118,7 +118,8 @@ fn measure_edit(name: &str, root: &Path, rel: &str, url: &str, n: usize, edit: E
         .expect("log lock")
         .iter()
         .filter_map(|l| {
-            l.strip_prefix("Rebuilt after ")?.rsplit_once(" pages in ")?.1.strip_suffix(" ms")?.parse().ok()
+            // "Rebuilt after …: N pages in T ms", maybe followed by a note on unchanged pages.
+            l.strip_prefix("Rebuilt after ")?.rsplit_once(" pages in ")?.1.split_once(" ms")?.0.parse().ok()
         })
         .collect();
     let mut builds_sorted = builds.clone();
