@@ -37,12 +37,13 @@ impl Serialize for Chunk<'_> {
         let mut prev: Option<(&str, &str)> = None;
         for (url, title, heading) in self.0.iter().copied() {
             let (page, id) = url.split_once('#').map_or((url.as_str(), None), |(p, i)| (p, Some(i)));
-            match id {
-                Some(id) if prev == Some((page, title.as_str())) && id == heading => seq.serialize_element(heading)?,
-                Some(id) if prev == Some((page, title.as_str())) => seq.serialize_element(&(id, heading))?,
-                _ => seq.serialize_element(&(url, title, heading))?,
+            let here = Some((page, title.as_str()));
+            match id.filter(|_| prev == here) {
+                Some(id) if id == heading => seq.serialize_element(heading)?,
+                Some(id) => seq.serialize_element(&(id, heading))?,
+                None => seq.serialize_element(&(url, title, heading))?,
             }
-            prev = Some((page, title.as_str()));
+            prev = here;
         }
         seq.end()
     }
