@@ -23,7 +23,7 @@ pub const WARNING_CODES: &[&str] = &[
 ];
 
 /// How bad a diagnostic is: errors fail the build, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Fails the build.
@@ -228,6 +228,15 @@ fn help_level(lang: Lang) -> Level<'static> {
 /// `tebiki check` lists them: a screenful of one warning hides everything else.
 pub const SHOWN_PER_KIND: usize = 20;
 
+/// The `site.yaml` setting that turns a kind of warning off, for summary lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OffSwitch {
+    /// `warnings: { code: false }`: link, orphan and other build warnings.
+    Warnings,
+    /// `proofread: { rules: { code: false } }`: proofreading rules.
+    Proofread,
+}
+
 /// All the diagnostics of one build, errors first-class.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -257,6 +266,11 @@ impl Diagnostics {
     /// Renders for a terminal like [`Diagnostics::render`], except that a kind with more than
     /// `SHOWN_PER_KIND` warnings becomes one summary line (errors are always all shown).
     pub fn render_brief(&self, color: bool) -> String {
+        self.render_summarised(color, OffSwitch::Warnings)
+    }
+
+    /// [`Diagnostics::render_brief`], whose summary lines say how to turn a kind off with `off`.
+    pub(crate) fn render_summarised(&self, color: bool, off: OffSwitch) -> String {
         let lang = lang::current();
         let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
         for d in self.0.iter().filter(|d| d.severity == Severity::Warning) {
@@ -265,7 +279,7 @@ impl Diagnostics {
         let many = |d: &Diagnostic| d.severity == Severity::Warning && counts[d.code] > SHOWN_PER_KIND;
         let mut parts: Vec<String> = self.0.iter().filter(|d| !many(d)).map(|d| d.render_in(lang, color)).collect();
         for (code, n) in counts.into_iter().filter(|(_, n)| *n > SHOWN_PER_KIND) {
-            parts.push(summary(code, n, lang, color));
+            parts.push(summary(code, n, off, lang, color));
         }
         parts.join("\n\n")
     }
@@ -354,16 +368,20 @@ impl From<Diagnostic> for Diagnostics {
 }
 
 /// The one line that stands for `n` warnings of kind `code`.
-fn summary(code: &str, n: usize, lang: Lang, color: bool) -> String {
+fn summary(code: &str, n: usize, off: OffSwitch, lang: Lang, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let setting = match off {
+        OffSwitch::Warnings => format!("warnings: {{ {code}: false }}"),
+        OffSwitch::Proofread => format!("proofread: {{ rules: {{ {code}: false }} }}"),
+    };
     let (title, help) = match lang {
         Lang::En => (
             format!("{n} `{code}` warnings, not listed here"),
-            format!("run `tebiki check` to list them all, or turn the kind off with `warnings: {{ {code}: false }}` in site.yaml"),
+            format!("run `tebiki check` to list them all, or turn the kind off with `{setting}` in site.yaml"),
         ),
         Lang::Ja => (
             format!("`{code}` の警告が {n} 件あります（ここでは一覧しません）"),
-            format!("すべて見るには `tebiki check` を実行してください。不要なら site.yaml に `warnings: {{ {code}: false }}` と書くと出なくなります"),
+            format!("すべて見るには `tebiki check` を実行してください。不要なら site.yaml に `{setting}` と書くと出なくなります"),
         ),
     };
     let title = level_of(Severity::Warning, lang).primary_title(title);

@@ -689,3 +689,24 @@ fn static_files_aliases_and_links_to_drafts_in_serve() {
     write(&root, "static/robots.txt", "User-agent: *\nDisallow: /\n");
     server.wait_for("/robots.txt", "static/robots.txt", |r| r.body == "User-agent: *\nDisallow: /\n");
 }
+
+#[test]
+fn proofreading_findings_are_summed_up_and_printed_only_when_they_change() {
+    // 25 findings of one kind: one summary line, not 25 listings, and not again after an
+    // edit to another page.
+    let many: String = (0..25).map(|i| format!("これはＡＢＣ{i}の例です。\n\n")).collect();
+    let (_tmp, root) =
+        site(&[("content/lost.md", &page("例", &many)), ("content/_index.md", &page("ホーム", "[例](lost.md)"))]);
+    let server = Server::start(&root, &[]);
+    let log = server.log();
+    assert_eq!(log.matches("25 `fullwidth-ascii` warnings, not listed here").count(), 1, "{log}");
+    assert!(log.contains("proofread: { rules: { fullwidth-ascii: false } }"), "{log}");
+    assert!(!log.contains("full-width letters or digits"), "{log}");
+    atomic_save(&root, "content/_index.md", &page("ホーム", "書き換えた本文。[例](lost.md)"));
+    server.wait_log("Rebuilt after content/_index.md changed", 1);
+    assert_eq!(server.log().matches("`fullwidth-ascii` warnings").count(), 1, "{}", server.log());
+    // Fixing all but one shows that one, listed.
+    atomic_save(&root, "content/lost.md", &page("例", "これはＡＢＣの例です。"));
+    server.wait_log("Rebuilt after content/lost.md changed", 1);
+    assert_eq!(server.log().matches("full-width letters or digits `ＡＢＣ`").count(), 1, "{}", server.log());
+}

@@ -216,7 +216,7 @@ pub(crate) fn site_map_key(content: &Content, map: &SiteMap) -> u64 {
     hash_of(&(&map.base_path, pages, sizes, assets, drafts))
 }
 
-fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {
+pub(crate) fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {
     // Fixed seeds: stable within a process, which is all the cache needs; much faster than SipHash.
     ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(x)
 }

@@ -33,7 +33,7 @@ use rules::{chars, grammar, notation, scan, style, Hit, Rule};
 use crate::lang::{tr, Msg};
 
 /// A replacement of bytes of the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Edit {
     /// Bytes of the file's text (LF line ends, no BOM, as loaded).
     pub range: Range<usize>,
@@ -42,7 +42,7 @@ pub struct Edit {
 }
 
 /// One problem in one page's prose.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Finding {
     /// The rule's code, e.g. `kanji-run`.
     pub rule: &'static str,
