@@ -272,3 +272,32 @@ fn proofreading_follows_a_change_of_settings_on_pages_taken_from_the_cache() {
     assert_eq!(second.parsed, 0, "the text did not change");
     assert!(rules(&second).is_empty(), "{:?}", rules(&second));
 }
+
+#[test]
+fn a_new_title_changes_the_share_links_of_its_page_only() {
+    // `serve` always has an absolute URL, so every page has share links, made as a page is
+    // rendered: a retitled page gets new ones, and pages taken from the cache keep theirs.
+    let (_t, root) = guide();
+    let opts = BuildOptions { base_url: Some("http://127.0.0.1:4000/".into()), ..opts(&root) };
+    let mut cache = BuildCache::default();
+    let first = build_site_cached(&opts, &mut cache).unwrap();
+    let shared = |site: &tebiki::BuiltSite, page: &str| {
+        let html = page_html(site, page).unwrap();
+        let start = html.find("https://x.com/intent/post?text=").expect("a share link");
+        html[start..].split('"').next().unwrap().to_string()
+    };
+    let before = shared(&first, "summary/index.html");
+    let path = root.join("content/summary.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("title: ", "title: 改題 ", 1)).unwrap();
+    let second = build_site_cached(&opts, &mut cache).unwrap();
+    let after = shared(&second, "summary/index.html");
+    assert_ne!(before, after);
+    assert!(after.contains("%E6%94%B9%E9%A1%8C"), "the new title, encoded: {after}");
+    assert_eq!(shared(&first, "risks/index.html"), shared(&second, "risks/index.html"));
+    // Cards are drawn on request in `serve`: the pages are compared.
+    let full = build_site(&opts).unwrap();
+    for a in full.files.iter().filter(|f| f.path.ends_with(".html")) {
+        assert_eq!(page_html(&second, &a.path).as_deref(), Some(&*String::from_utf8_lossy(&a.data)), "{}", a.path);
+    }
+}

@@ -212,9 +212,10 @@ fn run_cached(
     t.done("proofread");
     let (graph, link_diags) = link::link(&content, &md.rendered);
     report.collect(link_diags.0);
-    let mut cards = share_cards(opts, &config, &content, &md.urls, &map, theme.as_ref().ok(), cache.as_deref(), &*sink);
-    report.collect(std::mem::take(&mut cards.diagnostics));
     t.done("link and verify");
+    let mut cards = share_cards(opts, &config, &content, &map, theme.as_ref().ok(), cache.as_deref(), &*sink);
+    report.collect(std::mem::take(&mut cards.diagnostics));
+    t.done("plan share cards");
     let theme = report.gate(theme)?;
     let fingerprints = match &cache {
         Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &cards, &content, &md), &md.md_keys, &graph),
@@ -392,7 +393,6 @@ fn share_cards(
     opts: &BuildOptions,
     config: &Config,
     content: &Content,
-    urls: &[String],
     map: &SiteMap,
     theme: Option<&Theme>,
     cache: Option<&BuildCache>,
@@ -401,14 +401,12 @@ fn share_cards(
     let pages: Vec<cards::PageIn> = content
         .pages
         .iter()
-        .zip(urls)
-        .map(|(p, url)| cards::PageIn {
+        .map(|p| cards::PageIn {
             title: &p.fm.title,
             image: p.fm.image.as_deref(),
             source: &p.source,
             shown: &p.shown,
             text: &p.text,
-            url,
         })
         .collect();
     let css = theme.and_then(cards::theme_css);

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::{ImageCtx, Painter, Planned, ShareCtx, HEIGHT, WIDTH};
+use super::{ImageCtx, Painter, Planned, HEIGHT, WIDTH};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::lang::tr;
@@ -23,8 +23,6 @@ pub(crate) struct PageIn<'a> {
     pub source: &'a str,
     pub shown: &'a Path,
     pub text: &'a str,
-    /// URL path, base path included.
-    pub url: &'a str,
 }
 
 /// What the stage gives the rest of the build.
@@ -32,8 +30,6 @@ pub(crate) struct PageIn<'a> {
 pub struct Stage {
     /// `page.image` for each page.
     pub images: Vec<Option<ImageCtx>>,
-    /// `page.share` for each page (None without an absolute base URL).
-    pub shares: Vec<Option<ShareCtx>>,
     /// The cards to draw (None: cards are off).
     pub cards: Option<Arc<Deferred>>,
     /// Errors (a bad `image:`, an unreadable font) and warnings (missing glyphs).
@@ -74,12 +70,6 @@ pub(crate) fn run(
     if advise && !absolute && asked {
         stage.diagnostics.push(no_absolute_base_url(config));
     }
-    // In parallel: `serve` (always on an absolute local URL) makes every page's links again on
-    // each rebuild.
-    stage.shares = pages
-        .par_iter()
-        .map(|p| absolute.then(|| ShareCtx::new(&crate::seo::absolute(config, p.url), p.title)))
-        .collect();
     let painter = if super::enabled(config, pages.len()) {
         match Painter::new(root, &config.cards, theme_css) {
             Ok(p) => Some(p),

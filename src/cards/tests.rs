@@ -132,10 +132,7 @@ fn a_build_takes_back_cards_a_previous_build_left_instead_of_drawing_them() {
     let config =
         crate::config::Config::parse(Path::new("site.yaml"), "title: 手引き\nbase_url: https://example.org/\n")
             .unwrap();
-    let pages =
-        [PageIn {
-            title: "手順", image: None, source: "a.md", shown: Path::new("content/a.md"), text: "", url: "/a/"
-        }];
+    let pages = [PageIn { title: "手順", image: None, source: "a.md", shown: Path::new("content/a.md"), text: "" }];
     let stage =
         run(Path::new("."), &config, None, &pages, &crate::markdown::SiteMap::default(), Drawn::default(), false);
     let cards = stage.cards.expect("cards on");

@@ -107,7 +107,7 @@ struct PageCtx<'a> {
     extra: &'a serde_yaml::Mapping,
     json_ld: String,
     image: Option<&'a crate::cards::ImageCtx>,
-    share: Option<&'a crate::cards::ShareCtx>,
+    share: Option<crate::cards::ShareCtx>,
 }
 
 /// Reading time: Japanese at ~500 characters a minute, Latin text at ~200 words a minute.
@@ -242,12 +242,16 @@ impl<'a> Shared<'a> {
             breadcrumb.iter().map(|l| (l.title, l.url)).chain(std::iter::once((p.fm.title.as_str(), url))).collect();
         let dates = (p.fm.date.as_deref().unwrap_or(""), p.fm.updated.as_deref().unwrap_or(""));
         let graph = input.graph;
+        let permalink = crate::seo::absolute(input.config, url);
+        // Made here, for the pages rendered: `serve` (always on an absolute local URL) renders
+        // few pages per rebuild.
+        let share = (!permalink.is_empty()).then(|| crate::cards::ShareCtx::new(&permalink, &p.fm.title));
         let page = PageCtx {
             title: &p.fm.title,
             title_html: self.title_html(i),
             description: self.description(i),
             url,
-            permalink: crate::seo::absolute(input.config, url),
+            permalink,
             source: &p.source,
             content: &r.html,
             toc: &r.toc,
@@ -265,7 +269,7 @@ impl<'a> Shared<'a> {
             backlinks: graph.backlinks[i].iter().map(|&j| self.link(j)).collect(),
             extra: &p.fm.extra,
             image: input.cards.images.get(i).and_then(Option::as_ref),
-            share: input.cards.shares.get(i).and_then(Option::as_ref),
+            share,
         };
         let ctx = self.context(&page, i, &self.nav_cache)?;
         let template = if i == 0 { "index.html" } else { "page.html" };
