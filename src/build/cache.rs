@@ -38,6 +38,8 @@ pub struct BuildCache {
     search: AHashMap<String, (u64, search::PageIndex)>,
     /// Share cards `serve` has drawn, by output path.
     pub(crate) cards: crate::cards::Drawn,
+    /// Each page's sidebar fingerprint, with a key of everything any sidebar can show.
+    nav: (u64, Vec<u64>),
 }
 
 impl BuildCache {
@@ -86,7 +88,7 @@ impl BuildCache {
     /// matter; the pages its cards and breadcrumb link to (title, URL, description, dates);
     /// the sidebar entries it lists; config and theme. A page whose description changed is
     /// re-rendered with the pages that show it as a card, not with every page.
-    pub(crate) fn fingerprints(&self, run: &RenderKey, md_keys: &[u64], graph: &Graph) -> Vec<u64> {
+    pub(crate) fn fingerprints(&mut self, run: &RenderKey, md_keys: &[u64], graph: &Graph) -> Vec<u64> {
         let (content, rendered) = (run.content, run.rendered);
         let shares: Vec<u64> = content
             .pages
@@ -105,6 +107,7 @@ impl BuildCache {
             })
             .collect();
         let shape = hash_of(&(format!("{:?}", run.config), run.theme.fingerprint, run.cards, run.serve));
+        let nav = self.nav_fingerprints(content, run.urls);
         (0..content.pages.len())
             .into_par_iter()
             .map(|i| {
@@ -120,10 +123,22 @@ impl BuildCache {
                     .chain(&ancestors)
                     .map(|&j| (j, shares[j]))
                     .collect();
-                let nav = crate::render::nav_fingerprint(content, run.urls, i);
-                hash_of(&(shape, md_keys[i], shares[i], shown, nav, i == 0))
+                hash_of(&(shape, md_keys[i], shares[i], shown, nav[i], i == 0))
             })
             .collect()
+    }
+
+    /// Each page's sidebar fingerprint. Made again only when something a sidebar can show
+    /// changed (a title, URL, draft mark or the tree), which most edits do not change.
+    fn nav_fingerprints(&mut self, content: &Content, urls: &[String]) -> &[u64] {
+        let shown: Vec<_> = content.pages.iter().zip(urls).map(|(p, url)| (&p.fm.title, url, p.fm.draft)).collect();
+        let key = hash_of(&(shown, &content.parent, &content.children));
+        if self.nav.0 != key || self.nav.1.len() != content.pages.len() {
+            let all =
+                (0..content.pages.len()).into_par_iter().map(|i| crate::render::nav_fingerprint(content, urls, i));
+            self.nav = (key, all.collect());
+        }
+        &self.nav.1
     }
 
     /// The last build's HTML of each page whose fingerprint is the same.

@@ -217,7 +217,7 @@ fn run_cached(
     report.collect(std::mem::take(&mut cards.diagnostics));
     t.done("plan share cards");
     let theme = report.gate(theme)?;
-    let fingerprints = match &cache {
+    let fingerprints = match cache.as_deref_mut() {
         Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &cards, &content, &md), &md.md_keys, &graph),
         None => Vec::new(),
     };
