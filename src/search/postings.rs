@@ -33,6 +33,8 @@ pub(super) struct Postings {
     pub(super) words: HashMap<Box<str>, Ids, ahash::RandomState>,
     /// The run's documents: bitmaps cover exactly these.
     pub(super) docs: std::ops::Range<u32>,
+    /// A buffer for [`Postings::add_texts`], kept to be reused.
+    pending: Vec<u64>,
 }
 
 /// Hashes a packed CJK token with one multiplication, folded so that every bit of the key
@@ -198,7 +200,7 @@ impl Ids {
 impl Postings {
     /// Empty postings for a run's documents.
     pub(super) fn new(docs: std::ops::Range<u32>) -> Self {
-        Postings { cjk: HashMap::default(), words: HashMap::default(), docs }
+        Postings { cjk: HashMap::default(), words: HashMap::default(), docs, pending: Vec::new() }
     }
 
     /// Completes the bitmaps once every document is added ([`Ids::seal`]): the postings are then
@@ -211,14 +213,23 @@ impl Postings {
 
     /// Adds document `doc`, the newest so far, to the lists of the tokens in its texts. A list
     /// that already ends with `doc` has it: one hash lookup per token, no set of seen tokens.
+    /// A text's CJK tokens are gathered first and then added in a loop of their own, with
+    /// [`Postings::add_cjk`] inlined: no call per token, and the lookups of consecutive tokens
+    /// overlap.
     pub(super) fn add_texts(&mut self, doc: u32, texts: &[&str]) {
+        let mut cjk = std::mem::take(&mut self.pending);
         for (k, text) in texts.iter().enumerate() {
             let mark = field_mark(k);
+            cjk.clear();
             scan(text, |t| match t {
-                Token::Cjk(v) => self.add_cjk(doc, v, mark),
+                Token::Cjk(v) => cjk.push(v),
                 Token::Word(w) => self.add_word(doc, w, mark),
             });
+            for &v in &cjk {
+                self.add_cjk(doc, v, mark);
+            }
         }
+        self.pending = cjk;
     }
 
     /// Adds document `doc` to the lists of its distinct tokens.
@@ -232,6 +243,7 @@ impl Postings {
     }
 
     /// Adds `doc`, the newest document so far, to a CJK token's list unless it is there.
+    #[inline(always)]
     pub(super) fn add_cjk(&mut self, doc: u32, t: u64, mark: Mark) {
         self.cjk.entry(t).or_default().add(doc, mark, &self.docs);
     }
