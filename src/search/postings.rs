@@ -214,8 +214,8 @@ impl Postings {
     /// Adds document `doc`, the newest so far, to the lists of the tokens in its texts. A list
     /// that already ends with `doc` has it: one hash lookup per token, no set of seen tokens.
     /// A text's CJK tokens are gathered first and then added in a loop of their own, with
-    /// [`Postings::add_cjk`] inlined: no call per token, and the lookups of consecutive tokens
-    /// overlap.
+    /// [`Postings::add_cjk`] inlined: no call per token. (The order in which different tokens
+    /// are added does not matter: each token's documents are kept apart.)
     pub(super) fn add_texts(&mut self, doc: u32, texts: &[&str]) {
         let mut cjk = std::mem::take(&mut self.pending);
         for (k, text) in texts.iter().enumerate() {
