@@ -258,6 +258,7 @@ impl RunIndex {
                 doc += 1;
             });
         }
+        map.seal();
         RunIndex { map, rows }
     }
 }
@@ -478,6 +479,7 @@ mod tests {
                         // Seen twice in one section, the second time (in some) in its heading.
                         p.add_cjk(d, 1, if d.is_multiple_of(10) { HEADING } else { TEXT });
                     }
+                    p.seal();
                     p
                 })
                 .collect();

@@ -33,6 +33,8 @@ pub(super) struct Postings {
     pub(super) words: HashMap<Box<str>, Ids, ahash::RandomState>,
     /// The run's documents: bitmaps cover exactly these.
     pub(super) docs: std::ops::Range<u32>,
+    /// A buffer for [`Postings::add_texts`], kept to be reused.
+    pending: Vec<u64>,
 }
 
 /// Hashes a packed CJK token with one multiplication, folded so that every bit of the key
@@ -73,6 +75,11 @@ pub(super) struct Ids {
     /// strongest first) is recognised from the entry alone.
     last: u32,
     last_mark: Mark,
+    /// While a bitmap: the bits of the 64 documents around `last`, whose word of `bits` stays
+    /// zero meanwhile. Most adds land in the word the entry already holds, so the bitmap, a
+    /// cache miss away, is written once per word (a plain store) instead of read and written
+    /// at every add. [`Postings::seal`] stores the last word.
+    word: u64,
     /// Each entry packed by [`packed`]: while a list, every document with its mark; once a
     /// bitmap, only the documents where the token is in a heading or title (few, and the
     /// ones ranking needs most).
@@ -86,7 +93,7 @@ const NONE: u32 = u32::MAX;
 
 impl Default for Ids {
     fn default() -> Self {
-        Ids { last: NONE, last_mark: TEXT, list: Vec::new(), bits: Box::default() }
+        Ids { last: NONE, last_mark: TEXT, word: 0, list: Vec::new(), bits: Box::default() }
     }
 }
 
@@ -103,13 +110,19 @@ pub(super) fn unpacked(v: u32) -> (u32, Mark) {
 }
 
 impl Ids {
-    /// Adds `doc`, no older than any before it. A bitmap takes it without asking whether it is
-    /// there (setting a bit twice is harmless, and a branch that goes either way half the time
-    /// costs more than the store); a list appends it unless it is already the newest.
+    /// Adds `doc`, no older than any before it. A bitmap takes it into the entry's word without
+    /// asking whether it is there (setting a bit twice is harmless, and a branch that goes
+    /// either way half the time costs more than the store); a list appends it unless it is
+    /// already the newest.
     #[inline(always)]
     pub(super) fn add(&mut self, doc: u32, mark: Mark, run: &std::ops::Range<u32>) {
         if !self.bits.is_empty() {
-            set_bit(&mut self.bits, doc - run.start);
+            let (at, held) = ((doc - run.start) / 64, (self.last - run.start) / 64);
+            if at != held {
+                self.bits[held as usize] = std::mem::take(&mut self.word);
+            }
+            self.word |= 1 << ((doc - run.start) % 64);
+            self.last = doc;
             if mark >= HEADING {
                 self.add_strong(doc, mark);
             }
@@ -150,6 +163,15 @@ impl Ids {
                     self.list.push(v);
                 }
             }
+            self.word = std::mem::take(&mut self.bits[((doc - run.start) / 64) as usize]);
+        }
+    }
+
+    /// Stores the word [`Ids::add`] holds into the bitmap: before the bitmap is read, after the
+    /// last add.
+    fn seal(&mut self, run: &std::ops::Range<u32>) {
+        if !self.bits.is_empty() {
+            self.bits[((self.last - run.start) / 64) as usize] |= std::mem::take(&mut self.word);
         }
     }
 
@@ -178,19 +200,36 @@ impl Ids {
 impl Postings {
     /// Empty postings for a run's documents.
     pub(super) fn new(docs: std::ops::Range<u32>) -> Self {
-        Postings { cjk: HashMap::default(), words: HashMap::default(), docs }
+        Postings { cjk: HashMap::default(), words: HashMap::default(), docs, pending: Vec::new() }
+    }
+
+    /// Completes the bitmaps once every document is added ([`Ids::seal`]): the postings are then
+    /// ready to be read and merged.
+    pub(super) fn seal(&mut self) {
+        for ids in self.cjk.values_mut().chain(self.words.values_mut()) {
+            ids.seal(&self.docs);
+        }
     }
 
     /// Adds document `doc`, the newest so far, to the lists of the tokens in its texts. A list
     /// that already ends with `doc` has it: one hash lookup per token, no set of seen tokens.
+    /// A text's CJK tokens are gathered first and then added in a loop of their own, with
+    /// [`Postings::add_cjk`] inlined: no call per token. (The order in which different tokens
+    /// are added does not matter: each token's documents are kept apart.)
     pub(super) fn add_texts(&mut self, doc: u32, texts: &[&str]) {
+        let mut cjk = std::mem::take(&mut self.pending);
         for (k, text) in texts.iter().enumerate() {
             let mark = field_mark(k);
+            cjk.clear();
             scan(text, |t| match t {
-                Token::Cjk(v) => self.add_cjk(doc, v, mark),
+                Token::Cjk(v) => cjk.push(v),
                 Token::Word(w) => self.add_word(doc, w, mark),
             });
+            for &v in &cjk {
+                self.add_cjk(doc, v, mark);
+            }
         }
+        self.pending = cjk;
     }
 
     /// Adds document `doc` to the lists of its distinct tokens.
@@ -204,6 +243,7 @@ impl Postings {
     }
 
     /// Adds `doc`, the newest document so far, to a CJK token's list unless it is there.
+    #[inline(always)]
     pub(super) fn add_cjk(&mut self, doc: u32, t: u64, mark: Mark) {
         self.cjk.entry(t).or_default().add(doc, mark, &self.docs);
     }
@@ -233,6 +273,7 @@ pub(super) fn postings_of(pages: &[PageIndex], docs: std::ops::Range<u32>) -> Po
     for (doc, (_, toks)) in docs.zip(pages.iter().flat_map(|p| p.0.iter())) {
         map.add(doc, &toks.cjk, toks.words.iter().map(|(w, m)| (&**w, *m)));
     }
+    map.seal();
     map
 }
 
