@@ -131,9 +131,40 @@ pub struct PageInput<'a> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PageReport {
     findings: Vec<Finding>,
-    variants: Vec<(usize, usize, Finding)>,
+    /// The occurrences of variant forms: findings where the site uses another form more.
+    variants: Vec<Variant>,
+    /// How many of `variants` are of each (group, form): what the site-wide count sums.
+    counts: Vec<((usize, usize), usize)>,
     /// The [`Proofreader::stamp`] of the settings it was made with.
     stamp: u64,
+}
+
+/// One occurrence of a variant form of the site-wide 表記ゆれ rule (`mixed-notation`): all its
+/// finding needs but the site's counts, which give the messages and the suggestion.
+#[derive(Debug, Clone)]
+struct Variant {
+    group: usize,
+    form: usize,
+    matched: &'static str,
+    at: rules::Located,
+}
+
+impl Variant {
+    /// As a finding, with the messages and suggestion of [`notation::minorities`].
+    fn finding(&self, (en, ja, with): &(String, String, String)) -> Finding {
+        Finding {
+            rule: Rule::MixedNotation.code(),
+            severity: self.at.severity,
+            start: self.at.start,
+            end: self.at.end,
+            matched: self.matched.to_owned(),
+            context: self.at.context,
+            message_en: en.clone(),
+            message_ja: ja.clone(),
+            suggestion: Some(with.clone()),
+            edits: Vec::new(),
+        }
+    }
 }
 
 /// The rules, dictionaries and settings of one site, ready to check pages.
@@ -141,7 +172,7 @@ pub(crate) struct PageReport {
 pub struct Proofreader {
     config: ProofreadConfig,
     /// The built-in dictionary and the variant forms of the site-wide 表記ゆれ rule.
-    words: Words,
+    words: &'static Words,
     prh: Option<Dictionary>,
     /// A hash of the settings and the prh rules: a page's report made with another is stale.
     stamp: u64,
@@ -161,7 +192,7 @@ impl Proofreader {
         // Debug output of the settings (maps in key order) and the prh rules: what the findings
         // depend on besides the page's text.
         let stamp = rules::stable_hash(&format!("{config:?}\n{:?}", prh.as_ref().map(Dictionary::rules)));
-        Proofreader { config: config.clone(), words: Words::new(Dictionary::builtin()), prh, stamp }
+        Proofreader { config: config.clone(), words: notation::words(), prh, stamp }
     }
 
     /// Whether proofreading is switched on at all.
@@ -184,19 +215,22 @@ impl Proofreader {
         self.check_blocks(page.source, &prose::from_events(page.text, page.body_offset, events))
     }
 
-    /// Every page's findings once the site-wide rule has seen all of them, by position.
+    /// Every page's findings once the site-wide rule has seen all of them, by position. A page
+    /// with no findings of its own and no variant form the site uses less than another costs a
+    /// look at its counts, so a rebuild after a one-page edit does little here.
     fn finish_site(&self, reports: &[&PageReport]) -> Vec<Vec<Finding>> {
-        let counts = notation::tally(reports.iter().flat_map(|r| r.variants.iter()).map(|(g, f, _)| (*g, *f)));
+        let counts = notation::tally(reports.iter().flat_map(|r| r.counts.iter().copied()));
+        let minorities = notation::minorities(&counts);
+        let is_minority = |&((g, f), _): &((usize, usize), usize)| notation::is_minority(&counts, g, f);
         reports
-            .iter()
+            .par_iter()
             .map(|r| {
+                if r.findings.is_empty() && !r.counts.iter().any(is_minority) {
+                    return Vec::new();
+                }
                 let mut all = r.findings.clone();
-                for (g, f, finding) in &r.variants {
-                    if let Some((en, ja, with)) = notation::minority(&counts, *g, *f, &finding.matched) {
-                        let mut finding = finding.clone();
-                        (finding.message_en, finding.message_ja, finding.suggestion) = (en, ja, Some(with));
-                        all.push(finding);
-                    }
+                for v in &r.variants {
+                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m)));
                 }
                 all.sort_by_key(|f| (f.start, f.rule));
                 all
@@ -209,16 +243,22 @@ impl Proofreader {
         let mut sentences = Vec::with_capacity(blocks.len());
         let mut findings = Vec::new();
         let mut variants = Vec::new();
-        let mut hits = Vec::new();
+        let (mut hits, mut block_hits, mut anchors) = (Vec::new(), Vec::new(), Vec::new());
         for block in blocks {
             let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
-            let words = self.words.find(&block.text, on(Rule::Dictionary), on(Rule::MixedNotation));
+            anchors.clear();
+            sentences.push(self.block_rules(block, &set, &mut block_hits, &mut anchors));
+            // The scan of running text found the words' anchors; other blocks are searched.
+            let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
+            let anchors = running.then_some(anchors.as_slice());
+            let words = self.words.find(&block.text, anchors, on(Rule::Dictionary), on(Rule::MixedNotation));
             notation::dictionary_hits(words.corrections, Rule::Dictionary, &block.text, &mut hits);
-            sentences.push(self.block_rules(block, &set, &mut hits));
+            hits.append(&mut block_hits);
             findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
-            for (g, f, range) in words.variants {
-                let hit = Hit::new(Rule::MixedNotation, range, String::new(), String::new());
-                variants.extend(rules::finding(block, &set, hit).map(|x| (g, f, x)));
+            for (group, form, range) in words.variants {
+                let matched = notation::form_string(group, form, &block.text[range.clone()]);
+                let at = rules::locate(block, &set, Rule::MixedNotation, range);
+                variants.extend(at.map(|at| Variant { group, form, matched, at }));
             }
         }
         let mut page_hits = Vec::new();
@@ -229,12 +269,26 @@ impl Proofreader {
             page_hits.extend(style::mixed_punctuation(blocks));
         }
         findings.extend(page_hits.into_iter().filter_map(|(b, h)| rules::finding(&blocks[b], &set, h)));
-        PageReport { findings, variants, stamp: self.stamp }
+        let mut counts: Vec<((usize, usize), usize)> = Vec::new();
+        for v in &variants {
+            match counts.iter_mut().find(|(k, _)| *k == (v.group, v.form)) {
+                Some((_, n)) => *n += 1,
+                None => counts.push(((v.group, v.form), 1)),
+            }
+        }
+        PageReport { findings, variants, counts, stamp: self.stamp }
     }
 
     /// The rules that judge a block on its own; returns its sentences when it is running text
-    /// (a paragraph or a list item), which the page-level style rule reads too.
-    fn block_rules(&self, block: &Block, set: &config::RuleSet, out: &mut Vec<Hit>) -> Vec<Sentence> {
+    /// (a paragraph or a list item), which the page-level style rule reads too, and adds the
+    /// offsets of the words' anchors in running text to `anchors`.
+    fn block_rules(
+        &self,
+        block: &Block,
+        set: &config::RuleSet,
+        out: &mut Vec<Hit>,
+        anchors: &mut Vec<usize>,
+    ) -> Vec<Sentence> {
         let text = &block.text;
         let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
         let char_rules: [(Rule, rules::TextRule); 4] = [
@@ -264,7 +318,7 @@ impl Proofreader {
             }
             return Vec::new();
         }
-        let sents = scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out);
+        let sents = scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, anchors);
         if on(Rule::SentenceLength) {
             sentences::sentence_length(&sents, set.get(Rule::SentenceLength).max, out);
         }
