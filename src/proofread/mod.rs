@@ -222,12 +222,13 @@ impl Proofreader {
         let counts = notation::tally(reports.iter().flat_map(|r| r.counts.iter().copied()));
         let minorities = notation::minorities(&counts);
         let is_minority = |&((g, f), _): &((usize, usize), usize)| notation::is_minority(&counts, g, f);
-        reports
+        let with_findings: Vec<usize> = (0..reports.len())
+            .filter(|&i| !reports[i].findings.is_empty() || reports[i].counts.iter().any(is_minority))
+            .collect();
+        let found: Vec<Vec<Finding>> = with_findings
             .par_iter()
-            .map(|r| {
-                if r.findings.is_empty() && !r.counts.iter().any(is_minority) {
-                    return Vec::new();
-                }
+            .map(|&i| {
+                let r = reports[i];
                 let mut all = r.findings.clone();
                 for v in &r.variants {
                     all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m)));
@@ -235,7 +236,12 @@ impl Proofreader {
                 all.sort_by_key(|f| (f.start, f.rule));
                 all
             })
-            .collect()
+            .collect();
+        let mut pages = vec![Vec::new(); reports.len()];
+        for (i, findings) in with_findings.into_iter().zip(found) {
+            pages[i] = findings;
+        }
+        pages
     }
 
     fn check_blocks(&self, source: &str, blocks: &[Block]) -> PageReport {
@@ -389,17 +395,22 @@ pub(crate) fn site_findings(
     content: &crate::content::Content,
     reports: &[Option<&PageReport>],
 ) -> SiteFindings {
-    let fresh: Vec<Option<PageReport>> = content
-        .pages
+    fn current(r: Option<&PageReport>, stamp: u64) -> Option<&PageReport> {
+        r.filter(|r| r.stamp == stamp)
+    }
+    // Only the pages without a current report are read again: on most rebuilds, none.
+    let stale: Vec<usize> = (0..reports.len()).filter(|&i| current(reports[i], proofreader.stamp).is_none()).collect();
+    let fresh: Vec<PageReport> = stale
         .par_iter()
-        .zip(reports)
-        .map(|(p, r)| match r {
-            Some(r) if r.stamp == proofreader.stamp => None,
-            _ => Some(proofreader.check_blocks(&p.source, &prose::blocks(&p.text, p.body_offset))),
+        .map(|&i| {
+            let p = &content.pages[i];
+            proofreader.check_blocks(&p.source, &prose::blocks(&p.text, p.body_offset))
         })
         .collect();
-    // Each page has a report: the one given when it is current, else the fresh one.
-    let all: Vec<&PageReport> = fresh.iter().zip(reports).filter_map(|(f, r)| f.as_ref().or(*r)).collect();
+    // Each page has a report: the one given when it is current, else the fresh one (in order).
+    let mut fresh = fresh.iter();
+    let all: Vec<&PageReport> =
+        reports.iter().filter_map(|r| current(*r, proofreader.stamp).or_else(|| fresh.next())).collect();
     let found = proofreader.finish_site(&all);
     let pages = content
         .pages
