@@ -205,8 +205,8 @@ impl<'b> Particles<'b> {
         self.seen.iter().any(Option::is_some)
     }
 
-    /// Whether a character that is no particle, and ends no clause while one is [`open`]
-    /// (`Particles::open`), at byte `i` needs no more than [`Particles::count_plain`]: no link
+    /// Whether a character that is no particle, and ends no clause while one is open
+    /// ([`Particles::open`]), at byte `i` needs no more than [`Particles::count_plain`]: no link
     /// text starts or ends there.
     #[inline]
     pub(crate) fn takes_plain(&self, i: usize) -> bool {
