@@ -36,6 +36,9 @@ pub(crate) struct Dictionary {
     literals: Option<AhoCorasick>,
     /// Entry index of each literal pattern.
     literal_entry: Vec<usize>,
+    /// Entry index of each regular expression: none in the built-in dictionary, which is
+    /// matched against every block.
+    regex_entry: Vec<usize>,
 }
 
 fn whole_word(text: &str, range: &Range<usize>, pattern: &str) -> bool {
@@ -64,7 +67,8 @@ impl Dictionary {
         let literals = (!patterns.is_empty())
             .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok())
             .flatten();
-        Dictionary { entries, literals, literal_entry }
+        let regex_entry = (0..entries.len()).filter(|&i| matches!(entries[i].matcher, Matcher::Regex(_))).collect();
+        Dictionary { entries, literals, literal_entry, regex_entry }
     }
 
     /// The built-in starter dictionary.
@@ -125,7 +129,7 @@ impl Dictionary {
 
     /// The matches of the regular expression entries, added to `out`.
     pub(crate) fn regex_matches(&self, text: &str, out: &mut Vec<(Range<usize>, String)>) {
-        for e in &self.entries {
+        for e in self.regex_entry.iter().map(|&i| &self.entries[i]) {
             let Matcher::Regex(re) = &e.matcher else { continue };
             for caps in re.captures_iter(text).flatten() {
                 let Some(m) = caps.get(0) else { continue };

@@ -131,9 +131,40 @@ pub struct PageInput<'a> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PageReport {
     findings: Vec<Finding>,
-    variants: Vec<(usize, usize, Finding)>,
+    /// The occurrences of variant forms: findings where the site uses another form more.
+    variants: Vec<Variant>,
+    /// How many of `variants` are of each (group, form): what the site-wide count sums.
+    counts: Vec<((usize, usize), usize)>,
     /// The [`Proofreader::stamp`] of the settings it was made with.
     stamp: u64,
+}
+
+/// One occurrence of a variant form of the site-wide 表記ゆれ rule (`mixed-notation`): all its
+/// finding needs but the site's counts, which give the messages and the suggestion.
+#[derive(Debug, Clone)]
+struct Variant {
+    group: usize,
+    form: usize,
+    matched: &'static str,
+    at: rules::Located,
+}
+
+impl Variant {
+    /// As a finding, with the messages and suggestion of [`notation::minorities`].
+    fn finding(&self, (en, ja, with): &(String, String, String)) -> Finding {
+        Finding {
+            rule: Rule::MixedNotation.code(),
+            severity: self.at.severity,
+            start: self.at.start,
+            end: self.at.end,
+            matched: self.matched.to_owned(),
+            context: self.at.context,
+            message_en: en.clone(),
+            message_ja: ja.clone(),
+            suggestion: Some(with.clone()),
+            edits: Vec::new(),
+        }
+    }
 }
 
 /// The rules, dictionaries and settings of one site, ready to check pages.
@@ -141,7 +172,7 @@ pub(crate) struct PageReport {
 pub struct Proofreader {
     config: ProofreadConfig,
     /// The built-in dictionary and the variant forms of the site-wide 表記ゆれ rule.
-    words: Words,
+    words: &'static Words,
     prh: Option<Dictionary>,
     /// A hash of the settings and the prh rules: a page's report made with another is stale.
     stamp: u64,
@@ -161,7 +192,7 @@ impl Proofreader {
         // Debug output of the settings (maps in key order) and the prh rules: what the findings
         // depend on besides the page's text.
         let stamp = rules::stable_hash(&format!("{config:?}\n{:?}", prh.as_ref().map(Dictionary::rules)));
-        Proofreader { config: config.clone(), words: Words::new(Dictionary::builtin()), prh, stamp }
+        Proofreader { config: config.clone(), words: notation::words(), prh, stamp }
     }
 
     /// Whether proofreading is switched on at all.
@@ -184,24 +215,33 @@ impl Proofreader {
         self.check_blocks(page.source, &prose::from_events(page.text, page.body_offset, events))
     }
 
-    /// Every page's findings once the site-wide rule has seen all of them, by position.
+    /// Every page's findings once the site-wide rule has seen all of them, by position. A page
+    /// with no findings of its own and no variant form the site uses less than another costs a
+    /// look at its counts, so a rebuild after a one-page edit does little here.
     fn finish_site(&self, reports: &[&PageReport]) -> Vec<Vec<Finding>> {
-        let counts = notation::tally(reports.iter().flat_map(|r| r.variants.iter()).map(|(g, f, _)| (*g, *f)));
-        reports
-            .iter()
-            .map(|r| {
+        let counts = notation::tally(reports.iter().flat_map(|r| r.counts.iter().copied()));
+        let minorities = notation::minorities(&counts);
+        let is_minority = |&((g, f), _): &((usize, usize), usize)| notation::is_minority(&counts, g, f);
+        let with_findings: Vec<usize> = (0..reports.len())
+            .filter(|&i| !reports[i].findings.is_empty() || reports[i].counts.iter().any(is_minority))
+            .collect();
+        let found: Vec<Vec<Finding>> = with_findings
+            .par_iter()
+            .map(|&i| {
+                let r = reports[i];
                 let mut all = r.findings.clone();
-                for (g, f, finding) in &r.variants {
-                    if let Some((en, ja, with)) = notation::minority(&counts, *g, *f, &finding.matched) {
-                        let mut finding = finding.clone();
-                        (finding.message_en, finding.message_ja, finding.suggestion) = (en, ja, Some(with));
-                        all.push(finding);
-                    }
+                for v in &r.variants {
+                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m)));
                 }
                 all.sort_by_key(|f| (f.start, f.rule));
                 all
             })
-            .collect()
+            .collect();
+        let mut pages = vec![Vec::new(); reports.len()];
+        for (i, findings) in with_findings.into_iter().zip(found) {
+            pages[i] = findings;
+        }
+        pages
     }
 
     fn check_blocks(&self, source: &str, blocks: &[Block]) -> PageReport {
@@ -209,16 +249,22 @@ impl Proofreader {
         let mut sentences = Vec::with_capacity(blocks.len());
         let mut findings = Vec::new();
         let mut variants = Vec::new();
-        let mut hits = Vec::new();
+        let (mut hits, mut block_hits, mut anchors) = (Vec::new(), Vec::new(), Vec::new());
         for block in blocks {
             let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
-            let words = self.words.find(&block.text, on(Rule::Dictionary), on(Rule::MixedNotation));
+            anchors.clear();
+            sentences.push(self.block_rules(block, &set, &mut block_hits, &mut anchors));
+            // The scan of running text found the words' anchors; other blocks are searched.
+            let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
+            let anchors = running.then_some(anchors.as_slice());
+            let words = self.words.find(&block.text, anchors, on(Rule::Dictionary), on(Rule::MixedNotation));
             notation::dictionary_hits(words.corrections, Rule::Dictionary, &block.text, &mut hits);
-            sentences.push(self.block_rules(block, &set, &mut hits));
+            hits.append(&mut block_hits);
             findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
-            for (g, f, range) in words.variants {
-                let hit = Hit::new(Rule::MixedNotation, range, String::new(), String::new());
-                variants.extend(rules::finding(block, &set, hit).map(|x| (g, f, x)));
+            for (group, form, range) in words.variants {
+                let matched = notation::form_string(group, form, &block.text[range.clone()]);
+                let at = rules::locate(block, &set, Rule::MixedNotation, range);
+                variants.extend(at.map(|at| Variant { group, form, matched, at }));
             }
         }
         let mut page_hits = Vec::new();
@@ -229,12 +275,26 @@ impl Proofreader {
             page_hits.extend(style::mixed_punctuation(blocks));
         }
         findings.extend(page_hits.into_iter().filter_map(|(b, h)| rules::finding(&blocks[b], &set, h)));
-        PageReport { findings, variants, stamp: self.stamp }
+        let mut counts: Vec<((usize, usize), usize)> = Vec::new();
+        for v in &variants {
+            match counts.iter_mut().find(|(k, _)| *k == (v.group, v.form)) {
+                Some((_, n)) => *n += 1,
+                None => counts.push(((v.group, v.form), 1)),
+            }
+        }
+        PageReport { findings, variants, counts, stamp: self.stamp }
     }
 
     /// The rules that judge a block on its own; returns its sentences when it is running text
-    /// (a paragraph or a list item), which the page-level style rule reads too.
-    fn block_rules(&self, block: &Block, set: &config::RuleSet, out: &mut Vec<Hit>) -> Vec<Sentence> {
+    /// (a paragraph or a list item), which the page-level style rule reads too, and adds the
+    /// offsets of the words' anchors in running text to `anchors`.
+    fn block_rules(
+        &self,
+        block: &Block,
+        set: &config::RuleSet,
+        out: &mut Vec<Hit>,
+        anchors: &mut Vec<usize>,
+    ) -> Vec<Sentence> {
         let text = &block.text;
         let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
         let char_rules: [(Rule, rules::TextRule); 4] = [
@@ -264,7 +324,7 @@ impl Proofreader {
             }
             return Vec::new();
         }
-        let sents = scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out);
+        let sents = scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, anchors);
         if on(Rule::SentenceLength) {
             sentences::sentence_length(&sents, set.get(Rule::SentenceLength).max, out);
         }
@@ -335,17 +395,22 @@ pub(crate) fn site_findings(
     content: &crate::content::Content,
     reports: &[Option<&PageReport>],
 ) -> SiteFindings {
-    let fresh: Vec<Option<PageReport>> = content
-        .pages
+    fn current(r: Option<&PageReport>, stamp: u64) -> Option<&PageReport> {
+        r.filter(|r| r.stamp == stamp)
+    }
+    // Only the pages without a current report are read again: on most rebuilds, none.
+    let stale: Vec<usize> = (0..reports.len()).filter(|&i| current(reports[i], proofreader.stamp).is_none()).collect();
+    let fresh: Vec<PageReport> = stale
         .par_iter()
-        .zip(reports)
-        .map(|(p, r)| match r {
-            Some(r) if r.stamp == proofreader.stamp => None,
-            _ => Some(proofreader.check_blocks(&p.source, &prose::blocks(&p.text, p.body_offset))),
+        .map(|&i| {
+            let p = &content.pages[i];
+            proofreader.check_blocks(&p.source, &prose::blocks(&p.text, p.body_offset))
         })
         .collect();
-    // Each page has a report: the one given when it is current, else the fresh one.
-    let all: Vec<&PageReport> = fresh.iter().zip(reports).filter_map(|(f, r)| f.as_ref().or(*r)).collect();
+    // Each page has a report: the one given when it is current, else the fresh one (in order).
+    let mut fresh = fresh.iter();
+    let all: Vec<&PageReport> =
+        reports.iter().filter_map(|r| current(*r, proofreader.stamp).or_else(|| fresh.next())).collect();
     let found = proofreader.finish_site(&all);
     let pages = content
         .pages

@@ -194,7 +194,13 @@ impl KanjiRuns {
     /// Reads `c`, at byte `i`.
     #[inline]
     pub(crate) fn step(&mut self, i: usize, c: char, out: &mut Vec<Hit>) {
-        if is_kanji(c) {
+        self.step_kanji(i, is_kanji(c), out);
+    }
+
+    /// Reads a character at byte `i` that is a kanji or not (`kanji`), as told by the caller.
+    #[inline]
+    pub(crate) fn step_kanji(&mut self, i: usize, kanji: bool, out: &mut Vec<Hit>) {
+        if kanji {
             self.run = if self.run.1 == 0 { (i, 1) } else { (self.run.0, self.run.1 + 1) };
         } else if self.run.1 > self.max {
             self.report(i, out);

@@ -102,7 +102,7 @@ fn is_particle(prev: Option<char>, c: char, next: Option<char>) -> bool {
 
 /// Verb and adjective endings (u-row, た, だ, い) that end a modifying clause when a noun
 /// follows: 言葉を選べる手段を使う has one を per verb.
-fn is_clause_end(c: char) -> bool {
+pub(crate) fn is_clause_end(c: char) -> bool {
     matches!(c, 'う' | 'く' | 'ぐ' | 'す' | 'つ' | 'ぬ' | 'ぶ' | 'む' | 'る' | 'た' | 'だ' | 'い')
 }
 
@@ -162,6 +162,24 @@ const MAX_GAP: usize = 12;
 
 const PARTICLES: [char; 4] = ['は', 'が', 'を', 'で'];
 
+/// The particles [`Particles::step`] checks: it must read each one.
+pub(crate) fn is_particle_checked(c: char) -> bool {
+    PARTICLES.contains(&c)
+}
+
+/// The other characters [`Particles::step`] does more than count: clause marks, て and に, which
+/// can end a clause. They change nothing while no particle is open ([`Particles::open`]). It
+/// reads a verb or adjective ending ([`is_clause_end`]) only before a character that
+/// [`may_follow_clause`].
+pub(crate) fn may_end_clause(c: char) -> bool {
+    is_clause_mark(c) || matches!(c, 'て' | 'に')
+}
+
+/// What a modifying clause can end before: a kanji, a katakana or a formal noun's first kana.
+pub(crate) fn may_follow_clause(c: char) -> bool {
+    is_kanji(c) || is_katakana(c) || starts_formal_noun(c)
+}
+
 /// Finds the same particle twice in one clause (今日は天気はいい), a character at a time (see
 /// [`super::scan`]). Only は, が, を, で are checked: の, に, と, も and や repeat in natural
 /// prose (面接の日程の連絡). Clauses end at 、。！？, brackets, link texts (`breaks`) and the end
@@ -180,17 +198,31 @@ impl<'b> Particles<'b> {
         Particles { seen: [None; 4], n: 0, breaks }
     }
 
-    /// Whether a character that is no particle, mark or verb ending (see `scan::plain`) at byte
-    /// `i` needs no more than [`Particles::count_plain`]: no link text starts or ends there.
+    /// Whether a particle of the current clause was seen: if not, ending the clause changes
+    /// nothing.
+    #[inline]
+    pub(crate) fn open(&self) -> bool {
+        self.seen.iter().any(Option::is_some)
+    }
+
+    /// Whether a character that is no particle, and ends no clause while one is open
+    /// ([`Particles::open`]), at byte `i` needs no more than [`Particles::count_plain`]: no link
+    /// text starts or ends there.
     #[inline]
     pub(crate) fn takes_plain(&self, i: usize) -> bool {
         self.breaks.first().is_none_or(|&b| b > i)
     }
 
-    /// Reads such a character.
+    /// Where the characters that are only counted end: the next link text's edge.
     #[inline]
-    pub(crate) fn count_plain(&mut self) {
-        self.n += 1;
+    pub(crate) fn plain_until(&self) -> usize {
+        self.breaks.first().copied().unwrap_or(usize::MAX)
+    }
+
+    /// Reads `n` such characters.
+    #[inline]
+    pub(crate) fn count_plain(&mut self, n: usize) {
+        self.n += n;
     }
 
     /// Reads `c` at byte `i` of `text`, between `prev` and `next`.
@@ -233,7 +265,7 @@ mod tests {
     use super::*;
 
     fn doubled(t: &str, out: &mut Vec<Hit>) {
-        super::super::scan::running_text(t, &[], None, true, out);
+        super::super::scan::running_text(t, &[], None, true, out, &mut Vec::new());
     }
 
     fn found(f: fn(&str, &mut Vec<Hit>), t: &str) -> Vec<String> {

@@ -117,7 +117,9 @@ pub(crate) fn stable_hash(s: &str) -> u64 {
 /// Up to 12 characters either side of `range`, within its sentence: the context a baseline
 /// recognises a finding by, which edits to other sentences leave alone.
 fn context(text: &str, range: Range<usize>) -> (usize, usize) {
-    let ends = |c: char| "。．！？\n".contains(c);
+    // A `matches!`: searching a string for a multi-byte character is slow, and this runs for
+    // every occurrence of a variant form.
+    let ends = |c: char| matches!(c, '。' | '．' | '！' | '？' | '\n');
     let mut before = range.start;
     for (i, c) in text[..range.start].char_indices().rev().take(12) {
         if ends(c) {
@@ -135,29 +137,47 @@ fn context(text: &str, range: Range<usize>) -> (usize, usize) {
     (before, after)
 }
 
+/// Where a hit is in the file and how it is reported: what a [`Finding`] holds besides its
+/// text and messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Located {
+    pub severity: crate::diagnostics::Severity,
+    /// Byte offsets in the file.
+    pub start: usize,
+    pub end: usize,
+    /// The hash of the text around it (see [`Finding::context`]).
+    pub context: u64,
+}
+
+/// Where a hit of `rule` at `range` of the block's text lies in the file, or None when the
+/// rule is off for the block.
+pub(crate) fn locate(block: &Block, set: &RuleSet, rule: Rule, range: Range<usize>) -> Option<Located> {
+    let eff = set.get(rule);
+    if !eff.enabled || block.is_disabled(rule.code()) {
+        return None;
+    }
+    let (before, after) = context(&block.text, range.clone());
+    let start = block.file_offset(range.start);
+    let end = block.file_offset(range.end.saturating_sub(1)).max(start) + 1;
+    Some(Located { severity: eff.severity, start, end, context: stable_hash(&block.text[before..after]) })
+}
+
 /// The hit as a finding of the file, or None when the rule is off for the block. Edits are
 /// kept only when every one of them lies in text copied verbatim from the file.
 pub(crate) fn finding(block: &Block, set: &RuleSet, hit: Hit) -> Option<Finding> {
-    let eff = set.get(hit.rule);
-    if !eff.enabled || block.is_disabled(hit.rule.code()) {
-        return None;
-    }
+    let at = locate(block, set, hit.rule, hit.range.clone())?;
     let edits: Option<Vec<Edit>> = hit
         .edits
         .iter()
         .map(|(r, t)| block.file_range(r.clone()).map(|range| Edit { range, replacement: t.clone() }))
         .collect();
-    let text = &block.text;
-    let (before, after) = context(text, hit.range.clone());
-    let start = block.file_offset(hit.range.start);
-    let end = block.file_offset(hit.range.end.saturating_sub(1)).max(start) + 1;
     Some(Finding {
         rule: hit.rule.code(),
-        severity: eff.severity,
-        start,
-        end,
-        matched: text[hit.range.clone()].to_owned(),
-        context: stable_hash(&text[before..after]),
+        severity: at.severity,
+        start: at.start,
+        end: at.end,
+        matched: block.text[hit.range].to_owned(),
+        context: at.context,
         message_en: hit.en,
         message_ja: hit.ja,
         suggestion: hit.suggestion,

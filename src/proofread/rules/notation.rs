@@ -2,11 +2,11 @@
 //! across the site (一言/ひと言), where the form the site uses most is suggested.
 
 use std::ops::Range;
-
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::sync::LazyLock;
 
 use super::{Hit, Rule};
 use crate::proofread::dictionary::{tidy, Dictionary};
+use crate::text::chars::{is_kanji, is_katakana};
 
 /// Dictionary corrections as hits of `rule` (dictionary or prh).
 pub(crate) fn dictionary_hits(found: Vec<(Range<usize>, String)>, rule: Rule, text: &str, out: &mut Vec<Hit>) {
@@ -64,15 +64,16 @@ enum Word {
     Variant(usize, usize),
 }
 
-/// The built-in dictionary's words and every variant form of [`VARIANTS`], found in one pass of
-/// one automaton: both look at every block of the site. No two of their patterns share a
-/// character (loanwords in katakana; variants in kanji and hiragana), so no match of one can
-/// hide a match of the other.
+/// The built-in dictionary's words and every variant form of [`VARIANTS`], found in one pass:
+/// both look at every block of the site. No two of their patterns share a character (loanwords
+/// in katakana; variants in kanji and hiragana), so no match of one can hide a match of the
+/// other.
 #[derive(Debug)]
 pub(crate) struct Words {
     builtin: Dictionary,
-    ac: AhoCorasick,
+    patterns: Vec<String>,
     of: Vec<Word>,
+    anchors: Anchors,
 }
 
 /// What [`Words::find`] found in a text.
@@ -84,45 +85,55 @@ pub(crate) struct Found {
     pub variants: Vec<Occurrence>,
 }
 
+/// The built-in dictionary's words and the variant forms: constant tables, made once.
+static WORDS: LazyLock<Words> = LazyLock::new(|| Words::new(Dictionary::builtin()));
+
+/// The built-in dictionary and the variant forms, ready to search.
+pub(crate) fn words() -> &'static Words {
+    &WORDS
+}
+
+/// Whether `c` anchors a word of [`words`]: where `Words::find` looks.
+pub(crate) fn is_anchor(c: char) -> bool {
+    let c = c as usize;
+    c < 0x10000 && WORDS.anchors.bits[c >> 6] >> (c & 63) & 1 != 0
+}
+
+/// [`is_anchor`] as bits: bit `c % 64` of word `c / 64`, for the characters below U+10000.
+pub(crate) fn anchor_bits() -> &'static [u64; 1024] {
+    &WORDS.anchors.bits
+}
+
 impl Words {
-    pub(crate) fn new(builtin: Dictionary) -> Self {
-        let mut patterns: Vec<&str> = Vec::new();
+    fn new(builtin: Dictionary) -> Self {
+        let mut patterns: Vec<String> = Vec::new();
         let mut of = Vec::new();
         for (entry, p) in builtin.literals() {
-            patterns.push(p);
+            patterns.push(p.to_owned());
             of.push(Word::Entry(entry));
         }
         for (g, forms) in VARIANTS.iter().enumerate() {
             for (f, strings) in forms.iter().enumerate() {
-                patterns.extend(strings.iter().copied());
+                patterns.extend(strings.iter().map(|s| (*s).to_owned()));
                 of.extend(strings.iter().map(|_| Word::Variant(g, f)));
             }
         }
-        // A DFA without a prefilter: the patterns start with the same few lead bytes as all
-        // Japanese text, so a prefilter would stop at nearly every character.
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .prefilter(false)
-            .build(&patterns);
-        // The patterns are the constant tables; building can only fail on a size limit.
-        let ac = ac.unwrap_or_else(|_| AhoCorasick::new(Vec::<&str>::new()).expect("empty automaton"));
-        Words { builtin, ac, of }
+        let anchors = Anchors::new(&patterns);
+        Words { builtin, patterns, of, anchors }
     }
 
     /// The built-in dictionary's corrections (when `dictionary`) and the variant forms (when
-    /// `variants`) in `text`.
-    pub(crate) fn find(&self, text: &str, dictionary: bool, variants: bool) -> Found {
+    /// `variants`) in `text`; `anchors`, when given, are the offsets of every character of
+    /// `text` that [`is_anchor`] (as `scan::running_text` finds them), which spares a pass.
+    pub(crate) fn find(&self, text: &str, anchors: Option<&[usize]>, dictionary: bool, variants: bool) -> Found {
         let mut found = Found::default();
         if !(dictionary || variants) {
             return found;
         }
-        for m in self.ac.find_iter(text) {
-            match self.of[m.pattern().as_usize()] {
-                Word::Entry(e) if dictionary => {
-                    found.corrections.extend(self.builtin.literal_match(e, text, m.range()))
-                }
-                Word::Variant(g, f) if variants => found.variants.push((g, f, m.range())),
+        for (range, p) in self.matches(text, anchors) {
+            match self.of[p] {
+                Word::Entry(e) if dictionary => found.corrections.extend(self.builtin.literal_match(e, text, range)),
+                Word::Variant(g, f) if variants => found.variants.push((g, f, range)),
                 _ => {}
             }
         }
@@ -132,26 +143,196 @@ impl Words {
         }
         found
     }
+
+    /// The patterns found in `text`, leftmost first, the longest of those starting at the same
+    /// place, none overlapping (what an Aho-Corasick search with leftmost-longest matching
+    /// gives): (range, pattern).
+    fn matches(&self, text: &str, anchors: Option<&[usize]>) -> Vec<(Range<usize>, usize)> {
+        let bytes = text.as_bytes();
+        let mut all = Vec::new();
+        let mut at_anchor = |at: usize, list: &[(usize, usize)]| {
+            for &(p, offset) in list {
+                let pattern = self.patterns[p].as_bytes();
+                let Some(start) = at.checked_sub(offset) else { continue };
+                // Compared byte by byte: the patterns are short, and most differ near the anchor.
+                let here = bytes.get(start..start + pattern.len());
+                if here.is_some_and(|h| h.iter().zip(pattern).all(|(a, b)| a == b)) {
+                    all.push((start, start + pattern.len(), p));
+                }
+            }
+        };
+        match anchors {
+            Some(anchors) => {
+                for &at in anchors {
+                    at_anchor(at, self.anchors.patterns_at(bytes, at));
+                }
+            }
+            None => self.anchors.each(bytes, at_anchor),
+        }
+        all.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
+        let mut taken_to = 0;
+        let mut out = Vec::with_capacity(all.len());
+        for (start, end, p) in all {
+            if start >= taken_to {
+                out.push((start..end, p));
+                taken_to = end;
+            }
+        }
+        out
+    }
 }
 
-/// Counts of each form of each group, over the whole site, from (group, form) pairs.
-pub(crate) fn tally(all: impl Iterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
+/// Where to look for the patterns of [`Words`]: each pattern is looked for only where its
+/// rarest character (an anchor) occurs, found with one bit test per character of the text. An
+/// automaton would step through every byte of every text, and the patterns begin with the
+/// commonest kana (で, い, あ).
+#[derive(Debug)]
+struct Anchors {
+    /// Which characters of U+0800–U+FFFF are anchors: bit `c % 64` of word `c / 64`.
+    bits: Box<[u64; 1024]>,
+    /// Each anchor's rank, by character.
+    rank: Box<[u8; 0x10000]>,
+    /// By rank: where the anchor's patterns start in `of`.
+    starts: Vec<u32>,
+    /// (pattern, the anchor's byte offset in it), by anchor.
+    of: Vec<(usize, usize)>,
+}
+
+impl Anchors {
+    fn new(patterns: &[String]) -> Self {
+        let mut anchored: Vec<(u32, usize, usize)> = Vec::new();
+        for (p, pattern) in patterns.iter().enumerate() {
+            // Only three-byte characters (U+0800–U+FFFF) are looked for: every pattern has one
+            // (a test holds the tables to it).
+            let rarest = pattern
+                .char_indices()
+                .filter(|(_, c)| c.len_utf8() == 3)
+                .max_by_key(|&(i, c)| (rarity(c), std::cmp::Reverse(i)));
+            anchored.extend(rarest.map(|(offset, c)| (c as u32, p, offset)));
+        }
+        anchored.sort_unstable();
+        let mut bits = Box::new([0u64; 1024]);
+        let mut rank = Box::new([0u8; 0x10000]);
+        let mut starts = Vec::new();
+        for (k, &(c, _, _)) in anchored.iter().enumerate() {
+            let c = c as usize;
+            if bits[c >> 6] >> (c & 63) & 1 == 0 {
+                // Fewer than 256 characters anchor the built-in tables (a test holds them to it).
+                rank[c] = u8::try_from(starts.len()).unwrap_or(u8::MAX);
+                starts.push(k as u32);
+            }
+            bits[c >> 6] |= 1 << (c & 63);
+        }
+        starts.push(anchored.len() as u32);
+        let of = anchored.into_iter().map(|(_, p, offset)| (p, offset)).collect();
+        Anchors { bits, rank, starts, of }
+    }
+
+    /// Calls `f` with the byte offset of each anchor in `bytes` (a UTF-8 text) and the patterns
+    /// it anchors.
+    #[inline]
+    fn each(&self, bytes: &[u8], mut f: impl FnMut(usize, &[(usize, usize)])) {
+        let mut i = 0;
+        while let [lead, b1, b2, ..] = bytes[i..] {
+            // Continuation bytes are 80–BF, never E0–EF: a byte E0–EF starts a character.
+            if lead & 0xF0 != 0xE0 {
+                i += 1;
+                continue;
+            }
+            let c = usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
+            if self.bits[c >> 6] >> (c & 63) & 1 != 0 {
+                f(i, self.patterns_of(c));
+            }
+            i += 3;
+        }
+    }
+
+    /// The patterns the anchor `c` anchors.
+    #[inline]
+    fn patterns_of(&self, c: usize) -> &[(usize, usize)] {
+        let rank = usize::from(self.rank[c]);
+        &self.of[self.starts[rank] as usize..self.starts[rank + 1] as usize]
+    }
+
+    /// The patterns anchored by the character at byte `at` of `bytes` (an anchor).
+    fn patterns_at(&self, bytes: &[u8], at: usize) -> &[(usize, usize)] {
+        match bytes[at..] {
+            [lead, b1, b2, ..] => {
+                self.patterns_of(usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F))
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// How rare `c` is in Japanese prose, roughly: kanji and katakana are rarer than kana, and the
+/// commonest kana (particles, verb endings) are the least rare of all. Only speed depends on it.
+fn rarity(c: char) -> u8 {
+    const COMMON_KANA: &str = "のにはをたがでてとしいるかなうすまれらこもりくっんあさきつおけよ";
+    const COMMON_KANJI: &str = "一人日大年出本中事分後前自下上行時見生会合言";
+    if let Some(k) = COMMON_KANA.chars().position(|x| x == c) {
+        return 1 + k as u8;
+    }
+    if c == 'ー' {
+        return 1;
+    }
+    if COMMON_KANJI.contains(c) {
+        return 100;
+    }
+    if is_kanji(c) || is_katakana(c) {
+        return 200;
+    }
+    50
+}
+
+/// The string of form `f` of group `g` that `found` is (what [`Words::find`] matched).
+pub(crate) fn form_string(g: usize, f: usize, found: &str) -> &'static str {
+    VARIANTS[g][f].iter().copied().find(|s| *s == found).unwrap_or(VARIANTS[g][f][0])
+}
+
+/// Counts of each form of each group, over the whole site, from ((group, form), count) pairs.
+pub(crate) fn tally(all: impl Iterator<Item = ((usize, usize), usize)>) -> Vec<Vec<usize>> {
     let mut counts: Vec<Vec<usize>> = VARIANTS.iter().map(|forms| vec![0; forms.len()]).collect();
-    for (g, f) in all {
-        counts[g][f] += 1;
+    for ((g, f), n) in all {
+        counts[g][f] += n;
     }
     counts
+}
+
+/// What [`minority`] says of each string the site writes in a minority form, by (group, form,
+/// string): made once a build, so a finding's messages are copied, not written again.
+pub(crate) type Minorities = std::collections::HashMap<(usize, usize, &'static str), (String, String, String)>;
+
+/// [`minority`] for every string of every form, with the site's `counts`.
+pub(crate) fn minorities(counts: &[Vec<usize>]) -> Minorities {
+    let mut out = Minorities::new();
+    for (g, forms) in VARIANTS.iter().enumerate() {
+        for (f, strings) in forms.iter().enumerate() {
+            for s in strings.iter().copied() {
+                out.extend(minority(counts, g, f, s).map(|m| ((g, f, s), m)));
+            }
+        }
+    }
+    out
+}
+
+/// The form of a group the site uses most, given its forms' counts `c` (on a tie, the first
+/// listed); None when it uses none.
+fn majority(c: &[usize]) -> Option<usize> {
+    (0..c.len()).max_by_key(|&i| (c[i], std::cmp::Reverse(i))).filter(|&best| c[best] > 0)
+}
+
+/// Whether the site uses another form of group `g` more than form `f`.
+pub(crate) fn is_minority(counts: &[Vec<usize>], g: usize, f: usize) -> bool {
+    majority(&counts[g]).is_some_and(|best| best != f)
 }
 
 /// For `found`, a string of form `f` of group `g`: the messages and the majority's string when
 /// the site uses another form more (on a tie, the first form listed, the one the government's
 /// style guide for official documents prefers, wins).
-pub(crate) fn minority(counts: &[Vec<usize>], g: usize, f: usize, found: &str) -> Option<(String, String, String)> {
+fn minority(counts: &[Vec<usize>], g: usize, f: usize, found: &str) -> Option<(String, String, String)> {
     let c = &counts[g];
-    let best = (0..c.len()).max_by_key(|&i| (c[i], std::cmp::Reverse(i)))?;
-    if best == f || c[best] == 0 {
-        return None;
-    }
+    let best = majority(c).filter(|&best| best != f)?;
     let form = VARIANTS[g][f].iter().position(|s| *s == found).unwrap_or(0);
     let majority = VARIANTS[g][best].get(form).copied().unwrap_or(VARIANTS[g][best][0]);
     Some((
@@ -175,11 +356,43 @@ mod tests {
         }
         let w = Words::new(d);
         let t = "ユーザが後でサーバを見る。";
-        let found = w.find(t, true, true);
+        let found = w.find(t, None, true, true);
         let fixes: Vec<&str> = found.corrections.iter().map(|(r, _)| &t[r.clone()]).collect();
         assert_eq!(fixes, ["ユーザ", "サーバ"]);
         assert_eq!(found.variants.iter().map(|(_, _, r)| &t[r.clone()]).collect::<Vec<_>>(), ["後で"]);
-        assert!(w.find(t, false, false).corrections.is_empty());
+        assert!(w.find(t, None, false, false).corrections.is_empty());
+    }
+
+    #[test]
+    fn every_pattern_has_an_anchor() {
+        let w = Words::new(Dictionary::builtin());
+        let mut anchored: Vec<usize> = w.anchors.of.iter().map(|a| a.0).collect();
+        anchored.sort_unstable();
+        assert_eq!(anchored, (0..w.patterns.len()).collect::<Vec<_>>());
+        assert!(w.anchors.starts.len() <= 256);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn anchored_search_finds_what_an_automaton_finds(picks in proptest::collection::vec(0usize..24, 0..60)) {
+            // Pieces of patterns, whole patterns, overlapping ones (あとで/あとから, いろいろいろ) and
+            // the characters around them.
+            const PIECES: [&str; 24] = [
+                "あと", "で", "から", "後", "いろ", "できる", "でき", "ユーザ", "ー", "サーバ", "ント",
+                "一", "言", "ひと", "分か", "る", "問", "合", "い", "せ", "わ", "。", "a", "全て",
+            ];
+            let w = Words::new(Dictionary::builtin());
+            let text: String = picks.iter().map(|&k| PIECES[k]).collect();
+            let ac = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&w.patterns)
+                .unwrap();
+            let expected: Vec<(Range<usize>, usize)> =
+                ac.find_iter(&text).map(|m| (m.range(), m.pattern().as_usize())).collect();
+            proptest::prop_assert_eq!(&w.matches(&text, None), &expected, "{:?}", text);
+            let anchors: Vec<usize> = text.char_indices().filter(|&(_, c)| is_anchor(c)).map(|(i, _)| i).collect();
+            proptest::prop_assert_eq!(w.matches(&text, Some(&anchors)), expected, "{:?}", text);
+        }
     }
 
     #[test]
@@ -188,9 +401,9 @@ mod tests {
         let texts = ["ひと言添えます。ひと言で十分です。", "一言だけ。", "分かりました。わからない。わかる。"];
         let occ: Vec<(usize, usize, String)> = texts
             .iter()
-            .flat_map(|t| v.find(t, false, true).variants.into_iter().map(|(g, f, r)| (g, f, t[r].to_string())))
+            .flat_map(|t| v.find(t, None, false, true).variants.into_iter().map(|(g, f, r)| (g, f, t[r].to_string())))
             .collect();
-        let counts = tally(occ.iter().map(|(g, f, _)| (*g, *f)));
+        let counts = tally(occ.iter().map(|(g, f, _)| ((*g, *f), 1)));
         let hits: Vec<(String, String)> =
             occ.iter().filter_map(|(g, f, s)| minority(&counts, *g, *f, s).map(|m| (s.clone(), m.2))).collect();
         assert_eq!(hits, [("一言".into(), "ひと言".into()), ("分かり".into(), "わかり".into())]);

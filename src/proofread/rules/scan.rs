@@ -1,76 +1,203 @@
 //! One pass over a block of running text (a paragraph or a list item) for the rules that read
 //! it a character at a time: sentences and their counts, kanji runs and doubled particles. Every
-//! paragraph of the site goes through here, so each character is decoded once, not once a rule.
+//! paragraph of the site goes through here, so each character is decoded once, not once a rule,
+//! and its class is looked up once in a table: most characters are only counted.
+
+use std::sync::LazyLock;
 
 use super::chars::KanjiRuns;
-use super::grammar::Particles;
-use super::sentences::{Sentence, Splitter};
+use super::grammar::{self, Particles};
+use super::notation;
+use super::sentences::{self, Sentence, Splitter};
 use super::Hit;
+use crate::text::chars::is_kanji;
+
+/// A kanji: `kanji-run` counts it.
+const KANJI: u8 = 1;
+/// A space or a mark the sentence splitter reads ([`sentences::is_mark`]).
+const SPLIT: u8 = 2;
+/// A particle the particle rule reads ([`grammar::is_particle_checked`]).
+const PARTICLE: u8 = 4;
+/// A character that ends a clause ([`grammar::may_end_clause`]): the particle rule reads it
+/// while a particle is open.
+const RESET: u8 = 8;
+/// A verb or adjective ending ([`grammar::is_clause_end`]): the particle rule reads it, while a
+/// particle is open, before a character of class [`BEFORE_NOUN`].
+const CLAUSE_END: u8 = 16;
+/// A character a clause can end before ([`grammar::may_follow_clause`]).
+const BEFORE_NOUN: u8 = 32;
+/// Where a word of the built-in dictionary or a variant form may be ([`notation::is_anchor`]).
+const ANCHOR: u8 = 64;
+
+/// The class of `c`, from the rules' own tests of it: what [`Classes`] tabulates.
+fn class_of(c: char) -> u8 {
+    let bits = [
+        (is_kanji(c), KANJI),
+        (c.is_whitespace() || sentences::is_mark(c), SPLIT),
+        (grammar::is_particle_checked(c), PARTICLE),
+        (grammar::may_end_clause(c), RESET),
+        (grammar::is_clause_end(c), CLAUSE_END),
+        (grammar::may_follow_clause(c), BEFORE_NOUN),
+        (notation::is_anchor(c), ANCHOR),
+    ];
+    bits.iter().filter(|(is, _)| *is).fold(0, |class, (_, bit)| class | bit)
+}
+
+/// [`class_of`] for ASCII and for kana and CJK punctuation (U+3000–U+30FF), by table: with the
+/// kanji of U+4E00–U+9FFF, nearly every character of Japanese prose.
+struct Classes {
+    ascii: [u8; 0x80],
+    kana: [u8; 0x100],
+    /// [`notation::anchor_bits`], for the kanji.
+    anchors: &'static [u64; 1024],
+}
+
+static CLASSES: LazyLock<Classes> = LazyLock::new(|| {
+    let of = |cp: u32| char::from_u32(cp).map_or(0, class_of);
+    Classes {
+        ascii: std::array::from_fn(|k| of(k as u32)),
+        kana: std::array::from_fn(|k| of(0x3000 + k as u32)),
+        anchors: notation::anchor_bits(),
+    }
+});
+
+impl Classes {
+    /// The class of the character at the start of `b` (a UTF-8 text, not empty) and its length
+    /// in bytes. Kana, CJK punctuation and kanji are told by their bytes, without decoding.
+    #[inline(always)]
+    fn at(&self, b: &[u8]) -> (u8, usize) {
+        match *b {
+            [lead @ 0..=0x7F, ..] => (self.ascii[usize::from(lead)], 1),
+            // U+3000–U+30FF: E3 80 80 to E3 83 BF.
+            [0xE3, b1 @ 0x80..=0x83, b2, ..] => (self.kana[usize::from(b1 & 3) << 6 | usize::from(b2 & 0x3F)], 3),
+            // U+4E00–U+9FFF: E4 B8 80 to E9 BF BF.
+            [lead @ (0xE4..=0xE9), b1, b2, ..] if lead != 0xE4 || b1 >= 0xB8 => {
+                let c = usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
+                let anchor = (self.anchors[c >> 6] >> (c & 63) & 1) as u8;
+                (KANJI | BEFORE_NOUN | (anchor * ANCHOR), 3)
+            }
+            _ => {
+                let c = std::str::from_utf8(&b[..b.len().min(4)])
+                    .or_else(|e| std::str::from_utf8(&b[..e.valid_up_to()]))
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or('\u{FFFD}');
+                (class_of(c), c.len_utf8())
+            }
+        }
+    }
+}
+
+/// The character at byte `i` of `text` (a character boundary, not the end).
+fn char_at(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or_default()
+}
 
 /// The sentences of `text`, with the hits of `kanji-run` (more than `kanji_max` kanji in a row,
 /// when given) and of `doubled-particle` (when `particles`; `breaks` are where link texts start
-/// and end) added to `out`.
+/// and end) added to `out`, and where [`notation::Words::find`] should look (`anchors`).
 pub(crate) fn running_text(
     text: &str,
     breaks: &[usize],
     kanji_max: Option<usize>,
     particles: bool,
     out: &mut Vec<Hit>,
+    anchors: &mut Vec<usize>,
 ) -> Vec<Sentence> {
-    let mut split = Splitter::new();
-    let mut kanji = kanji_max.map(KanjiRuns::new);
-    let mut doubled = particles.then(|| Particles::new(breaks));
-    let mut prev = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if let Some(k) = kanji.as_mut() {
-            k.step(i, c, out);
+    let mut scan = Scan {
+        classes: &CLASSES,
+        text,
+        split: Splitter::new(),
+        // Without a threshold, no run is long enough to report.
+        kanji: KanjiRuns::new(kanji_max.unwrap_or(usize::MAX)),
+        doubled: particles.then(|| Particles::new(breaks)),
+    };
+    let mut i = 0;
+    while i < text.len() {
+        i = scan.quiet(i, out, anchors);
+        if i < text.len() {
+            i += scan.one(i, out, anchors);
         }
-        if plain(c) && split.takes_plain() && doubled.as_ref().is_none_or(|d| d.takes_plain(i)) {
-            split.count_plain();
-            if let Some(d) = doubled.as_mut() {
-                d.count_plain();
-            }
-        } else {
-            split.step(text, i, c);
-            if let Some(d) = doubled.as_mut() {
-                d.step(text, i, (prev, c, chars.peek().map(|&(_, n)| n)), out);
-            }
-        }
-        prev = Some(c);
     }
-    if let Some(k) = kanji {
-        k.finish(text.len(), out);
-    }
-    split.finish(text)
+    scan.kanji.finish(text.len(), out);
+    scan.split.finish(text)
 }
 
-/// Hiragana that a step looks at: the particles checked and the verb endings that can close a
-/// clause.
-const SPECIAL_KANA: [char; 18] =
-    ['は', 'が', 'を', 'で', 'て', 'に', 'う', 'く', 'ぐ', 'す', 'つ', 'ぬ', 'ぶ', 'む', 'る', 'た', 'だ', 'い'];
+/// The rules [`running_text`] runs, reading a text.
+struct Scan<'t, 'b> {
+    classes: &'static Classes,
+    text: &'t str,
+    split: Splitter,
+    kanji: KanjiRuns,
+    doubled: Option<Particles<'b>>,
+}
 
-/// [`SPECIAL_KANA`] as bits, by offset from ぁ (U+3041): one shift tells, where a `match` would
-/// jump through a table on every kana.
-const SPECIAL_KANA_BITS: u128 = {
-    let mut bits = 0u128;
-    let mut k = 0;
-    while k < SPECIAL_KANA.len() {
-        bits |= 1 << (SPECIAL_KANA[k] as u32 - 0x3041);
-        k += 1;
+impl Scan<'_, '_> {
+    /// Reads the characters from byte `i` that are only counted (told kanji or not, and noted
+    /// when they are anchors), up to the first that is more; returns where it stopped.
+    #[inline]
+    fn quiet(&mut self, mut i: usize, out: &mut Vec<Hit>, anchors: &mut Vec<usize>) -> usize {
+        if !self.split.takes_plain() {
+            return i;
+        }
+        let bytes = self.text.as_bytes();
+        let stop = self.doubled.as_ref().map_or(bytes.len(), |d| d.plain_until().min(bytes.len()));
+        // What the particle rule reads: a particle, and while one is open (which only a
+        // character it reads changes), what can end the clause.
+        let loud = match &self.doubled {
+            Some(d) if d.open() => SPLIT | PARTICLE | RESET | CLAUSE_END,
+            Some(_) => SPLIT | PARTICLE,
+            None => SPLIT,
+        };
+        let mut n = 0;
+        while i < stop {
+            let (class, len) = self.classes.at(&bytes[i..]);
+            if class & loud != 0 {
+                break;
+            }
+            if class & ANCHOR != 0 {
+                anchors.push(i);
+            }
+            self.kanji.step_kanji(i, class & KANJI != 0, out);
+            n += 1;
+            i += len;
+        }
+        self.split.count_plain(n);
+        if let Some(d) = self.doubled.as_mut() {
+            d.count_plain(n);
+        }
+        i
     }
-    bits
-};
 
-/// Whether `c` matters to the sentences and the particles only as one more character: a kanji,
-/// a katakana, or a hiragana not in [`SPECIAL_KANA`]. Most characters of Japanese prose are; they
-/// take the short way.
-#[inline]
-fn plain(c: char) -> bool {
-    match c as u32 {
-        0x4E00..=0x9FFF | 0x30A1..=0x30FA | 0x30FC => true,
-        k @ 0x3041..=0x3096 => SPECIAL_KANA_BITS >> (k - 0x3041) & 1 == 0,
-        _ => false,
+    /// Reads the character at byte `i`, whatever it is; returns its length.
+    fn one(&mut self, i: usize, out: &mut Vec<Hit>, anchors: &mut Vec<usize>) -> usize {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let (class, len) = self.classes.at(&bytes[i..]);
+        if class & ANCHOR != 0 {
+            anchors.push(i);
+        }
+        self.kanji.step_kanji(i, class & KANJI != 0, out);
+        if class & SPLIT == 0 && self.split.takes_plain() {
+            self.split.count_plain(1);
+        } else {
+            self.split.step(text, i, char_at(text, i));
+        }
+        if let Some(d) = self.doubled.as_mut() {
+            let next = &bytes[i + len..];
+            // A clause ends at a mark, or at a verb's ending before a noun; it changes nothing
+            // while no particle is open.
+            let read = class & PARTICLE != 0
+                || (class & (RESET | CLAUSE_END) != 0
+                    && d.open()
+                    && (class & RESET != 0 || (!next.is_empty() && self.classes.at(next).0 & BEFORE_NOUN != 0)));
+            if !read && d.takes_plain(i) {
+                d.count_plain(1);
+            } else {
+                let prev = text[..i].chars().next_back();
+                d.step(text, i, (prev, char_at(text, i), text[i + len..].chars().next()), out);
+            }
+        }
+        len
     }
 }
 
@@ -78,13 +205,64 @@ fn plain(c: char) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn plain_characters_are_the_ones_no_step_looks_at() {
-        for c in ['漢', 'カ', 'ー', 'の', 'し', 'か'] {
-            assert!(plain(c), "{c}");
+    /// [`running_text`] without the table and the short ways: every character stepped through
+    /// every rule. The reference the fast scan is held to.
+    fn running_text_by_char(text: &str, breaks: &[usize], out: &mut Vec<Hit>) -> Vec<Sentence> {
+        let (mut split, mut kanji, mut doubled) = (Splitter::new(), KanjiRuns::new(2), Particles::new(breaks));
+        let mut prev = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            kanji.step(i, c, out);
+            split.step(text, i, c);
+            doubled.step(text, i, (prev, c, chars.peek().map(|&(_, n)| n)), out);
+            prev = Some(c);
         }
-        for c in ['は', 'で', 'る', 'た', '。', '、', '」', ' ', '\u{3000}', '\n', 'a', '々', '！'] {
-            assert!(!plain(c), "{c}");
+        kanji.finish(text.len(), out);
+        split.finish(text)
+    }
+
+    #[test]
+    fn the_table_gives_every_character_its_class() {
+        let classes = &*CLASSES;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let text = format!("{}a", c.encode_utf8(&mut buf));
+            assert_eq!(classes.at(text.as_bytes()), (class_of(c), c.len_utf8()), "{c:?}");
+            assert_eq!(classes.at(&text.as_bytes()[..c.len_utf8()]), (class_of(c), c.len_utf8()), "{c:?}");
+        }
+        assert_eq!(class_of('漢'), KANJI | BEFORE_NOUN);
+        assert_eq!(class_of('後'), KANJI | BEFORE_NOUN | ANCHOR);
+        assert_eq!(class_of('し'), 0);
+        assert_eq!(class_of('は'), PARTICLE | BEFORE_NOUN);
+        assert_eq!(class_of('る'), CLAUSE_END);
+        assert_eq!(class_of('。'), SPLIT | RESET);
+        assert_eq!(class_of(' '), SPLIT);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_scan_finds_what_stepping_every_character_finds(
+            picks in proptest::collection::vec(0usize..39, 0..80),
+            cut in 0usize..80,
+        ) {
+            const CHARS: [&str; 39] = [
+                "漢", "字", "語", "々", "カ", "ー", "の", "し", "は", "が", "を", "で", "て", "に", "る",
+                "た", "い", "ず", "こ", "と", "。", "、", "「", "」", "！", "?", " ", "\n", "a", "\u{FFFC}",
+                "（", "）", "こと", "もの", "🙂", "é", "後", "す", "ユ",
+            ];
+            let text: String = picks.iter().map(|&k| CHARS[k]).collect();
+            // A link text's edge at a character boundary.
+            let breaks: Vec<usize> = text.char_indices().map(|(i, _)| i).filter(|&i| i == cut * 3).collect();
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            let mut anchors = Vec::new();
+            let sents = running_text(&text, &breaks, Some(2), true, &mut fast, &mut anchors);
+            let expected: Vec<usize> =
+                text.char_indices().filter(|&(_, c)| notation::is_anchor(c)).map(|(i, _)| i).collect();
+            proptest::prop_assert_eq!(anchors, expected);
+            let reference = running_text_by_char(&text, &breaks, &mut slow);
+            proptest::prop_assert_eq!(sents, reference);
+            let spans = |hits: &[Hit]| hits.iter().map(|h| (h.rule, h.range.clone())).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(spans(&fast), spans(&slow), "{:?}", text);
         }
     }
 }

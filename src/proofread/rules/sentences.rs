@@ -26,22 +26,31 @@ pub(crate) struct Splitter {
     closing: bool,
 }
 
+/// Brackets, commas and full stops: the characters [`Splitter::step`] does more than count
+/// (besides spaces, which it does not count).
+pub(crate) fn is_mark(c: char) -> bool {
+    matches!(
+        c,
+        '「' | '『' | '（' | '(' | '」' | '』' | '）' | ')' | '、' | '，' | '。' | '．' | '！' | '？' | '!' | '?'
+    )
+}
+
 impl Splitter {
     pub(crate) fn new() -> Self {
         Splitter { out: Vec::new(), current: Sentence { range: 0..0, chars: 0, commas: 0 }, depth: 0, closing: false }
     }
 
-    /// Whether a character that is neither a space nor a mark (see `scan::plain`) needs no more
-    /// than [`Splitter::count_plain`]: not right after a full stop.
+    /// Whether a character that is neither a space nor a mark ([`is_mark`]) needs no more than
+    /// [`Splitter::count_plain`]: not right after a full stop.
     #[inline]
     pub(crate) fn takes_plain(&self) -> bool {
         !self.closing
     }
 
-    /// Reads such a character.
+    /// Reads `n` such characters.
     #[inline]
-    pub(crate) fn count_plain(&mut self) {
-        self.current.chars += 1;
+    pub(crate) fn count_plain(&mut self, n: usize) {
+        self.current.chars += n;
     }
 
     /// Reads `c`, at byte `i` of `text`.
@@ -124,7 +133,7 @@ mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<Sentence> {
-        super::super::scan::running_text(text, &[], None, false, &mut Vec::new())
+        super::super::scan::running_text(text, &[], None, false, &mut Vec::new(), &mut Vec::new())
     }
 
     #[test]

@@ -118,7 +118,13 @@ mod tests {
         let running = |b: &Block| matches!(b.kind, BlockKind::Paragraph | BlockKind::ListItem);
         let sentences: Vec<_> = bs
             .iter()
-            .map(|b| if running(b) { running_text(&b.text, &[], None, false, &mut Vec::new()) } else { Vec::new() })
+            .map(|b| {
+                if running(b) {
+                    running_text(&b.text, &[], None, false, &mut Vec::new(), &mut Vec::new())
+                } else {
+                    Vec::new()
+                }
+            })
             .collect();
         mixed_style(bs, &sentences)
     }
