@@ -301,3 +301,29 @@ fn a_new_title_changes_the_share_links_of_its_page_only() {
         assert_eq!(page_html(&second, &a.path).as_deref(), Some(&*String::from_utf8_lossy(&a.data)), "{}", a.path);
     }
 }
+
+#[test]
+fn findings_of_pages_an_edit_did_not_touch_are_kept_until_the_site_counts_change() {
+    let page = |body: &str| format!("---\ntitle: t\n---\n\n{body}\n");
+    let (_t, root) = site(&[
+        ("content/a.md", &page("あとで連絡します。あとで返事をします。")),
+        ("content/b.md", &page("後で連絡します。")),
+        ("content/c.md", &page("面接の準備をします。")),
+    ]);
+    let of_b = |s: &tebiki::BuiltSite| {
+        s.proofread.pages.iter().find(|p| p.shown.ends_with("b.md")).cloned().expect("b.md has a finding")
+    };
+    let mut cache = BuildCache::default();
+    let first = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(of_b(&first).findings[0].message_en.contains("(2 to 1)"), "{:?}", of_b(&first).findings);
+    atomic_save(&root, "content/c.md", &page("面接の準備を整えます。"));
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(std::sync::Arc::ptr_eq(&of_b(&first), &of_b(&second)), "b.md's findings are taken from the last build");
+    // One more `あとで` changes the site's counts, which the message quotes.
+    atomic_save(&root, "content/c.md", &page("あとで面接の準備をします。"));
+    let third = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(of_b(&third).findings[0].message_en.contains("(3 to 1)"), "{:?}", of_b(&third).findings);
+    let full = tebiki::check_site(&opts(&root)).unwrap().1;
+    let of_full = full.pages.iter().find(|p| p.shown.ends_with("b.md")).unwrap();
+    assert_eq!(of_full.findings, of_b(&third).findings);
+}

@@ -38,6 +38,8 @@ pub struct BuildCache {
     search: AHashMap<String, (u64, search::PageIndex)>,
     /// Share cards `serve` has drawn, by output path.
     pub(crate) cards: crate::cards::Drawn,
+    /// The last build's proofreading findings.
+    pub(crate) findings: crate::proofread::FindingsMemo,
     /// Each page's sidebar fingerprint, with a key of everything any sidebar can show.
     nav: (u64, Vec<u64>),
 }
@@ -231,7 +233,7 @@ pub(crate) fn site_map_key(content: &Content, map: &SiteMap) -> u64 {
     hash_of(&(&map.base_path, pages, sizes, assets, drafts))
 }
 
-pub(crate) fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {
+fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {
     // Fixed seeds: stable within a process, which is all the cache needs; much faster than SipHash.
     ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(x)
 }

@@ -205,7 +205,7 @@ fn run_cached(
     let proofread = match &proofreader {
         Some(p) => {
             let reports: Vec<_> = md.rendered.iter().map(|r| r.proofread.as_ref()).collect();
-            crate::proofread::site_findings(p, &content, &reports)
+            crate::proofread::site_findings(p, &content, &reports, cache.as_deref_mut().map(|c| &mut c.findings))
         }
         None => Default::default(),
     };

@@ -39,6 +39,7 @@ pub fn finish(
     if apply_fixes {
         let mut problems = Diagnostics::default();
         for page in &mut left.pages {
+            let page = std::sync::Arc::make_mut(page);
             let edits: Vec<super::Edit> = page.findings.iter().flat_map(|f| f.edits.iter().cloned()).collect();
             match fix::fix_file(&root.join(&page.shown), &page.shown, &page.text, &edits) {
                 Ok(0) => {}

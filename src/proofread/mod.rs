@@ -17,6 +17,7 @@ pub(crate) mod rules;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -33,7 +34,7 @@ use rules::{chars, grammar, notation, scan, style, Hit, Rule};
 use crate::lang::{tr, Msg};
 
 /// A replacement of bytes of the file.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     /// Bytes of the file's text (LF line ends, no BOM, as loaded).
     pub range: Range<usize>,
@@ -42,7 +43,7 @@ pub struct Edit {
 }
 
 /// One problem in one page's prose.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// The rule's code, e.g. `kanji-run`.
     pub rule: &'static str,
@@ -137,6 +138,16 @@ pub(crate) struct PageReport {
     counts: Vec<((usize, usize), usize)>,
     /// The [`Proofreader::stamp`] of the settings it was made with.
     stamp: u64,
+    /// Unique per report made in this process: what [`FindingsMemo`] knows a report by.
+    id: u64,
+}
+
+/// The findings of the pages of the last build, by source, with the report and the site-wide
+/// counts they were made from: `serve` reuses a page's findings while both are the same.
+#[derive(Debug, Default)]
+pub(crate) struct FindingsMemo {
+    counts: Vec<Vec<usize>>,
+    pages: ahash::AHashMap<String, (u64, Arc<PageFindings>)>,
 }
 
 /// One occurrence of a variant form of the site-wide 表記ゆれ rule (`mixed-notation`): all its
@@ -220,10 +231,21 @@ impl Proofreader {
     /// look at its counts, so a rebuild after a one-page edit does little here.
     fn finish_site(&self, reports: &[&PageReport]) -> Vec<Vec<Finding>> {
         let counts = notation::tally(reports.iter().flat_map(|r| r.counts.iter().copied()));
-        let minorities = notation::minorities(&counts);
-        let is_minority = |&((g, f), _): &((usize, usize), usize)| notation::is_minority(&counts, g, f);
+        self.findings_with(reports, &counts, |_| false)
+    }
+
+    /// [`Proofreader::finish_site`] with the site's `counts`, leaving out the pages `known`
+    /// already has findings for (their entries stay empty).
+    fn findings_with(
+        &self,
+        reports: &[&PageReport],
+        counts: &[Vec<usize>],
+        known: impl Fn(usize) -> bool + Sync,
+    ) -> Vec<Vec<Finding>> {
+        let minorities = notation::minorities(counts);
+        let is_minority = |&((g, f), _): &((usize, usize), usize)| notation::is_minority(counts, g, f);
         let with_findings: Vec<usize> = (0..reports.len())
-            .filter(|&i| !reports[i].findings.is_empty() || reports[i].counts.iter().any(is_minority))
+            .filter(|&i| !known(i) && (!reports[i].findings.is_empty() || reports[i].counts.iter().any(is_minority)))
             .collect();
         let found: Vec<Vec<Finding>> = with_findings
             .par_iter()
@@ -282,7 +304,9 @@ impl Proofreader {
                 None => counts.push(((v.group, v.form), 1)),
             }
         }
-        PageReport { findings, variants, counts, stamp: self.stamp }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        PageReport { findings, variants, counts, stamp: self.stamp, id }
     }
 
     /// The rules that judge a block on its own; returns its sentences when it is running text
@@ -349,8 +373,8 @@ pub struct PageFindings {
 /// The findings of a whole site: only pages that have some.
 #[derive(Debug, Clone, Default)]
 pub struct SiteFindings {
-    /// Pages in reading order.
-    pub pages: Vec<PageFindings>,
+    /// Pages in reading order (shared with `serve`'s memo of the last build).
+    pub pages: Vec<Arc<PageFindings>>,
 }
 
 impl SiteFindings {
@@ -394,6 +418,7 @@ pub(crate) fn site_findings(
     proofreader: &Proofreader,
     content: &crate::content::Content,
     reports: &[Option<&PageReport>],
+    memo: Option<&mut FindingsMemo>,
 ) -> SiteFindings {
     fn current(r: Option<&PageReport>, stamp: u64) -> Option<&PageReport> {
         r.filter(|r| r.stamp == stamp)
@@ -411,14 +436,34 @@ pub(crate) fn site_findings(
     let mut fresh = fresh.iter();
     let all: Vec<&PageReport> =
         reports.iter().filter_map(|r| current(*r, proofreader.stamp).or_else(|| fresh.next())).collect();
-    let found = proofreader.finish_site(&all);
-    let pages = content
-        .pages
-        .iter()
-        .zip(found)
-        .filter(|(_, f)| !f.is_empty())
-        .map(|(p, findings)| PageFindings { shown: p.shown.clone(), text: std::sync::Arc::clone(&p.text), findings })
-        .collect();
+    let counts = notation::tally(all.iter().flat_map(|r| r.counts.iter().copied()));
+    let mut empty = FindingsMemo::default();
+    let memo = memo.unwrap_or(&mut empty);
+    if memo.counts != counts {
+        // The messages of the site-wide rule quote the counts: every finding is made again.
+        memo.pages.clear();
+    }
+    let known = |i: usize| memo.pages.get(&content.pages[i].source).filter(|(id, _)| *id == all[i].id);
+    let found = proofreader.findings_with(&all, &counts, |i| known(i).is_some());
+    let mut pages = Vec::new();
+    let mut kept = ahash::AHashMap::with_capacity(memo.pages.len());
+    for (i, (p, findings)) in content.pages.iter().zip(found).enumerate() {
+        let f = match memo.pages.remove_entry(&p.source) {
+            Some((source, (id, f))) if id == all[i].id => {
+                kept.insert(source, (id, Arc::clone(&f)));
+                f
+            }
+            _ if findings.is_empty() => continue,
+            _ => {
+                let f = Arc::new(PageFindings { shown: p.shown.clone(), text: Arc::clone(&p.text), findings });
+                kept.insert(p.source.clone(), (all[i].id, Arc::clone(&f)));
+                f
+            }
+        };
+        pages.push(f);
+    }
+    memo.pages = kept;
+    memo.counts = counts;
     SiteFindings { pages }
 }
 

@@ -305,22 +305,26 @@ struct Outcome {
     proofread: Option<crate::proofread::SiteFindings>,
 }
 
-/// Proofreading findings as last printed, by page (a hash of each page's findings): a page's
-/// findings are printed again only when they change, so an edit elsewhere does not repeat
-/// them, and a kind with many findings is summed up in one line, as build warnings are.
+/// Proofreading findings as last printed, by page: a page's findings are printed again only
+/// when they change, so an edit elsewhere does not repeat them, and a kind with many findings
+/// is summed up in one line, as build warnings are.
 #[derive(Default)]
-struct PrintedFindings(HashMap<PathBuf, u64>);
+struct PrintedFindings(HashMap<PathBuf, Arc<crate::proofread::PageFindings>>);
 
 impl PrintedFindings {
     fn update(&mut self, found: &crate::proofread::SiteFindings, color: bool) {
-        let now: HashMap<PathBuf, u64> =
-            found.pages.iter().map(|p| (p.shown.clone(), crate::build::cache::hash_of(&p.findings))).collect();
-        let changed = found.pages.iter().filter(|p| self.0.get(&p.shown) != now.get(&p.shown));
+        // Findings the build took from its memo are the same allocation as last time.
+        let same = |p: &Arc<crate::proofread::PageFindings>| {
+            self.0.get(&p.shown).is_some_and(|old| Arc::ptr_eq(old, p) || old.findings == p.findings)
+        };
+        let changed = found.pages.iter().filter(|p| !same(p));
         let fresh =
             Diagnostics(changed.flat_map(|p| p.findings.iter().map(|f| f.to_diagnostic(&p.shown, &p.text))).collect());
         if !fresh.0.is_empty() {
             eprintln!("{}", fresh.render_summarised(color, crate::diagnostics::OffSwitch::Proofread));
         }
+        let now: HashMap<PathBuf, Arc<crate::proofread::PageFindings>> =
+            found.pages.iter().map(|p| (p.shown.clone(), Arc::clone(p))).collect();
         for gone in self.0.keys().filter(|k| !now.contains_key(*k)) {
             let gone = gone.display();
             eprintln!(
