@@ -20,7 +20,7 @@ use notify_debouncer_full::{
 
 use crate::source::is_ignored_name;
 
-/// Quiet time before a burst of events is handed on: short, for a p50 edit-to-served under 50 ms.
+/// Quiet time before a burst of events is handed on: short, so it adds little to edit-to-served.
 const DEBOUNCE: Duration = Duration::from_millis(20);
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
