@@ -23,7 +23,7 @@ pub const WARNING_CODES: &[&str] = &[
 ];
 
 /// How bad a diagnostic is: errors fail the build, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Fails the build.
