@@ -26,20 +26,53 @@ pub struct Graph {
     pub backlinks: Vec<Vec<usize>>,
 }
 
+/// One page's link targets (other pages) and the errors of its links.
+type PageLinks = (Vec<usize>, Vec<Diagnostic>);
+
+/// What `serve` keeps of the last build's link check: each page's result, with the rendered
+/// pages it was made from. A page's result stands while the site has the same pages in the
+/// same order and neither the page nor any page it links to was rendered again.
+#[derive(Debug, Default)]
+pub(crate) struct LinkMemo {
+    sources: Vec<String>,
+    rendered: Vec<Arc<Rendered>>,
+    per_page: Vec<PageLinks>,
+}
+
+impl LinkMemo {
+    /// Page `i`'s last result, if it still stands for `rendered`.
+    fn get(&self, rendered: &[Arc<Rendered>], i: usize) -> Option<&PageLinks> {
+        let same = |j: usize| Arc::ptr_eq(&self.rendered[j], &rendered[j]);
+        self.per_page.get(i).filter(|(targets, _)| same(i) && targets.iter().all(|&t| same(t)))
+    }
+}
+
 /// Builds the graph and checks links; broken anchors and unknown `related` entries are errors.
-pub fn link(content: &Content, rendered: &[Arc<Rendered>]) -> (Graph, Diagnostics) {
+/// With a `memo` (`serve`), pages whose result still stands are not checked again.
+pub(crate) fn link(content: &Content, rendered: &[Arc<Rendered>], memo: Option<&mut LinkMemo>) -> (Graph, Diagnostics) {
     let n = content.pages.len();
     let mut diags = Diagnostics::default();
+    let mut empty = LinkMemo::default();
+    let memo = memo.unwrap_or(&mut empty);
+    let same_pages = memo.sources.len() == n && memo.sources.iter().zip(&content.pages).all(|(s, p)| *s == p.source);
+    if !same_pages {
+        *memo = LinkMemo { sources: content.pages.iter().map(|p| p.source.clone()).collect(), ..Default::default() };
+    }
     // Every page's links are checked in parallel; each yields its link targets and diagnostics.
-    let per_page: Vec<(Vec<usize>, Vec<Diagnostic>)> =
-        (0..rendered.len()).into_par_iter().map(|i| page_links(content, rendered, i)).collect();
+    let known = &*memo;
+    let per_page: Vec<PageLinks> = (0..rendered.len())
+        .into_par_iter()
+        .map(|i| known.get(rendered, i).cloned().unwrap_or_else(|| page_links(content, rendered, i)))
+        .collect();
     let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
-    for (i, (targets, page_diags)) in per_page.into_iter().enumerate() {
-        for t in targets {
+    for (i, (targets, page_diags)) in per_page.iter().enumerate() {
+        for &t in targets {
             backlinks[t].insert(i);
         }
-        diags.0.extend(page_diags);
+        diags.0.extend(page_diags.iter().cloned());
     }
+    memo.rendered = rendered.to_vec();
+    memo.per_page = per_page;
     let related = (0..n).map(|i| related_pages(content, i, &mut diags)).collect();
     for (i, page) in content.pages.iter().enumerate().skip(1) {
         if backlinks[i].is_empty() && page.fm.orphan.is_none() && !page.fm.draft {

@@ -327,3 +327,26 @@ fn findings_of_pages_an_edit_did_not_touch_are_kept_until_the_site_counts_change
     let of_full = full.pages.iter().find(|p| p.shown.ends_with("b.md")).unwrap();
     assert_eq!(of_full.findings, of_b(&third).findings);
 }
+
+#[test]
+fn a_rebuild_checks_anchors_again_on_unchanged_pages_that_link_to_a_changed_one() {
+    let (_t, root) = site(&[
+        ("content/a.md", "---\ntitle: A\n---\n[手順へ](b.md#intro)\n"),
+        ("content/b.md", "---\ntitle: B\n---\n## Intro\n\n本文\n"),
+        ("content/c.md", "---\ntitle: C\n---\n[A](a.md)\n"),
+    ]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).expect("the anchor exists");
+    // c.md changes: a.md's links are not checked again, and still hold.
+    atomic_save(&root, "content/c.md", "---\ntitle: C\n---\n[A](a.md) を読む\n");
+    build_site_cached(&opts(&root), &mut cache).expect("unchanged pages keep their result");
+    // b.md loses the heading a.md links to: a.md, unchanged, is checked again.
+    atomic_save(&root, "content/b.md", "---\ntitle: B\n---\n## Other\n\n本文\n");
+    let err = build_site_cached(&opts(&root), &mut cache).expect_err("a.md's anchor is gone");
+    assert!(
+        err.0.iter().any(|d| d.code == "anchor-not-found" && d.file.as_deref().is_some_and(|f| f.ends_with("a.md"))),
+        "{err:?}"
+    );
+    atomic_save(&root, "content/b.md", "---\ntitle: B\n---\n## Intro\n\n本文\n");
+    build_site_cached(&opts(&root), &mut cache).expect("the anchor is back");
+}

@@ -40,6 +40,8 @@ pub struct BuildCache {
     pub(crate) cards: crate::cards::Drawn,
     /// The last build's proofreading findings.
     pub(crate) findings: crate::proofread::FindingsMemo,
+    /// The last build's link check.
+    pub(crate) links: crate::link::LinkMemo,
     /// Each page's sidebar fingerprint, with a key of everything any sidebar can show.
     nav: (u64, Vec<u64>),
 }

@@ -210,7 +210,7 @@ fn run_cached(
         None => Default::default(),
     };
     t.done("proofread");
-    let (graph, link_diags) = link::link(&content, &md.rendered);
+    let (graph, link_diags) = link::link(&content, &md.rendered, cache.as_deref_mut().map(|c| &mut c.links));
     report.collect(link_diags.0);
     t.done("link and verify");
     let mut cards = share_cards(opts, &config, &content, &map, theme.as_ref().ok(), cache.as_deref(), &*sink);
