@@ -10,7 +10,7 @@ use bytes::Bytes;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::{self, load, Content};
+use crate::content::{self, load, Content, FrontMatter};
 use crate::link::Graph;
 use crate::markdown::{Rendered, SiteMap};
 use crate::output::OutputFile;
@@ -44,6 +44,8 @@ pub struct BuildCache {
     pub(crate) links: crate::link::LinkMemo,
     /// Each page's sidebar fingerprint, with a key of everything any sidebar can show.
     nav: (u64, Vec<u64>),
+    /// Each page's [`BuildCache::shown_fingerprints`], with what it was made from.
+    shown: Vec<(Arc<FrontMatter>, Arc<Rendered>, u64)>,
 }
 
 impl BuildCache {
@@ -94,22 +96,7 @@ impl BuildCache {
     /// re-rendered with the pages that show it as a card, not with every page.
     pub(crate) fn fingerprints(&mut self, run: &RenderKey, md_keys: &[u64], graph: &Graph) -> Vec<u64> {
         let (content, rendered) = (run.content, run.rendered);
-        let shares: Vec<u64> = content
-            .pages
-            .par_iter()
-            .zip(rendered)
-            .map(|(p, r)| {
-                hash_of(&(
-                    &p.fm.title,
-                    &p.path,
-                    &p.fm.description,
-                    &r.summary,
-                    p.fm.draft,
-                    p.fm.date.as_ref(),
-                    p.fm.updated.as_ref(),
-                ))
-            })
-            .collect();
+        let shares = self.shown_fingerprints(content, rendered);
         let shape = hash_of(&(format!("{:?}", run.config), run.theme.fingerprint, run.cards, run.serve));
         let nav = self.nav_fingerprints(content, run.urls);
         (0..content.pages.len())
@@ -130,6 +117,40 @@ impl BuildCache {
                 hash_of(&(shape, md_keys[i], shares[i], shown, nav[i], i == 0))
             })
             .collect()
+    }
+
+    /// For each page, a fingerprint of what other pages show of it (title, URL, description,
+    /// summary, dates). Hashing every summary again costs more than the rest of the
+    /// fingerprints, so a page's stays while its front matter and Markdown are the same.
+    fn shown_fingerprints(&mut self, content: &Content, rendered: &[Arc<Rendered>]) -> Vec<u64> {
+        let known = &self.shown;
+        let shares: Vec<(Arc<FrontMatter>, Arc<Rendered>, u64)> = content
+            .pages
+            .par_iter()
+            .zip(rendered)
+            .enumerate()
+            .map(|(i, (p, r))| {
+                let same = |(fm, md, _): &&(Arc<FrontMatter>, Arc<Rendered>, u64)| {
+                    Arc::ptr_eq(fm, &p.fm) && Arc::ptr_eq(md, r)
+                };
+                let share = match known.get(i).filter(same) {
+                    Some((_, _, h)) => *h,
+                    None => hash_of(&(
+                        &p.fm.title,
+                        &p.path,
+                        &p.fm.description,
+                        &r.summary,
+                        p.fm.draft,
+                        p.fm.date.as_ref(),
+                        p.fm.updated.as_ref(),
+                    )),
+                };
+                (Arc::clone(&p.fm), Arc::clone(r), share)
+            })
+            .collect();
+        let out = shares.iter().map(|(_, _, h)| *h).collect();
+        self.shown = shares;
+        out
     }
 
     /// Each page's sidebar fingerprint. Made again only when something a sidebar can show
