@@ -104,6 +104,19 @@ pub(crate) fn anchor_bits() -> &'static [u64; 1024] {
     &WORDS.anchors.bits
 }
 
+/// Whether the anchor `c` anchors only words it is looked for with a neighbour (its partner):
+/// a common kana, which stands in most sentences, where its words are rare (す of すでに).
+pub(crate) fn is_paired(c: char) -> bool {
+    is_anchor(c) && !WORDS.anchors.partners[usize::from(WORDS.anchors.rank[c as usize])].is_empty()
+}
+
+/// Whether a word may stand at byte `at` of `bytes` (a UTF-8 text), where an anchor stands:
+/// the anchor is not [`is_paired`], or one of its partners stands next to it.
+#[inline]
+pub(crate) fn anchor_holds(bytes: &[u8], at: usize) -> bool {
+    WORDS.anchors.holds(bytes, at)
+}
+
 impl Words {
     fn new(builtin: Dictionary) -> Self {
         let mut patterns: Vec<String> = Vec::new();
@@ -196,6 +209,49 @@ struct Anchors {
     starts: Vec<u32>,
     /// (pattern, the anchor's byte offset in it), by anchor.
     of: Vec<(usize, usize)>,
+    /// By rank: the characters one of which must stand next to the anchor for any of its
+    /// patterns to match there; none when the anchor alone is rare enough.
+    partners: Vec<Vec<Partner>>,
+}
+
+/// A character that stands right before (`after == false`) or right after an anchor in a
+/// pattern: its UTF-8 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Partner {
+    after: bool,
+    bytes: [u8; 3],
+}
+
+/// Below this [`rarity`], an anchor is looked for with a partner: the commonest kana.
+const PAIRED_BELOW: u8 = 50;
+
+/// The partners of the anchor `anchor`, given its patterns and its byte offset in each: none
+/// when it is rare enough alone; else its neighbours on the side where its patterns have the
+/// fewest different ones (でき before き in できる, できない...), none when a pattern has no
+/// three-byte neighbour there.
+fn partners(anchor: char, of: &[(&str, usize)]) -> Vec<Partner> {
+    if rarity(anchor) >= PAIRED_BELOW {
+        return Vec::new();
+    }
+    let side = |after: bool| -> Option<Vec<Partner>> {
+        let mut list: Vec<Partner> = Vec::new();
+        for &(pattern, offset) in of {
+            let c = if after {
+                pattern[offset + anchor.len_utf8()..].chars().next()
+            } else {
+                pattern[..offset].chars().next_back()
+            };
+            let c = c.filter(|c| c.len_utf8() == 3)?;
+            let mut bytes = [0; 3];
+            c.encode_utf8(&mut bytes);
+            let partner = Partner { after, bytes };
+            if !list.contains(&partner) {
+                list.push(partner);
+            }
+        }
+        Some(list)
+    };
+    [side(false), side(true)].into_iter().flatten().min_by_key(Vec::len).unwrap_or_default()
 }
 
 impl Anchors {
@@ -224,8 +280,32 @@ impl Anchors {
             bits[c >> 6] |= 1 << (c & 63);
         }
         starts.push(anchored.len() as u32);
+        let partners = starts
+            .windows(2)
+            .map(|w| {
+                let group = &anchored[w[0] as usize..w[1] as usize];
+                let of: Vec<(&str, usize)> =
+                    group.iter().map(|&(_, p, offset)| (patterns[p].as_str(), offset)).collect();
+                partners(char::from_u32(group[0].0).unwrap_or_default(), &of)
+            })
+            .collect();
         let of = anchored.into_iter().map(|(_, p, offset)| (p, offset)).collect();
-        Anchors { bits, rank, starts, of }
+        Anchors { bits, rank, starts, of, partners }
+    }
+
+    /// Whether a pattern may match around the anchor at byte `at` of `bytes`: it has no
+    /// partners, or one of them stands next to it.
+    #[inline]
+    fn holds(&self, bytes: &[u8], at: usize) -> bool {
+        let [lead, b1, b2, ..] = bytes[at..] else { return false };
+        let c = usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
+        let partners = &self.partners[usize::from(self.rank[c])];
+        partners.is_empty()
+            || partners.iter().any(|p| {
+                let next =
+                    if p.after { bytes.get(at + 3..at + 6) } else { at.checked_sub(3).and_then(|s| bytes.get(s..at)) };
+                next == Some(&p.bytes[..])
+            })
     }
 
     /// Calls `f` with the byte offset of each anchor in `bytes` (a UTF-8 text) and the patterns
@@ -240,7 +320,7 @@ impl Anchors {
                 continue;
             }
             let c = usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
-            if self.bits[c >> 6] >> (c & 63) & 1 != 0 {
+            if self.bits[c >> 6] >> (c & 63) & 1 != 0 && self.holds(bytes, i) {
                 f(i, self.patterns_of(c));
             }
             i += 3;
@@ -372,14 +452,33 @@ mod tests {
         assert!(w.anchors.starts.len() <= 256);
     }
 
+    #[test]
+    fn common_kana_are_looked_for_with_a_partner() {
+        let w = Words::new(Dictionary::builtin());
+        let partners = |c: char| &w.anchors.partners[usize::from(w.anchors.rank[c as usize])];
+        let bytes = |c: char| {
+            let mut b = [0; 3];
+            c.encode_utf8(&mut b);
+            b
+        };
+        assert_eq!(partners('す'), &[Partner { after: true, bytes: bytes('で') }]);
+        assert_eq!(partners('き'), &[Partner { after: false, bytes: bytes('で') }]);
+        assert!(partners('後').is_empty() && partners('ユ').is_empty());
+        assert!(is_paired('す') && !is_paired('後') && !is_paired('の'));
+        let t = "すでにすぐ来る".as_bytes();
+        assert!(anchor_holds(t, 0) && !anchor_holds(t, 9));
+        assert_eq!(w.find("すぐにすでに", None, false, true).variants.len(), 1);
+    }
+
     proptest::proptest! {
         #[test]
-        fn anchored_search_finds_what_an_automaton_finds(picks in proptest::collection::vec(0usize..24, 0..60)) {
-            // Pieces of patterns, whole patterns, overlapping ones (あとで/あとから, いろいろいろ) and
-            // the characters around them.
-            const PIECES: [&str; 24] = [
+        fn anchored_search_finds_what_an_automaton_finds(picks in proptest::collection::vec(0usize..36, 0..60)) {
+            // Pieces of patterns, whole patterns, overlapping ones (あとで/あとから, いろいろいろ),
+            // the characters around them, and paired anchors with and without their partners.
+            const PIECES: [&str; 36] = [
                 "あと", "で", "から", "後", "いろ", "できる", "でき", "ユーザ", "ー", "サーバ", "ント",
                 "一", "言", "ひと", "分か", "る", "問", "合", "い", "せ", "わ", "。", "a", "全て",
+                "す", "すでに", "に", "ま", "また", "は", "き", "さ", "ん", "たく", "ら", "もらっ",
             ];
             let w = Words::new(Dictionary::builtin());
             let text: String = picks.iter().map(|&k| PIECES[k]).collect();
@@ -390,7 +489,11 @@ mod tests {
             let expected: Vec<(Range<usize>, usize)> =
                 ac.find_iter(&text).map(|m| (m.range(), m.pattern().as_usize())).collect();
             proptest::prop_assert_eq!(&w.matches(&text, None), &expected, "{:?}", text);
-            let anchors: Vec<usize> = text.char_indices().filter(|&(_, c)| is_anchor(c)).map(|(i, _)| i).collect();
+            let anchors: Vec<usize> = text
+                .char_indices()
+                .filter(|&(i, c)| is_anchor(c) && anchor_holds(text.as_bytes(), i))
+                .map(|(i, _)| i)
+                .collect();
             proptest::prop_assert_eq!(w.matches(&text, Some(&anchors)), expected, "{:?}", text);
         }
     }

@@ -28,6 +28,9 @@ const CLAUSE_END: u8 = 16;
 const BEFORE_NOUN: u8 = 32;
 /// Where a word of the built-in dictionary or a variant form may be ([`notation::is_anchor`]).
 const ANCHOR: u8 = 64;
+/// An anchor that stands for a word only next to a partner ([`notation::is_paired`]): a
+/// common kana, checked with [`notation::anchor_holds`].
+const PAIRED: u8 = 128;
 
 /// The class of `c`, from the rules' own tests of it: what [`Classes`] tabulates.
 fn class_of(c: char) -> u8 {
@@ -39,6 +42,7 @@ fn class_of(c: char) -> u8 {
         (grammar::is_clause_end(c), CLAUSE_END),
         (grammar::may_follow_clause(c), BEFORE_NOUN),
         (notation::is_anchor(c), ANCHOR),
+        (notation::is_paired(c), PAIRED),
     ];
     bits.iter().filter(|(is, _)| *is).fold(0, |class, (_, bit)| class | bit)
 }
@@ -155,7 +159,7 @@ impl Scan<'_, '_> {
             if class & loud != 0 {
                 break;
             }
-            if class & ANCHOR != 0 {
+            if class & ANCHOR != 0 && (class & PAIRED == 0 || notation::anchor_holds(bytes, i)) {
                 anchors.push(i);
             }
             self.kanji.step_kanji(i, class & KANJI != 0, out);
@@ -173,7 +177,7 @@ impl Scan<'_, '_> {
     fn one(&mut self, i: usize, out: &mut Vec<Hit>, anchors: &mut Vec<usize>) -> usize {
         let (text, bytes) = (self.text, self.text.as_bytes());
         let (class, len) = self.classes.at(&bytes[i..]);
-        if class & ANCHOR != 0 {
+        if class & ANCHOR != 0 && (class & PAIRED == 0 || notation::anchor_holds(bytes, i)) {
             anchors.push(i);
         }
         self.kanji.step_kanji(i, class & KANJI != 0, out);
@@ -233,6 +237,7 @@ mod tests {
         assert_eq!(class_of('漢'), KANJI | BEFORE_NOUN);
         assert_eq!(class_of('後'), KANJI | BEFORE_NOUN | ANCHOR);
         assert_eq!(class_of('し'), 0);
+        assert_eq!(class_of('ま'), ANCHOR | PAIRED);
         assert_eq!(class_of('は'), PARTICLE | BEFORE_NOUN);
         assert_eq!(class_of('る'), CLAUSE_END);
         assert_eq!(class_of('。'), SPLIT | RESET);
@@ -242,13 +247,13 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_fast_scan_finds_what_stepping_every_character_finds(
-            picks in proptest::collection::vec(0usize..39, 0..80),
+            picks in proptest::collection::vec(0usize..41, 0..80),
             cut in 0usize..80,
         ) {
-            const CHARS: [&str; 39] = [
+            const CHARS: [&str; 41] = [
                 "漢", "字", "語", "々", "カ", "ー", "の", "し", "は", "が", "を", "で", "て", "に", "る",
                 "た", "い", "ず", "こ", "と", "。", "、", "「", "」", "！", "?", " ", "\n", "a", "\u{FFFC}",
-                "（", "）", "こと", "もの", "🙂", "é", "後", "す", "ユ",
+                "（", "）", "こと", "もの", "🙂", "é", "後", "す", "ユ", "でき", "ま",
             ];
             let text: String = picks.iter().map(|&k| CHARS[k]).collect();
             // A link text's edge at a character boundary.
@@ -256,8 +261,11 @@ mod tests {
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             let mut anchors = Vec::new();
             let sents = running_text(&text, &breaks, Some(2), true, &mut fast, &mut anchors);
-            let expected: Vec<usize> =
-                text.char_indices().filter(|&(_, c)| notation::is_anchor(c)).map(|(i, _)| i).collect();
+            let expected: Vec<usize> = text
+                .char_indices()
+                .filter(|&(i, c)| notation::is_anchor(c) && notation::anchor_holds(text.as_bytes(), i))
+                .map(|(i, _)| i)
+                .collect();
             proptest::prop_assert_eq!(anchors, expected);
             let reference = running_text_by_char(&text, &breaks, &mut slow);
             proptest::prop_assert_eq!(sents, reference);
