@@ -52,17 +52,18 @@ impl LinkMemo {
 pub(crate) fn link(content: &Content, rendered: &[Arc<Rendered>], memo: Option<&mut LinkMemo>) -> (Graph, Diagnostics) {
     let n = content.pages.len();
     let mut diags = Diagnostics::default();
-    let mut empty = LinkMemo::default();
-    let memo = memo.unwrap_or(&mut empty);
-    let same_pages = memo.sources.len() == n && memo.sources.iter().zip(&content.pages).all(|(s, p)| *s == p.source);
-    if !same_pages {
-        *memo = LinkMemo { sources: content.pages.iter().map(|p| p.source.clone()).collect(), ..Default::default() };
+    let mut memo = memo;
+    if let Some(m) = memo.as_deref_mut() {
+        let same_pages = m.sources.len() == n && m.sources.iter().zip(&content.pages).all(|(s, p)| *s == p.source);
+        if !same_pages {
+            *m = LinkMemo { sources: content.pages.iter().map(|p| p.source.clone()).collect(), ..Default::default() };
+        }
     }
     // Every page's links are checked in parallel; each yields its link targets and diagnostics.
-    let known = &*memo;
+    let known = memo.as_deref();
     let per_page: Vec<PageLinks> = (0..rendered.len())
         .into_par_iter()
-        .map(|i| known.get(rendered, i).cloned().unwrap_or_else(|| page_links(content, rendered, i)))
+        .map(|i| known.and_then(|m| m.get(rendered, i)).cloned().unwrap_or_else(|| page_links(content, rendered, i)))
         .collect();
     let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
     for (i, (targets, page_diags)) in per_page.iter().enumerate() {
@@ -71,8 +72,10 @@ pub(crate) fn link(content: &Content, rendered: &[Arc<Rendered>], memo: Option<&
         }
         diags.0.extend(page_diags.iter().cloned());
     }
-    memo.rendered = rendered.to_vec();
-    memo.per_page = per_page;
+    if let Some(m) = memo {
+        m.rendered = rendered.to_vec();
+        m.per_page = per_page;
+    }
     let related = (0..n).map(|i| related_pages(content, i, &mut diags)).collect();
     for (i, page) in content.pages.iter().enumerate().skip(1) {
         if backlinks[i].is_empty() && page.fm.orphan.is_none() && !page.fm.draft {

@@ -437,6 +437,8 @@ pub(crate) fn site_findings(
     let all: Vec<&PageReport> =
         reports.iter().filter_map(|r| current(*r, proofreader.stamp).or_else(|| fresh.next())).collect();
     let counts = notation::tally(all.iter().flat_map(|r| r.counts.iter().copied()));
+    // Without a memo (`build`, `check`) nothing is remembered for a next build.
+    let remember = memo.is_some();
     let mut empty = FindingsMemo::default();
     let memo = memo.unwrap_or(&mut empty);
     if memo.counts != counts {
@@ -456,7 +458,9 @@ pub(crate) fn site_findings(
             _ if findings.is_empty() => continue,
             _ => {
                 let f = Arc::new(PageFindings { shown: p.shown.clone(), text: Arc::clone(&p.text), findings });
-                kept.insert(p.source.clone(), (all[i].id, Arc::clone(&f)));
+                if remember {
+                    kept.insert(p.source.clone(), (all[i].id, Arc::clone(&f)));
+                }
                 f
             }
         };
