@@ -49,10 +49,13 @@ impl LinkMemo {
 
 /// Builds the graph and checks links; broken anchors and unknown `related` entries are errors.
 /// With a `memo` (`serve`), pages whose result still stands are not checked again.
-pub(crate) fn link(content: &Content, rendered: &[Arc<Rendered>], memo: Option<&mut LinkMemo>) -> (Graph, Diagnostics) {
+pub(crate) fn link(
+    content: &Content,
+    rendered: &[Arc<Rendered>],
+    mut memo: Option<&mut LinkMemo>,
+) -> (Graph, Diagnostics) {
     let n = content.pages.len();
     let mut diags = Diagnostics::default();
-    let mut memo = memo;
     if let Some(m) = memo.as_deref_mut() {
         let same_pages = m.sources.len() == n && m.sources.iter().zip(&content.pages).all(|(s, p)| *s == p.source);
         if !same_pages {

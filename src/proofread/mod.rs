@@ -245,7 +245,7 @@ impl Proofreader {
         let minorities = notation::minorities(counts);
         let is_minority = |&((g, f), _): &((usize, usize), usize)| notation::is_minority(counts, g, f);
         let with_findings: Vec<usize> = (0..reports.len())
-            .filter(|&i| !known(i) && (!reports[i].findings.is_empty() || reports[i].counts.iter().any(is_minority)))
+            .filter(|&i| (!reports[i].findings.is_empty() || reports[i].counts.iter().any(is_minority)) && !known(i))
             .collect();
         let found: Vec<Vec<Finding>> = with_findings
             .par_iter()
