@@ -350,3 +350,30 @@ fn a_rebuild_checks_anchors_again_on_unchanged_pages_that_link_to_a_changed_one(
     atomic_save(&root, "content/b.md", "---\ntitle: B\n---\n## Intro\n\n本文\n");
     build_site_cached(&opts(&root), &mut cache).expect("the anchor is back");
 }
+
+#[test]
+fn a_body_edit_that_moves_the_body_or_touches_a_draft_matches_a_full_build() {
+    let (_t, root) = site(&[
+        ("content/a.md", "---\ntitle: A\n---\n最初の本文\n"),
+        ("content/b.md", "---\ntitle: B\ndraft: true\n---\n下書きの本文\n"),
+    ]);
+    let mut cache = BuildCache::default();
+    build_site_cached(&opts(&root), &mut cache).unwrap();
+    // The same front matter written differently: the body starts further down the file.
+    atomic_save(&root, "content/a.md", "---\n# 見出しの案\ntitle: \"A\"\n---\n書き直した本文\n");
+    atomic_save(&root, "content/b.md", "---\ntitle: B\ndraft: true\n---\n下書きを進めた\n");
+    cache.changed(&[root.join("content/a.md"), root.join("content/b.md")]);
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert_eq!(second.parsed, 2, "both edited pages are parsed again, no other");
+    let a = page_html(&second, "a/index.html").unwrap();
+    assert!(a.contains("<p>書き直した本文</p>"), "the body is read from where it now starts");
+    assert!(page_html(&second, "b/index.html").unwrap().contains("下書きを進めた"));
+    assert_same_as_full_build(&root, &second);
+    // Then the front matter changes for real: the title shows everywhere again.
+    atomic_save(&root, "content/a.md", "---\ntitle: Zeta\n---\n書き直した本文\n");
+    cache.changed(&[root.join("content/a.md")]);
+    let third = build_site_cached(&opts(&root), &mut cache).unwrap();
+    let b = page_html(&third, "b/index.html").unwrap();
+    assert!(b.contains(">Zeta<"), "{b}");
+    assert_same_as_full_build(&root, &third);
+}

@@ -300,12 +300,27 @@ fn load_content(
     mut cache: Option<&mut BuildCache>,
     report: &mut Report,
 ) -> Result<(Content, Vec<Asset>), Diagnostics> {
+    if let Some(c) = cache.as_deref_mut() {
+        if let Some(content) = patch_content(opts, c) {
+            report.warnings.0.extend(c.files.warnings().iter().cloned());
+            let assets = read_assets(&content.assets)?;
+            return Ok((content, assets));
+        }
+    }
     let files = load::load_content(&opts.root, cache.as_deref_mut().map(|c| &mut c.files))?;
     report.warnings.0.extend(files.warnings.iter().cloned());
     let assets = read_assets(&files.assets)?;
     let (content, errors) = content::build_content(files, opts.drafts, cache.map(|c| &mut c.front_matter));
     report.errors.0.extend(errors.0);
     Ok((content, assets))
+}
+
+/// `serve`'s content after an edit to page bodies only: the last build's with the new texts.
+fn patch_content(opts: &BuildOptions, cache: &mut BuildCache) -> Option<Content> {
+    let changed = cache.files.reread(&opts.root)?;
+    let content = cache.front_matter.patch(changed, opts.drafts)?;
+    cache.files.loaded();
+    Some(content)
 }
 
 /// Everything a page's links can resolve to: pages by source and path, files, image sizes.

@@ -99,6 +99,8 @@ enum Pending {
     Paths(Vec<PathBuf>),
     /// The reporter lost track: the next load walks, whatever is reported until then.
     Walk,
+    /// A reread found every reported change: the listing is current.
+    Current,
 }
 
 impl ReadCache {
@@ -110,12 +112,45 @@ impl ReadCache {
             Pending::Unknown => self.pending = Pending::Paths(paths.to_vec()),
             Pending::Paths(known) => known.extend_from_slice(paths),
             Pending::Walk => {}
+            Pending::Current => self.pending = Pending::Paths(paths.to_vec()),
         }
     }
 
     /// Tells the next load that changes may have been missed, so it must walk `content/`.
     pub fn lost_track(&mut self) {
         self.pending = Pending::Walk;
+    }
+
+    /// Reads again the pages the reported changes touched, when they need no walk: the pages
+    /// whose text changed, or None when the next load must walk. After `Some` the listing is
+    /// current: a load takes its files without a walk, or the caller, having used the pages,
+    /// says so with [`ReadCache::loaded`].
+    pub(crate) fn reread(&mut self, root: &Path) -> Option<Vec<PageFile>> {
+        let changed = match std::mem::take(&mut self.pending) {
+            Pending::Paths(paths) => paths,
+            Pending::Unknown | Pending::Walk | Pending::Current => return None,
+        };
+        let recheck = pages_to_recheck(self.listing.as_ref()?, &root.join(CONTENT_DIR), &changed)?;
+        let reread = reload_listed(self, &recheck)?;
+        self.pending = Pending::Current;
+        Some(reread)
+    }
+
+    /// The files a reread left current are loaded: the next load walks unless told of changes.
+    pub(crate) fn loaded(&mut self) {
+        self.pending = Pending::Unknown;
+    }
+
+    /// What the last walk had to say about files it skipped.
+    pub(crate) fn warnings(&self) -> &[Diagnostic] {
+        self.listing.as_ref().map_or(&[], |l| &l.warnings)
+    }
+
+    /// Every file of the last load, as a load hands them on (sharing the texts).
+    pub(crate) fn files(&self) -> Option<ContentFiles> {
+        let listing = self.listing.as_ref()?;
+        let pages = listing.pages.iter().map(Listed::page_file).collect();
+        Some(ContentFiles { pages, assets: listing.assets.clone(), warnings: listing.warnings.clone() })
     }
 }
 
@@ -227,13 +262,14 @@ pub fn load_content(root: &Path, mut cache: Option<&mut ReadCache>) -> Result<Co
         .into());
     }
     if let Some(c) = cache.as_deref_mut() {
-        let changed = match std::mem::take(&mut c.pending) {
-            Pending::Paths(paths) => Some(paths),
-            Pending::Unknown | Pending::Walk => None,
-        };
-        let recheck = changed.zip(c.listing.as_ref()).and_then(|(paths, l)| pages_to_recheck(l, &dir, &paths));
-        if let Some(files) = recheck.and_then(|r| reload_listed(c, &r)) {
-            return Ok(files);
+        if !matches!(c.pending, Pending::Current) {
+            c.reread(root);
+        }
+        if matches!(c.pending, Pending::Current) {
+            c.loaded();
+            if let Some(files) = c.files() {
+                return Ok(files);
+            }
         }
     }
     let mut out = ContentFiles::default();
@@ -390,17 +426,18 @@ fn read_pages(to_read: &[ToRead], cache: Option<&ReadCache>) -> Vec<Option<Resul
 
 /// The last listing with `recheck` stat-ed (and read, when changed) again; None when one of
 /// them cannot be, so that a walk reports it properly.
-fn reload_listed(cache: &mut ReadCache, recheck: &[usize]) -> Option<ContentFiles> {
+fn reload_listed(cache: &mut ReadCache, recheck: &[usize]) -> Option<Vec<PageFile>> {
     let listing = cache.listing.as_mut()?;
+    let mut reread = Vec::new();
     for &i in recheck {
         let p = &mut listing.pages[i];
         let stamp = Stamp::of(&fs::metadata(&p.abs).ok()?);
         if p.read.0 != stamp {
             p.read = (stamp, read_text(&p.abs, &p.shown).ok()?.into());
+            reread.push(p.page_file());
         }
     }
-    let pages = listing.pages.iter().map(Listed::page_file).collect();
-    Some(ContentFiles { pages, assets: listing.assets.clone(), warnings: listing.warnings.clone() })
+    Some(reread)
 }
 
 impl Listed {
