@@ -45,12 +45,47 @@ pub(crate) fn refresh<'a, K, V, S>(
     }
 }
 
+/// [`refresh`] for values kept by position (a page's index in the reading order): `slots`
+/// ends with one value per entry, and only the slots whose value is not `same` as their
+/// entry's source are made again.
+pub(crate) fn refresh_slots<V, S>(
+    slots: &mut Vec<V>,
+    entries: impl Iterator<Item = S>,
+    same: impl Fn(&V, &S) -> bool,
+    make: impl Fn(S) -> V,
+) {
+    let mut n = 0;
+    for (i, source) in entries.enumerate() {
+        match slots.get_mut(i) {
+            Some(slot) if same(slot, &source) => {}
+            Some(slot) => *slot = make(source),
+            None => slots.push(make(source)),
+        }
+        n = i + 1;
+    }
+    slots.truncate(n);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn plain(map: &mut AHashMap<String, u32>, entries: &[(&String, u32)]) {
         refresh(map, entries.iter().copied(), |v, s| v == s, |s| s);
+    }
+
+    #[test]
+    fn refresh_slots_makes_only_changed_slots_and_ends_with_one_per_entry() {
+        let made = std::cell::Cell::new(0);
+        let make = |s: u32| {
+            made.set(made.get() + 1);
+            s
+        };
+        let mut slots = vec![1, 2, 3];
+        refresh_slots(&mut slots, [1, 20].into_iter(), |v, s| v == s, make);
+        assert_eq!((slots.clone(), made.get()), (vec![1, 20], 1));
+        refresh_slots(&mut slots, [1, 20, 30, 40].into_iter(), |v, s| v == s, make);
+        assert_eq!((slots, made.get()), (vec![1, 20, 30, 40], 3));
     }
 
     #[test]

@@ -5,7 +5,6 @@
 use std::hash::Hash;
 use std::sync::Arc;
 
-use ahash::AHashMap;
 use bytes::Bytes;
 use rayon::prelude::*;
 
@@ -14,7 +13,7 @@ use crate::content::{self, load, Content, FrontMatter};
 use crate::link::Graph;
 use crate::markdown::{Rendered, SiteMap};
 use crate::output::OutputFile;
-use crate::refresh::{refresh, shares};
+use crate::refresh::refresh_slots;
 use crate::search;
 use crate::templates::Theme;
 
@@ -31,11 +30,16 @@ pub struct BuildCache {
     pub(crate) defer_search: bool,
     pub(crate) files: load::ReadCache,
     pub(crate) front_matter: content::ParseCache,
-    markdown: AHashMap<String, (u64, Arc<Rendered>)>,
-    /// Hash of each page's text, by file, while its text is the same shared text.
-    text_hashes: AHashMap<String, (Arc<str>, u64)>,
-    pages: AHashMap<String, (u64, Bytes)>,
-    search: AHashMap<String, (u64, search::PageIndex)>,
+    // Per page, by its place in the reading order (most edits keep every page in its place;
+    // the keys below tell when a place holds another page): no lookup by path on each build.
+    /// Each page's rendered Markdown, with its key ([`BuildCache::markdown_keys`]).
+    markdown: Vec<(u64, Arc<Rendered>)>,
+    /// A hash of each page's path and text, while its text is the same shared text.
+    text_hashes: Vec<(Arc<str>, u64)>,
+    /// Each page's HTML, with its render fingerprint.
+    pages: Vec<(u64, Bytes)>,
+    /// Each page's share of the search index, with a key of what it was made from.
+    search: Vec<(u64, search::PageIndex)>,
     /// Share cards `serve` has drawn, by output path.
     pub(crate) cards: crate::cards::Drawn,
     /// The last build's proofreading findings.
@@ -65,29 +69,21 @@ impl BuildCache {
         BuildCache { defer_search: true, ..BuildCache::default() }
     }
 
-    /// Each page's Markdown key: its text and everything it can link to ([`site_map_key`]).
+    /// Each page's Markdown key: its path and text, and everything it can link to
+    /// ([`site_map_key`]).
     pub(crate) fn markdown_keys(&mut self, content: &Content, map_key: u64) -> Vec<u64> {
-        let known = &self.text_hashes;
-        let text_hashes: Vec<u64> = content
-            .pages
-            .par_iter()
-            .map(|p| match known.get(&p.source).filter(|(t, _)| Arc::ptr_eq(t, &p.text)) {
-                Some((_, h)) => *h,
-                None => hash_of(&*p.text),
-            })
-            .collect();
-        refresh(
+        refresh_slots(
             &mut self.text_hashes,
-            content.pages.iter().zip(&text_hashes).map(|(p, h)| (&p.source, (&p.text, *h))),
-            |(text, old), (new_text, h)| old == h && Arc::ptr_eq(text, new_text),
-            |(text, h)| (Arc::clone(text), h),
+            content.pages.iter(),
+            |(text, _), p| Arc::ptr_eq(text, &p.text),
+            |p| (Arc::clone(&p.text), hash_of(&(&p.source, &*p.text))),
         );
-        text_hashes.iter().map(|h| hash_of(&(map_key, h))).collect()
+        self.text_hashes.iter().map(|(_, h)| hash_of(&(map_key, h))).collect()
     }
 
-    /// The page's rendered Markdown from the last build, if its key is the same.
-    pub(crate) fn markdown(&self, source: &str, key: u64) -> Option<Arc<Rendered>> {
-        self.markdown.get(source).filter(|(k, _)| *k == key).map(|(_, r)| Arc::clone(r))
+    /// The `i`th page's rendered Markdown from the last build, if its key is the same.
+    pub(crate) fn markdown(&self, i: usize, key: u64) -> Option<Arc<Rendered>> {
+        self.markdown.get(i).filter(|(k, _)| *k == key).map(|(_, r)| Arc::clone(r))
     }
 
     /// Each page's render fingerprint: what its HTML shows. That is its own Markdown and front
@@ -167,12 +163,9 @@ impl BuildCache {
     }
 
     /// The last build's HTML of each page whose fingerprint is the same.
-    pub(crate) fn reusable<'c>(&'c self, content: &Content, fingerprints: &[u64]) -> Vec<Option<&'c Bytes>> {
-        content
-            .pages
-            .iter()
-            .zip(fingerprints)
-            .map(|(p, fp)| self.pages.get(&p.output).filter(|(f, _)| f == fp).map(|(_, b)| b))
+    pub(crate) fn reusable(&self, fingerprints: &[u64]) -> Vec<Option<&Bytes>> {
+        (fingerprints.iter().enumerate())
+            .map(|(i, fp)| self.pages.get(i).filter(|(f, _)| f == fp).map(|(_, b)| b))
             .collect()
     }
 
@@ -185,20 +178,22 @@ impl BuildCache {
         fingerprints: &[u64],
         files: &[OutputFile],
     ) {
-        refresh(
+        refresh_slots(
             &mut self.markdown,
-            content.pages.iter().zip(md_keys).zip(rendered).map(|((p, k), r)| (&p.source, (*k, r))),
-            |(old_k, old), (k, r)| old_k == k && Arc::ptr_eq(old, r),
-            |(k, r)| (k, Arc::clone(r)),
+            md_keys.iter().zip(rendered),
+            |(old_k, old), (k, r)| old_k == *k && Arc::ptr_eq(old, r),
+            |(k, r)| (*k, Arc::clone(r)),
         );
-        let html =
-            |p: &content::Page| files.binary_search_by(|f| f.path.as_str().cmp(&p.output)).ok().map(|i| &files[i].data);
-        refresh(
+        let html = |p: &content::Page| match files.binary_search_by(|f| f.path.as_str().cmp(&p.output)) {
+            Ok(i) => files[i].data.clone(),
+            Err(_) => Bytes::new(), // never: every page is written; an empty one is never reused
+        };
+        refresh_slots(
             &mut self.pages,
-            content.pages.iter().zip(fingerprints).filter_map(|(p, fp)| html(p).map(|data| (&p.output, (*fp, data)))),
-            // The same bytes: a reused page's are a clone of the cached ones.
-            |(old_fp, old), (fp, data)| old_fp == fp && shares(old, data),
-            |(fp, data)| (fp, data.clone()),
+            content.pages.iter().zip(fingerprints),
+            // The same fingerprint: the page was not rendered, its bytes are the cached ones.
+            |(old_fp, _), (_, fp)| old_fp == *fp,
+            |(p, fp)| (*fp, html(p)),
         );
     }
 
@@ -215,14 +210,14 @@ impl BuildCache {
         let keys: Vec<u64> = (0..content.pages.len()).map(|i| hash_of(&(md_keys[i], titles[i], &urls[i]))).collect();
         let per_page: Vec<search::PageIndex> = (0..content.pages.len())
             .into_par_iter()
-            .map(|i| match self.search.get(&content.pages[i].source) {
+            .map(|i| match self.search.get(i) {
                 Some((k, idx)) if *k == keys[i] => idx.clone(),
                 _ => search::page_index(titles[i], &urls[i], &rendered[i]),
             })
             .collect();
-        refresh(
+        refresh_slots(
             &mut self.search,
-            content.pages.iter().zip(keys).zip(&per_page).map(|((p, k), idx)| (&p.source, (k, idx))),
+            keys.into_iter().zip(&per_page),
             |(old_k, old), (k, idx)| old_k == k && old.shares(idx),
             |(k, idx)| (k, idx.clone()),
         );

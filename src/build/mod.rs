@@ -221,7 +221,7 @@ fn run_cached(
         Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &cards, &content, &md), &md.md_keys, &graph),
         None => Vec::new(),
     };
-    let reuse = cache.as_deref().map(|c| c.reusable(&content, &fingerprints)).unwrap_or_default();
+    let reuse = cache.as_deref().map(|c| c.reusable(&fingerprints)).unwrap_or_default();
     let input = RenderInput {
         config: &config,
         content: &content,
@@ -392,8 +392,7 @@ fn render_markdown(
         return Markdown { rendered, md_keys: Vec::new(), urls, index_runs, parsed };
     };
     let md_keys = cache.markdown_keys(content, cache::site_map_key(content, map));
-    let cached: Vec<Option<Arc<Rendered>>> =
-        content.pages.iter().zip(&md_keys).map(|(p, k)| cache.markdown(&p.source, *k)).collect();
+    let cached: Vec<Option<Arc<Rendered>>> = md_keys.iter().enumerate().map(|(i, k)| cache.markdown(i, *k)).collect();
     let parsed = cached.iter().filter(|c| c.is_none()).count();
     let rendered =
         content.pages.par_iter().zip(cached).map(|(p, hit)| hit.unwrap_or_else(|| Arc::new(render_page(p)))).collect();
