@@ -12,8 +12,11 @@ use skrifa::MetadataProvider;
 pub(crate) static BUILT_IN: &[u8] = include_bytes!("../../assets/fonts/NotoSansJP-Bold-subset.otf");
 
 /// One font face, ready to draw and measure text with.
+#[derive(Clone)]
 pub(crate) struct CardFont {
     data: Arc<Vec<u8>>,
+    /// A stable hash of the font file, part of every card's name.
+    fingerprint: u64,
     /// The family name the SVG asks for.
     pub family: String,
     pub db: Arc<fontdb::Database>,
@@ -48,17 +51,21 @@ impl CardFont {
         if units_per_em <= 0.0 {
             return Err("the font has no units per em".into());
         }
-        Ok(CardFont { data, family, db: Arc::new(db), units_per_em })
+        let fingerprint = crate::templates::fnv1a(&data);
+        Ok(CardFont { data, fingerprint, family, db: Arc::new(db), units_per_em })
     }
 
     /// The built-in font.
+    /// Loaded once per process: `serve` would otherwise copy, parse and hash it on every
+    /// rebuild.
     pub fn built_in() -> CardFont {
-        CardFont::new(BUILT_IN.to_vec()).expect("the built-in card font is a valid font")
+        static FONT: std::sync::OnceLock<CardFont> = std::sync::OnceLock::new();
+        FONT.get_or_init(|| CardFont::new(BUILT_IN.to_vec()).expect("the built-in card font is a valid font")).clone()
     }
 
     /// A stable hash of the font file, part of every card's name.
     pub fn fingerprint(&self) -> u64 {
-        crate::templates::fnv1a(&self.data)
+        self.fingerprint
     }
 
     fn face(&self) -> skrifa::FontRef<'_> {
