@@ -180,6 +180,7 @@ pub(crate) fn kanji_run(text: &str, max: usize, out: &mut Vec<Hit>) {
 }
 
 /// Counts kanji runs a character at a time (see [`super::scan`]), with nothing allocated.
+#[derive(Clone, Copy)]
 pub(crate) struct KanjiRuns {
     max: usize,
     /// Where the current run started, and its length in characters (0: not in a run).
@@ -198,34 +199,37 @@ impl KanjiRuns {
     }
 
     /// Reads a character at byte `i` that is a kanji or not (`kanji`), as told by the caller.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn step_kanji(&mut self, i: usize, kanji: bool, out: &mut Vec<Hit>) {
         if kanji {
             self.run = if self.run.1 == 0 { (i, 1) } else { (self.run.0, self.run.1 + 1) };
-        } else if self.run.1 > self.max {
-            self.report(i, out);
-        } else {
-            self.run.1 = 0;
+        } else if self.run.1 != 0 {
+            self.finish(i, out);
         }
     }
 
-    /// Ends the text, `len` bytes long.
-    pub(crate) fn finish(mut self, len: usize, out: &mut Vec<Hit>) {
-        self.report(len, out);
-    }
-
-    fn report(&mut self, end: usize, out: &mut Vec<Hit>) {
+    /// Ends the run (if any) at byte `end`: at the end of the text, or before a character that
+    /// is no kanji.
+    #[inline]
+    pub(crate) fn finish(&mut self, end: usize, out: &mut Vec<Hit>) {
         let ((start, n), max) = (self.run, self.max);
         if n > max {
-            out.push(Hit::new(
-                Rule::KanjiRun,
-                start..end,
-                format!("{n} kanji in a row (more than {max}): hard to read"),
-                format!("漢字が{n}文字続いています（{max}文字まで）"),
-            ));
+            out.push(run_hit(start..end, n, max));
         }
         self.run.1 = 0;
     }
+}
+
+/// The hit of a run of `n` kanji at `range`, more than `max`. Out of line: the scan that counts
+/// runs keeps its counters in registers.
+#[inline(never)]
+fn run_hit(range: std::ops::Range<usize>, n: usize, max: usize) -> Hit {
+    Hit::new(
+        Rule::KanjiRun,
+        range,
+        format!("{n} kanji in a row (more than {max}): hard to read"),
+        format!("漢字が{n}文字続いています（{max}文字まで）"),
+    )
 }
 
 #[cfg(test)]
