@@ -9,6 +9,22 @@ use unicode_normalization::UnicodeNormalization;
 use super::{Hit, Rule};
 use crate::text::chars::{is_japanese_letter, is_kanji};
 
+/// The characters of U+F000–U+FFFF (full-width forms, half-width kana): the only ones
+/// [`wide_runs`] looks at, by their UTF-8 lead byte EF.
+pub(crate) fn is_wide_form(c: char) -> bool {
+    ('\u{F000}'..='\u{FFFF}').contains(&c)
+}
+
+/// The ASCII marks [`ascii_punctuation`] looks at.
+pub(crate) fn is_ascii_mark(c: char) -> bool {
+    matches!(c, '?' | '!' | ':' | '(')
+}
+
+/// The spaces [`spaces`] looks at: ASCII and ideographic.
+pub(crate) fn is_space(c: char) -> bool {
+    c == ' ' || c == '\u{3000}'
+}
+
 /// Runs of characters of U+F000–U+FFFF (full-width forms, half-width kana) for which `pred`
 /// holds. Only the places of their UTF-8 lead byte are looked at: most paragraphs have none.
 fn wide_runs(text: &str, pred: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
@@ -141,7 +157,7 @@ pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
     if memchr::memchr(b' ', text.as_bytes()).is_none() && IDEOGRAPHIC_SPACE.find(text.as_bytes()).is_none() {
         return;
     }
-    for (s, e) in runs(text, |c| c == ' ' || c == '\u{3000}') {
+    for (s, e) in runs(text, is_space) {
         let (Some(a), Some(b)) = (text[..s].chars().next_back(), text[e..].chars().next()) else { continue };
         let (ja_a, ja_b) = (is_japanese_letter(a), is_japanese_letter(b));
         let (en_a, en_b) = (a.is_ascii_alphanumeric(), b.is_ascii_alphanumeric());
