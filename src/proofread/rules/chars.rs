@@ -190,59 +190,61 @@ pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
 pub(crate) fn kanji_run(text: &str, max: usize, out: &mut Vec<Hit>) {
     let mut runs = KanjiRuns::new(max);
     for (i, c) in text.char_indices() {
-        runs.step(i, c, out);
+        runs.step(text, i, c, out);
     }
-    runs.finish(text.len(), out);
+    runs.finish(text, text.len(), out);
 }
 
 /// Counts kanji runs a character at a time (see [`super::scan`]), with nothing allocated.
 #[derive(Clone, Copy)]
 pub(crate) struct KanjiRuns {
     max: usize,
-    /// Where the current run started, and its length in characters (0: not in a run).
-    run: (usize, usize),
+    /// The length of the current run in characters (0: not in a run). Where it started is
+    /// worked out when it is reported: one counter is all the scan keeps.
+    n: usize,
 }
 
 impl KanjiRuns {
     pub(crate) fn new(max: usize) -> Self {
-        KanjiRuns { max, run: (0, 0) }
+        KanjiRuns { max, n: 0 }
     }
 
-    /// Reads `c`, at byte `i`.
+    /// Reads `c`, at byte `i` of `text`.
     #[inline]
-    pub(crate) fn step(&mut self, i: usize, c: char, out: &mut Vec<Hit>) {
-        self.step_kanji(i, is_kanji(c), out);
+    pub(crate) fn step(&mut self, text: &str, i: usize, c: char, out: &mut Vec<Hit>) {
+        self.step_kanji(text, i, is_kanji(c), out);
     }
 
-    /// Reads a character at byte `i` that is a kanji or not (`kanji`), as told by the caller.
+    /// Reads a character at byte `i` of `text` that is a kanji or not (`kanji`), as told by
+    /// the caller.
     #[inline(always)]
-    pub(crate) fn step_kanji(&mut self, i: usize, kanji: bool, out: &mut Vec<Hit>) {
+    pub(crate) fn step_kanji(&mut self, text: &str, i: usize, kanji: bool, out: &mut Vec<Hit>) {
         if kanji {
-            self.run = if self.run.1 == 0 { (i, 1) } else { (self.run.0, self.run.1 + 1) };
-        } else if self.run.1 != 0 {
-            self.finish(i, out);
+            self.n += 1;
+        } else if self.n != 0 {
+            self.finish(text, i, out);
         }
     }
 
-    /// Ends the run (if any) at byte `end`: at the end of the text, or before a character that
-    /// is no kanji.
+    /// Ends the run (if any) at byte `end` of `text`: at its end, or before a character that is
+    /// no kanji.
     #[inline]
-    pub(crate) fn finish(&mut self, end: usize, out: &mut Vec<Hit>) {
-        let ((start, n), max) = (self.run, self.max);
-        if n > max {
-            out.push(run_hit(start..end, n, max));
+    pub(crate) fn finish(&mut self, text: &str, end: usize, out: &mut Vec<Hit>) {
+        if self.n > self.max {
+            out.push(run_hit(text, end, self.n, self.max));
         }
-        self.run.1 = 0;
+        self.n = 0;
     }
 }
 
-/// The hit of a run of `n` kanji at `range`, more than `max`. Out of line: the scan that counts
-/// runs keeps its counters in registers.
+/// The hit of the run of `n` kanji that ends at byte `end` of `text`, more than `max`. Out of
+/// line: the scan that counts runs keeps its counters in registers.
 #[inline(never)]
-fn run_hit(range: std::ops::Range<usize>, n: usize, max: usize) -> Hit {
+fn run_hit(text: &str, end: usize, n: usize, max: usize) -> Hit {
+    let start = text[..end].char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
     Hit::new(
         Rule::KanjiRun,
-        range,
+        start..end,
         format!("{n} kanji in a row (more than {max}): hard to read"),
         format!("漢字が{n}文字続いています（{max}文字まで）"),
     )
@@ -294,5 +296,14 @@ mod tests {
         kanji_run("東京特許許可局長今日急遽休暇許可拒否", 7, &mut out);
         kanji_run("株式会社の人事担当者", 7, &mut out);
         assert_eq!(out.len(), 1);
+        // Where a run starts is worked out from its end: across four-byte kanji too.
+        for (text, run) in [
+            ("は東京特許許可局長今日急遽休暇です", "東京特許許可局長今日急遽休暇"),
+            ("𠮷野家本店営業企画部長", "𠮷野家本店営業企画部長"),
+        ] {
+            let mut out = Vec::new();
+            kanji_run(text, 7, &mut out);
+            assert_eq!(out.iter().map(|h| &text[h.range.clone()]).collect::<Vec<_>>(), [run]);
+        }
     }
 }

@@ -162,7 +162,7 @@ pub(crate) fn running_text(
         if class & ANCHOR != 0 && (class & PAIRED == 0 || notation::anchor_holds(bytes, i)) {
             anchors.push(i);
         }
-        kanji.step_kanji(i, class & KANJI != 0, out);
+        kanji.step_kanji(text, i, class & KANJI != 0, out);
         let quiet = i < stop
             && match class & loud {
                 0 => true,
@@ -180,7 +180,7 @@ pub(crate) fn running_text(
         last = i;
         i += len;
     }
-    kanji.finish(text.len(), out);
+    kanji.finish(text, text.len(), out);
     rules.split.count_plain(plain);
     (rules.split.finish(text), seen)
 }
@@ -253,12 +253,12 @@ mod tests {
         let mut prev = None;
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
-            kanji.step(i, c, out);
+            kanji.step(text, i, c, out);
             split.step(text, i, c);
             doubled.step(text, i, (prev, c, chars.peek().map(|&(_, n)| n)), out);
             prev = Some(c);
         }
-        kanji.finish(text.len(), out);
+        kanji.finish(text, text.len(), out);
         split.finish(text)
     }
 
