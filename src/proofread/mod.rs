@@ -321,6 +321,19 @@ impl Proofreader {
     ) -> Vec<Sentence> {
         let text = &block.text;
         let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
+        let kanji_max = on(Rule::KanjiRun).then(|| set.get(Rule::KanjiRun).max);
+        let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
+        // Running text is scanned first: the classes of its characters tell which rules below
+        // can find nothing in it.
+        let (sents, seen) = if running {
+            scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, anchors)
+        } else {
+            if let Some(max) = kanji_max {
+                chars::kanji_run(text, max, out);
+            }
+            (Vec::new(), u16::MAX)
+        };
+        let on = |r: Rule| on(r) && scan::may_hit(seen, r);
         let char_rules: [(Rule, rules::TextRule); 4] = [
             (Rule::FullwidthAscii, chars::fullwidth_ascii),
             (Rule::HalfwidthKana, chars::halfwidth_kana),
@@ -341,14 +354,6 @@ impl Proofreader {
         if let Some(prh) = self.prh.as_ref().filter(|_| on(Rule::Prh)) {
             notation::dictionary_hits(prh.find(text), Rule::Prh, text, out);
         }
-        let kanji_max = on(Rule::KanjiRun).then(|| set.get(Rule::KanjiRun).max);
-        if !matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem) {
-            if let Some(max) = kanji_max {
-                chars::kanji_run(text, max, out);
-            }
-            return Vec::new();
-        }
-        let sents = scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, anchors);
         if on(Rule::SentenceLength) {
             sentences::sentence_length(&sents, set.get(Rule::SentenceLength).max, out);
         }

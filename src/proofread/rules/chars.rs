@@ -9,6 +9,22 @@ use unicode_normalization::UnicodeNormalization;
 use super::{Hit, Rule};
 use crate::text::chars::{is_japanese_letter, is_kanji};
 
+/// The characters of U+F000–U+FFFF (full-width forms, half-width kana): the only ones
+/// [`wide_runs`] looks at, by their UTF-8 lead byte EF.
+pub(crate) fn is_wide_form(c: char) -> bool {
+    ('\u{F000}'..='\u{FFFF}').contains(&c)
+}
+
+/// The ASCII marks [`ascii_punctuation`] looks at.
+pub(crate) fn is_ascii_mark(c: char) -> bool {
+    matches!(c, '?' | '!' | ':' | '(')
+}
+
+/// The spaces [`spaces`] looks at: ASCII and ideographic.
+pub(crate) fn is_space(c: char) -> bool {
+    c == ' ' || c == '\u{3000}'
+}
+
 /// Runs of characters of U+F000–U+FFFF (full-width forms, half-width kana) for which `pred`
 /// holds. Only the places of their UTF-8 lead byte are looked at: most paragraphs have none.
 fn wide_runs(text: &str, pred: impl Fn(char) -> bool) -> Vec<(usize, usize)> {
@@ -141,7 +157,7 @@ pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
     if memchr::memchr(b' ', text.as_bytes()).is_none() && IDEOGRAPHIC_SPACE.find(text.as_bytes()).is_none() {
         return;
     }
-    for (s, e) in runs(text, |c| c == ' ' || c == '\u{3000}') {
+    for (s, e) in runs(text, is_space) {
         let (Some(a), Some(b)) = (text[..s].chars().next_back(), text[e..].chars().next()) else { continue };
         let (ja_a, ja_b) = (is_japanese_letter(a), is_japanese_letter(b));
         let (en_a, en_b) = (a.is_ascii_alphanumeric(), b.is_ascii_alphanumeric());
@@ -174,58 +190,64 @@ pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
 pub(crate) fn kanji_run(text: &str, max: usize, out: &mut Vec<Hit>) {
     let mut runs = KanjiRuns::new(max);
     for (i, c) in text.char_indices() {
-        runs.step(i, c, out);
+        runs.step(text, i, c, out);
     }
-    runs.finish(text.len(), out);
+    runs.finish(text, text.len(), out);
 }
 
 /// Counts kanji runs a character at a time (see [`super::scan`]), with nothing allocated.
+#[derive(Clone, Copy)]
 pub(crate) struct KanjiRuns {
     max: usize,
-    /// Where the current run started, and its length in characters (0: not in a run).
-    run: (usize, usize),
+    /// The length of the current run in characters (0: not in a run). Where it started is
+    /// worked out when it is reported: one counter is all the scan keeps.
+    n: usize,
 }
 
 impl KanjiRuns {
     pub(crate) fn new(max: usize) -> Self {
-        KanjiRuns { max, run: (0, 0) }
+        KanjiRuns { max, n: 0 }
     }
 
-    /// Reads `c`, at byte `i`.
+    /// Reads `c`, at byte `i` of `text`.
     #[inline]
-    pub(crate) fn step(&mut self, i: usize, c: char, out: &mut Vec<Hit>) {
-        self.step_kanji(i, is_kanji(c), out);
+    pub(crate) fn step(&mut self, text: &str, i: usize, c: char, out: &mut Vec<Hit>) {
+        self.step_kanji(text, i, is_kanji(c), out);
     }
 
-    /// Reads a character at byte `i` that is a kanji or not (`kanji`), as told by the caller.
-    #[inline]
-    pub(crate) fn step_kanji(&mut self, i: usize, kanji: bool, out: &mut Vec<Hit>) {
+    /// Reads a character at byte `i` of `text` that is a kanji or not (`kanji`), as told by
+    /// the caller.
+    #[inline(always)]
+    pub(crate) fn step_kanji(&mut self, text: &str, i: usize, kanji: bool, out: &mut Vec<Hit>) {
         if kanji {
-            self.run = if self.run.1 == 0 { (i, 1) } else { (self.run.0, self.run.1 + 1) };
-        } else if self.run.1 > self.max {
-            self.report(i, out);
-        } else {
-            self.run.1 = 0;
+            self.n += 1;
+        } else if self.n != 0 {
+            self.finish(text, i, out);
         }
     }
 
-    /// Ends the text, `len` bytes long.
-    pub(crate) fn finish(mut self, len: usize, out: &mut Vec<Hit>) {
-        self.report(len, out);
-    }
-
-    fn report(&mut self, end: usize, out: &mut Vec<Hit>) {
-        let ((start, n), max) = (self.run, self.max);
-        if n > max {
-            out.push(Hit::new(
-                Rule::KanjiRun,
-                start..end,
-                format!("{n} kanji in a row (more than {max}): hard to read"),
-                format!("漢字が{n}文字続いています（{max}文字まで）"),
-            ));
+    /// Ends the run (if any) at byte `end` of `text`: at its end, or before a character that is
+    /// no kanji.
+    #[inline]
+    pub(crate) fn finish(&mut self, text: &str, end: usize, out: &mut Vec<Hit>) {
+        if self.n > self.max {
+            out.push(run_hit(text, end, self.n, self.max));
         }
-        self.run.1 = 0;
+        self.n = 0;
     }
+}
+
+/// The hit of the run of `n` kanji that ends at byte `end` of `text`, more than `max`. Out of
+/// line: the scan that counts runs keeps its counters in registers.
+#[inline(never)]
+fn run_hit(text: &str, end: usize, n: usize, max: usize) -> Hit {
+    let start = text[..end].char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
+    Hit::new(
+        Rule::KanjiRun,
+        start..end,
+        format!("{n} kanji in a row (more than {max}): hard to read"),
+        format!("漢字が{n}文字続いています（{max}文字まで）"),
+    )
 }
 
 #[cfg(test)]
@@ -274,5 +296,14 @@ mod tests {
         kanji_run("東京特許許可局長今日急遽休暇許可拒否", 7, &mut out);
         kanji_run("株式会社の人事担当者", 7, &mut out);
         assert_eq!(out.len(), 1);
+        // Where a run starts is worked out from its end: across four-byte kanji too.
+        for (text, run) in [
+            ("は東京特許許可局長今日急遽休暇です", "東京特許許可局長今日急遽休暇"),
+            ("𠮷野家本店営業企画部長", "𠮷野家本店営業企画部長"),
+        ] {
+            let mut out = Vec::new();
+            kanji_run(text, 7, &mut out);
+            assert_eq!(out.iter().map(|h| &text[h.range.clone()]).collect::<Vec<_>>(), [run]);
+        }
     }
 }

@@ -47,6 +47,11 @@ fn is_one_kanji_verb(c: char) -> bool {
 /// What follows the potential's れ: る, ない, ます, た, て... (not れば, which is correct).
 const AFTER_RE: &[&str] = &["る", "ない", "なかっ", "ます", "ません", "まし", "た", "て", "ず"];
 
+/// れ, the character [`ra_nuki`] looks for.
+pub(crate) fn is_re(c: char) -> bool {
+    c == 'れ'
+}
+
 /// Finds れ; made once, not once a block.
 static RE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("れ"));
 
@@ -82,6 +87,7 @@ pub(crate) fn ra_nuki(text: &str, out: &mut Vec<Hit>) {
 /// after a noun-like character (kanji, katakana, a closing bracket, Latin letters or code), but
 /// not が inside a verb (広がる); を after anything; で after a noun-like character unless it
 /// starts できる, でした, です, である, では, でも, でない.
+#[inline]
 fn is_particle(prev: Option<char>, c: char, next: Option<char>) -> bool {
     let noun_like = |p: char| {
         is_kanji(p) || is_katakana(p) || p.is_ascii_alphanumeric() || matches!(p, '」' | '』' | '）' | ')') || p == HOLE

@@ -99,11 +99,6 @@ pub(crate) fn is_anchor(c: char) -> bool {
     c < 0x10000 && WORDS.anchors.bits[c >> 6] >> (c & 63) & 1 != 0
 }
 
-/// [`is_anchor`] as bits: bit `c % 64` of word `c / 64`, for the characters below U+10000.
-pub(crate) fn anchor_bits() -> &'static [u64; 1024] {
-    &WORDS.anchors.bits
-}
-
 /// Whether the anchor `c` anchors only words it is looked for with a neighbour (its partner):
 /// a common kana, which stands in most sentences, where its words are rare (す of すでに).
 pub(crate) fn is_paired(c: char) -> bool {

@@ -1,39 +1,61 @@
 //! One pass over a block of running text (a paragraph or a list item) for the rules that read
 //! it a character at a time: sentences and their counts, kanji runs and doubled particles. Every
 //! paragraph of the site goes through here, so each character is decoded once, not once a rule,
-//! and its class is looked up once in a table: most characters are only counted.
+//! and its class is looked up once in a table: most characters are only counted, in registers.
 
 use std::sync::LazyLock;
 
-use super::chars::KanjiRuns;
+use super::chars::{self, KanjiRuns};
 use super::grammar::{self, Particles};
 use super::notation;
 use super::sentences::{self, Sentence, Splitter};
-use super::Hit;
+use super::{Hit, Rule};
 use crate::text::chars::is_kanji;
 
 /// A kanji: `kanji-run` counts it.
-const KANJI: u8 = 1;
+const KANJI: u16 = 1;
 /// A space or a mark the sentence splitter reads ([`sentences::is_mark`]).
-const SPLIT: u8 = 2;
+const SPLIT: u16 = 2;
 /// A particle the particle rule reads ([`grammar::is_particle_checked`]).
-const PARTICLE: u8 = 4;
+const PARTICLE: u16 = 4;
 /// A character that ends a clause ([`grammar::may_end_clause`]): the particle rule reads it
 /// while a particle is open.
-const RESET: u8 = 8;
+const RESET: u16 = 8;
 /// A verb or adjective ending ([`grammar::is_clause_end`]): the particle rule reads it, while a
 /// particle is open, before a character of class [`BEFORE_NOUN`].
-const CLAUSE_END: u8 = 16;
+const CLAUSE_END: u16 = 16;
 /// A character a clause can end before ([`grammar::may_follow_clause`]).
-const BEFORE_NOUN: u8 = 32;
+const BEFORE_NOUN: u16 = 32;
 /// Where a word of the built-in dictionary or a variant form may be ([`notation::is_anchor`]).
-const ANCHOR: u8 = 64;
+const ANCHOR: u16 = 64;
 /// An anchor that stands for a word only next to a partner ([`notation::is_paired`]): a
 /// common kana, checked with [`notation::anchor_holds`].
-const PAIRED: u8 = 128;
+const PAIRED: u16 = 128;
+/// A character of U+F000–U+FFFF, where `fullwidth-ascii` and `halfwidth-kana` look
+/// ([`chars::is_wide_form`]).
+const WIDE: u16 = 256;
+/// What `ascii-punctuation` looks at ([`chars::is_ascii_mark`]).
+const ASCII_MARK: u16 = 512;
+/// What `ja-space` and `ja-latin-space` look at ([`chars::is_space`]).
+const SPACE: u16 = 1024;
+/// れ, where `ra-nuki` looks ([`grammar::is_re`]).
+const RE: u16 = 2048;
+
+/// Whether a text whose characters have, together, the classes `seen` may hold a hit of
+/// `rule`: the rules on single characters find nothing in a text without their characters.
+pub(crate) fn may_hit(seen: u16, rule: Rule) -> bool {
+    let class = match rule {
+        Rule::FullwidthAscii | Rule::HalfwidthKana => WIDE,
+        Rule::AsciiPunctuation => ASCII_MARK,
+        Rule::JaSpace | Rule::JaLatinSpace => SPACE,
+        Rule::RaNuki => RE,
+        _ => return true,
+    };
+    seen & class != 0
+}
 
 /// The class of `c`, from the rules' own tests of it: what [`Classes`] tabulates.
-fn class_of(c: char) -> u8 {
+fn class_of(c: char) -> u16 {
     let bits = [
         (is_kanji(c), KANJI),
         (c.is_whitespace() || sentences::is_mark(c), SPLIT),
@@ -43,63 +65,82 @@ fn class_of(c: char) -> u8 {
         (grammar::may_follow_clause(c), BEFORE_NOUN),
         (notation::is_anchor(c), ANCHOR),
         (notation::is_paired(c), PAIRED),
+        (chars::is_wide_form(c), WIDE),
+        (chars::is_ascii_mark(c), ASCII_MARK),
+        (chars::is_space(c), SPACE),
+        (grammar::is_re(c), RE),
     ];
     bits.iter().filter(|(is, _)| *is).fold(0, |class, (_, bit)| class | bit)
 }
 
-/// [`class_of`] for ASCII and for kana and CJK punctuation (U+3000–U+30FF), by table: with the
-/// kanji of U+4E00–U+9FFF, nearly every character of Japanese prose.
+/// [`class_of`] for ASCII and for U+3000–U+9FFF (kana, CJK punctuation and the common
+/// kanji), by table: nearly every character of Japanese prose.
 struct Classes {
-    ascii: [u8; 0x80],
-    kana: [u8; 0x100],
-    /// [`notation::anchor_bits`], for the kanji.
-    anchors: &'static [u64; 1024],
+    ascii: [u16; 0x80],
+    /// U+3000–U+9FFF.
+    cjk: Box<[u16; CJK_LEN]>,
 }
+
+/// How many characters `Classes::cjk` holds.
+const CJK_LEN: usize = 0x7000;
 
 static CLASSES: LazyLock<Classes> = LazyLock::new(|| {
     let of = |cp: u32| char::from_u32(cp).map_or(0, class_of);
     Classes {
         ascii: std::array::from_fn(|k| of(k as u32)),
-        kana: std::array::from_fn(|k| of(0x3000 + k as u32)),
-        anchors: notation::anchor_bits(),
+        cjk: Box::new(std::array::from_fn(|k| of(0x3000 + k as u32))),
     }
 });
 
 impl Classes {
-    /// The class of the character at the start of `b` (a UTF-8 text, not empty) and its length
-    /// in bytes. Kana, CJK punctuation and kanji are told by their bytes, without decoding.
+    /// The class of the character at byte `i` of `b` (a UTF-8 text; `i` a character boundary
+    /// before its end) and its length in bytes. The characters of the table are told by their
+    /// bytes, without decoding.
     #[inline(always)]
-    fn at(&self, b: &[u8]) -> (u8, usize) {
-        match *b {
-            [lead @ 0..=0x7F, ..] => (self.ascii[usize::from(lead)], 1),
-            // U+3000–U+30FF: E3 80 80 to E3 83 BF.
-            [0xE3, b1 @ 0x80..=0x83, b2, ..] => (self.kana[usize::from(b1 & 3) << 6 | usize::from(b2 & 0x3F)], 3),
-            // U+4E00–U+9FFF: E4 B8 80 to E9 BF BF.
-            [lead @ (0xE4..=0xE9), b1, b2, ..] if lead != 0xE4 || b1 >= 0xB8 => {
-                let c = usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
-                let anchor = (self.anchors[c >> 6] >> (c & 63) & 1) as u8;
-                (KANJI | BEFORE_NOUN | (anchor * ANCHOR), 3)
-            }
-            _ => {
-                let c = std::str::from_utf8(&b[..b.len().min(4)])
-                    .or_else(|e| std::str::from_utf8(&b[..e.valid_up_to()]))
-                    .ok()
-                    .and_then(|s| s.chars().next())
-                    .unwrap_or('\u{FFFD}');
-                (class_of(c), c.len_utf8())
-            }
+    fn at(&self, b: &[u8], i: usize) -> (u16, usize) {
+        let lead = b[i];
+        if lead < 0x80 {
+            return (self.ascii[usize::from(lead)], 1);
         }
+        // U+3000–U+9FFF: E3 80 80 to E9 BF BF.
+        if let (0xE3..=0xE9, Some(&[b1, b2])) = (lead, b.get(i + 1..i + 3)) {
+            let c = usize::from(lead - 0xE3) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
+            return (self.cjk[c], 3);
+        }
+        other_class(&b[i..])
     }
 }
 
-/// The character at byte `i` of `text` (a character boundary, not the end).
-fn char_at(text: &str, i: usize) -> char {
-    text[i..].chars().next().unwrap_or_default()
+/// [`Classes::at`] for the characters outside its tables (and for bytes that are no UTF-8).
+#[inline(never)]
+fn other_class(b: &[u8]) -> (u16, usize) {
+    let c = std::str::from_utf8(&b[..b.len().min(4)])
+        .or_else(|e| std::str::from_utf8(&b[..e.valid_up_to()]))
+        .ok()
+        .and_then(|s| s.chars().next())
+        .unwrap_or('\u{FFFD}');
+    (class_of(c), c.len_utf8())
+}
+
+/// The character of `len` bytes at byte `i` of `text` (a character boundary): a three-byte
+/// character (most of Japanese prose) put together from its bytes.
+#[inline(always)]
+fn char_at(text: &str, i: usize, len: usize) -> char {
+    if let (3, Some(&[b0, b1, b2])) = (len, text.as_bytes().get(i..i + 3)) {
+        let c = u32::from(b0 & 0x0F) << 12 | u32::from(b1 & 0x3F) << 6 | u32::from(b2 & 0x3F);
+        return char::from_u32(c).unwrap_or_default();
+    }
+    text.get(i..).and_then(|t| t.chars().next()).unwrap_or_default()
 }
 
 /// The sentences of `text`, with the hits of `kanji-run` (more than `kanji_max` kanji in a row,
 /// when given) and of `doubled-particle` (when `particles`; `breaks` are where link texts start
-/// and end) added to `out`, and where [`notation::Words::find`] should look (`anchors`).
+/// and end) added to `out`, and where [`notation::Words::find`] should look (`anchors`); and
+/// the classes of its characters together (see [`may_hit`]).
+///
+/// Each character's class is looked up once. Kanji runs and anchors are told from the class
+/// alone; a character no other rule reads (see [`Rules::loud`]) is only counted, and the
+/// count is handed to the sentence splitter and the particle rule when they read the next one.
 pub(crate) fn running_text(
     text: &str,
     breaks: &[usize],
@@ -107,101 +148,97 @@ pub(crate) fn running_text(
     particles: bool,
     out: &mut Vec<Hit>,
     anchors: &mut Vec<usize>,
-) -> Vec<Sentence> {
-    let mut scan = Scan {
-        classes: &CLASSES,
-        text,
-        split: Splitter::new(),
-        // Without a threshold, no run is long enough to report.
-        kanji: KanjiRuns::new(kanji_max.unwrap_or(usize::MAX)),
-        doubled: particles.then(|| Particles::new(breaks)),
-    };
-    let mut i = 0;
-    while i < text.len() {
-        i = scan.quiet(i, out, anchors);
-        if i < text.len() {
-            i += scan.one(i, out, anchors);
-        }
-    }
-    scan.kanji.finish(text.len(), out);
-    scan.split.finish(text)
-}
-
-/// The rules [`running_text`] runs, reading a text.
-struct Scan<'t, 'b> {
-    classes: &'static Classes,
-    text: &'t str,
-    split: Splitter,
-    kanji: KanjiRuns,
-    doubled: Option<Particles<'b>>,
-}
-
-impl Scan<'_, '_> {
-    /// Reads the characters from byte `i` that are only counted (told kanji or not, and noted
-    /// when they are anchors), up to the first that is more; returns where it stopped.
-    #[inline]
-    fn quiet(&mut self, mut i: usize, out: &mut Vec<Hit>, anchors: &mut Vec<usize>) -> usize {
-        if !self.split.takes_plain() {
-            return i;
-        }
-        let bytes = self.text.as_bytes();
-        let stop = self.doubled.as_ref().map_or(bytes.len(), |d| d.plain_until().min(bytes.len()));
-        // What the particle rule reads: a particle, and while one is open (which only a
-        // character it reads changes), what can end the clause.
-        let loud = match &self.doubled {
-            Some(d) if d.open() => SPLIT | PARTICLE | RESET | CLAUSE_END,
-            Some(_) => SPLIT | PARTICLE,
-            None => SPLIT,
-        };
-        let mut n = 0;
-        while i < stop {
-            let (class, len) = self.classes.at(&bytes[i..]);
-            if class & loud != 0 {
-                break;
-            }
-            if class & ANCHOR != 0 && (class & PAIRED == 0 || notation::anchor_holds(bytes, i)) {
-                anchors.push(i);
-            }
-            self.kanji.step_kanji(i, class & KANJI != 0, out);
-            n += 1;
-            i += len;
-        }
-        self.split.count_plain(n);
-        if let Some(d) = self.doubled.as_mut() {
-            d.count_plain(n);
-        }
-        i
-    }
-
-    /// Reads the character at byte `i`, whatever it is; returns its length.
-    fn one(&mut self, i: usize, out: &mut Vec<Hit>, anchors: &mut Vec<usize>) -> usize {
-        let (text, bytes) = (self.text, self.text.as_bytes());
-        let (class, len) = self.classes.at(&bytes[i..]);
+) -> (Vec<Sentence>, u16) {
+    let (classes, bytes) = (&*CLASSES, text.as_bytes());
+    let mut rules = Rules { text, split: Splitter::new(), doubled: particles.then(|| Particles::new(breaks)) };
+    // Without a threshold, no run is long enough to report.
+    let mut kanji = KanjiRuns::new(kanji_max.unwrap_or(usize::MAX));
+    let (mut loud, mut stop) = rules.loud();
+    // `last`: where the character before `i` starts.
+    let (mut i, mut last, mut plain, mut seen) = (0, 0, 0, 0);
+    while i < bytes.len() {
+        let (class, len) = classes.at(bytes, i);
+        seen |= class;
         if class & ANCHOR != 0 && (class & PAIRED == 0 || notation::anchor_holds(bytes, i)) {
             anchors.push(i);
         }
-        self.kanji.step_kanji(i, class & KANJI != 0, out);
+        kanji.step_kanji(text, i, class & KANJI != 0, out);
+        let quiet = i < stop
+            && match class & loud {
+                0 => true,
+                // The particle rule reads a verb's ending only before what a clause ends before.
+                CLAUSE_END => bytes.get(i + len).is_none() || classes.at(bytes, i + len).0 & BEFORE_NOUN == 0,
+                _ => false,
+            };
+        if quiet {
+            plain += 1;
+        } else {
+            rules.read((last, i), (class, len), plain, out);
+            plain = 0;
+            (loud, stop) = rules.loud();
+        }
+        last = i;
+        i += len;
+    }
+    kanji.finish(text, text.len(), out);
+    rules.split.count_plain(plain);
+    (rules.split.finish(text), seen)
+}
+
+/// The rules [`running_text`] hands the characters they read.
+struct Rules<'t, 'b> {
+    text: &'t str,
+    split: Splitter,
+    doubled: Option<Particles<'b>>,
+}
+
+impl Rules<'_, '_> {
+    /// The classes of the characters the rules read, and the byte from which they read every
+    /// character (after a full stop, and at a link text's edge).
+    #[inline]
+    fn loud(&self) -> (u16, usize) {
+        if !self.split.takes_plain() {
+            return (0, 0);
+        }
+        // What the particle rule reads: a particle, and while one is open (which only a
+        // character it reads changes), what can end the clause.
+        match &self.doubled {
+            Some(d) if d.open() => (SPLIT | PARTICLE | RESET | CLAUSE_END, d.plain_until()),
+            Some(d) => (SPLIT | PARTICLE, d.plain_until()),
+            None => (SPLIT, usize::MAX),
+        }
+    }
+
+    /// Reads the character at byte `i` (the one before it starts at `last`), of class `class`
+    /// and `len` bytes long, after `plain` characters that were only counted.
+    #[inline(never)]
+    fn read(&mut self, (last, i): (usize, usize), (class, len): (u16, usize), plain: usize, out: &mut Vec<Hit>) {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let c = char_at(text, i, len);
+        self.split.count_plain(plain);
         if class & SPLIT == 0 && self.split.takes_plain() {
             self.split.count_plain(1);
         } else {
-            self.split.step(text, i, char_at(text, i));
+            self.split.step(text, i, c);
         }
         if let Some(d) = self.doubled.as_mut() {
-            let next = &bytes[i + len..];
+            d.count_plain(plain);
+            let after = i + len;
+            let next = (after < bytes.len()).then(|| CLASSES.at(bytes, after));
             // A clause ends at a mark, or at a verb's ending before a noun; it changes nothing
             // while no particle is open.
             let read = class & PARTICLE != 0
                 || (class & (RESET | CLAUSE_END) != 0
                     && d.open()
-                    && (class & RESET != 0 || (!next.is_empty() && self.classes.at(next).0 & BEFORE_NOUN != 0)));
+                    && (class & RESET != 0 || next.is_some_and(|(class, _)| class & BEFORE_NOUN != 0)));
             if !read && d.takes_plain(i) {
                 d.count_plain(1);
             } else {
-                let prev = text[..i].chars().next_back();
-                d.step(text, i, (prev, char_at(text, i), text[i + len..].chars().next()), out);
+                let next = next.map(|(_, len)| char_at(text, after, len));
+                let prev = (i > 0).then(|| char_at(text, last, i - last));
+                d.step(text, i, (prev, c, next), out);
             }
         }
-        len
     }
 }
 
@@ -216,12 +253,12 @@ mod tests {
         let mut prev = None;
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
-            kanji.step(i, c, out);
+            kanji.step(text, i, c, out);
             split.step(text, i, c);
             doubled.step(text, i, (prev, c, chars.peek().map(|&(_, n)| n)), out);
             prev = Some(c);
         }
-        kanji.finish(text.len(), out);
+        kanji.finish(text, text.len(), out);
         split.finish(text)
     }
 
@@ -231,8 +268,8 @@ mod tests {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let mut buf = [0; 4];
             let text = format!("{}a", c.encode_utf8(&mut buf));
-            assert_eq!(classes.at(text.as_bytes()), (class_of(c), c.len_utf8()), "{c:?}");
-            assert_eq!(classes.at(&text.as_bytes()[..c.len_utf8()]), (class_of(c), c.len_utf8()), "{c:?}");
+            assert_eq!(classes.at(text.as_bytes(), 0), (class_of(c), c.len_utf8()), "{c:?}");
+            assert_eq!(classes.at(&text.as_bytes()[..c.len_utf8()], 0), (class_of(c), c.len_utf8()), "{c:?}");
         }
         assert_eq!(class_of('漢'), KANJI | BEFORE_NOUN);
         assert_eq!(class_of('後'), KANJI | BEFORE_NOUN | ANCHOR);
@@ -241,7 +278,10 @@ mod tests {
         assert_eq!(class_of('は'), PARTICLE | BEFORE_NOUN);
         assert_eq!(class_of('る'), CLAUSE_END);
         assert_eq!(class_of('。'), SPLIT | RESET);
-        assert_eq!(class_of(' '), SPLIT);
+        assert_eq!(class_of(' '), SPLIT | SPACE);
+        assert_eq!(class_of('れ'), RE);
+        assert_eq!(class_of('?'), SPLIT | RESET | ASCII_MARK);
+        assert_eq!(class_of('Ａ'), WIDE);
     }
 
     proptest::proptest! {
@@ -260,7 +300,8 @@ mod tests {
             let breaks: Vec<usize> = text.char_indices().map(|(i, _)| i).filter(|&i| i == cut * 3).collect();
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             let mut anchors = Vec::new();
-            let sents = running_text(&text, &breaks, Some(2), true, &mut fast, &mut anchors);
+            let (sents, seen) = running_text(&text, &breaks, Some(2), true, &mut fast, &mut anchors);
+            proptest::prop_assert_eq!(seen, text.chars().fold(0, |seen, c| seen | class_of(c)));
             let expected: Vec<usize> = text
                 .char_indices()
                 .filter(|&(i, c)| notation::is_anchor(c) && notation::anchor_holds(text.as_bytes(), i))

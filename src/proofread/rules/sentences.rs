@@ -133,7 +133,7 @@ mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<Sentence> {
-        super::super::scan::running_text(text, &[], None, false, &mut Vec::new(), &mut Vec::new())
+        super::super::scan::running_text(text, &[], None, false, &mut Vec::new(), &mut Vec::new()).0
     }
 
     #[test]

@@ -120,7 +120,7 @@ mod tests {
             .iter()
             .map(|b| {
                 if running(b) {
-                    running_text(&b.text, &[], None, false, &mut Vec::new(), &mut Vec::new())
+                    running_text(&b.text, &[], None, false, &mut Vec::new(), &mut Vec::new()).0
                 } else {
                     Vec::new()
                 }
