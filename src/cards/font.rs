@@ -17,6 +17,9 @@ pub(crate) struct CardFont {
     data: Arc<Vec<u8>>,
     /// A stable hash of the font file, part of every card's name.
     fingerprint: u64,
+    /// One bit per character of the Basic Multilingual Plane: whether the font has a glyph
+    /// for it. Every page's title is checked, and a bit is cheaper than the font's own map.
+    bmp: Arc<Vec<u64>>,
     /// The family name the SVG asks for.
     pub family: String,
     pub db: Arc<fontdb::Database>,
@@ -52,7 +55,13 @@ impl CardFont {
             return Err("the font has no units per em".into());
         }
         let fingerprint = crate::templates::fnv1a(&data);
-        Ok(CardFont { data, fingerprint, family, db: Arc::new(db), units_per_em })
+        let mut bmp = vec![0u64; 0x10000 / 64];
+        for (c, _) in face.charmap().mappings() {
+            if let Some(word) = bmp.get_mut(c as usize / 64) {
+                *word |= 1 << (c % 64);
+            }
+        }
+        Ok(CardFont { data, fingerprint, bmp: Arc::new(bmp), family, db: Arc::new(db), units_per_em })
     }
 
     /// The built-in font.
@@ -76,14 +85,20 @@ impl CardFont {
     /// Characters of `text` the font has no glyph for, once each, in order. Spaces and
     /// controls are never drawn as glyphs, so they are not reported.
     pub fn missing(&self, text: &str) -> Vec<char> {
-        let charmap = self.face().charmap();
         let mut out: Vec<char> = Vec::new();
         for c in text.chars() {
-            if !c.is_whitespace() && !c.is_control() && charmap.map(c).is_none() && !out.contains(&c) {
+            if !c.is_whitespace() && !c.is_control() && !self.has(c) && !out.contains(&c) {
                 out.push(c);
             }
         }
         out
+    }
+
+    fn has(&self, c: char) -> bool {
+        match self.bmp.get(c as usize / 64) {
+            Some(word) => word & (1 << (c as u32 % 64)) != 0,
+            None => self.face().charmap().map(c).is_some(),
+        }
     }
 
     /// Width of `text` at `size` pixels, from the glyphs' advances (no kerning: a few pixels on
@@ -101,6 +116,17 @@ impl CardFont {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_coverage_bits_agree_with_the_fonts_own_map_on_every_character() {
+        let f = CardFont::built_in();
+        let charmap = f.face().charmap();
+        let covered = (0..0x11_0000).filter_map(char::from_u32).filter(|&c| f.has(c)).count();
+        assert!(covered > 7000, "JIS X 0208 and ASCII at least: {covered}");
+        for c in (0..0x11_0000).filter_map(char::from_u32) {
+            assert_eq!(f.has(c), charmap.map(c).is_some(), "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn the_built_in_font_covers_kana_jis_kanji_and_ascii() {
