@@ -117,12 +117,15 @@ impl Ids {
     #[inline(always)]
     pub(super) fn add(&mut self, doc: u32, mark: Mark, run: &std::ops::Range<u32>) {
         if !self.bits.is_empty() {
-            let (at, held) = ((doc - run.start) / 64, (self.last - run.start) / 64);
-            if at != held {
-                self.bits[held as usize] = std::mem::take(&mut self.word);
+            // A token seen again in the same section has its bit set already.
+            if self.last != doc {
+                let (at, held) = ((doc - run.start) / 64, (self.last - run.start) / 64);
+                if at != held {
+                    self.bits[held as usize] = std::mem::take(&mut self.word);
+                }
+                self.word |= 1 << ((doc - run.start) % 64);
+                self.last = doc;
             }
-            self.word |= 1 << ((doc - run.start) % 64);
-            self.last = doc;
             if mark >= HEADING {
                 self.add_strong(doc, mark);
             }
