@@ -22,7 +22,7 @@ pub(crate) use files::assemble;
 use files::finish;
 pub use files::{file_name, read_rows};
 use postings::{delta_encode, merge, postings_of, push_varint, runs_of, Ids, Marked, Merged, PairHash, Postings};
-use tokenize::{scan, unpack, Token};
+use tokenize::{scan, unpack, Token, TokenSink};
 pub use tokenize::{shard_of, tokens};
 
 use crate::markdown::Rendered;

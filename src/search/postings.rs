@@ -33,8 +33,6 @@ pub(super) struct Postings {
     pub(super) words: HashMap<Box<str>, Ids, ahash::RandomState>,
     /// The run's documents: bitmaps cover exactly these.
     pub(super) docs: std::ops::Range<u32>,
-    /// A buffer for [`Postings::add_texts`], kept to be reused.
-    pending: Vec<u64>,
 }
 
 /// Hashes a packed CJK token with one multiplication, folded so that every bit of the key
@@ -203,7 +201,7 @@ impl Ids {
 impl Postings {
     /// Empty postings for a run's documents.
     pub(super) fn new(docs: std::ops::Range<u32>) -> Self {
-        Postings { cjk: HashMap::default(), words: HashMap::default(), docs, pending: Vec::new() }
+        Postings { cjk: HashMap::default(), words: HashMap::default(), docs }
     }
 
     /// Completes the bitmaps once every document is added ([`Ids::seal`]): the postings are then
@@ -216,23 +214,12 @@ impl Postings {
 
     /// Adds document `doc`, the newest so far, to the lists of the tokens in its texts. A list
     /// that already ends with `doc` has it: one hash lookup per token, no set of seen tokens.
-    /// A text's CJK tokens are gathered first and then added in a loop of their own, with
-    /// [`Postings::add_cjk`] inlined: no call per token. (The order in which different tokens
-    /// are added does not matter: each token's documents are kept apart.)
+    /// (The order in which different tokens are added does not matter: each token's documents
+    /// are kept apart.)
     pub(super) fn add_texts(&mut self, doc: u32, texts: &[&str]) {
-        let mut cjk = std::mem::take(&mut self.pending);
         for (k, text) in texts.iter().enumerate() {
-            let mark = field_mark(k);
-            cjk.clear();
-            scan(text, |t| match t {
-                Token::Cjk(v) => cjk.push(v),
-                Token::Word(w) => self.add_word(doc, w, mark),
-            });
-            for &v in &cjk {
-                self.add_cjk(doc, v, mark);
-            }
+            scan(text, Adding { postings: self, doc, mark: field_mark(k) });
         }
-        self.pending = cjk;
     }
 
     /// Adds document `doc` to the lists of its distinct tokens.
@@ -261,6 +248,25 @@ impl Postings {
                 self.words.insert(Box::from(w), ids);
             }
         }
+    }
+}
+
+/// Tokens of one text of a document going straight into the postings, each add inlined into
+/// the scan: no call and no buffer per token.
+struct Adding<'p> {
+    postings: &'p mut Postings,
+    doc: u32,
+    mark: Mark,
+}
+
+impl TokenSink<'_> for Adding<'_> {
+    #[inline(always)]
+    fn cjk(&mut self, t: u64) {
+        self.postings.add_cjk(self.doc, t, self.mark);
+    }
+    #[inline(always)]
+    fn word(&mut self, w: &str) {
+        self.postings.add_word(self.doc, w, self.mark);
     }
 }
 

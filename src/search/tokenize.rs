@@ -22,6 +22,24 @@ pub(super) fn unpack(v: u64) -> String {
     [(v >> 32) as u32, (v & 0xffff_ffff) as u32].into_iter().filter(|&c| c != 0).filter_map(char::from_u32).collect()
 }
 
+/// Receives the tokens [`scan`] finds, in text order. Any `FnMut(Token)` does; the postings
+/// implement it themselves so that adding a token is inlined into the scan.
+pub(super) trait TokenSink<'a> {
+    fn cjk(&mut self, t: u64);
+    fn word(&mut self, w: &'a str);
+}
+
+impl<'a, F: FnMut(Token<'a>)> TokenSink<'a> for F {
+    #[inline(always)]
+    fn cjk(&mut self, t: u64) {
+        self(Token::Cjk(t))
+    }
+    #[inline(always)]
+    fn word(&mut self, w: &'a str) {
+        self(Token::Word(w))
+    }
+}
+
 /// What a character is to the tokenizer: a letter of a CJK run, a letter or digit of a word, or
 /// a separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +121,7 @@ fn char_at(s: &str, i: usize) -> (Class, u32, usize) {
 /// its own token) and alphanumeric words of other text. Works on the bytes, each character
 /// classed once (see [`char_at`]).
 #[inline]
-pub(super) fn scan<'a>(norm: &'a str, mut emit: impl FnMut(Token<'a>)) {
+pub(super) fn scan<'a>(norm: &'a str, mut emit: impl TokenSink<'a>) {
     let mut word_start: Option<usize> = None;
     // The last character of the current CJK run (0: none), and whether it is the run's first.
     let (mut prev, mut lone) = (0u32, false);
@@ -112,31 +130,31 @@ pub(super) fn scan<'a>(norm: &'a str, mut emit: impl FnMut(Token<'a>)) {
         let (class, cp, len) = char_at(norm, i);
         if class == Class::Cjk {
             if let Some(s) = word_start.take() {
-                emit(Token::Word(&norm[s..i]));
+                emit.word(&norm[s..i]);
             }
             lone = prev == 0;
             if !lone {
-                emit(Token::Cjk((u64::from(prev) << 32) | u64::from(cp)));
+                emit.cjk((u64::from(prev) << 32) | u64::from(cp));
             }
             prev = cp;
         } else {
             if prev != 0 && lone {
-                emit(Token::Cjk(u64::from(prev) << 32));
+                emit.cjk(u64::from(prev) << 32);
             }
             prev = 0;
             if class == Class::Word {
                 word_start.get_or_insert(i);
             } else if let Some(s) = word_start.take() {
-                emit(Token::Word(&norm[s..i]));
+                emit.word(&norm[s..i]);
             }
         }
         i += len;
     }
     if let Some(s) = word_start {
-        emit(Token::Word(&norm[s..]));
+        emit.word(&norm[s..]);
     }
     if prev != 0 && lone {
-        emit(Token::Cjk(u64::from(prev) << 32));
+        emit.cjk(u64::from(prev) << 32);
     }
 }
 
