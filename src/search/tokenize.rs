@@ -137,6 +137,19 @@ pub(super) fn scan<'a>(norm: &'a str, mut emit: impl TokenSink<'a>) {
                 emit.cjk((u64::from(prev) << 32) | u64::from(cp));
             }
             prev = cp;
+            i += len;
+            // The rest of the run in a loop of its own, one bigram a character (the character
+            // after it is classed again by the outer loop).
+            while i < norm.len() {
+                let (class, cp, len) = char_at(norm, i);
+                if class != Class::Cjk {
+                    break;
+                }
+                emit.cjk((u64::from(prev) << 32) | u64::from(cp));
+                (prev, lone) = (cp, false);
+                i += len;
+            }
+            continue;
         } else {
             if prev != 0 && lone {
                 emit.cjk(u64::from(prev) << 32);
