@@ -103,18 +103,25 @@ fn char_at(s: &str, i: usize) -> (Class, u32, usize) {
     if lead < 0x80 {
         return (ASCII[usize::from(lead)], u32::from(lead), 1);
     }
-    // A lead byte E3–E9 starts a three-byte character, U+3000–U+9FFF.
     if let Some(&[lead @ 0xE3..=0xE9, b1, b2]) = b.get(i..i + 3) {
-        let cp = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-        if cp >= 0x4E00 {
-            return (Class::Cjk, cp, 3);
-        }
-        if cp < 0x3100 {
-            return (KANA[(cp & 0xFF) as usize], cp, 3);
+        if let Some((class, cp)) = three_byte_class(lead, b1, b2) {
+            return (class, cp, 3);
         }
     }
     let c = s[i..].chars().next().unwrap_or_default();
     (class_of(c), c as u32, c.len_utf8())
+}
+
+/// The class and code point of the three-byte character (U+3000–U+9FFF) of a lead byte E3–E9
+/// and the two after it, if it is kana, CJK punctuation or a common kanji (U+4E00–U+9FFF).
+#[inline(always)]
+fn three_byte_class(lead: u8, b1: u8, b2: u8) -> Option<(Class, u32)> {
+    let cp = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+    match cp {
+        0x4E00.. => Some((Class::Cjk, cp)),
+        ..0x3100 => Some((KANA[(cp & 0xFF) as usize], cp)),
+        _ => None,
+    }
 }
 
 /// Index tokens of normalized text, in text order: bigrams of CJK runs (a lone CJK character is
@@ -137,18 +144,15 @@ pub(super) fn scan<'a>(norm: &'a str, mut emit: impl TokenSink<'a>) {
                 emit.cjk((u64::from(prev) << 32) | u64::from(cp));
             }
             prev = cp;
-            i += len;
-            // The rest of the run in a loop of its own, one bigram a character (the character
-            // after it is classed again by the outer loop).
-            while i < norm.len() {
-                let (class, cp, len) = char_at(norm, i);
-                if class != Class::Cjk {
-                    break;
-                }
+            // The rest of the run's kana and kanji in a loop of its own, one bigram a character,
+            // on the bytes; the character after them is classed again by the outer loop.
+            let mut rest = norm.as_bytes().get(i + len..).unwrap_or_default();
+            while let [lead @ 0xE3..=0xE9, b1, b2, tail @ ..] = rest {
+                let Some((Class::Cjk, cp)) = three_byte_class(*lead, *b1, *b2) else { break };
                 emit.cjk((u64::from(prev) << 32) | u64::from(cp));
-                (prev, lone) = (cp, false);
-                i += len;
+                (prev, lone, rest) = (cp, false, tail);
             }
+            i = norm.len() - rest.len();
             continue;
         } else {
             if prev != 0 && lone {
