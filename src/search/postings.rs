@@ -149,23 +149,31 @@ impl Ids {
 
     /// Appends `doc`, newer than any in the list, and turns the list into a bitmap once that is
     /// smaller.
+    #[inline(always)]
     pub(super) fn push(&mut self, doc: u32, mark: Mark, run: &std::ops::Range<u32>) {
         self.last = doc;
         self.last_mark = mark;
         self.list.push(packed(doc, mark));
         // A list of n ids takes 32n bits, the bitmap one per document.
         if self.list.len() * 32 >= (run.len()).max(1024) {
-            self.bits = vec![0; run.len().div_ceil(64)].into_boxed_slice();
-            let all = std::mem::take(&mut self.list);
-            for v in all {
-                let (d, m) = unpacked(v);
-                set_bit(&mut self.bits, d - run.start);
-                if m >= HEADING {
-                    self.list.push(v);
-                }
-            }
-            self.word = std::mem::take(&mut self.bits[((doc - run.start) / 64) as usize]);
+            self.make_bitmap(doc, run);
         }
+    }
+
+    /// Turns the list, whose newest document is `doc`, into a bitmap (once a token's life, so
+    /// out of line).
+    #[cold]
+    fn make_bitmap(&mut self, doc: u32, run: &std::ops::Range<u32>) {
+        self.bits = vec![0; run.len().div_ceil(64)].into_boxed_slice();
+        let all = std::mem::take(&mut self.list);
+        for v in all {
+            let (d, m) = unpacked(v);
+            set_bit(&mut self.bits, d - run.start);
+            if m >= HEADING {
+                self.list.push(v);
+            }
+        }
+        self.word = std::mem::take(&mut self.bits[((doc - run.start) / 64) as usize]);
     }
 
     /// Stores the word [`Ids::add`] holds into the bitmap: before the bitmap is read, after the
