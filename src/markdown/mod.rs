@@ -656,6 +656,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         // Sized for the worst case above; the rest goes back to the allocator (a large site keeps
         // every page's HTML until it is rendered).
         html.shrink_to_fit();
+        // The table of contents is kept as long as the HTML: without the slack of its growth.
+        self.res.toc.shrink_to_fit();
         self.res.html = html;
         self.res.ids = self.all_ids;
         self.res
