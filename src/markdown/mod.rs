@@ -264,7 +264,10 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     }
 
     fn note_text(&mut self, t: &str) {
-        let TextStats { non_ws, cjk, words, folds } = text_stats(t);
+        // Whether the section's text may change under the search normalization is asked until
+        // one of its texts may (headings are not indexed as the section's text).
+        let tell_folds = self.heading.is_none() && !self.section_folds;
+        let TextStats { non_ws, cjk, words, folds } = text_stats(t, tell_folds);
         self.res.char_count += non_ws;
         self.res.cjk_count += cjk;
         self.res.word_count += words;
@@ -653,6 +656,8 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         // Sized for the worst case above; the rest goes back to the allocator (a large site keeps
         // every page's HTML until it is rendered).
         html.shrink_to_fit();
+        // The table of contents is kept as long as the HTML: without the slack of its growth.
+        self.res.toc.shrink_to_fit();
         self.res.html = html;
         self.res.ids = self.all_ids;
         self.res

@@ -22,7 +22,7 @@ pub(crate) use files::assemble;
 use files::finish;
 pub use files::{file_name, read_rows};
 use postings::{delta_encode, merge, postings_of, push_varint, runs_of, Ids, Marked, Merged, PairHash, Postings};
-use tokenize::{scan, unpack, Token};
+use tokenize::{scan, unpack, Token, TokenSink};
 pub use tokenize::{shard_of, tokens};
 
 use crate::markdown::Rendered;
@@ -264,7 +264,7 @@ impl RunIndex {
 }
 
 /// Renders every page's Markdown with `render` and tokenizes each run of pages for search as
-/// soon as it is rendered, then drops the sections' text (a one-off build needs it no more).
+/// soon as it is rendered, then drops the sections (a one-off build needs them no more).
 pub(crate) fn render_and_index(
     content: &crate::content::Content,
     urls: &[String],
@@ -281,8 +281,9 @@ pub(crate) fn render_and_index(
                 .collect();
             let index = RunIndex::new(&shown);
             drop(shown);
-            for s in pages.iter_mut().flat_map(|r| r.sections.iter_mut()) {
-                s.text = String::new();
+            // Only the index reads the sections (ids, headings, text, readings).
+            for r in &mut pages {
+                r.sections = Vec::new();
             }
             (pages.into_iter().map(Arc::new).collect(), index)
         })

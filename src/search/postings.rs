@@ -33,8 +33,6 @@ pub(super) struct Postings {
     pub(super) words: HashMap<Box<str>, Ids, ahash::RandomState>,
     /// The run's documents: bitmaps cover exactly these.
     pub(super) docs: std::ops::Range<u32>,
-    /// A buffer for [`Postings::add_texts`], kept to be reused.
-    pending: Vec<u64>,
 }
 
 /// Hashes a packed CJK token with one multiplication, folded so that every bit of the key
@@ -117,12 +115,15 @@ impl Ids {
     #[inline(always)]
     pub(super) fn add(&mut self, doc: u32, mark: Mark, run: &std::ops::Range<u32>) {
         if !self.bits.is_empty() {
-            let (at, held) = ((doc - run.start) / 64, (self.last - run.start) / 64);
-            if at != held {
-                self.bits[held as usize] = std::mem::take(&mut self.word);
+            // A token seen again in the same section has its bit set already.
+            if self.last != doc {
+                let (at, held) = ((doc - run.start) / 64, (self.last - run.start) / 64);
+                if at != held {
+                    self.bits[held as usize] = std::mem::take(&mut self.word);
+                }
+                self.word |= 1 << ((doc - run.start) % 64);
+                self.last = doc;
             }
-            self.word |= 1 << ((doc - run.start) % 64);
-            self.last = doc;
             if mark >= HEADING {
                 self.add_strong(doc, mark);
             }
@@ -148,23 +149,31 @@ impl Ids {
 
     /// Appends `doc`, newer than any in the list, and turns the list into a bitmap once that is
     /// smaller.
+    #[inline(always)]
     pub(super) fn push(&mut self, doc: u32, mark: Mark, run: &std::ops::Range<u32>) {
         self.last = doc;
         self.last_mark = mark;
         self.list.push(packed(doc, mark));
         // A list of n ids takes 32n bits, the bitmap one per document.
         if self.list.len() * 32 >= (run.len()).max(1024) {
-            self.bits = vec![0; run.len().div_ceil(64)].into_boxed_slice();
-            let all = std::mem::take(&mut self.list);
-            for v in all {
-                let (d, m) = unpacked(v);
-                set_bit(&mut self.bits, d - run.start);
-                if m >= HEADING {
-                    self.list.push(v);
-                }
-            }
-            self.word = std::mem::take(&mut self.bits[((doc - run.start) / 64) as usize]);
+            self.make_bitmap(doc, run);
         }
+    }
+
+    /// Turns the list, whose newest document is `doc`, into a bitmap (once a token's life, so
+    /// out of line).
+    #[cold]
+    fn make_bitmap(&mut self, doc: u32, run: &std::ops::Range<u32>) {
+        self.bits = vec![0; run.len().div_ceil(64)].into_boxed_slice();
+        let all = std::mem::take(&mut self.list);
+        for v in all {
+            let (d, m) = unpacked(v);
+            set_bit(&mut self.bits, d - run.start);
+            if m >= HEADING {
+                self.list.push(v);
+            }
+        }
+        self.word = std::mem::take(&mut self.bits[((doc - run.start) / 64) as usize]);
     }
 
     /// Stores the word [`Ids::add`] holds into the bitmap: before the bitmap is read, after the
@@ -200,7 +209,7 @@ impl Ids {
 impl Postings {
     /// Empty postings for a run's documents.
     pub(super) fn new(docs: std::ops::Range<u32>) -> Self {
-        Postings { cjk: HashMap::default(), words: HashMap::default(), docs, pending: Vec::new() }
+        Postings { cjk: HashMap::default(), words: HashMap::default(), docs }
     }
 
     /// Completes the bitmaps once every document is added ([`Ids::seal`]): the postings are then
@@ -213,23 +222,12 @@ impl Postings {
 
     /// Adds document `doc`, the newest so far, to the lists of the tokens in its texts. A list
     /// that already ends with `doc` has it: one hash lookup per token, no set of seen tokens.
-    /// A text's CJK tokens are gathered first and then added in a loop of their own, with
-    /// [`Postings::add_cjk`] inlined: no call per token. (The order in which different tokens
-    /// are added does not matter: each token's documents are kept apart.)
+    /// (The order in which different tokens are added does not matter: each token's documents
+    /// are kept apart.)
     pub(super) fn add_texts(&mut self, doc: u32, texts: &[&str]) {
-        let mut cjk = std::mem::take(&mut self.pending);
         for (k, text) in texts.iter().enumerate() {
-            let mark = field_mark(k);
-            cjk.clear();
-            scan(text, |t| match t {
-                Token::Cjk(v) => cjk.push(v),
-                Token::Word(w) => self.add_word(doc, w, mark),
-            });
-            for &v in &cjk {
-                self.add_cjk(doc, v, mark);
-            }
+            scan(text, Adding { postings: self, doc, mark: field_mark(k) });
         }
-        self.pending = cjk;
     }
 
     /// Adds document `doc` to the lists of its distinct tokens.
@@ -258,6 +256,25 @@ impl Postings {
                 self.words.insert(Box::from(w), ids);
             }
         }
+    }
+}
+
+/// Tokens of one text of a document going straight into the postings, each add inlined into
+/// the scan: no call and no buffer per token.
+struct Adding<'p> {
+    postings: &'p mut Postings,
+    doc: u32,
+    mark: Mark,
+}
+
+impl TokenSink<'_> for Adding<'_> {
+    #[inline(always)]
+    fn cjk(&mut self, t: u64) {
+        self.postings.add_cjk(self.doc, t, self.mark);
+    }
+    #[inline(always)]
+    fn word(&mut self, w: &str) {
+        self.postings.add_word(self.doc, w, self.mark);
     }
 }
 

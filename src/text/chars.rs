@@ -4,7 +4,7 @@
 
 /// True for characters of scripts written without spaces between words (Han, kana, CJK
 /// punctuation and full-width forms). Hangul is not included: Korean separates words by spaces.
-pub(crate) fn is_cjk(c: char) -> bool {
+pub(crate) const fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x2E80..=0x2FDF      // radicals
         | 0x3000..=0x303F    // CJK symbols and punctuation
@@ -21,7 +21,7 @@ pub(crate) fn is_cjk(c: char) -> bool {
 
 /// Unicode punctuation as CommonMark's flanking rules see it (ASCII punctuation, general and
 /// CJK punctuation, full-width punctuation), approximated without a Unicode table.
-pub(crate) fn is_punctuation(c: char) -> bool {
+pub(crate) const fn is_punctuation(c: char) -> bool {
     c.is_ascii_punctuation()
         || matches!(c as u32,
             0x00A1..=0x00BF

@@ -35,11 +35,17 @@ static PLAIN_KANA: [u64; 4] = {
     t
 };
 
-/// Counts one piece of text for reading time and tells whether the search normalization may
-/// change it, in one pass. Kanji and ASCII other than capitals stay as they are under that
-/// normalization; kana and CJK punctuation mostly do; anything else may not.
-pub(crate) fn text_stats(t: &str) -> TextStats {
-    text_stats_japanese(t.as_bytes()).unwrap_or_else(|| text_stats_any(t))
+/// Counts one piece of text for reading time and, if `tell_folds`, tells whether the search
+/// normalization may change it, in one pass. Kanji and ASCII other than capitals stay as they
+/// are under that normalization; kana and CJK punctuation mostly do; anything else may not.
+/// Without `tell_folds` (a caller that knows already), [`TextStats::folds`] is false and the
+/// byte-wise count leaves that test out.
+pub(crate) fn text_stats(t: &str, tell_folds: bool) -> TextStats {
+    let fast =
+        if tell_folds { text_stats_japanese::<true>(t.as_bytes()) } else { text_stats_japanese::<false>(t.as_bytes()) };
+    let mut stats = fast.unwrap_or_else(|| text_stats_any(t));
+    stats.folds &= tell_folds;
+    stats
 }
 
 /// Bytes counted with 8-bit counters before they are added up: they cannot overflow, and a
@@ -52,7 +58,7 @@ const STRETCH: usize = 240;
 /// Each byte is looked at with the two after it, and every test is a comparison summed into a
 /// counter: no branch per character, so the compiler makes vector instructions of the loop
 /// (figures: docs/dev/performance.md).
-pub(crate) fn text_stats_japanese(b: &[u8]) -> Option<TextStats> {
+pub(crate) fn text_stats_japanese<const FOLDS: bool>(b: &[u8]) -> Option<TextStats> {
     let n = b.len();
     if n < 3 {
         return None;
@@ -74,7 +80,7 @@ pub(crate) fn text_stats_japanese(b: &[u8]) -> Option<TextStats> {
             w += u8::from(l == b' ' || l.wrapping_sub(9) <= 4) + u8::from(space);
             cj += u8::from(cjk3 && !space);
             ot |= u8::from(l >= 0xC0 && !cjk3);
-            fo |= u8::from(l.wrapping_sub(b'A') < 26 || (e3 && !super::chars::is_plain_kana(a, c)));
+            fo |= u8::from(FOLDS && (l.wrapping_sub(b'A') < 26 || (e3 && !super::chars::is_plain_kana(a, c))));
             al |= u8::from(l.is_ascii_alphanumeric());
         }
         starts += usize::from(st);
@@ -219,8 +225,9 @@ mod tests {
         let covered = (0..0x80u32).chain(0x3000..=0x30FF).chain(0x4E00..=0x4E10).chain(0x9FF0..=0x9FFF);
         for c in covered.filter_map(char::from_u32) {
             for text in [format!("語{c}語"), format!("{c}a語"), format!("a {c}")] {
-                assert!(text_stats_japanese(text.as_bytes()).is_some(), "{text:?} takes the byte-wise count");
-                assert_eq!(text_stats(&text), text_stats_by_char(&text), "{text:?}");
+                assert!(text_stats_japanese::<true>(text.as_bytes()).is_some(), "{text:?} takes the byte-wise count");
+                assert_eq!(text_stats(&text, true), text_stats_by_char(&text), "{text:?}");
+                assert_eq!(text_stats(&text, false), TextStats { folds: false, ..text_stats_by_char(&text) });
             }
         }
     }
@@ -240,7 +247,8 @@ mod tests {
                 "-", "\u{E000}",
             ];
             let text: String = picks.iter().map(|&k| CHARS[k]).collect();
-            proptest::prop_assert_eq!(text_stats(&text), text_stats_by_char(&text), "{:?}", text);
+            proptest::prop_assert_eq!(text_stats(&text, true), text_stats_by_char(&text), "{:?}", text);
+            proptest::prop_assert_eq!(text_stats(&text, false), TextStats { folds: false, ..text_stats_by_char(&text) });
         }
 
         #[test]
@@ -256,9 +264,11 @@ mod tests {
                 "・", "ー", "\u{30FD}", "ヿ", "一", "丁", "鿿", "\u{4E00}", "語", "Q",
             ];
             let text: String = picks.iter().map(|&k| CHARS[k]).collect();
-            let fast = text_stats_japanese(text.as_bytes());
+            let fast = text_stats_japanese::<true>(text.as_bytes());
             proptest::prop_assert!(fast.is_some() || text.len() < 3, "{:?}", text);
-            proptest::prop_assert_eq!(text_stats(&text), text_stats_by_char(&text), "{:?}", text);
+            proptest::prop_assert_eq!(text_stats(&text, true), text_stats_by_char(&text), "{:?}", text);
+            let counted = TextStats { folds: false, ..text_stats_by_char(&text) };
+            proptest::prop_assert_eq!(text_stats(&text, false), counted, "{:?}", text);
         }
     }
 }
