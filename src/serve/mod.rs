@@ -574,11 +574,24 @@ fn build_loop(
     mut watcher: watch::Watcher,
     rx: &mpsc::Receiver<Trigger>,
 ) {
+    let mut last_build: Option<Instant> = None;
     while let Ok(first) = rx.recv() {
         let mut batch = watch::Batch::default();
         batch.add(first);
         while let Ok(more) = rx.try_recv() {
             batch.add(more);
+        }
+        // Changes right after a rebuild are most likely a burst (a tool writing many files, a
+        // branch switch): gather them until the watcher is quiet, so that a burst costs a few
+        // rebuilds. A lone save waits for nothing.
+        if last_build.is_some_and(|t| t.elapsed() < BURST_GAP) {
+            let until = Instant::now() + BURST_MAX_WAIT;
+            while let Some(left) = until.checked_duration_since(Instant::now()) {
+                match rx.recv_timeout(left.min(BURST_QUIET)) {
+                    Ok(more) => batch.add(more),
+                    Err(_) => break,
+                }
+            }
         }
         if batch.stop {
             break;
@@ -597,8 +610,16 @@ fn build_loop(
         let start = Instant::now();
         let outcome = apply(shared, &mut ids, rebuild(opts, &mut cache));
         print_outcome(&outcome, Some(&batch.describe(&opts.root)), start.elapsed(), (&mut shown, &mut printed));
+        last_build = Some(Instant::now());
     }
 }
+
+/// Changes this soon after a rebuild ended are taken for a burst ([`build_loop`]).
+const BURST_GAP: Duration = Duration::from_millis(100);
+/// A burst is gathered until the watcher reports nothing for this long...
+const BURST_QUIET: Duration = Duration::from_millis(40);
+/// ...or for this long at most, so a tool that never stops writing still gets rebuilds.
+const BURST_MAX_WAIT: Duration = Duration::from_millis(1000);
 
 /// The warnings last printed: a rebuild prints its warnings only when they differ, so the
 /// terminal shows what an edit changed instead of the same list after every save.
