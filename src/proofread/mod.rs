@@ -142,12 +142,39 @@ pub(crate) struct PageReport {
     id: u64,
 }
 
-/// The findings of the pages of the last build, by source, with the report and the site-wide
-/// counts they were made from: `serve` reuses a page's findings while both are the same.
+/// The findings of the pages of the last build, with the report and the site-wide counts they
+/// were made from: `serve` reuses a page's findings while both are the same.
 #[derive(Debug, Default)]
 pub(crate) struct FindingsMemo {
     counts: Vec<Vec<usize>>,
-    pages: ahash::AHashMap<String, (u64, Arc<PageFindings>)>,
+    /// By the page's place in the reading order; a report's `id` tells whether the place still
+    /// holds the same page and report.
+    pages: Vec<MemoPage>,
+}
+
+/// What the memo keeps of one page.
+#[derive(Debug)]
+struct MemoPage {
+    id: u64,
+    /// The report's counts of variant forms: what to take off the site's when it changes.
+    counts: Vec<((usize, usize), usize)>,
+    found: Option<Arc<PageFindings>>,
+}
+
+impl FindingsMemo {
+    /// The site's counts of variant forms: the last build's, corrected by the pages whose report
+    /// changed, instead of a sum over every page.
+    fn tally(&self, all: &[&PageReport]) -> Vec<Vec<usize>> {
+        if self.pages.len() != all.len() || self.counts.is_empty() {
+            return notation::tally(all.iter().flat_map(|r| r.counts.iter().copied()));
+        }
+        let mut counts = self.counts.clone();
+        for (old, new) in self.pages.iter().zip(all).filter(|(old, new)| old.id != new.id) {
+            old.counts.iter().for_each(|&((g, f), n)| counts[g][f] -= n);
+            new.counts.iter().for_each(|&((g, f), n)| counts[g][f] += n);
+        }
+        counts
+    }
 }
 
 /// One occurrence of a variant form of the site-wide 表記ゆれ rule (`mixed-notation`): all its
@@ -245,7 +272,7 @@ impl Proofreader {
         let minorities = notation::minorities(counts);
         let is_minority = |&((g, f), _): &((usize, usize), usize)| notation::is_minority(counts, g, f);
         let with_findings: Vec<usize> = (0..reports.len())
-            .filter(|&i| (!reports[i].findings.is_empty() || reports[i].counts.iter().any(is_minority)) && !known(i))
+            .filter(|&i| !known(i) && (!reports[i].findings.is_empty() || reports[i].counts.iter().any(is_minority)))
             .collect();
         let found: Vec<Vec<Finding>> = with_findings
             .par_iter()
@@ -441,39 +468,39 @@ pub(crate) fn site_findings(
     let mut fresh = fresh.iter();
     let all: Vec<&PageReport> =
         reports.iter().filter_map(|r| current(*r, proofreader.stamp).or_else(|| fresh.next())).collect();
-    let counts = notation::tally(all.iter().flat_map(|r| r.counts.iter().copied()));
     // Without a memo (`build`, `check`) nothing is remembered for a next build.
-    let remember = memo.is_some();
-    let mut empty = FindingsMemo::default();
-    let memo = memo.unwrap_or(&mut empty);
-    if memo.counts != counts {
-        // The messages of the site-wide rule quote the counts: every finding is made again.
-        memo.pages.clear();
-    }
-    let known = |i: usize| memo.pages.get(&content.pages[i].source).filter(|(id, _)| *id == all[i].id);
-    let found = proofreader.findings_with(&all, &counts, |i| known(i).is_some());
+    let Some(memo) = memo else {
+        let counts = notation::tally(all.iter().flat_map(|r| r.counts.iter().copied()));
+        let found = proofreader.findings_with(&all, &counts, |_| false);
+        let pages = content.pages.iter().zip(found).filter(|(_, f)| !f.is_empty());
+        return SiteFindings { pages: pages.map(|(p, findings)| page_findings(p, findings)).collect() };
+    };
+    let counts = memo.tally(&all);
+    // The messages of the site-wide rule quote the counts: when they change, every finding is
+    // made again.
+    let same_counts = memo.counts == counts;
+    let mut old = std::mem::take(&mut memo.pages);
+    old.truncate(all.len());
+    let same: Vec<bool> = (0..all.len()).map(|i| old.get(i).is_some_and(|m| m.id == all[i].id)).collect();
+    let found = proofreader.findings_with(&all, &counts, |i| same_counts && same[i]);
     let mut pages = Vec::new();
-    let mut kept = ahash::AHashMap::with_capacity(memo.pages.len());
+    let mut next = Vec::with_capacity(all.len());
     for (i, (p, findings)) in content.pages.iter().zip(found).enumerate() {
-        let f = match memo.pages.remove_entry(&p.source) {
-            Some((source, (id, f))) if id == all[i].id => {
-                kept.insert(source, (id, Arc::clone(&f)));
-                f
-            }
-            _ if findings.is_empty() => continue,
-            _ => {
-                let f = Arc::new(PageFindings { shown: p.shown.clone(), text: Arc::clone(&p.text), findings });
-                if remember {
-                    kept.insert(p.source.clone(), (all[i].id, Arc::clone(&f)));
-                }
-                f
-            }
+        let (counts, found) = match old.get_mut(i).filter(|_| same[i]) {
+            Some(m) if same_counts => (std::mem::take(&mut m.counts), m.found.take()),
+            Some(m) => (std::mem::take(&mut m.counts), (!findings.is_empty()).then(|| page_findings(p, findings))),
+            None => (all[i].counts.clone(), (!findings.is_empty()).then(|| page_findings(p, findings))),
         };
-        pages.push(f);
+        pages.extend(found.iter().cloned());
+        next.push(MemoPage { id: all[i].id, counts, found });
     }
-    memo.pages = kept;
+    memo.pages = next;
     memo.counts = counts;
     SiteFindings { pages }
+}
+
+fn page_findings(p: &crate::content::Page, findings: Vec<Finding>) -> Arc<PageFindings> {
+    Arc::new(PageFindings { shown: p.shown.clone(), text: Arc::clone(&p.text), findings })
 }
 
 /// Checks one Markdown text with `config` (no prh file), for tests.
