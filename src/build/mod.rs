@@ -252,7 +252,7 @@ fn run_cached(
     t.done("write the rest");
     let cards = write_cards(cards.cards.take(), cache.is_some(), sink, &mut report)?;
     t.done("share cards");
-    report.collisions(&content, &static_paths, &theme, &sink.paths());
+    report.collisions(&content, &static_paths, &theme, &sink.duplicates());
     let warnings = report.finish(&config)?;
     let site = BuiltSite {
         files: Vec::new(),
@@ -612,9 +612,7 @@ impl Report {
 
     /// Two outputs with one path: names both sources (`static/risks/index.html` and
     /// `content/risks.md`), pointing at the first that is a file.
-    fn collisions(&mut self, content: &Content, statics: &[String], theme: &Theme, paths: &[String]) {
-        let mut dups: Vec<&String> = paths.windows(2).filter(|w| w[0] == w[1]).map(|w| &w[0]).collect();
-        dups.dedup();
+    fn collisions(&mut self, content: &Content, statics: &[String], theme: &Theme, dups: &[String]) {
         for path in dups {
             let found = origins::origins(path, content, statics, theme);
             let file = found.iter().find_map(|o| o.file.clone());

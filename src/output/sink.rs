@@ -17,8 +17,8 @@ pub(crate) trait Sink: Sync {
         Ok(())
     }
 
-    /// The paths of every file received so far, sorted (to find two files with one path).
-    fn paths(&self) -> Vec<String>;
+    /// The paths received more than once so far, sorted, each once.
+    fn duplicates(&self) -> Vec<String>;
 
     /// Whether the files' bytes are kept (false for `check`, which needs none made).
     fn keeps_bytes(&self) -> bool {
@@ -66,11 +66,11 @@ impl Sink for Memory {
         !self.discard
     }
 
-    fn paths(&self) -> Vec<String> {
-        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        let mut paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
-        paths.sort_unstable();
-        paths
+    fn duplicates(&self) -> Vec<String> {
+        // Sorted in place: `into_files` then finds them in order.
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        duplicates(files.iter().map(|f| &f.path))
     }
 }
 
@@ -83,11 +83,40 @@ impl Sink for Staging {
         self.make_dirs(paths)
     }
 
-    fn paths(&self) -> Vec<String> {
-        self.written()
+    fn duplicates(&self) -> Vec<String> {
+        duplicates(self.written().iter())
     }
 
     fn previous_file(&self, path: &str) -> Option<Vec<u8>> {
         Staging::previous_file(self, path)
+    }
+}
+
+/// The paths that follow an equal one in `sorted`, each once.
+fn duplicates<'a>(sorted: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut last: Option<&String> = None;
+    for path in sorted {
+        if last == Some(path) && out.last() != Some(path) {
+            out.push(path.clone());
+        }
+        last = Some(path);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_memory_sink_names_each_path_received_twice_once() {
+        let sink = Memory::default();
+        for path in ["b.html", "a.html", "b.html", "c.html", "b.html", "a.html"] {
+            sink.put(OutputFile { path: path.into(), data: bytes::Bytes::new() }).unwrap();
+        }
+        assert_eq!(sink.duplicates(), ["a.html", "b.html"]);
+        let paths: Vec<String> = sink.into_files().into_iter().map(|f| f.path).collect();
+        assert_eq!(paths, ["a.html", "a.html", "b.html", "b.html", "b.html", "c.html"]);
     }
 }
