@@ -331,7 +331,7 @@ impl Proofreader {
             if let Some(max) = kanji_max {
                 chars::kanji_run(text, max, out);
             }
-            (Vec::new(), u16::MAX)
+            (Vec::new(), u32::MAX)
         };
         let on = |r: Rule| on(r) && scan::may_hit(seen, r);
         let char_rules: [(Rule, rules::TextRule); 4] = [
