@@ -161,7 +161,7 @@ pub(crate) fn running_text(
     anchors: &mut Vec<usize>,
 ) -> (Vec<Sentence>, u32) {
     let (classes, bytes) = (&*CLASSES, text.as_bytes());
-    let mut rules = Rules { text, split: Splitter::new(), doubled: particles.then(|| Particles::new(breaks)) };
+    let mut rules = Rules { text, classes, split: Splitter::new(), doubled: particles.then(|| Particles::new(breaks)) };
     // Without a threshold, no run is long enough to report.
     let mut kanji = KanjiRuns::new(kanji_max.unwrap_or(usize::MAX));
     let (mut loud, mut stop) = rules.loud();
@@ -199,6 +199,8 @@ pub(crate) fn running_text(
 /// The rules [`running_text`] hands the characters they read.
 struct Rules<'t, 'b> {
     text: &'t str,
+    /// [`CLASSES`], its first use checked once a text rather than once a character.
+    classes: &'static Classes,
     split: Splitter,
     doubled: Option<Particles<'b>>,
 }
@@ -234,7 +236,7 @@ impl Rules<'_, '_> {
         if let Some(d) = self.doubled.as_mut() {
             d.count_plain(plain);
             let after = i + len;
-            let next = (after < bytes.len()).then(|| CLASSES.at(bytes, after).0);
+            let next = (after < bytes.len()).then(|| self.classes.at(bytes, after).0);
             // A clause ends at a mark, or at a verb's ending before a noun; it changes nothing
             // while no particle is open.
             let read = class & PARTICLE != 0
@@ -245,7 +247,7 @@ impl Rules<'_, '_> {
                 d.count_plain(1);
             } else {
                 // The rule reads the classes of the character and its neighbours, not them.
-                let prev = (i > 0).then(|| kind(CLASSES.at(bytes, last).0));
+                let prev = (i > 0).then(|| kind(self.classes.at(bytes, last).0));
                 d.step(text, (i, len), (prev, kind(class), next.map(kind)), out);
             }
         }
