@@ -131,6 +131,15 @@ impl Diagnostic {
         self.at(text, line, column)
     }
 
+    /// [`Diagnostic::at_offset`] for one of many diagnostics of a text, through its `lines`.
+    pub fn at_offset_in(mut self, lines: &Lines<'_>, offset: usize) -> Self {
+        let (line, column) = lines.line_col(offset);
+        self.line = line;
+        self.column = column;
+        self.source_line = lines.line(line).map(str::to_owned);
+        self
+    }
+
     /// Underlines `n` characters starting at the column.
     pub fn span(mut self, n: usize) -> Self {
         self.span_chars = n.max(1);
@@ -396,15 +405,63 @@ pub fn stderr_color() -> bool {
 
 /// 1-based line and character column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = char_floor(text, offset);
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, column_of(text, line_start, offset))
+}
+
+/// `offset`, or the start of the character it falls in, at most the end of `text`.
+fn char_floor(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = text[line_start..offset].chars().count() + 1;
-    (line, column)
+    offset
+}
+
+/// The 1-based character column of `offset` (a character boundary) on the line starting at
+/// byte `line_start`.
+fn column_of(text: &str, line_start: usize, offset: usize) -> usize {
+    text[line_start..offset].chars().count() + 1
+}
+
+/// Where the lines of a text start, found once: the lines and columns of many offsets in one
+/// file (a page's proofreading findings) without reading the file from its start for each.
+pub struct Lines<'t> {
+    text: &'t str,
+    /// The byte where each line starts, the first at 0.
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1)).collect();
+        Lines { text, starts }
+    }
+
+    /// [`line_col`] of `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = char_floor(self.text, offset);
+        let line = self.starts.partition_point(|&s| s <= offset);
+        (line, column_of(self.text, self.starts[line - 1], offset))
+    }
+
+    /// The text of 1-based line `line` without its line ending, as [`str::lines`] gives it.
+    pub fn line(&self, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        // `str::lines` gives no line after a final line break.
+        if start == self.text.len() {
+            return None;
+        }
+        let text = &self.text[start..];
+        Some(match text.find('\n') {
+            Some(end) => text[..end].strip_suffix('\r').unwrap_or(&text[..end]),
+            None => text,
+        })
+    }
 }
 
 fn char_to_byte(s: &str, chars: usize) -> usize {
@@ -449,6 +506,19 @@ mod tests {
         let text = "一行目\n二行目のリンク";
         let off = text.find("リンク").unwrap();
         assert_eq!(line_col(text, off), (2, 5));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_line_col_and_lines() {
+        for text in ["", "\n", "一行目\r\n二行目のリンク\n\n四\r", "a\nb\n", "é\nü"] {
+            let lines = Lines::new(text);
+            for offset in 0..=text.len() + 1 {
+                let (line, column) = line_col(text, offset);
+                assert_eq!(lines.line_col(offset), (line, column), "{text:?} {offset}");
+                let d = Diagnostic::warning(None, "x");
+                assert_eq!(d.clone().at_offset_in(&lines, offset), d.at_offset(text, offset), "{text:?} {offset}");
+            }
+        }
     }
 
     #[test]

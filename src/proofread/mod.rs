@@ -24,7 +24,7 @@ use rayon::prelude::*;
 pub use config::ProofreadConfig;
 pub use rules::RULES;
 
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Lines, Severity};
 use dictionary::Dictionary;
 use prose::{Block, BlockKind};
 use rules::notation::Words;
@@ -101,12 +101,12 @@ impl Finding {
         }
     }
 
-    /// As a diagnostic of `file`, whose text is `text`; it is printed in the language of the
-    /// command line (`--lang` or the locale), like every other diagnostic.
-    pub fn to_diagnostic(&self, file: &Path, text: &str) -> Diagnostic {
+    /// As a diagnostic of `file`, whose text's lines are `lines`; it is printed in the language
+    /// of the command line (`--lang` or the locale), like every other diagnostic.
+    pub fn to_diagnostic(&self, file: &Path, lines: &Lines<'_>) -> Diagnostic {
         let first_line = self.matched.lines().next().unwrap_or_default().chars().count();
         let mut d = Diagnostic::warning(Some(file.to_path_buf()), self.message())
-            .at_offset(text, self.start)
+            .at_offset_in(lines, self.start)
             .span(first_line)
             .hint(self.hint());
         d.severity = self.severity;
@@ -358,7 +358,7 @@ impl Proofreader {
             if let Some(max) = kanji_max {
                 chars::kanji_run(text, max, out);
             }
-            (Vec::new(), u16::MAX)
+            (Vec::new(), u32::MAX)
         };
         let on = |r: Rule| on(r) && scan::may_hit(seen, r);
         let char_rules: [(Rule, rules::TextRule); 4] = [
@@ -402,6 +402,14 @@ pub struct PageFindings {
     pub findings: Vec<Finding>,
 }
 
+impl PageFindings {
+    /// Its findings as diagnostics, the page's lines found once for all of them.
+    pub fn diagnostics(&self) -> impl Iterator<Item = Diagnostic> + '_ {
+        let lines = Lines::new(&self.text);
+        self.findings.iter().map(move |f| f.to_diagnostic(&self.shown, &lines))
+    }
+}
+
 /// The findings of a whole site: only pages that have some.
 #[derive(Debug, Clone, Default)]
 pub struct SiteFindings {
@@ -423,7 +431,7 @@ impl SiteFindings {
     /// As diagnostics; `keep` tells, for each finding in [`SiteFindings::iter`] order, whether to
     /// show it (a baseline hides some).
     pub fn diagnostics(&self, keep: Option<&[bool]>) -> crate::diagnostics::Diagnostics {
-        let mut all = self.pages.iter().flat_map(|p| p.findings.iter().map(|f| f.to_diagnostic(&p.shown, &p.text)));
+        let mut all = self.pages.iter().flat_map(|p| p.diagnostics());
         crate::diagnostics::Diagnostics(match keep {
             Some(keep) => all.zip(keep).filter(|(_, k)| **k).map(|(d, _)| d).collect(),
             None => all.by_ref().collect(),

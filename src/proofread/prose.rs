@@ -2,6 +2,7 @@
 //! in the file of every piece. Code, inline code, URLs, link destinations, images, HTML and front
 //! matter are left out, so no rule ever looks at them.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
@@ -21,10 +22,15 @@ pub(crate) const HOLE: char = '\u{FFFC}';
 
 /// One block of prose.
 #[derive(Debug)]
-pub(crate) struct Block {
+pub(crate) struct Block<'a> {
     pub kind: BlockKind,
-    /// The text as read: [`HOLE`] for what is left out, `\n` for line breaks.
-    pub text: String,
+    /// The text as read: [`HOLE`] for what is left out, `\n` for line breaks. Borrowed from the
+    /// file while it is one stretch of it (most paragraphs), copied once it is not.
+    pub text: Cow<'a, str>,
+    /// Where a borrowed `text` starts in the file.
+    from: usize,
+    /// How long the block's Markdown is: the size of a copied `text`, seldom exceeded.
+    size: usize,
     /// Pieces of `text`: (start in `text`, start in the file, copied verbatim from the file).
     pieces: Vec<(usize, usize, bool)>,
     /// Rules switched off by a `<!-- tebiki-disable ... -->` comment before the block; an empty
@@ -35,15 +41,31 @@ pub(crate) struct Block {
     pub breaks: Vec<usize>,
 }
 
-impl Block {
-    /// A block whose Markdown is `size` bytes long: its text is seldom longer.
+impl<'a> Block<'a> {
+    /// A block whose Markdown is `size` bytes long.
     fn new(kind: BlockKind, disabled: Option<Vec<String>>, size: usize) -> Self {
-        Block { kind, text: String::with_capacity(size), pieces: Vec::new(), disabled, breaks: Vec::new() }
+        Block { kind, text: Cow::Borrowed(""), from: 0, size, pieces: Vec::new(), disabled, breaks: Vec::new() }
     }
 
-    fn push(&mut self, s: &str, file_start: usize, verbatim: bool) {
+    /// Adds `s`, which stands for the text at byte `file_start` of `file`.
+    fn push(&mut self, file: &'a str, s: &str, file_start: usize, verbatim: bool) {
         self.pieces.push((self.text.len(), file_start, verbatim));
-        self.text.push_str(s);
+        match &mut self.text {
+            Cow::Borrowed(t) => {
+                let from = if t.is_empty() { file_start } else { self.from };
+                // `s` continues the borrowed stretch when it is the file's next bytes.
+                let same = |f: &str| s.as_ptr() == f.as_ptr() || f.as_bytes().starts_with(s.as_bytes());
+                if from + t.len() == file_start && file.get(file_start..).is_some_and(same) {
+                    (self.from, *t) = (from, &file[from..file_start + s.len()]);
+                } else {
+                    let mut owned = String::with_capacity(self.size.max(t.len() + s.len()));
+                    owned.push_str(t);
+                    owned.push_str(s);
+                    self.text = Cow::Owned(owned);
+                }
+            }
+            Cow::Owned(t) => t.push_str(s),
+        }
     }
 
     fn piece(&self, i: usize) -> (usize, usize, bool, usize) {
@@ -89,10 +111,12 @@ pub(crate) fn disable_comment(html: &str) -> Option<Vec<String>> {
 
 /// Walks the Markdown events and collects blocks.
 struct Collector<'a> {
+    /// The whole file, and the body in it, from byte `offset`.
+    file: &'a str,
     body: &'a str,
     offset: usize,
-    blocks: Vec<Block>,
-    current: Option<Block>,
+    blocks: Vec<Block<'a>>,
+    current: Option<Block<'a>>,
     pending_disable: Option<Vec<String>>,
     /// Inside a fenced/indented code block or an image (alt text is not checked).
     skip: usize,
@@ -101,7 +125,7 @@ struct Collector<'a> {
     list_items: usize,
 }
 
-impl Collector<'_> {
+impl<'a> Collector<'a> {
     fn start(&mut self, kind: BlockKind, size: usize) {
         self.finish();
         self.current = Some(Block::new(kind, self.pending_disable.take(), size));
@@ -121,7 +145,7 @@ impl Collector<'_> {
             self.start(kind, range.len());
         }
         if let Some(b) = self.current.as_mut() {
-            b.push(s, self.offset + range.start, verbatim);
+            b.push(self.file, s, self.offset + range.start, verbatim);
         }
     }
 
@@ -259,16 +283,21 @@ fn urls(t: &str) -> Vec<Range<usize>> {
 
 /// The prose blocks of `text`, whose Markdown body starts at byte `body_offset`, parsed here:
 /// for pages the Markdown stage did not read (see [`from_events`]).
-pub(crate) fn blocks(text: &str, body_offset: usize) -> Vec<Block> {
+pub(crate) fn blocks(text: &str, body_offset: usize) -> Vec<Block<'_>> {
     let events = crate::markdown::parse(&text[body_offset.min(text.len())..]);
     from_events(text, body_offset, &events)
 }
 
 /// The prose blocks of `text` from the Markdown stage's own parse of its body (`events`, with
 /// ranges in the body), so a page is parsed once whether it is proofread or not.
-pub(crate) fn from_events(text: &str, body_offset: usize, events: &[(Event<'_>, Range<usize>)]) -> Vec<Block> {
+pub(crate) fn from_events<'a>(
+    text: &'a str,
+    body_offset: usize,
+    events: &[(Event<'_>, Range<usize>)],
+) -> Vec<Block<'a>> {
     let body = &text[body_offset.min(text.len())..];
     let mut c = Collector {
+        file: text,
         body,
         offset: body_offset,
         blocks: Vec::new(),
@@ -290,7 +319,7 @@ mod tests {
     use super::*;
 
     fn texts(md: &str) -> Vec<(BlockKind, String)> {
-        blocks(md, 0).into_iter().map(|b| (b.kind, b.text)).collect()
+        blocks(md, 0).into_iter().map(|b| (b.kind, b.text.into_owned())).collect()
     }
 
     #[test]
@@ -315,10 +344,23 @@ mod tests {
     }
 
     #[test]
+    fn a_block_of_one_stretch_of_the_file_borrows_it() {
+        let text = "本文の一行目\n二行目です。\n\n**強調**の段落。\n";
+        let bs = blocks(text, 0);
+        assert!(matches!(bs[0].text, Cow::Borrowed("本文の一行目\n二行目です。")), "{:?}", bs[0].text);
+        assert!(matches!(bs[1].text, Cow::Owned(_)));
+        assert_eq!(bs[1].text, "強調の段落。");
+        let i = bs[0].text.find("二行目").unwrap();
+        assert_eq!(&text[bs[0].file_offset(i)..][..9], "二行目");
+        let i = bs[1].text.find("段落").unwrap();
+        assert_eq!(&text[bs[1].file_offset(i)..][..6], "段落");
+    }
+
+    #[test]
     fn list_items_tables_and_opt_out_comments() {
         let md = "- 一つ目\n- 二つ目\n\n| 表 |\n|---|\n| セル |\n\n<!-- tebiki-disable kanji-run -->\n段落です。\n\n<!-- tebiki-disable -->\n全部止める。\n\n次の段落。\n";
         let bs = blocks(md, 0);
-        let kinds: Vec<_> = bs.iter().map(|b| (b.kind, b.text.as_str())).collect();
+        let kinds: Vec<_> = bs.iter().map(|b| (b.kind, &*b.text)).collect();
         assert_eq!(kinds[0], (BlockKind::ListItem, "一つ目"));
         assert_eq!(kinds[2], (BlockKind::TableCell, "表"));
         assert!(bs[4].is_disabled("kanji-run") && !bs[4].is_disabled("sentence-length"));

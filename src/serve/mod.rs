@@ -318,8 +318,7 @@ impl PrintedFindings {
             self.0.get(&p.shown).is_some_and(|old| Arc::ptr_eq(old, p) || old.findings == p.findings)
         };
         let changed = found.pages.iter().filter(|p| !same(p));
-        let fresh =
-            Diagnostics(changed.flat_map(|p| p.findings.iter().map(|f| f.to_diagnostic(&p.shown, &p.text))).collect());
+        let fresh = Diagnostics(changed.flat_map(|p| p.diagnostics()).collect());
         if !fresh.0.is_empty() {
             eprintln!("{}", fresh.render_summarised(color, crate::diagnostics::OffSwitch::Proofread));
         }

@@ -73,9 +73,23 @@ pub(crate) fn is_japanese_letter(c: char) -> bool {
     is_kanji(c) || is_hiragana(c) || is_katakana(c)
 }
 
+/// [`char::is_whitespace`], with the kana, kanji and CJK marks told apart at once: above
+/// U+3000, the last space of Unicode, there is none to look up in its table.
+#[inline]
+pub(crate) fn is_white_space(c: char) -> bool {
+    c <= '\u{3000}' && c.is_whitespace()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_white_space_is_std_whitespace() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_white_space(c), c.is_whitespace(), "{c:?}");
+        }
+    }
 
     #[test]
     fn japanese_letter_classes() {

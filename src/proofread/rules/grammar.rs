@@ -83,29 +83,6 @@ pub(crate) fn ra_nuki(text: &str, out: &mut Vec<Hit>) {
     }
 }
 
-/// Whether `c`, between `prev` and `next`, is a particle rather than part of a word: は and が
-/// after a noun-like character (kanji, katakana, a closing bracket, Latin letters or code), but
-/// not が inside a verb (広がる); を after anything; で after a noun-like character unless it
-/// starts できる, でした, です, である, では, でも, でない.
-#[inline]
-fn is_particle(prev: Option<char>, c: char, next: Option<char>) -> bool {
-    let noun_like = |p: char| {
-        is_kanji(p) || is_katakana(p) || p.is_ascii_alphanumeric() || matches!(p, '」' | '』' | '）' | ')') || p == HOLE
-    };
-    match c {
-        'を' => prev.is_some(),
-        'は' => prev.is_some_and(noun_like),
-        'が' => {
-            prev.is_some_and(noun_like) && !next.is_some_and(|n| matches!(n, 'る' | 'り' | 'ら' | 'れ' | 'っ' | 'ろ'))
-        }
-        'で' => {
-            prev.is_some_and(noun_like)
-                && !next.is_some_and(|n| matches!(n, 'き' | 'し' | 'す' | 'あ' | 'は' | 'も' | 'な'))
-        }
-        _ => false,
-    }
-}
-
 /// Verb and adjective endings (u-row, た, だ, い) that end a modifying clause when a noun
 /// follows: 言葉を選べる手段を使う has one を per verb.
 pub(crate) fn is_clause_end(c: char) -> bool {
@@ -139,38 +116,108 @@ fn is_clause_mark(c: char) -> bool {
 /// Nouns written in kana that a modifying clause often ends before.
 const FORMAL_NOUNS: &[&str] = &["こと", "とき", "もの", "つもり", "ため", "よう", "はず", "ところ", "ほう", "の", "と"];
 
-/// Whether a clause ends after `c` (`rest` gives the text after it): a verb's て/で or ずに
-/// form, or a verb's or adjective's plain form before a noun.
+/// The first kana of the [`FORMAL_NOUNS`]: most characters are none, and need no comparing.
+fn starts_formal_noun(c: char) -> bool {
+    matches!(c, 'こ' | 'と' | 'も' | 'つ' | 'た' | 'よ' | 'は' | 'ほ' | 'の')
+}
+
+/// What the particle rule asks of a character, its neighbours' included, as bits: it reads
+/// these ([`kind_of`], looked up in [`super::scan`]'s table), never the characters.
+pub(crate) type Kind = u16;
+
+/// A kanji.
+const K_KANJI: Kind = 1;
+/// A katakana.
+const K_KATAKANA: Kind = 2;
+/// A hiragana.
+const K_HIRAGANA: Kind = 4;
+/// What は, が and で are particles after: a kanji, a katakana, a Latin letter or digit, a
+/// closing bracket or a [`HOLE`] (code, a URL).
+const K_NOUN_LIKE: Kind = 8;
+/// What が does not stand before as a particle (広がる, 下がり, 上がって): る り ら れ っ ろ.
+const K_AFTER_GA: Kind = 16;
+/// What で does not stand before as a particle: できる, でした, です, である, では, でも, でない.
+const K_AFTER_DE: Kind = 32;
+/// Punctuation and brackets that end a clause ([`is_clause_mark`]).
+const K_MARK: Kind = 64;
+/// て and で: a verb's て form ends a clause.
+const K_TE: Kind = 128;
+/// に, which ends a clause after ず.
+const K_NI: Kind = 256;
+/// ず.
+const K_ZU: Kind = 512;
+/// A verb or adjective ending ([`is_clause_end`]).
+const K_CLAUSE_END: Kind = 1024;
+/// The first kana of a formal noun ([`starts_formal_noun`]).
+const K_FORMAL: Kind = 2048;
+/// The particles the rule checks, one bit each, in the order of [`PARTICLES`].
+const K_PARTICLE: Kind = 0xF000;
+/// The particles the rule checks: particle `k` has bit `K_PARTICLE` bit `k`.
+const PARTICLES: [char; 4] = ['は', 'が', 'を', 'で'];
+
+/// The [`Kind`] of `c`.
+pub(crate) fn kind_of(c: char) -> Kind {
+    let bits = [
+        (is_kanji(c), K_KANJI),
+        (is_katakana(c), K_KATAKANA),
+        (is_hiragana(c), K_HIRAGANA),
+        (
+            is_kanji(c) || is_katakana(c) || c.is_ascii_alphanumeric() || matches!(c, '」' | '』' | '）' | ')' | HOLE),
+            K_NOUN_LIKE,
+        ),
+        (matches!(c, 'る' | 'り' | 'ら' | 'れ' | 'っ' | 'ろ'), K_AFTER_GA),
+        (matches!(c, 'き' | 'し' | 'す' | 'あ' | 'は' | 'も' | 'な'), K_AFTER_DE),
+        (is_clause_mark(c), K_MARK),
+        (matches!(c, 'て' | 'で'), K_TE),
+        (c == 'に', K_NI),
+        (c == 'ず', K_ZU),
+        (is_clause_end(c), K_CLAUSE_END),
+        (starts_formal_noun(c), K_FORMAL),
+    ];
+    let particle = PARTICLES.iter().position(|&p| p == c).map_or(0, |k| 0x1000 << k);
+    bits.iter().filter(|(is, _)| *is).fold(particle, |kind, (_, bit)| kind | bit)
+}
+
+/// Whether a character of kind `kind`, between `prev` and `next`, is a particle rather than
+/// part of a word: は and が after a noun-like character, but not が inside a verb (広がる); を
+/// after anything; で after a noun-like character unless it starts できる, でした, です...
 #[inline]
-fn ends_clause<'t>(prev: char, c: char, next: Option<char>, rest: impl FnOnce() -> &'t str) -> bool {
-    ((c == 'て' || c == 'で') && is_hiragana(prev))
-        || (c == 'に' && prev == 'ず')
-        || (is_clause_end(c)
-            && (is_hiragana(prev) || is_kanji(prev))
+fn is_particle(prev: Option<Kind>, kind: Kind, next: Option<Kind>) -> bool {
+    let after_noun = prev.is_some_and(|p| p & K_NOUN_LIKE != 0);
+    let next_is = |bit: Kind| next.is_some_and(|n| n & bit != 0);
+    match kind & K_PARTICLE {
+        0x4000 => prev.is_some(),
+        0x1000 => after_noun,
+        0x2000 => after_noun && !next_is(K_AFTER_GA),
+        0x8000 => after_noun && !next_is(K_AFTER_DE),
+        _ => false,
+    }
+}
+
+/// Whether a clause ends after a character of kind `kind` (`rest` gives the text after it): a
+/// verb's て/で or ずに form, or a verb's or adjective's plain form before a noun.
+#[inline]
+fn ends_clause<'t>(prev: Kind, kind: Kind, next: Option<Kind>, rest: impl FnOnce() -> &'t str) -> bool {
+    (kind & K_TE != 0 && prev & K_HIRAGANA != 0)
+        || (kind & K_NI != 0 && prev & K_ZU != 0)
+        || (kind & K_CLAUSE_END != 0
+            && prev & (K_HIRAGANA | K_KANJI) != 0
             && next.is_some_and(|n| {
-                is_kanji(n)
-                    || is_katakana(n)
-                    || (starts_formal_noun(n) && {
+                n & (K_KANJI | K_KATAKANA) != 0
+                    || (n & K_FORMAL != 0 && {
                         let rest = rest();
                         FORMAL_NOUNS.iter().any(|f| rest.starts_with(f))
                     })
             }))
 }
 
-/// The first kana of the [`FORMAL_NOUNS`]: most characters are none, and need no comparing.
-fn starts_formal_noun(c: char) -> bool {
-    matches!(c, 'こ' | 'と' | 'も' | 'つ' | 'た' | 'よ' | 'は' | 'ほ' | 'の')
-}
-
 /// Particles further apart than this (in characters) belong to different phrases often enough
 /// that a long clause without commas is not reported.
 const MAX_GAP: usize = 12;
 
-const PARTICLES: [char; 4] = ['は', 'が', 'を', 'で'];
-
 /// The particles [`Particles::step`] checks: it must read each one.
 pub(crate) fn is_particle_checked(c: char) -> bool {
-    PARTICLES.contains(&c)
+    matches!(c, 'は' | 'が' | 'を' | 'で')
 }
 
 /// The other characters [`Particles::step`] does more than count: clause marks, て and に, which
@@ -231,27 +278,30 @@ impl<'b> Particles<'b> {
         self.n += n;
     }
 
-    /// Reads `c` at byte `i` of `text`, between `prev` and `next`.
+    /// Reads the character at byte `i` of `text`, `len` bytes long, of kind `kind` between
+    /// characters of kinds `prev` and `next`.
     #[inline]
     pub(crate) fn step(
         &mut self,
         text: &str,
-        i: usize,
-        (prev, c, next): (Option<char>, char, Option<char>),
+        (i, len): (usize, usize),
+        (prev, kind, next): (Option<Kind>, Kind, Option<Kind>),
         out: &mut Vec<Hit>,
     ) {
         self.n += 1;
         while self.breaks.first().is_some_and(|&b| b < i) {
             self.breaks = &self.breaks[1..];
         }
-        if self.breaks.first() == Some(&i) || is_clause_mark(c) {
+        if self.breaks.first() == Some(&i) || kind & K_MARK != 0 {
             self.seen = [None; 4];
-        } else if let Some(k) = PARTICLES.iter().position(|&p| p == c).filter(|_| is_particle(prev, c, next)) {
+        } else if kind & K_PARTICLE != 0 && is_particle(prev, kind, next) {
+            let k = (kind >> 12).trailing_zeros() as usize;
             match self.seen[k] {
                 Some((first, at)) if self.n - at <= MAX_GAP => {
+                    let c = PARTICLES[k];
                     out.push(Hit::new(
                         Rule::DoubledParticle,
-                        first..i + c.len_utf8(),
+                        first..i + len,
                         format!("the particle `{c}` twice in one clause"),
                         format!("一つの節に助詞「{c}」が2回使われています"),
                     ));
@@ -260,7 +310,7 @@ impl<'b> Particles<'b> {
                 _ => self.seen[k] = Some((i, self.n)),
             }
         }
-        if prev.is_some_and(|p| ends_clause(p, c, next, || &text[i + c.len_utf8()..])) {
+        if prev.is_some_and(|p| ends_clause(p, kind, next, || &text[i + len..])) {
             self.seen = [None; 4];
         }
     }
@@ -278,6 +328,74 @@ mod tests {
         let mut out = Vec::new();
         f(t, &mut out);
         out.into_iter().map(|h| t[h.range].to_string()).collect()
+    }
+
+    /// The particle rule's tests as they were written on characters: what the tests on
+    /// [`Kind`]s are held to.
+    fn is_particle_by_char(prev: Option<char>, c: char, next: Option<char>) -> bool {
+        let noun_like = |p: char| {
+            is_kanji(p)
+                || is_katakana(p)
+                || p.is_ascii_alphanumeric()
+                || matches!(p, '」' | '』' | '）' | ')')
+                || p == HOLE
+        };
+        match c {
+            'を' => prev.is_some(),
+            'は' => prev.is_some_and(noun_like),
+            'が' => {
+                prev.is_some_and(noun_like)
+                    && !next.is_some_and(|n| matches!(n, 'る' | 'り' | 'ら' | 'れ' | 'っ' | 'ろ'))
+            }
+            'で' => {
+                prev.is_some_and(noun_like)
+                    && !next.is_some_and(|n| matches!(n, 'き' | 'し' | 'す' | 'あ' | 'は' | 'も' | 'な'))
+            }
+            _ => false,
+        }
+    }
+
+    /// See [`is_particle_by_char`].
+    fn ends_clause_by_char(prev: char, c: char, next: Option<char>, rest: &str) -> bool {
+        ((c == 'て' || c == 'で') && is_hiragana(prev))
+            || (c == 'に' && prev == 'ず')
+            || (is_clause_end(c)
+                && (is_hiragana(prev) || is_kanji(prev))
+                && next
+                    .is_some_and(|n| is_kanji(n) || is_katakana(n) || FORMAL_NOUNS.iter().any(|f| rest.starts_with(f))))
+    }
+
+    #[test]
+    fn the_kinds_decide_as_the_characters_did() {
+        // Every character some test names, and a few of each kind besides.
+        let alphabet: Vec<char> = "はがをでるりられっろきしすあもなてにずうくぐつぬぶむただいこともつよほの\
+             、，。．！？!?「」『』（）()\n漢字々カーａa7 \u{FFFC}ん見"
+            .chars()
+            .collect();
+        let opt = |c: &char| [None, Some(*c)];
+        // The texts after a character: the next one and what may follow it.
+        let rests = |next: Option<char>| {
+            let n = next.map(String::from).unwrap_or_default();
+            ["", "と", "とこ", "ころ", "の", "よう"].map(|r| n.clone() + r)
+        };
+        for &c in &alphabet {
+            assert_eq!(kind_of(c) & K_MARK != 0, is_clause_mark(c), "{c:?}");
+            for next in alphabet.iter().flat_map(opt) {
+                let rests = rests(next);
+                for prev in alphabet.iter().flat_map(opt) {
+                    let kinds = (prev.map(kind_of), kind_of(c), next.map(kind_of));
+                    assert_eq!(is_particle(kinds.0, kinds.1, kinds.2), is_particle_by_char(prev, c, next));
+                    let Some(prev) = prev else { continue };
+                    for rest in &rests {
+                        assert_eq!(
+                            ends_clause(kind_of(prev), kinds.1, kinds.2, || rest),
+                            ends_clause_by_char(prev, c, next, rest),
+                            "{prev}{rest}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -13,37 +13,37 @@ use super::{Hit, Rule};
 use crate::text::chars::is_kanji;
 
 /// A kanji: `kanji-run` counts it.
-const KANJI: u16 = 1;
+const KANJI: u32 = 1;
 /// A space or a mark the sentence splitter reads ([`sentences::is_mark`]).
-const SPLIT: u16 = 2;
+const SPLIT: u32 = 2;
 /// A particle the particle rule reads ([`grammar::is_particle_checked`]).
-const PARTICLE: u16 = 4;
+const PARTICLE: u32 = 4;
 /// A character that ends a clause ([`grammar::may_end_clause`]): the particle rule reads it
 /// while a particle is open.
-const RESET: u16 = 8;
+const RESET: u32 = 8;
 /// A verb or adjective ending ([`grammar::is_clause_end`]): the particle rule reads it, while a
 /// particle is open, before a character of class [`BEFORE_NOUN`].
-const CLAUSE_END: u16 = 16;
+const CLAUSE_END: u32 = 16;
 /// A character a clause can end before ([`grammar::may_follow_clause`]).
-const BEFORE_NOUN: u16 = 32;
+const BEFORE_NOUN: u32 = 32;
 /// Where a word of the built-in dictionary or a variant form may be ([`notation::is_anchor`]).
-const ANCHOR: u16 = 64;
+const ANCHOR: u32 = 64;
 /// An anchor that stands for a word only next to a partner ([`notation::is_paired`]): a
 /// common kana, checked with [`notation::anchor_holds`].
-const PAIRED: u16 = 128;
+const PAIRED: u32 = 128;
 /// A character of U+F000–U+FFFF, where `fullwidth-ascii` and `halfwidth-kana` look
 /// ([`chars::is_wide_form`]).
-const WIDE: u16 = 256;
+const WIDE: u32 = 256;
 /// What `ascii-punctuation` looks at ([`chars::is_ascii_mark`]).
-const ASCII_MARK: u16 = 512;
+const ASCII_MARK: u32 = 512;
 /// What `ja-space` and `ja-latin-space` look at ([`chars::is_space`]).
-const SPACE: u16 = 1024;
+const SPACE: u32 = 1024;
 /// れ, where `ra-nuki` looks ([`grammar::is_re`]).
-const RE: u16 = 2048;
+const RE: u32 = 2048;
 
 /// Whether a text whose characters have, together, the classes `seen` may hold a hit of
 /// `rule`: the rules on single characters find nothing in a text without their characters.
-pub(crate) fn may_hit(seen: u16, rule: Rule) -> bool {
+pub(crate) fn may_hit(seen: u32, rule: Rule) -> bool {
     let class = match rule {
         Rule::FullwidthAscii | Rule::HalfwidthKana => WIDE,
         Rule::AsciiPunctuation => ASCII_MARK,
@@ -54,8 +54,9 @@ pub(crate) fn may_hit(seen: u16, rule: Rule) -> bool {
     seen & class != 0
 }
 
-/// The class of `c`, from the rules' own tests of it: what [`Classes`] tabulates.
-fn class_of(c: char) -> u16 {
+/// The class of `c`, from the rules' own tests of it: what [`Classes`] tabulates. The low 16
+/// bits are the scan's own, the high 16 the particle rule's ([`grammar::kind_of`]).
+fn class_of(c: char) -> u32 {
     let bits = [
         (is_kanji(c), KANJI),
         (c.is_whitespace() || sentences::is_mark(c), SPLIT),
@@ -70,15 +71,25 @@ fn class_of(c: char) -> u16 {
         (chars::is_space(c), SPACE),
         (grammar::is_re(c), RE),
     ];
-    bits.iter().filter(|(is, _)| *is).fold(0, |class, (_, bit)| class | bit)
+    let kind = u32::from(grammar::kind_of(c)) << KIND_SHIFT;
+    bits.iter().filter(|(is, _)| *is).fold(kind, |class, (_, bit)| class | bit)
+}
+
+/// Where a class holds the character's [`grammar::Kind`]: what the particle rule asks of it.
+const KIND_SHIFT: u32 = 16;
+
+/// The [`grammar::Kind`] in `class`.
+#[inline(always)]
+fn kind(class: u32) -> grammar::Kind {
+    (class >> KIND_SHIFT) as grammar::Kind
 }
 
 /// [`class_of`] for ASCII and for U+3000–U+9FFF (kana, CJK punctuation and the common
 /// kanji), by table: nearly every character of Japanese prose.
 struct Classes {
-    ascii: [u16; 0x80],
+    ascii: [u32; 0x80],
     /// U+3000–U+9FFF.
-    cjk: Box<[u16; CJK_LEN]>,
+    cjk: Box<[u32; CJK_LEN]>,
 }
 
 /// How many characters `Classes::cjk` holds.
@@ -97,7 +108,7 @@ impl Classes {
     /// before its end) and its length in bytes. The characters of the table are told by their
     /// bytes, without decoding.
     #[inline(always)]
-    fn at(&self, b: &[u8], i: usize) -> (u16, usize) {
+    fn at(&self, b: &[u8], i: usize) -> (u32, usize) {
         let lead = b[i];
         if lead < 0x80 {
             return (self.ascii[usize::from(lead)], 1);
@@ -113,7 +124,7 @@ impl Classes {
 
 /// [`Classes::at`] for the characters outside its tables (and for bytes that are no UTF-8).
 #[inline(never)]
-fn other_class(b: &[u8]) -> (u16, usize) {
+fn other_class(b: &[u8]) -> (u32, usize) {
     let c = std::str::from_utf8(&b[..b.len().min(4)])
         .or_else(|e| std::str::from_utf8(&b[..e.valid_up_to()]))
         .ok()
@@ -148,9 +159,9 @@ pub(crate) fn running_text(
     particles: bool,
     out: &mut Vec<Hit>,
     anchors: &mut Vec<usize>,
-) -> (Vec<Sentence>, u16) {
+) -> (Vec<Sentence>, u32) {
     let (classes, bytes) = (&*CLASSES, text.as_bytes());
-    let mut rules = Rules { text, split: Splitter::new(), doubled: particles.then(|| Particles::new(breaks)) };
+    let mut rules = Rules { text, classes, split: Splitter::new(), doubled: particles.then(|| Particles::new(breaks)) };
     // Without a threshold, no run is long enough to report.
     let mut kanji = KanjiRuns::new(kanji_max.unwrap_or(usize::MAX));
     let (mut loud, mut stop) = rules.loud();
@@ -188,6 +199,8 @@ pub(crate) fn running_text(
 /// The rules [`running_text`] hands the characters they read.
 struct Rules<'t, 'b> {
     text: &'t str,
+    /// [`CLASSES`], its first use checked once a text rather than once a character.
+    classes: &'static Classes,
     split: Splitter,
     doubled: Option<Particles<'b>>,
 }
@@ -196,7 +209,7 @@ impl Rules<'_, '_> {
     /// The classes of the characters the rules read, and the byte from which they read every
     /// character (after a full stop, and at a link text's edge).
     #[inline]
-    fn loud(&self) -> (u16, usize) {
+    fn loud(&self) -> (u32, usize) {
         if !self.split.takes_plain() {
             return (0, 0);
         }
@@ -212,31 +225,30 @@ impl Rules<'_, '_> {
     /// Reads the character at byte `i` (the one before it starts at `last`), of class `class`
     /// and `len` bytes long, after `plain` characters that were only counted.
     #[inline(never)]
-    fn read(&mut self, (last, i): (usize, usize), (class, len): (u16, usize), plain: usize, out: &mut Vec<Hit>) {
+    fn read(&mut self, (last, i): (usize, usize), (class, len): (u32, usize), plain: usize, out: &mut Vec<Hit>) {
         let (text, bytes) = (self.text, self.text.as_bytes());
-        let c = char_at(text, i, len);
         self.split.count_plain(plain);
         if class & SPLIT == 0 && self.split.takes_plain() {
             self.split.count_plain(1);
         } else {
-            self.split.step(text, i, c);
+            self.split.step(text, i, char_at(text, i, len));
         }
         if let Some(d) = self.doubled.as_mut() {
             d.count_plain(plain);
             let after = i + len;
-            let next = (after < bytes.len()).then(|| CLASSES.at(bytes, after));
+            let next = (after < bytes.len()).then(|| self.classes.at(bytes, after).0);
             // A clause ends at a mark, or at a verb's ending before a noun; it changes nothing
             // while no particle is open.
             let read = class & PARTICLE != 0
                 || (class & (RESET | CLAUSE_END) != 0
                     && d.open()
-                    && (class & RESET != 0 || next.is_some_and(|(class, _)| class & BEFORE_NOUN != 0)));
+                    && (class & RESET != 0 || next.is_some_and(|class| class & BEFORE_NOUN != 0)));
             if !read && d.takes_plain(i) {
                 d.count_plain(1);
             } else {
-                let next = next.map(|(_, len)| char_at(text, after, len));
-                let prev = (i > 0).then(|| char_at(text, last, i - last));
-                d.step(text, i, (prev, c, next), out);
+                // The rule reads the classes of the character and its neighbours, not them.
+                let prev = (i > 0).then(|| kind(self.classes.at(bytes, last).0));
+                d.step(text, (i, len), (prev, kind(class), next.map(kind)), out);
             }
         }
     }
@@ -255,7 +267,8 @@ mod tests {
         while let Some((i, c)) = chars.next() {
             kanji.step(text, i, c, out);
             split.step(text, i, c);
-            doubled.step(text, i, (prev, c, chars.peek().map(|&(_, n)| n)), out);
+            let next = chars.peek().map(|&(_, n)| grammar::kind_of(n));
+            doubled.step(text, (i, c.len_utf8()), (prev.map(grammar::kind_of), grammar::kind_of(c), next), out);
             prev = Some(c);
         }
         kanji.finish(text, text.len(), out);
@@ -271,17 +284,19 @@ mod tests {
             assert_eq!(classes.at(text.as_bytes(), 0), (class_of(c), c.len_utf8()), "{c:?}");
             assert_eq!(classes.at(&text.as_bytes()[..c.len_utf8()], 0), (class_of(c), c.len_utf8()), "{c:?}");
         }
-        assert_eq!(class_of('漢'), KANJI | BEFORE_NOUN);
-        assert_eq!(class_of('後'), KANJI | BEFORE_NOUN | ANCHOR);
-        assert_eq!(class_of('し'), 0);
-        assert_eq!(class_of('ま'), ANCHOR | PAIRED);
-        assert_eq!(class_of('は'), PARTICLE | BEFORE_NOUN);
-        assert_eq!(class_of('る'), CLAUSE_END);
-        assert_eq!(class_of('。'), SPLIT | RESET);
-        assert_eq!(class_of(' '), SPLIT | SPACE);
-        assert_eq!(class_of('れ'), RE);
-        assert_eq!(class_of('?'), SPLIT | RESET | ASCII_MARK);
-        assert_eq!(class_of('Ａ'), WIDE);
+        // The scan's own bits.
+        let own = |c: char| class_of(c) & ((1 << KIND_SHIFT) - 1);
+        assert_eq!(own('漢'), KANJI | BEFORE_NOUN);
+        assert_eq!(own('後'), KANJI | BEFORE_NOUN | ANCHOR);
+        assert_eq!(own('し'), 0);
+        assert_eq!(own('ま'), ANCHOR | PAIRED);
+        assert_eq!(own('は'), PARTICLE | BEFORE_NOUN);
+        assert_eq!(own('る'), CLAUSE_END);
+        assert_eq!(own('。'), SPLIT | RESET);
+        assert_eq!(own(' '), SPLIT | SPACE);
+        assert_eq!(own('れ'), RE);
+        assert_eq!(own('?'), SPLIT | RESET | ASCII_MARK);
+        assert_eq!(own('Ａ'), WIDE);
     }
 
     proptest::proptest! {

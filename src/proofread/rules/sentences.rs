@@ -3,6 +3,7 @@
 use std::ops::Range;
 
 use super::{Hit, Rule};
+use crate::text::chars::is_white_space;
 
 /// A sentence of a block, with what the sentence rules count in it, counted as it is split.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +68,7 @@ impl Splitter {
             push_trimmed(text, &self.current, &mut self.out);
             self.current = Sentence { range: end..end, chars: 0, commas: 0 };
         }
-        self.current.chars += usize::from(!c.is_whitespace());
+        self.current.chars += usize::from(!is_white_space(c));
         match c {
             '「' | '『' | '（' | '(' => self.depth += 1,
             '」' | '』' | '）' | ')' => self.depth = self.depth.saturating_sub(1),
@@ -96,8 +97,8 @@ fn push_trimmed(text: &str, s: &Sentence, out: &mut Vec<Sentence>) {
         return;
     }
     let t = &text[s.range.clone()];
-    let lead = t.len() - t.trim_start().len();
-    let trail = t.len() - t.trim_end().len();
+    let lead = t.len() - t.trim_start_matches(is_white_space).len();
+    let trail = t.len() - t.trim_end_matches(is_white_space).len();
     let range = s.range.start + lead..s.range.end - trail;
     out.push(Sentence { range, chars: s.chars, commas: s.commas });
 }
