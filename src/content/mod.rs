@@ -93,16 +93,21 @@ impl ParseCache {
     /// The last build's content with these files' new texts, when they are all files it had
     /// and their front matter is the same: an edit to page bodies only (most edits) then costs
     /// the files that changed, not a pass over every page. None when the content must be built
-    /// again ([`build_content`]); the cache is then as it was.
+    /// again ([`build_content`]), which then finds the front matter parsed here.
     pub(crate) fn patch(&mut self, changed: Vec<PageFile>, drafts: bool) -> Option<Content> {
         let last = self.last.as_mut().filter(|l| l.drafts == drafts && l.content.is_some())?;
         let mut updates = Vec::with_capacity(changed.len());
         for f in changed {
             let i = last.files.iter().position(|(rel, _, _)| *rel == f.rel)?;
-            let (fm, split) = front_matter::parse(&f.shown, &f.text).ok()?;
-            // The same front matter keeps its shared copy: later stages compare it by identity.
-            (*last.files[i].1 == fm).then_some(())?;
-            updates.push((i, split.body_offset, f));
+            match front_matter::parse(&f.shown, &f.text) {
+                // The same front matter keeps its shared copy: later stages compare it by identity.
+                Ok((fm, split)) if *last.files[i].1 == fm => updates.push((i, split.body_offset, f)),
+                other => {
+                    let parsed: Parsed = other.map(|(fm, split)| (Arc::new(fm), split.body_offset));
+                    self.parsed.insert(f.rel, (f.text, parsed));
+                    return None;
+                }
+            }
         }
         let content = last.content.as_mut()?;
         for (i, body_offset, f) in updates {
