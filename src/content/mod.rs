@@ -73,8 +73,8 @@ pub struct Content {
 /// Front matter parsed by earlier builds, by file, reused while the file's text is the very
 /// same (shared) text: `serve` parses only the files that changed.
 ///
-/// It also keeps the last build's [`Content`] (handed back with [`ParseCache::keep`]): while the
-/// files and their front matter stay the same, only page bodies changed, and the next build
+/// It also keeps the last build's [`Content`] (handed back with [`ParseCache::keep`]): when the
+/// watcher's files keep their front matter, only page bodies changed, and [`ParseCache::patch`]
 /// reuses the pages, URLs and reading order instead of working them out for every page again.
 #[derive(Debug, Default)]
 pub struct ParseCache {
@@ -130,21 +130,7 @@ struct LastContent {
     drafts: bool,
     /// Each file in walk order: its path, front matter, and its page's index (None for a draft).
     files: Vec<(String, Arc<FrontMatter>, Option<usize>)>,
-    assets: Vec<String>,
     content: Option<Content>,
-}
-
-impl LastContent {
-    /// Whether `files` (parsed, all without errors) make the same pages in the same order.
-    fn same_pages(&self, drafts: bool, files: &[(Parsed, PageFile)], assets: &[AssetFile]) -> bool {
-        self.drafts == drafts
-            && self.files.len() == files.len()
-            && self.assets.len() == assets.len()
-            && self.assets.iter().zip(assets).all(|(a, b)| *a == b.rel)
-            && self.files.iter().zip(files).all(|((rel, fm, _), (parsed, f))| {
-                *rel == f.rel && parsed.as_ref().is_ok_and(|(new, _)| Arc::ptr_eq(fm, new) || **fm == **new)
-            })
-    }
 }
 
 /// A file's front matter and where its body starts, or why it could not be parsed.
@@ -191,22 +177,6 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
             |(text, old), (new_text, new)| Arc::ptr_eq(text, new_text) && same_parsed(old, new),
             |(text, r)| (Arc::clone(text), r.clone()),
         );
-        // Only bodies changed: the last content with the new texts is this build's content.
-        let last = c.last.as_mut().filter(|l| l.same_pages(drafts, &parsed, &files.assets));
-        if let Some((last, mut content)) = last.and_then(|l| l.content.take().map(|c| (l, c))) {
-            for ((parsed, f), (_, last_fm, page)) in parsed.into_iter().zip(&mut last.files) {
-                let (Some(j), Ok((fm, body_offset))) = (*page, parsed) else { continue };
-                if !Arc::ptr_eq(last_fm, &fm) {
-                    *last_fm = Arc::clone(&fm);
-                }
-                let page = &mut content.pages[j];
-                page.text = f.text;
-                page.fm = fm;
-                page.body_offset = body_offset;
-            }
-            content.assets = files.assets;
-            return (content, errors);
-        }
     }
     let remembered: Vec<(String, Arc<FrontMatter>)> = match &cache {
         Some(_) => parsed.iter().filter_map(|(r, f)| Some((f.rel.clone(), Arc::clone(&r.as_ref().ok()?.0)))).collect(),
@@ -255,7 +225,6 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
                     (rel, fm, page)
                 })
                 .collect(),
-            assets: content.assets.iter().map(|a| a.rel.clone()).collect(),
             content: None,
         });
     }
