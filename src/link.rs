@@ -1,8 +1,6 @@
 //! The site graph: reading order (prev/next), related pages, backlinks, and verification of every
 //! internal link and `#anchor` against the ids the pages actually have.
 
-use std::collections::BTreeSet;
-
 use rayon::prelude::*;
 
 use crate::content::Content;
@@ -12,6 +10,7 @@ use crate::markdown::links::fragment_id;
 use std::sync::Arc;
 
 use crate::markdown::Rendered;
+use crate::refresh::refresh_slots;
 
 /// Cross-page relations, indexed like `Content::pages`.
 #[derive(Debug, Clone, Default)]
@@ -41,43 +40,60 @@ pub(crate) struct LinkMemo {
 
 impl LinkMemo {
     /// Page `i`'s last result, if it still stands for `rendered`.
-    fn get(&self, rendered: &[Arc<Rendered>], i: usize) -> Option<&PageLinks> {
+    fn stands(&self, rendered: &[Arc<Rendered>], i: usize) -> bool {
         let same = |j: usize| Arc::ptr_eq(&self.rendered[j], &rendered[j]);
-        self.per_page.get(i).filter(|(targets, _)| same(i) && targets.iter().all(|&t| same(t)))
+        self.per_page.get(i).is_some_and(|(targets, _)| same(i) && targets.iter().all(|&t| same(t)))
+    }
+
+    /// Checks again the pages whose last result no longer stands, in place: most of a large
+    /// site's results stay where they are.
+    fn refresh(&mut self, content: &Content, rendered: &[Arc<Rendered>]) {
+        let same_pages = self.sources.len() == content.pages.len()
+            && self.sources.iter().zip(&content.pages).all(|(s, p)| *s == p.source);
+        if !same_pages {
+            *self =
+                LinkMemo { sources: content.pages.iter().map(|p| p.source.clone()).collect(), ..Default::default() };
+        }
+        let fresh: Vec<Option<PageLinks>> = (0..rendered.len())
+            .into_par_iter()
+            .map(|i| (!self.stands(rendered, i)).then(|| page_links(content, rendered, i)))
+            .collect();
+        refresh_slots(
+            &mut self.per_page,
+            fresh.into_iter(),
+            |_, fresh| fresh.is_none(),
+            |fresh| fresh.unwrap_or_default(),
+        );
+        refresh_slots(&mut self.rendered, rendered.iter(), |old, new| Arc::ptr_eq(old, new), Arc::clone);
     }
 }
 
 /// Builds the graph and checks links; broken anchors and unknown `related` entries are errors.
 /// With a `memo` (`serve`), pages whose result still stands are not checked again.
-pub(crate) fn link(
-    content: &Content,
-    rendered: &[Arc<Rendered>],
-    mut memo: Option<&mut LinkMemo>,
-) -> (Graph, Diagnostics) {
+pub(crate) fn link(content: &Content, rendered: &[Arc<Rendered>], memo: Option<&mut LinkMemo>) -> (Graph, Diagnostics) {
     let n = content.pages.len();
     let mut diags = Diagnostics::default();
-    if let Some(m) = memo.as_deref_mut() {
-        let same_pages = m.sources.len() == n && m.sources.iter().zip(&content.pages).all(|(s, p)| *s == p.source);
-        if !same_pages {
-            *m = LinkMemo { sources: content.pages.iter().map(|p| p.source.clone()).collect(), ..Default::default() };
+    let checked: Vec<PageLinks>;
+    let per_page: &[PageLinks] = match memo {
+        Some(m) => {
+            m.refresh(content, rendered);
+            &m.per_page
         }
-    }
-    // Every page's links are checked in parallel; each yields its link targets and diagnostics.
-    let known = memo.as_deref();
-    let per_page: Vec<PageLinks> = (0..rendered.len())
-        .into_par_iter()
-        .map(|i| known.and_then(|m| m.get(rendered, i)).cloned().unwrap_or_else(|| page_links(content, rendered, i)))
-        .collect();
-    let mut backlinks: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); n];
+        None => {
+            checked = (0..n).into_par_iter().map(|i| page_links(content, rendered, i)).collect();
+            &checked
+        }
+    };
+    // Pages are visited in reading order, so each list is sorted; a page that links to one
+    // target twice is listed once.
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, (targets, page_diags)) in per_page.iter().enumerate() {
         for &t in targets {
-            backlinks[t].insert(i);
+            if backlinks[t].last() != Some(&i) {
+                backlinks[t].push(i);
+            }
         }
         diags.0.extend(page_diags.iter().cloned());
-    }
-    if let Some(m) = memo {
-        m.rendered = rendered.to_vec();
-        m.per_page = per_page;
     }
     let related = (0..n).map(|i| related_pages(content, i, &mut diags)).collect();
     for (i, page) in content.pages.iter().enumerate().skip(1) {
@@ -87,8 +103,7 @@ pub(crate) fn link(
     }
     let prev = (0..n).map(|i| i.checked_sub(1)).collect();
     let next = (0..n).map(|i| (i + 1 < n).then_some(i + 1)).collect();
-    let graph =
-        Graph { prev, next, related, backlinks: backlinks.into_iter().map(|s| s.into_iter().collect()).collect() };
+    let graph = Graph { prev, next, related, backlinks };
     (graph, diags)
 }
 

@@ -381,3 +381,20 @@ fn a_body_edit_that_moves_the_body_or_touches_a_draft_matches_a_full_build() {
     assert!(b.contains(">Zeta<"), "{b}");
     assert_same_as_full_build(&root, &third);
 }
+
+#[test]
+fn a_new_image_size_is_seen_by_pages_taken_from_the_cache() {
+    let (_t, root) = guide();
+    let svg = |w: u32| format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="30"></svg>"#);
+    std::fs::write(root.join("content/figure.svg"), svg(40)).unwrap();
+    let path = root.join("content/causes.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n![図](figure.svg)\n")).unwrap();
+    let mut cache = BuildCache::default();
+    let first = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(page_html(&first, "causes/index.html").unwrap().contains(r#"width="40""#));
+    std::fs::write(root.join("content/figure.svg"), svg(80)).unwrap();
+    let second = build_site_cached(&opts(&root), &mut cache).unwrap();
+    assert!(page_html(&second, "causes/index.html").unwrap().contains(r#"width="80""#));
+    assert_same_as_full_build(&root, &second);
+}

@@ -46,6 +46,8 @@ pub struct BuildCache {
     pub(crate) findings: crate::proofread::FindingsMemo,
     /// The last build's link check.
     pub(crate) links: crate::link::LinkMemo,
+    /// What the last build's links could resolve to, with its [`site_map_key`].
+    site_map: Option<(u64, Arc<SiteMap>)>,
     /// Each page's sidebar fingerprint, with a key of everything any sidebar can show.
     nav: (u64, Vec<u64>),
     /// Each page's [`BuildCache::shown_fingerprints`], with what it was made from.
@@ -69,9 +71,19 @@ impl BuildCache {
         BuildCache { defer_search: true, ..BuildCache::default() }
     }
 
-    /// Each page's Markdown key: its path and text, and everything it can link to
-    /// ([`site_map_key`]).
-    pub(crate) fn markdown_keys(&mut self, content: &Content, map_key: u64) -> Vec<u64> {
+    /// The last build's [`SiteMap`] while its key ([`site_map_key`]) is the same: most edits
+    /// change no page's path and no file, and a large site's map is costly to make and free.
+    pub(crate) fn site_map(&mut self, key: u64, make: impl FnOnce() -> SiteMap) -> Arc<SiteMap> {
+        match &self.site_map {
+            Some((k, map)) if *k == key => Arc::clone(map),
+            _ => Arc::clone(&self.site_map.insert((key, Arc::new(make()))).1),
+        }
+    }
+
+    /// Each page's Markdown key: its path and text, and everything it can link to (the key of
+    /// the [`SiteMap`] this build uses).
+    pub(crate) fn markdown_keys(&mut self, content: &Content) -> Vec<u64> {
+        let map_key = self.site_map.as_ref().map_or(0, |(k, _)| *k);
         refresh_slots(
             &mut self.text_hashes,
             content.pages.iter(),
@@ -237,18 +249,13 @@ pub(crate) struct RenderKey<'a> {
     pub(crate) urls: &'a [String],
 }
 
-/// A key for everything a page's links can resolve to: pages (in reading order, broken ones in
-/// file order: deterministic without sorting), images and their sizes, other files.
-pub(crate) fn site_map_key(content: &Content, map: &SiteMap) -> u64 {
-    let pages: Vec<_> =
-        content.pages.iter().map(|p| (&p.source, &p.path)).chain(content.broken.iter().map(|(s, p)| (s, p))).collect();
-    let mut sizes: Vec<_> = map.image_sizes.iter().collect();
-    sizes.sort();
-    let mut assets: Vec<_> = map.assets.iter().collect();
-    assets.sort();
-    let mut drafts: Vec<_> = map.drafts.iter().chain(map.left_out.keys()).collect();
-    drafts.sort();
-    hash_of(&(&map.base_path, pages, sizes, assets, drafts))
+/// A key for everything a page's links can resolve to, made from what the [`SiteMap`] is made
+/// of: the base path, pages (in reading order, broken ones and left-out drafts in file order:
+/// deterministic without sorting) and which are drafts, other files and the images' sizes.
+pub(crate) fn site_map_key(config: &Config, content: &Content, assets: &[(String, Vec<u8>)]) -> u64 {
+    let pages: Vec<_> = content.pages.iter().map(|p| (&p.source, &p.path, p.fm.draft)).collect();
+    let files: Vec<_> = assets.iter().map(|(rel, bytes)| (rel, crate::images::size(rel, bytes))).collect();
+    hash_of(&(config.base_path(), pages, &content.broken, &content.drafts, files))
 }
 
 fn hash_of<T: Hash + ?Sized>(x: &T) -> u64 {

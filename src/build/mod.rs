@@ -198,7 +198,10 @@ fn run_cached(
     // `build` fails on proofreading errors only; warnings are for `check` and `serve`.
     let wanted = prose_warnings || config.proofread.has_error_rules();
     let proofreader = crate::proofread::for_build(&opts.root, &config.proofread, wanted)?;
-    let map = site_map(&config, &content, &assets);
+    let map = match cache.as_deref_mut() {
+        Some(c) => c.site_map(cache::site_map_key(&config, &content, &assets), || site_map(&config, &content, &assets)),
+        None => Arc::new(site_map(&config, &content, &assets)),
+    };
     let md = render_markdown(&config, &content, &map, cache.as_deref_mut(), proofreader.as_ref(), &progress);
     report.collect(md.rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
     t.done("markdown");
@@ -391,7 +394,7 @@ fn render_markdown(
         let parsed = rendered.len();
         return Markdown { rendered, md_keys: Vec::new(), urls, index_runs, parsed };
     };
-    let md_keys = cache.markdown_keys(content, cache::site_map_key(content, map));
+    let md_keys = cache.markdown_keys(content);
     let cached: Vec<Option<Arc<Rendered>>> = md_keys.iter().enumerate().map(|(i, k)| cache.markdown(i, *k)).collect();
     let parsed = cached.iter().filter(|c| c.is_none()).count();
     let rendered =
