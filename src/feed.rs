@@ -53,12 +53,8 @@ pub(crate) fn atom(config: &Config, content: &Content, urls: &[String], rendered
         return None;
     }
     let origin = crate::seo::origin(config)?;
-    let mut dated: Vec<(usize, &str)> =
-        content.pages.iter().enumerate().filter_map(|(i, p)| entry_date(p).map(|d| (i, d))).collect();
-    // Newest first; equal dates keep reading order, so the feed is the same on every build.
-    dated.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(&b.0)));
-    dated.truncate(MAX_ENTRIES);
-    let entries: Vec<Entry> = dated
+    let dated = content.pages.iter().enumerate().filter_map(|(i, p)| entry_date(p).map(|d| (i, d))).collect();
+    let entries: Vec<Entry> = newest(dated, MAX_ENTRIES)
         .iter()
         .filter_map(|&(i, d)| {
             let p = &content.pages[i];
@@ -90,6 +86,19 @@ pub(crate) fn atom(config: &Config, content: &Content, urls: &[String], rendered
     String::from_utf8(xml).ok()
 }
 
+/// The `max` newest of (page index, date), newest first; equal dates keep reading order, so the
+/// feed is the same on every build. The order is total, so the newest can be picked out before
+/// they are sorted: a large site does not sort every page on each build.
+fn newest(mut dated: Vec<(usize, &str)>, max: usize) -> Vec<(usize, &str)> {
+    let newest_first = |a: &(usize, &str), b: &(usize, &str)| b.1.cmp(a.1).then(a.0.cmp(&b.0));
+    if dated.len() > max {
+        dated.select_nth_unstable_by(max, newest_first);
+        dated.truncate(max);
+    }
+    dated.sort_unstable_by(newest_first);
+    dated
+}
+
 fn entry(page: &Page, permalink: &str, summary: &str, date: &str) -> Option<Entry> {
     Some(Entry {
         title: Text::plain(page.fm.title.clone()),
@@ -104,4 +113,23 @@ fn entry(page: &Page, permalink: &str, summary: &str, date: &str) -> Option<Entr
 
 fn link(rel: &str, href: &str, mime: Option<&str>) -> Link {
     Link { rel: rel.into(), href: href.into(), mime_type: mime.map(Into::into), ..Default::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Picking out the newest gives what sorting every page and keeping the first would.
+        #[test]
+        fn newest_is_a_prefix_of_the_full_order(days in prop::collection::vec(0u8..6, 0..120), max in 0usize..60) {
+            let dates: Vec<String> = days.iter().map(|d| format!("2026-01-0{}", d + 1)).collect();
+            let dated: Vec<(usize, &str)> = dates.iter().map(String::as_str).enumerate().collect();
+            let mut sorted = dated.clone();
+            sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(&b.0)));
+            sorted.truncate(max);
+            prop_assert_eq!(newest(dated, max), sorted);
+        }
+    }
 }

@@ -30,12 +30,13 @@ pub fn sitemap(config: &Config, content: &Content, urls: &[String]) -> Option<St
     s.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    let mut loc = String::from("  <url><loc>");
+    escape_into(&mut loc, origin);
     for (p, url) in content.pages.iter().zip(urls) {
         if p.fm.draft {
             continue;
         }
-        s.push_str("  <url><loc>");
-        escape_into(&mut s, origin);
+        s.push_str(&loc);
         escape_into(&mut s, url);
         s.push_str("</loc>");
         if let Some(d) = p.fm.updated.as_ref().or(p.fm.date.as_ref()) {
