@@ -20,8 +20,12 @@ use notify_debouncer_full::{
 
 use crate::source::is_ignored_name;
 
-/// Quiet time before a burst of events is handed on: short, so it adds little to edit-to-served.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+/// Quiet time before a burst of events is handed on: long enough for an editor's save (a
+/// temporary file written and renamed), short because every save waits for it. Longer bursts
+/// are gathered by the build loop.
+const DEBOUNCE: Duration = Duration::from_millis(6);
+/// How often the debouncer looks for quiet events: at most this much more waiting.
+const DEBOUNCE_TICK: Duration = Duration::from_millis(2);
 /// How often `--poll` looks at the files.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 /// The folders below the root that feed the build.
@@ -173,11 +177,17 @@ impl Watcher {
             // notify compares mtimes in whole seconds; hashing contents also catches a second
             // save within the same second (the site's files are small).
             let config = notify::Config::default().with_poll_interval(POLL_INTERVAL).with_compare_contents(true);
-            Box::new(new_debouncer_opt::<_, PollWatcher, NoCache>(DEBOUNCE, None, handler, NoCache::new(), config)?)
+            Box::new(new_debouncer_opt::<_, PollWatcher, NoCache>(
+                DEBOUNCE,
+                Some(DEBOUNCE_TICK),
+                handler,
+                NoCache::new(),
+                config,
+            )?)
         } else {
             Box::new(new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
                 DEBOUNCE,
-                None,
+                Some(DEBOUNCE_TICK),
                 handler,
                 RecommendedCache::new(),
                 notify::Config::default(),
