@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use super::chars::{self, KanjiRuns};
+use super::chars;
 use super::grammar::{self, Particles};
 use super::notation;
 use super::sentences::{self, Sentence, Splitter};
@@ -110,13 +110,14 @@ impl Classes {
     #[inline(always)]
     fn at(&self, b: &[u8], i: usize) -> (u32, usize) {
         let lead = b[i];
-        if lead < 0x80 {
-            return (self.ascii[usize::from(lead)], 1);
-        }
-        // U+3000–U+9FFF: E3 80 80 to E9 BF BF.
+        // U+3000–U+9FFF: E3 80 80 to E9 BF BF. Tested first: nearly every character of
+        // Japanese prose.
         if let (0xE3..=0xE9, Some(&[b1, b2])) = (lead, b.get(i + 1..i + 3)) {
             let c = usize::from(lead - 0xE3) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
             return (self.cjk[c], 3);
+        }
+        if lead < 0x80 {
+            return (self.ascii[usize::from(lead)], 1);
         }
         other_class(&b[i..])
     }
@@ -150,8 +151,11 @@ fn char_at(text: &str, i: usize, len: usize) -> char {
 /// the classes of its characters together (see [`may_hit`]).
 ///
 /// Each character's class is looked up once. Kanji runs and anchors are told from the class
-/// alone; a character no other rule reads (see [`Rules::loud`]) is only counted, and the
-/// count is handed to the sentence splitter and the particle rule when they read the next one.
+/// alone. The characters of the table that are no anchor, that no rule reads (see
+/// [`Rules::loud`]) and that end no long kanji run, most of a text, are counted in an inner loop
+/// that calls nothing, so its values stay in registers; it hands any other character, with its
+/// class, to the outer loop. Out of line, so that its caller's values do not crowd the loop's.
+#[inline(never)]
 pub(crate) fn running_text(
     text: &str,
     breaks: &[usize],
@@ -160,20 +164,47 @@ pub(crate) fn running_text(
     out: &mut Vec<Hit>,
     anchors: &mut Vec<usize>,
 ) -> (Vec<Sentence>, u32) {
-    let (classes, bytes) = (&*CLASSES, text.as_bytes());
+    let (classes, bytes, n) = (&*CLASSES, text.as_bytes(), text.len());
+    let cjk: &[u32; CJK_LEN] = &classes.cjk;
     let mut rules = Rules { text, classes, split: Splitter::new(), doubled: particles.then(|| Particles::new(breaks)) };
     // Without a threshold, no run is long enough to report.
-    let mut kanji = KanjiRuns::new(kanji_max.unwrap_or(usize::MAX));
+    let max = kanji_max.unwrap_or(usize::MAX);
     let (mut loud, mut stop) = rules.loud();
-    // `last`: where the character before `i` starts.
-    let (mut i, mut last, mut plain, mut seen) = (0, 0, 0, 0);
-    while i < bytes.len() {
-        let (class, len) = classes.at(bytes, i);
+    // `prev`: the class of the character before `i`; `run`: the kanji right before it.
+    let (mut i, mut prev, mut plain, mut seen, mut run) = (0, 0, 0, 0, 0);
+    'text: while i < n {
+        let hot = loud | ANCHOR;
+        let (class, len) = loop {
+            let k = bytes[i].wrapping_sub(0xE3);
+            if k > 6 || n - i < 3 {
+                break classes.at(bytes, i);
+            }
+            let c = usize::from(k) << 12 | usize::from(bytes[i + 1] & 0x3F) << 6 | usize::from(bytes[i + 2] & 0x3F);
+            let class = cjk[c];
+            if class & hot != 0 || run > max || i >= stop {
+                break (class, 3);
+            }
+            seen |= class;
+            run = if class & KANJI != 0 { run + 1 } else { 0 };
+            plain += 1;
+            prev = class;
+            i += 3;
+            if i >= n {
+                break 'text;
+            }
+        };
         seen |= class;
         if class & ANCHOR != 0 && (class & PAIRED == 0 || notation::anchor_holds(bytes, i)) {
             anchors.push(i);
         }
-        kanji.step_kanji(text, i, class & KANJI != 0, out);
+        if class & KANJI != 0 {
+            run += 1;
+        } else {
+            if run > max {
+                out.push(chars::run_hit(text, i, run, max));
+            }
+            run = 0;
+        }
         let quiet = i < stop
             && match class & loud {
                 0 => true,
@@ -184,14 +215,16 @@ pub(crate) fn running_text(
         if quiet {
             plain += 1;
         } else {
-            rules.read((last, i), (class, len), plain, out);
+            rules.read((prev, i), (class, len), plain, out);
             plain = 0;
             (loud, stop) = rules.loud();
         }
-        last = i;
+        prev = class;
         i += len;
     }
-    kanji.finish(text, text.len(), out);
+    if run > max {
+        out.push(chars::run_hit(text, n, run, max));
+    }
     rules.split.count_plain(plain);
     (rules.split.finish(text), seen)
 }
@@ -222,10 +255,10 @@ impl Rules<'_, '_> {
         }
     }
 
-    /// Reads the character at byte `i` (the one before it starts at `last`), of class `class`
-    /// and `len` bytes long, after `plain` characters that were only counted.
+    /// Reads the character at byte `i` (after one of class `prev`), of class `class` and `len`
+    /// bytes long, after `plain` characters that were only counted.
     #[inline(never)]
-    fn read(&mut self, (last, i): (usize, usize), (class, len): (u32, usize), plain: usize, out: &mut Vec<Hit>) {
+    fn read(&mut self, (prev, i): (u32, usize), (class, len): (u32, usize), plain: usize, out: &mut Vec<Hit>) {
         let (text, bytes) = (self.text, self.text.as_bytes());
         self.split.count_plain(plain);
         if class & SPLIT == 0 && self.split.takes_plain() {
@@ -247,8 +280,7 @@ impl Rules<'_, '_> {
                 d.count_plain(1);
             } else {
                 // The rule reads the classes of the character and its neighbours, not them.
-                let prev = (i > 0).then(|| kind(self.classes.at(bytes, last).0));
-                d.step(text, (i, len), (prev, kind(class), next.map(kind)), out);
+                d.step(text, (i, len), ((i > 0).then(|| kind(prev)), kind(class), next.map(kind)), out);
             }
         }
     }
@@ -257,6 +289,7 @@ impl Rules<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proofread::rules::chars::KanjiRuns;
 
     /// [`running_text`] without the table and the short ways: every character stepped through
     /// every rule. The reference the fast scan is held to.
