@@ -45,7 +45,8 @@ const RE: u32 = 2048;
 /// `rule`: the rules on single characters find nothing in a text without their characters.
 pub(crate) fn may_hit(seen: u32, rule: Rule) -> bool {
     let class = match rule {
-        Rule::FullwidthAscii | Rule::HalfwidthKana => WIDE,
+        // ，and ．, which `mixed-punctuation` counts, are full-width forms too.
+        Rule::FullwidthAscii | Rule::HalfwidthKana | Rule::MixedPunctuation => WIDE,
         Rule::AsciiPunctuation => ASCII_MARK,
         Rule::JaSpace | Rule::JaLatinSpace => SPACE,
         Rule::RaNuki => RE,
@@ -145,13 +146,29 @@ fn char_at(text: &str, i: usize, len: usize) -> char {
     text.get(i..).and_then(|t| t.chars().next()).unwrap_or_default()
 }
 
+/// Where [`running_text`] found the characters other rules look for, by byte offset.
+#[derive(Debug, Default)]
+pub(crate) struct Places {
+    /// Where [`notation::Words::find`] should look.
+    pub anchors: Vec<usize>,
+    /// Every れ, where `ra-nuki` looks ([`grammar::ra_nuki_at`]).
+    pub re: Vec<usize>,
+}
+
+impl Places {
+    pub(crate) fn clear(&mut self) {
+        self.anchors.clear();
+        self.re.clear();
+    }
+}
+
 /// The sentences of `text`, with the hits of `kanji-run` (more than `kanji_max` kanji in a row,
 /// when given) and of `doubled-particle` (when `particles`; `breaks` are where link texts start
-/// and end) added to `out`, and where [`notation::Words::find`] should look (`anchors`); and
-/// the classes of its characters together (see [`may_hit`]).
+/// and end) added to `out`, and the places of anchors and of れ (`places`); and the classes of
+/// its characters together (see [`may_hit`]).
 ///
-/// Each character's class is looked up once. Kanji runs and anchors are told from the class
-/// alone. The characters of the table that are no anchor, that no rule reads (see
+/// Each character's class is looked up once. Kanji runs, anchors and れ are told from the class
+/// alone. The characters of the table that are neither anchor nor れ, that no rule reads (see
 /// [`Rules::loud`]) and that end no long kanji run, most of a text, are counted in an inner loop
 /// that calls nothing, so its values stay in registers; it hands any other character, with its
 /// class, to the outer loop. Out of line, so that its caller's values do not crowd the loop's.
@@ -162,18 +179,19 @@ pub(crate) fn running_text(
     kanji_max: Option<usize>,
     particles: bool,
     out: &mut Vec<Hit>,
-    anchors: &mut Vec<usize>,
+    places: &mut Places,
 ) -> (Vec<Sentence>, u32) {
     let (classes, bytes, n) = (&*CLASSES, text.as_bytes(), text.len());
     let cjk: &[u32; CJK_LEN] = &classes.cjk;
-    let mut rules = Rules { text, classes, split: Splitter::new(), doubled: particles.then(|| Particles::new(breaks)) };
+    let mut rules =
+        Rules { text, classes, split: Splitter::new(n), doubled: particles.then(|| Particles::new(breaks)) };
     // Without a threshold, no run is long enough to report.
     let max = kanji_max.unwrap_or(usize::MAX);
     let (mut loud, mut stop) = rules.loud();
     // `prev`: the class of the character before `i`; `run`: the kanji right before it.
     let (mut i, mut prev, mut plain, mut seen, mut run) = (0, 0, 0, 0, 0);
     'text: while i < n {
-        let hot = loud | ANCHOR;
+        let hot = loud | ANCHOR | RE;
         let (class, len) = loop {
             let k = bytes[i].wrapping_sub(0xE3);
             if k > 6 || n - i < 3 {
@@ -195,7 +213,10 @@ pub(crate) fn running_text(
         };
         seen |= class;
         if class & ANCHOR != 0 && (class & PAIRED == 0 || notation::anchor_holds(bytes, i)) {
-            anchors.push(i);
+            places.anchors.push(i);
+        }
+        if class & RE != 0 {
+            places.re.push(i);
         }
         if class & KANJI != 0 {
             run += 1;
@@ -294,7 +315,8 @@ mod tests {
     /// [`running_text`] without the table and the short ways: every character stepped through
     /// every rule. The reference the fast scan is held to.
     fn running_text_by_char(text: &str, breaks: &[usize], out: &mut Vec<Hit>) -> Vec<Sentence> {
-        let (mut split, mut kanji, mut doubled) = (Splitter::new(), KanjiRuns::new(2), Particles::new(breaks));
+        let (mut split, mut kanji, mut doubled) =
+            (Splitter::new(text.len()), KanjiRuns::new(2), Particles::new(breaks));
         let mut prev = None;
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -320,7 +342,8 @@ mod tests {
         // The scan's own bits.
         let own = |c: char| class_of(c) & ((1 << KIND_SHIFT) - 1);
         assert_eq!(own('漢'), KANJI | BEFORE_NOUN);
-        assert_eq!(own('後'), KANJI | BEFORE_NOUN | ANCHOR);
+        assert_eq!(own('後'), KANJI | BEFORE_NOUN | ANCHOR | PAIRED);
+        assert_eq!(own('貰'), KANJI | BEFORE_NOUN | ANCHOR);
         assert_eq!(own('し'), 0);
         assert_eq!(own('ま'), ANCHOR | PAIRED);
         assert_eq!(own('は'), PARTICLE | BEFORE_NOUN);
@@ -335,27 +358,29 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_fast_scan_finds_what_stepping_every_character_finds(
-            picks in proptest::collection::vec(0usize..41, 0..80),
+            picks in proptest::collection::vec(0usize..42, 0..80),
             cut in 0usize..80,
         ) {
-            const CHARS: [&str; 41] = [
+            const CHARS: [&str; 42] = [
                 "漢", "字", "語", "々", "カ", "ー", "の", "し", "は", "が", "を", "で", "て", "に", "る",
                 "た", "い", "ず", "こ", "と", "。", "、", "「", "」", "！", "?", " ", "\n", "a", "\u{FFFC}",
-                "（", "）", "こと", "もの", "🙂", "é", "後", "す", "ユ", "でき", "ま",
+                "（", "）", "こと", "もの", "🙂", "é", "後", "す", "ユ", "でき", "ま", "れ",
             ];
             let text: String = picks.iter().map(|&k| CHARS[k]).collect();
             // A link text's edge at a character boundary.
             let breaks: Vec<usize> = text.char_indices().map(|(i, _)| i).filter(|&i| i == cut * 3).collect();
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
-            let mut anchors = Vec::new();
-            let (sents, seen) = running_text(&text, &breaks, Some(2), true, &mut fast, &mut anchors);
+            let mut places = Places::default();
+            let (sents, seen) = running_text(&text, &breaks, Some(2), true, &mut fast, &mut places);
             proptest::prop_assert_eq!(seen, text.chars().fold(0, |seen, c| seen | class_of(c)));
             let expected: Vec<usize> = text
                 .char_indices()
                 .filter(|&(i, c)| notation::is_anchor(c) && notation::anchor_holds(text.as_bytes(), i))
                 .map(|(i, _)| i)
                 .collect();
-            proptest::prop_assert_eq!(anchors, expected);
+            proptest::prop_assert_eq!(places.anchors, expected);
+            let re: Vec<usize> = text.match_indices('れ').map(|(i, _)| i).collect();
+            proptest::prop_assert_eq!(places.re, re);
             let reference = running_text_by_char(&text, &breaks, &mut slow);
             proptest::prop_assert_eq!(sents, reference);
             let spans = |hits: &[Hit]| hits.iter().map(|h| (h.rule, h.range.clone())).collect::<Vec<_>>();
