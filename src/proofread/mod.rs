@@ -298,14 +298,21 @@ impl Proofreader {
         let mut sentences = Vec::with_capacity(blocks.len());
         let mut findings = Vec::new();
         let mut variants = Vec::new();
-        let (mut hits, mut block_hits, mut anchors) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut hits, mut block_hits, mut places) = (Vec::new(), Vec::new(), scan::Places::default());
+        let mut wide = false;
         for block in blocks {
             let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
-            anchors.clear();
-            sentences.push(self.block_rules(block, &set, &mut block_hits, &mut anchors));
+            places.clear();
+            let (sents, seen) = self.block_rules(block, &set, &mut block_hits, &mut places);
+            sentences.push(sents);
             // The scan of running text found the words' anchors; other blocks are searched.
             let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
-            let anchors = running.then_some(anchors.as_slice());
+            // ，and ． are full-width forms (lead byte EF), which most pages have none of.
+            wide |= match running {
+                true => scan::may_hit(seen, Rule::MixedPunctuation),
+                false => memchr::memchr(0xEF, block.text.as_bytes()).is_some(),
+            };
+            let anchors = running.then_some(places.anchors.as_slice());
             let words = self.words.find(&block.text, anchors, on(Rule::Dictionary), on(Rule::MixedNotation));
             notation::dictionary_hits(words.corrections, Rule::Dictionary, &block.text, &mut hits);
             hits.append(&mut block_hits);
@@ -320,7 +327,7 @@ impl Proofreader {
         if set.on(Rule::MixedStyle) {
             page_hits.extend(style::mixed_style(blocks, &sentences));
         }
-        if set.on(Rule::MixedPunctuation) {
+        if set.on(Rule::MixedPunctuation) && wide {
             page_hits.extend(style::mixed_punctuation(blocks));
         }
         findings.extend(page_hits.into_iter().filter_map(|(b, h)| rules::finding(&blocks[b], &set, h)));
@@ -337,15 +344,16 @@ impl Proofreader {
     }
 
     /// The rules that judge a block on its own; returns its sentences when it is running text
-    /// (a paragraph or a list item), which the page-level style rule reads too, and adds the
-    /// offsets of the words' anchors in running text to `anchors`.
+    /// (a paragraph or a list item), which the page-level style rule reads too, and the classes
+    /// of its characters together (all of them for other blocks, which are not scanned), and
+    /// adds the places of the words' anchors and of れ in running text to `places`.
     fn block_rules(
         &self,
         block: &Block,
         set: &config::RuleSet,
         out: &mut Vec<Hit>,
-        anchors: &mut Vec<usize>,
-    ) -> Vec<Sentence> {
+        places: &mut scan::Places,
+    ) -> (Vec<Sentence>, u32) {
         let text = &block.text;
         let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
         let kanji_max = on(Rule::KanjiRun).then(|| set.get(Rule::KanjiRun).max);
@@ -353,7 +361,7 @@ impl Proofreader {
         // Running text is scanned first: the classes of its characters tell which rules below
         // can find nothing in it.
         let (sents, seen) = if running {
-            scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, anchors)
+            scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, places)
         } else {
             if let Some(max) = kanji_max {
                 chars::kanji_run(text, max, out);
@@ -361,16 +369,21 @@ impl Proofreader {
             (Vec::new(), u32::MAX)
         };
         let on = |r: Rule| on(r) && scan::may_hit(seen, r);
-        let char_rules: [(Rule, rules::TextRule); 4] = [
+        let char_rules: [(Rule, rules::TextRule); 3] = [
             (Rule::FullwidthAscii, chars::fullwidth_ascii),
             (Rule::HalfwidthKana, chars::halfwidth_kana),
             (Rule::AsciiPunctuation, chars::ascii_punctuation),
-            (Rule::RaNuki, grammar::ra_nuki),
         ];
         for (rule, f) in char_rules {
             if on(rule) {
                 f(text, out);
             }
+        }
+        // The scan of running text noted every れ.
+        match on(Rule::RaNuki) {
+            true if running => grammar::ra_nuki_at(text, places.re.iter().copied(), out),
+            true => grammar::ra_nuki(text, out),
+            false => {}
         }
         if on(Rule::JaSpace) {
             chars::spaces(text, false, out);
@@ -387,7 +400,7 @@ impl Proofreader {
         if on(Rule::MaxComma) {
             sentences::max_comma(&sents, set.get(Rule::MaxComma).max, out);
         }
-        sents
+        (sents, seen)
     }
 }
 

@@ -240,7 +240,7 @@ impl KanjiRuns {
 /// The hit of the run of `n` kanji that ends at byte `end` of `text`, more than `max`. Out of
 /// line: the scan that counts runs keeps its counters in registers.
 #[inline(never)]
-fn run_hit(text: &str, end: usize, n: usize, max: usize) -> Hit {
+pub(crate) fn run_hit(text: &str, end: usize, n: usize, max: usize) -> Hit {
     let start = text[..end].char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
     Hit::new(
         Rule::KanjiRun,

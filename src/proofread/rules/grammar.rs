@@ -57,7 +57,12 @@ static RE: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::
 
 /// 食べれる, 来れる, 起きれない: the potential form without ら.
 pub(crate) fn ra_nuki(text: &str, out: &mut Vec<Hit>) {
-    for i in RE.find_iter(text.as_bytes()) {
+    ra_nuki_at(text, RE.find_iter(text.as_bytes()), out);
+}
+
+/// [`ra_nuki`] where the places of every れ of `text` are known (`at`, in order).
+pub(crate) fn ra_nuki_at(text: &str, at: impl IntoIterator<Item = usize>, out: &mut Vec<Hit>) {
+    for i in at {
         let c = 'れ';
         // The stem first: れ is common, a verb stem before it is not.
         let mut before = text[..i].char_indices().rev();
@@ -321,7 +326,7 @@ mod tests {
     use super::*;
 
     fn doubled(t: &str, out: &mut Vec<Hit>) {
-        super::super::scan::running_text(t, &[], None, true, out, &mut Vec::new());
+        super::super::scan::running_text(t, &[], None, true, out, &mut Default::default());
     }
 
     fn found(f: fn(&str, &mut Vec<Hit>), t: &str) -> Vec<String> {

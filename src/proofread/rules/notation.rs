@@ -217,8 +217,9 @@ struct Partner {
     bytes: [u8; 3],
 }
 
-/// Below this [`rarity`], an anchor is looked for with a partner: the commonest kana.
-const PAIRED_BELOW: u8 = 50;
+/// Below this [`rarity`], an anchor is looked for with a partner: kana, the katakana of most
+/// loanwords and the commonest kanji, which stand in most paragraphs where their words do not.
+const PAIRED_BELOW: u8 = 150;
 
 /// The partners of the anchor `anchor`, given its patterns and its byte offset in each: none
 /// when it is rare enough alone; else its neighbours on the side where its patterns have the
@@ -341,15 +342,21 @@ impl Anchors {
 }
 
 /// How rare `c` is in Japanese prose, roughly: kanji and katakana are rarer than kana, and the
-/// commonest kana (particles, verb endings) are the least rare of all. Only speed depends on it.
+/// commonest kana (particles, verb endings) are the least rare of all; the katakana of most
+/// loanwords and the commonest kanji come between. Only speed depends on it.
 fn rarity(c: char) -> u8 {
-    const COMMON_KANA: &str = "のにはをたがでてとしいるかなうすまれらこもりくっんあさきつおけよ";
+    const COMMON_KANA: &str =
+        "のにはをたがでてとしいるかなうすまれらこもりくっんあさきつおけよえだそわずじめせやどみばろ";
+    const COMMON_KATAKANA: &str = "ンートルスイリクラタアシレドプフジメコカロマテ";
     const COMMON_KANJI: &str = "一人日大年出本中事分後前自下上行時見生会合言";
     if let Some(k) = COMMON_KANA.chars().position(|x| x == c) {
         return 1 + k as u8;
     }
     if c == 'ー' {
         return 1;
+    }
+    if let Some(k) = COMMON_KATAKANA.chars().position(|x| x == c) {
+        return 60 + k as u8;
     }
     if COMMON_KANJI.contains(c) {
         return 100;
@@ -458,8 +465,8 @@ mod tests {
         };
         assert_eq!(partners('す'), &[Partner { after: true, bytes: bytes('で') }]);
         assert_eq!(partners('き'), &[Partner { after: false, bytes: bytes('で') }]);
-        assert!(partners('後').is_empty() && partners('ユ').is_empty());
-        assert!(is_paired('す') && !is_paired('後') && !is_paired('の'));
+        assert!(partners('ユ').is_empty() && !is_paired('ユ'));
+        assert!(is_paired('す') && is_paired('後') && !is_paired('の'));
         let t = "すでにすぐ来る".as_bytes();
         assert!(anchor_holds(t, 0) && !anchor_holds(t, 9));
         assert_eq!(w.find("すぐにすでに", None, false, true).variants.len(), 1);

@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use super::chars::{self, KanjiRuns};
+use super::chars;
 use super::grammar::{self, Particles};
 use super::notation;
 use super::sentences::{self, Sentence, Splitter};
@@ -45,7 +45,8 @@ const RE: u32 = 2048;
 /// `rule`: the rules on single characters find nothing in a text without their characters.
 pub(crate) fn may_hit(seen: u32, rule: Rule) -> bool {
     let class = match rule {
-        Rule::FullwidthAscii | Rule::HalfwidthKana => WIDE,
+        // ，and ．, which `mixed-punctuation` counts, are full-width forms too.
+        Rule::FullwidthAscii | Rule::HalfwidthKana | Rule::MixedPunctuation => WIDE,
         Rule::AsciiPunctuation => ASCII_MARK,
         Rule::JaSpace | Rule::JaLatinSpace => SPACE,
         Rule::RaNuki => RE,
@@ -110,13 +111,14 @@ impl Classes {
     #[inline(always)]
     fn at(&self, b: &[u8], i: usize) -> (u32, usize) {
         let lead = b[i];
-        if lead < 0x80 {
-            return (self.ascii[usize::from(lead)], 1);
-        }
-        // U+3000–U+9FFF: E3 80 80 to E9 BF BF.
+        // U+3000–U+9FFF: E3 80 80 to E9 BF BF. Tested first: nearly every character of
+        // Japanese prose.
         if let (0xE3..=0xE9, Some(&[b1, b2])) = (lead, b.get(i + 1..i + 3)) {
             let c = usize::from(lead - 0xE3) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
             return (self.cjk[c], 3);
+        }
+        if lead < 0x80 {
+            return (self.ascii[usize::from(lead)], 1);
         }
         other_class(&b[i..])
     }
@@ -144,36 +146,86 @@ fn char_at(text: &str, i: usize, len: usize) -> char {
     text.get(i..).and_then(|t| t.chars().next()).unwrap_or_default()
 }
 
+/// Where [`running_text`] found the characters other rules look for, by byte offset.
+#[derive(Debug, Default)]
+pub(crate) struct Places {
+    /// Where [`notation::Words::find`] should look.
+    pub anchors: Vec<usize>,
+    /// Every れ, where `ra-nuki` looks ([`grammar::ra_nuki_at`]).
+    pub re: Vec<usize>,
+}
+
+impl Places {
+    pub(crate) fn clear(&mut self) {
+        self.anchors.clear();
+        self.re.clear();
+    }
+}
+
 /// The sentences of `text`, with the hits of `kanji-run` (more than `kanji_max` kanji in a row,
 /// when given) and of `doubled-particle` (when `particles`; `breaks` are where link texts start
-/// and end) added to `out`, and where [`notation::Words::find`] should look (`anchors`); and
-/// the classes of its characters together (see [`may_hit`]).
+/// and end) added to `out`, and the places of anchors and of れ (`places`); and the classes of
+/// its characters together (see [`may_hit`]).
 ///
-/// Each character's class is looked up once. Kanji runs and anchors are told from the class
-/// alone; a character no other rule reads (see [`Rules::loud`]) is only counted, and the
-/// count is handed to the sentence splitter and the particle rule when they read the next one.
+/// Each character's class is looked up once. Kanji runs, anchors and れ are told from the class
+/// alone. The characters of the table that are neither anchor nor れ, that no rule reads (see
+/// [`Rules::loud`]) and that end no long kanji run, most of a text, are counted in an inner loop
+/// that calls nothing, so its values stay in registers; it hands any other character, with its
+/// class, to the outer loop. Out of line, so that its caller's values do not crowd the loop's.
+#[inline(never)]
 pub(crate) fn running_text(
     text: &str,
     breaks: &[usize],
     kanji_max: Option<usize>,
     particles: bool,
     out: &mut Vec<Hit>,
-    anchors: &mut Vec<usize>,
+    places: &mut Places,
 ) -> (Vec<Sentence>, u32) {
-    let (classes, bytes) = (&*CLASSES, text.as_bytes());
-    let mut rules = Rules { text, classes, split: Splitter::new(), doubled: particles.then(|| Particles::new(breaks)) };
+    let (classes, bytes, n) = (&*CLASSES, text.as_bytes(), text.len());
+    let cjk: &[u32; CJK_LEN] = &classes.cjk;
+    let mut rules =
+        Rules { text, classes, split: Splitter::new(n), doubled: particles.then(|| Particles::new(breaks)) };
     // Without a threshold, no run is long enough to report.
-    let mut kanji = KanjiRuns::new(kanji_max.unwrap_or(usize::MAX));
+    let max = kanji_max.unwrap_or(usize::MAX);
     let (mut loud, mut stop) = rules.loud();
-    // `last`: where the character before `i` starts.
-    let (mut i, mut last, mut plain, mut seen) = (0, 0, 0, 0);
-    while i < bytes.len() {
-        let (class, len) = classes.at(bytes, i);
+    // `prev`: the class of the character before `i`; `run`: the kanji right before it.
+    let (mut i, mut prev, mut plain, mut seen, mut run) = (0, 0, 0, 0, 0);
+    'text: while i < n {
+        let hot = loud | ANCHOR | RE;
+        let (class, len) = loop {
+            let k = bytes[i].wrapping_sub(0xE3);
+            if k > 6 || n - i < 3 {
+                break classes.at(bytes, i);
+            }
+            let c = usize::from(k) << 12 | usize::from(bytes[i + 1] & 0x3F) << 6 | usize::from(bytes[i + 2] & 0x3F);
+            let class = cjk[c];
+            if class & hot != 0 || run > max || i >= stop {
+                break (class, 3);
+            }
+            seen |= class;
+            run = if class & KANJI != 0 { run + 1 } else { 0 };
+            plain += 1;
+            prev = class;
+            i += 3;
+            if i >= n {
+                break 'text;
+            }
+        };
         seen |= class;
         if class & ANCHOR != 0 && (class & PAIRED == 0 || notation::anchor_holds(bytes, i)) {
-            anchors.push(i);
+            places.anchors.push(i);
         }
-        kanji.step_kanji(text, i, class & KANJI != 0, out);
+        if class & RE != 0 {
+            places.re.push(i);
+        }
+        if class & KANJI != 0 {
+            run += 1;
+        } else {
+            if run > max {
+                out.push(chars::run_hit(text, i, run, max));
+            }
+            run = 0;
+        }
         let quiet = i < stop
             && match class & loud {
                 0 => true,
@@ -184,14 +236,16 @@ pub(crate) fn running_text(
         if quiet {
             plain += 1;
         } else {
-            rules.read((last, i), (class, len), plain, out);
+            rules.read((prev, i), (class, len), plain, out);
             plain = 0;
             (loud, stop) = rules.loud();
         }
-        last = i;
+        prev = class;
         i += len;
     }
-    kanji.finish(text, text.len(), out);
+    if run > max {
+        out.push(chars::run_hit(text, n, run, max));
+    }
     rules.split.count_plain(plain);
     (rules.split.finish(text), seen)
 }
@@ -222,10 +276,10 @@ impl Rules<'_, '_> {
         }
     }
 
-    /// Reads the character at byte `i` (the one before it starts at `last`), of class `class`
-    /// and `len` bytes long, after `plain` characters that were only counted.
+    /// Reads the character at byte `i` (after one of class `prev`), of class `class` and `len`
+    /// bytes long, after `plain` characters that were only counted.
     #[inline(never)]
-    fn read(&mut self, (last, i): (usize, usize), (class, len): (u32, usize), plain: usize, out: &mut Vec<Hit>) {
+    fn read(&mut self, (prev, i): (u32, usize), (class, len): (u32, usize), plain: usize, out: &mut Vec<Hit>) {
         let (text, bytes) = (self.text, self.text.as_bytes());
         self.split.count_plain(plain);
         if class & SPLIT == 0 && self.split.takes_plain() {
@@ -247,8 +301,7 @@ impl Rules<'_, '_> {
                 d.count_plain(1);
             } else {
                 // The rule reads the classes of the character and its neighbours, not them.
-                let prev = (i > 0).then(|| kind(self.classes.at(bytes, last).0));
-                d.step(text, (i, len), (prev, kind(class), next.map(kind)), out);
+                d.step(text, (i, len), ((i > 0).then(|| kind(prev)), kind(class), next.map(kind)), out);
             }
         }
     }
@@ -257,11 +310,13 @@ impl Rules<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proofread::rules::chars::KanjiRuns;
 
     /// [`running_text`] without the table and the short ways: every character stepped through
     /// every rule. The reference the fast scan is held to.
     fn running_text_by_char(text: &str, breaks: &[usize], out: &mut Vec<Hit>) -> Vec<Sentence> {
-        let (mut split, mut kanji, mut doubled) = (Splitter::new(), KanjiRuns::new(2), Particles::new(breaks));
+        let (mut split, mut kanji, mut doubled) =
+            (Splitter::new(text.len()), KanjiRuns::new(2), Particles::new(breaks));
         let mut prev = None;
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -287,7 +342,8 @@ mod tests {
         // The scan's own bits.
         let own = |c: char| class_of(c) & ((1 << KIND_SHIFT) - 1);
         assert_eq!(own('漢'), KANJI | BEFORE_NOUN);
-        assert_eq!(own('後'), KANJI | BEFORE_NOUN | ANCHOR);
+        assert_eq!(own('後'), KANJI | BEFORE_NOUN | ANCHOR | PAIRED);
+        assert_eq!(own('貰'), KANJI | BEFORE_NOUN | ANCHOR);
         assert_eq!(own('し'), 0);
         assert_eq!(own('ま'), ANCHOR | PAIRED);
         assert_eq!(own('は'), PARTICLE | BEFORE_NOUN);
@@ -302,27 +358,29 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_fast_scan_finds_what_stepping_every_character_finds(
-            picks in proptest::collection::vec(0usize..41, 0..80),
+            picks in proptest::collection::vec(0usize..42, 0..80),
             cut in 0usize..80,
         ) {
-            const CHARS: [&str; 41] = [
+            const CHARS: [&str; 42] = [
                 "漢", "字", "語", "々", "カ", "ー", "の", "し", "は", "が", "を", "で", "て", "に", "る",
                 "た", "い", "ず", "こ", "と", "。", "、", "「", "」", "！", "?", " ", "\n", "a", "\u{FFFC}",
-                "（", "）", "こと", "もの", "🙂", "é", "後", "す", "ユ", "でき", "ま",
+                "（", "）", "こと", "もの", "🙂", "é", "後", "す", "ユ", "でき", "ま", "れ",
             ];
             let text: String = picks.iter().map(|&k| CHARS[k]).collect();
             // A link text's edge at a character boundary.
             let breaks: Vec<usize> = text.char_indices().map(|(i, _)| i).filter(|&i| i == cut * 3).collect();
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
-            let mut anchors = Vec::new();
-            let (sents, seen) = running_text(&text, &breaks, Some(2), true, &mut fast, &mut anchors);
+            let mut places = Places::default();
+            let (sents, seen) = running_text(&text, &breaks, Some(2), true, &mut fast, &mut places);
             proptest::prop_assert_eq!(seen, text.chars().fold(0, |seen, c| seen | class_of(c)));
             let expected: Vec<usize> = text
                 .char_indices()
                 .filter(|&(i, c)| notation::is_anchor(c) && notation::anchor_holds(text.as_bytes(), i))
                 .map(|(i, _)| i)
                 .collect();
-            proptest::prop_assert_eq!(anchors, expected);
+            proptest::prop_assert_eq!(places.anchors, expected);
+            let re: Vec<usize> = text.match_indices('れ').map(|(i, _)| i).collect();
+            proptest::prop_assert_eq!(places.re, re);
             let reference = running_text_by_char(&text, &breaks, &mut slow);
             proptest::prop_assert_eq!(sents, reference);
             let spans = |hits: &[Hit]| hits.iter().map(|h| (h.rule, h.range.clone())).collect::<Vec<_>>();

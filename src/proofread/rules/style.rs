@@ -5,6 +5,7 @@ use std::ops::Range;
 use super::sentences::Sentence;
 use super::{Hit, Rule};
 use crate::proofread::prose::{Block, BlockKind};
+use crate::text::chars::is_white_space;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Style {
@@ -21,7 +22,7 @@ const PLAIN_ENDINGS: &[&str] =
 /// (か, ね, よ, な) are looked through.
 fn style_of(sentence: &str) -> Option<Style> {
     let closing = |c: char| matches!(c, '。' | '．' | '！' | '？' | '!' | '?' | '」' | '』' | '）' | ')' | '…');
-    let mut s = sentence.trim_end_matches(|c: char| closing(c) || c.is_whitespace());
+    let mut s = sentence.trim_end_matches(|c: char| closing(c) || is_white_space(c));
     for _ in 0..2 {
         s = s.strip_suffix(['か', 'ね', 'よ', 'な']).unwrap_or(s);
     }
@@ -38,33 +39,32 @@ fn style_of(sentence: &str) -> Option<Style> {
     }
 }
 
+/// A sentence: its block and its range in the block's text.
+type Place = (usize, Range<usize>);
+
 /// Sentences in the page's minority style (です・ます by default on a tie). Paragraphs and list
 /// items are judged apart: lists are often written in the plain style on a polite page.
 /// `sentences` holds each block's (none for headings and table cells).
 pub(crate) fn mixed_style(blocks: &[Block], sentences: &[Vec<Sentence>]) -> Vec<(usize, Hit)> {
     let mut out = Vec::new();
     for kind in [BlockKind::Paragraph, BlockKind::ListItem] {
-        let mut found: Vec<(usize, Range<usize>, Style)> = Vec::new();
+        // The sentences of each style, by block.
+        let (mut polite, mut plain): (Vec<Place>, Vec<Place>) = (Vec::new(), Vec::new());
         for (b, block) in blocks.iter().enumerate().filter(|(_, b)| b.kind == kind) {
             for r in sentences[b].iter().map(|s| s.range.clone()) {
-                if let Some(style) = style_of(&block.text[r.clone()]) {
-                    found.push((b, r, style));
+                match style_of(&block.text[r.clone()]) {
+                    Some(Style::Polite) => polite.push((b, r)),
+                    Some(Style::Plain) => plain.push((b, r)),
+                    None => {}
                 }
             }
         }
-        let polite = found.iter().filter(|f| f.2 == Style::Polite).count();
-        let minority = if polite * 2 >= found.len() { Style::Plain } else { Style::Polite };
-        for (b, r, _) in found.into_iter().filter(|f| f.2 == minority) {
-            let (en, ja) = match minority {
-                Style::Plain => {
-                    ("a である-style sentence on a です・ます page", "です・ます調の文書に、である調の文があります")
-                }
-                Style::Polite => {
-                    ("a です・ます-style sentence on a である page", "である調の文書に、です・ます調の文があります")
-                }
-            };
-            out.push((b, Hit::new(Rule::MixedStyle, r, en.into(), ja.into())));
-        }
+        let (minority, (en, ja)) = if polite.len() >= plain.len() {
+            (plain, ("a である-style sentence on a です・ます page", "です・ます調の文書に、である調の文があります"))
+        } else {
+            (polite, ("a です・ます-style sentence on a である page", "である調の文書に、です・ます調の文があります"))
+        };
+        out.extend(minority.into_iter().map(|(b, r)| (b, Hit::new(Rule::MixedStyle, r, en.into(), ja.into()))));
     }
     out
 }
@@ -120,7 +120,7 @@ mod tests {
             .iter()
             .map(|b| {
                 if running(b) {
-                    running_text(&b.text, &[], None, false, &mut Vec::new(), &mut Vec::new()).0
+                    running_text(&b.text, &[], None, false, &mut Vec::new(), &mut Default::default()).0
                 } else {
                     Vec::new()
                 }
