@@ -12,6 +12,11 @@ pub(crate) trait Sink: Sync {
     /// Takes one file. An error (a disk that is full) stops the build.
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
 
+    /// Takes many files at once: what a sink that keeps files in memory can take in one step.
+    fn put_many(&self, files: Vec<OutputFile>) -> Result<(), Diagnostic> {
+        files.into_iter().try_for_each(|f| self.put(f))
+    }
+
     /// Makes the folders of these output paths before their files arrive, where that matters.
     fn prepare(&mut self, _paths: &mut dyn Iterator<Item = &str>) -> Result<(), Diagnostic> {
         Ok(())
@@ -62,6 +67,14 @@ impl Sink for Memory {
         Ok(())
     }
 
+    fn put_many(&self, mut files: Vec<OutputFile>) -> Result<(), Diagnostic> {
+        if self.discard {
+            files.iter_mut().for_each(|f| f.data = bytes::Bytes::new());
+        }
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).append(&mut files);
+        Ok(())
+    }
+
     fn keeps_bytes(&self) -> bool {
         !self.discard
     }
@@ -108,6 +121,19 @@ fn duplicates<'a>(sorted: impl Iterator<Item = &'a String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_taken_together_are_kept_like_files_taken_one_by_one() {
+        let file = |path: &str| OutputFile { path: path.into(), data: bytes::Bytes::from_static(b"x") };
+        for sink in [Memory::default(), Memory::discarding()] {
+            sink.put(file("b.html")).unwrap();
+            sink.put_many(vec![file("c.html"), file("a.html")]).unwrap();
+            let kept = sink.keeps_bytes();
+            let files = sink.into_files();
+            assert_eq!(files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["a.html", "b.html", "c.html"]);
+            assert!(files.iter().all(|f| f.data.is_empty() != kept), "bytes kept only by a keeping sink");
+        }
+    }
 
     #[test]
     fn a_memory_sink_names_each_path_received_twice_once() {

@@ -226,9 +226,6 @@ impl<'a> Shared<'a> {
     /// Page `i`: its last HTML when nothing it shows changed, or its template rendered.
     fn page(&self, i: usize, sink: &dyn Sink) -> Result<(), Diagnostics> {
         let (input, p) = (self.input, &self.input.content.pages[i]);
-        if let Some(Some(bytes)) = input.reuse.get(i) {
-            return sink.put(OutputFile { path: p.output.clone(), data: (*bytes).clone() }).map_err(Diagnostics::from);
-        }
         let r = &input.rendered[i];
         let mut breadcrumb = Vec::new();
         let mut a = input.content.parent[i];
@@ -321,8 +318,17 @@ impl<'a> Shared<'a> {
 /// it is rendered. Pages render in parallel.
 pub(crate) fn render_site(input: &RenderInput, sink: &dyn Sink) -> Result<(), Diagnostics> {
     let shared = Shared::new(input);
+    // The last build's pages where they still stand (`serve`): handed on together, without
+    // taking turns at the sink for each.
+    let reused = input
+        .reuse
+        .iter()
+        .zip(&input.content.pages)
+        .filter_map(|(bytes, p)| bytes.map(|b| OutputFile { path: p.output.clone(), data: b.clone() }));
+    sink.put_many(reused.collect()).map_err(Diagnostics::from)?;
     let results: Vec<Result<(), Diagnostics>> = (0..input.content.pages.len())
         .into_par_iter()
+        .filter(|&i| !matches!(input.reuse.get(i), Some(Some(_))))
         .map(|i| {
             if let Some(progress) = input.progress {
                 progress.tick();
