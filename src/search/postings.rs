@@ -231,8 +231,9 @@ impl Postings {
     }
 
     /// Adds document `doc` to the lists of its distinct tokens.
-    pub(super) fn add<'w>(&mut self, doc: u32, cjk: &[(u64, Mark)], words: impl Iterator<Item = (&'w str, Mark)>) {
-        for &(t, m) in cjk {
+    pub(super) fn add<'w>(&mut self, doc: u32, cjk: &[u64], words: impl Iterator<Item = (&'w str, Mark)>) {
+        for &word in cjk {
+            let (t, m) = super::split_mark(word);
             self.add_cjk(doc, t, m);
         }
         for (w, m) in words {
