@@ -488,13 +488,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         if level == 2 || level == 3 {
             self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone(), title_html });
         }
-        let class =
-            if h.classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&h.classes.join(" "))) };
-        let html = format!(
-            "<h{level} id=\"{id}\"{class}>{inner} <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"「{}」へのリンク\">#</a></h{level}>\n",
-            escape(&title),
-            id = escape(&id)
-        );
+        let html = heading_html(level, &id, &h.classes, &inner, &title);
         let text = std::mem::take(&mut self.spare_text);
         self.section = Section { id, title, text, readings: h.readings, ..Default::default() };
         self.emit(Event::Html(CowStr::from(html)));
@@ -662,6 +656,30 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         self.res.ids = self.all_ids;
         self.res
     }
+}
+
+/// A heading's HTML, escaped straight into one string (a large site has a heading or more per
+/// page, and a string per escaped part added up).
+fn heading_html(level: u8, id: &str, classes: &[String], inner: &str, title: &str) -> String {
+    use crate::web::escape::escape_into;
+    use std::fmt::Write;
+    let mut html = String::with_capacity(inner.len() + 2 * id.len() + title.len() + 120);
+    let _ = write!(html, "<h{level} id=\"");
+    escape_into(&mut html, id);
+    html.push('"');
+    if !classes.is_empty() {
+        html.push_str(" class=\"");
+        escape_into(&mut html, &classes.join(" "));
+        html.push('"');
+    }
+    html.push('>');
+    html.push_str(inner);
+    html.push_str(" <a class=\"heading-anchor\" href=\"#");
+    escape_into(&mut html, id);
+    html.push_str("\" aria-label=\"「");
+    escape_into(&mut html, title);
+    let _ = writeln!(html, "」へのリンク\">#</a></h{level}>");
+    html
 }
 
 /// Whether `t` holds `**`. `str::contains` would set up a substring search for every text event;
