@@ -221,11 +221,8 @@ struct Renderer<'p, 'm, 'a> {
 
 impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     fn new(page: &'p PageInput<'p>, map: &'m SiteMap) -> Self {
-        let mut ids = IdSet::default();
+        let ids = IdSet::default();
         let mut all_ids = HashSet::new();
-        for r in RESERVED_IDS {
-            ids.reserve(r);
-        }
         all_ids.insert("top".to_string());
         Renderer {
             page,
