@@ -437,24 +437,32 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             && range.start.checked_sub(1).and_then(|p| body.get(p)) == Some(&b'*');
         if has_double_star(t) || split {
             let at = if split { range.start - 1..range.end } else { range.clone() };
-            let d = self
-                .diag_at(
-                    at,
-                    tr(
-                        "`**` left unpaired: the page shows the asterisks",
-                        "`**` が閉じられていないため、ページにアスタリスクがそのまま表示されます",
-                    ),
-                )
-                .code("unpaired-emphasis")
-                .hint(tr(
-                    "close the bold text with `**`, or write `\\*\\*` for literal asterisks",
-                    "太字は `**` で閉じてください。アスタリスクそのものを表示するには `\\*\\*` と書きます",
-                ));
-            self.res.diagnostics.push(d.warn());
+            self.unpaired_emphasis(at);
         }
         self.star_end = t.ends_with('*').then_some(range.end);
         self.note_text(t);
         self.emit(Event::Text(t.clone()));
+    }
+
+    /// Warns about `**` left unpaired at `at`. Rare, so kept out of the text path's code, which
+    /// runs for every text of every page.
+    #[cold]
+    #[inline(never)]
+    fn unpaired_emphasis(&mut self, at: Range<usize>) {
+        let d = self
+            .diag_at(
+                at,
+                tr(
+                    "`**` left unpaired: the page shows the asterisks",
+                    "`**` が閉じられていないため、ページにアスタリスクがそのまま表示されます",
+                ),
+            )
+            .code("unpaired-emphasis")
+            .hint(tr(
+                "close the bold text with `**`, or write `\\*\\*` for literal asterisks",
+                "太字は `**` で閉じてください。アスタリスクそのものを表示するには `\\*\\*` と書きます",
+            ));
+        self.res.diagnostics.push(d.warn());
     }
 
     fn flush_section(&mut self) {
