@@ -54,31 +54,29 @@ fn is_kept_mark(c: char) -> bool {
         || ('\u{0300}'..='\u{036F}').contains(&c)
 }
 
-/// Hands out unique ids within one page: `x`, `x-1`, `x-2`...
+/// Hands out unique ids within one page: `x`, `x-1`, `x-2`... The ids the theme uses itself
+/// ([`RESERVED_IDS`](super::RESERVED_IDS)) count as taken: they are looked up, not copied into
+/// every page's set.
 #[derive(Debug, Default)]
 pub struct IdSet {
     used: HashSet<String>,
 }
 
 impl IdSet {
-    /// Reserves an id exactly (footnotes, explicit `{#id}`), returning false if it was taken.
-    pub fn reserve(&mut self, id: &str) -> bool {
-        self.used.insert(id.to_string())
+    fn taken(&self, id: &str) -> bool {
+        super::RESERVED_IDS.contains(&id) || self.used.contains(id)
     }
 
     /// A unique id derived from `base` (`section` when empty).
     pub fn unique(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
-        if self.used.insert(base.to_string()) {
-            return base.to_string();
-        }
-        (1..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|cand| !self.used.contains(cand))
-            .inspect(|cand| {
-                self.used.insert(cand.clone());
-            })
-            .unwrap_or_default()
+        let id = if self.taken(base) {
+            (1..).map(|n| format!("{base}-{n}")).find(|cand| !self.taken(cand)).unwrap_or_default()
+        } else {
+            base.to_string()
+        };
+        self.used.insert(id.clone());
+        id
     }
 }
 
@@ -143,7 +141,10 @@ mod tests {
         assert_eq!(ids.unique("解決策"), "解決策");
         assert_eq!(ids.unique("解決策"), "解決策-1");
         assert_eq!(ids.unique("解決策"), "解決策-2");
-        assert!(ids.reserve("fn-1"));
+        assert_eq!(ids.unique("fn-1"), "fn-1");
         assert_eq!(ids.unique("fn-1"), "fn-1-1");
+        // The theme's own ids are taken on every page.
+        assert_eq!(ids.unique("main"), "main-1");
+        assert_eq!(ids.unique("tebiki-toc-title"), "tebiki-toc-title-1");
     }
 }

@@ -221,11 +221,8 @@ struct Renderer<'p, 'm, 'a> {
 
 impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
     fn new(page: &'p PageInput<'p>, map: &'m SiteMap) -> Self {
-        let mut ids = IdSet::default();
+        let ids = IdSet::default();
         let mut all_ids = HashSet::new();
-        for r in RESERVED_IDS {
-            ids.reserve(r);
-        }
         all_ids.insert("top".to_string());
         Renderer {
             page,
@@ -440,24 +437,32 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
             && range.start.checked_sub(1).and_then(|p| body.get(p)) == Some(&b'*');
         if has_double_star(t) || split {
             let at = if split { range.start - 1..range.end } else { range.clone() };
-            let d = self
-                .diag_at(
-                    at,
-                    tr(
-                        "`**` left unpaired: the page shows the asterisks",
-                        "`**` が閉じられていないため、ページにアスタリスクがそのまま表示されます",
-                    ),
-                )
-                .code("unpaired-emphasis")
-                .hint(tr(
-                    "close the bold text with `**`, or write `\\*\\*` for literal asterisks",
-                    "太字は `**` で閉じてください。アスタリスクそのものを表示するには `\\*\\*` と書きます",
-                ));
-            self.res.diagnostics.push(d.warn());
+            self.unpaired_emphasis(at);
         }
         self.star_end = t.ends_with('*').then_some(range.end);
         self.note_text(t);
         self.emit(Event::Text(t.clone()));
+    }
+
+    /// Warns about `**` left unpaired at `at`. Rare, so kept out of the text path's code, which
+    /// runs for every text of every page.
+    #[cold]
+    #[inline(never)]
+    fn unpaired_emphasis(&mut self, at: Range<usize>) {
+        let d = self
+            .diag_at(
+                at,
+                tr(
+                    "`**` left unpaired: the page shows the asterisks",
+                    "`**` が閉じられていないため、ページにアスタリスクがそのまま表示されます",
+                ),
+            )
+            .code("unpaired-emphasis")
+            .hint(tr(
+                "close the bold text with `**`, or write `\\*\\*` for literal asterisks",
+                "太字は `**` で閉じてください。アスタリスクそのものを表示するには `\\*\\*` と書きます",
+            ));
+        self.res.diagnostics.push(d.warn());
     }
 
     fn flush_section(&mut self) {
@@ -488,13 +493,7 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         if level == 2 || level == 3 {
             self.res.toc.push(TocEntry { level, id: id.clone(), title: title.clone(), title_html });
         }
-        let class =
-            if h.classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape(&h.classes.join(" "))) };
-        let html = format!(
-            "<h{level} id=\"{id}\"{class}>{inner} <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"「{}」へのリンク\">#</a></h{level}>\n",
-            escape(&title),
-            id = escape(&id)
-        );
+        let html = heading_html(level, &id, &h.classes, &inner, &title);
         let text = std::mem::take(&mut self.spare_text);
         self.section = Section { id, title, text, readings: h.readings, ..Default::default() };
         self.emit(Event::Html(CowStr::from(html)));
@@ -662,6 +661,30 @@ impl<'p, 'm, 'a> Renderer<'p, 'm, 'a> {
         self.res.ids = self.all_ids;
         self.res
     }
+}
+
+/// A heading's HTML, escaped straight into one string (a large site has a heading or more per
+/// page, and a string per escaped part added up).
+fn heading_html(level: u8, id: &str, classes: &[String], inner: &str, title: &str) -> String {
+    use crate::web::escape::escape_into;
+    use std::fmt::Write;
+    let mut html = String::with_capacity(inner.len() + 2 * id.len() + title.len() + 120);
+    let _ = write!(html, "<h{level} id=\"");
+    escape_into(&mut html, id);
+    html.push('"');
+    if !classes.is_empty() {
+        html.push_str(" class=\"");
+        escape_into(&mut html, &classes.join(" "));
+        html.push('"');
+    }
+    html.push('>');
+    html.push_str(inner);
+    html.push_str(" <a class=\"heading-anchor\" href=\"#");
+    escape_into(&mut html, id);
+    html.push_str("\" aria-label=\"「");
+    escape_into(&mut html, title);
+    let _ = writeln!(html, "」へのリンク\">#</a></h{level}>");
+    html
 }
 
 /// Whether `t` holds `**`. `str::contains` would set up a substring search for every text event;

@@ -103,7 +103,7 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
     // Tokens in many sections (転職 in a big corpus) get a bitmap file of their own, so a shard
     // holding them does not become megabytes.
     let mut big: Vec<(String, Vec<u8>, Marked)> = Vec::new();
-    let mut small: Vec<(String, Marked)> = Vec::new();
+    let mut small: Vec<(String, Vec<u32>)> = Vec::new();
     let mut small_entries = 0usize;
     for (key, m) in merged {
         match m {
@@ -119,9 +119,10 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
     // shard.
     let shards = (small_entries / 8_000 + 1).next_power_of_two().min(4096);
     let mut shard_lists: Vec<Vec<(String, Entry)>> = (0..shards).map(|_| Vec::new()).collect();
-    for (key, ids) in small {
+    for (key, mut ids) in small {
         let n = shard_of(&key, shards);
-        shard_lists[n].push((key, Entry::Deltas(delta_encode(ids))));
+        delta_encode_packed(&mut ids);
+        shard_lists[n].push((key, Entry::Deltas(ids)));
     }
     for (n, (key, _, _)) in big.iter_mut().enumerate() {
         shard_lists[shard_of(key, shards)].push((std::mem::take(key), Entry::Bitmap(file_name("t", n, "bin"))));

@@ -21,7 +21,10 @@ pub(crate) mod tokenize;
 pub(crate) use files::assemble;
 use files::finish;
 pub use files::{file_name, read_rows};
-use postings::{delta_encode, merge, postings_of, push_varint, runs_of, Ids, Marked, Merged, PairHash, Postings};
+use postings::{
+    delta_encode, delta_encode_packed, merge, postings_of, push_varint, runs_of, Ids, Marked, Merged, PairHash,
+    Postings,
+};
 use tokenize::{scan, unpack, Token, TokenSink};
 pub use tokenize::{shard_of, tokens};
 
@@ -528,6 +531,7 @@ mod tests {
                 }
                 Merged::Ids(ids) => {
                     assert!(!big);
+                    let ids: Vec<(u32, Mark)> = ids.into_iter().map(postings::unpacked).collect();
                     assert_eq!(ids, expected.iter().map(|&d| (d, mark(d))).collect::<Vec<_>>());
                 }
             }

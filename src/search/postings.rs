@@ -300,8 +300,9 @@ pub(super) type Marked = Vec<(u32, Mark)>;
 
 /// One token's documents over the whole site, gathered from the runs' postings.
 pub(super) enum Merged {
-    /// Sorted document ids with their marks.
-    Ids(Marked),
+    /// Sorted document ids with their marks, each [`packed`] (as the runs' lists hold them, so
+    /// most are copied whole).
+    Ids(Vec<u32>),
     /// A bitmap file's bytes (document `d` is bit `d % 8` of byte `d / 8`), and the documents
     /// where the token is in a heading or title, with their marks.
     Bitmap(Vec<u8>, Marked),
@@ -341,7 +342,7 @@ pub(super) fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
     let mut out = Vec::with_capacity(count);
     for &(ids, start) in parts {
         if ids.bits.is_empty() {
-            out.extend(ids.list.iter().copied().map(unpacked));
+            out.extend_from_slice(&ids.list);
             continue;
         }
         // A run's bitmap keeps only its heading and title marks; the rest are text.
@@ -351,7 +352,7 @@ pub(super) fn merge(parts: &[(&Ids, u32)], total_docs: usize) -> Merged {
             while w != 0 {
                 let d = start + 64 * k as u32 + w.trailing_zeros();
                 let mark = strong.next_if(|s| s.0 == d).map_or(TEXT, |s| s.1);
-                out.push((d, mark));
+                out.push(packed(d, mark));
                 w &= w - 1;
             }
         }
@@ -372,12 +373,17 @@ pub(super) fn push_varint(out: &mut Vec<u8>, mut v: u32) {
 /// Sorted ids as differences from the previous one (small numbers, short JSON), each times four
 /// plus its mark.
 pub(super) fn delta_encode(ids: Marked) -> Vec<u32> {
+    let mut packed_ids: Vec<u32> = ids.into_iter().map(|(d, m)| packed(d, m)).collect();
+    delta_encode_packed(&mut packed_ids);
+    packed_ids
+}
+
+/// [`delta_encode`] in place, for ids already [`packed`] with their marks.
+pub(super) fn delta_encode_packed(ids: &mut [u32]) {
     let mut prev = 0;
-    ids.into_iter()
-        .map(|(d, m)| {
-            let v = d - prev;
-            prev = d;
-            (v << 2) | u32::from(m)
-        })
-        .collect()
+    for v in ids {
+        let (d, m) = unpacked(*v);
+        *v = packed(d - prev, m);
+        prev = d;
+    }
 }

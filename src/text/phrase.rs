@@ -120,32 +120,35 @@ fn model() -> &'static Model {
 /// the run. The `budoux` crate carries an older model and builds a string for each feature at
 /// each character, which made splitting a large site's headings slower than the rest of the
 /// build (docs/dev/typography.md).
-fn budoux(run: &str) -> Vec<usize> {
+fn budoux(run: &str, mut found: impl FnMut(usize)) {
     let m = model();
     let chars: Vec<(usize, char)> = run.char_indices().collect();
-    let n = chars.len();
-    let c = |j: usize| chars[j].1;
-    let uni: Vec<Uni> = (0..n).map(|j| m.uni.get(&(c(j) as u32)).copied().unwrap_or_default()).collect();
-    let bi: Vec<Bi> =
-        (0..n.saturating_sub(1)).map(|j| m.bi.get(&pack(&[c(j), c(j + 1)])).copied().unwrap_or_default()).collect();
-    let tri: Vec<Tri> = (0..n.saturating_sub(2))
-        .map(|j| m.tri.get(&pack(&[c(j), c(j + 1), c(j + 2)])).copied().unwrap_or_default())
+    let c = |j: usize| chars.get(j).map(|&(_, c)| c);
+    // One table of each character's scores, those of the pair and the triple it starts (zero
+    // where the window runs past the run, as a missing entry counts).
+    let scores: Vec<(Uni, Bi, Tri)> = (0..chars.len())
+        .map(|j| {
+            let uni = c(j).and_then(|a| m.uni.get(&(a as u32))).copied().unwrap_or_default();
+            let bi = match (c(j), c(j + 1)) {
+                (Some(a), Some(b)) => m.bi.get(&pack(&[a, b])).copied().unwrap_or_default(),
+                _ => Bi::default(),
+            };
+            let tri = match (c(j), c(j + 1), c(j + 2)) {
+                (Some(a), Some(b), Some(d)) => m.tri.get(&pack(&[a, b, d])).copied().unwrap_or_default(),
+                _ => Tri::default(),
+            };
+            (uni, bi, tri)
+        })
         .collect();
-    // Score `slot` of the window starting at `i - back`, or 0 where that lies outside the run
-    // (callers add a constant to `i` so that a window before the run is a subtraction below 0).
-    fn at<const N: usize>(table: &[[i32; N]], i: usize, back: usize, slot: usize) -> i64 {
-        i.checked_sub(back).and_then(|j| table.get(j)).map_or(0, |s| i64::from(s[slot]))
-    }
-    let mut out = Vec::new();
+    let at = |i: usize, back: usize| i.checked_sub(back).and_then(|j| scores.get(j));
     for (i, &(byte, _)) in chars.iter().enumerate().skip(1) {
-        let score = (0..6).map(|k| at(&uni, i + 2, 5 - k, k)).sum::<i64>()
-            + (0..3).map(|k| at(&bi, i + 2, 4 - k, k)).sum::<i64>()
-            + (0..4).map(|k| at(&tri, i + 3, 6 - k, k)).sum::<i64>();
+        let score = (0..6).map(|k| at(i + 2, 5 - k).map_or(0, |s| i64::from(s.0[k]))).sum::<i64>()
+            + (0..3).map(|k| at(i + 2, 4 - k).map_or(0, |s| i64::from(s.1[k]))).sum::<i64>()
+            + (0..4).map(|k| at(i + 3, 6 - k).map_or(0, |s| i64::from(s.2[k]))).sum::<i64>();
         if 2 * score > m.total {
-            out.push(byte);
+            found(byte);
         }
     }
-    out
 }
 
 /// True when a break at byte `at` of `text` breaks no kinsoku rule.
@@ -179,9 +182,9 @@ fn breaks(text: &str) -> Vec<usize> {
     let mut run_start = 0;
     for run in text.split(|c: char| c.is_whitespace()) {
         if run.chars().any(crate::text::chars::is_cjk) {
-            for at in budoux(run) {
+            budoux(run, |at| {
                 out.extend(settle(text, run_start + at).filter(|&b| b > run_start && b < run_start + run.len()));
-            }
+            });
         }
         run_start += run.len() + text[run_start + run.len()..].chars().next().map_or(0, char::len_utf8);
     }
@@ -237,12 +240,13 @@ pub(crate) fn phrases_html(text: &str) -> String {
 
 fn split_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 32);
-    for (i, phrase) in phrases(text).into_iter().enumerate() {
-        if i > 0 {
-            out.push_str("<wbr>");
-        }
-        crate::web::escape::escape_into(&mut out, phrase);
+    let mut start = 0;
+    for at in breaks(text) {
+        crate::web::escape::escape_into(&mut out, &text[start..at]);
+        out.push_str("<wbr>");
+        start = at;
     }
+    crate::web::escape::escape_into(&mut out, &text[start..]);
     out
 }
 
