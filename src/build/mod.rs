@@ -198,10 +198,7 @@ fn run_cached(
     // `build` fails on proofreading errors only; warnings are for `check` and `serve`.
     let wanted = prose_warnings || config.proofread.has_error_rules();
     let proofreader = crate::proofread::for_build(&opts.root, &config.proofread, wanted)?;
-    let map = match cache.as_deref_mut() {
-        Some(c) => c.site_map(cache::site_map_key(&config, &content, &assets), || site_map(&config, &content, &assets)),
-        None => Arc::new(site_map(&config, &content, &assets)),
-    };
+    let map = site_map(&config, &content, &assets, cache.as_deref_mut());
     let md = render_markdown(&config, &content, &map, cache.as_deref_mut(), proofreader.as_ref(), &progress);
     report.collect(md.rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
     t.done("markdown");
@@ -326,8 +323,17 @@ fn patch_content(opts: &BuildOptions, cache: &mut BuildCache) -> Option<Content>
     Some(content)
 }
 
-/// Everything a page's links can resolve to: pages by source and path, files, image sizes.
-fn site_map(config: &Config, content: &Content, assets: &[Asset]) -> SiteMap {
+/// Everything a page's links can resolve to; `serve` keeps the last one while its inputs are the
+/// same.
+fn site_map(config: &Config, content: &Content, assets: &[Asset], cache: Option<&mut BuildCache>) -> Arc<SiteMap> {
+    match cache {
+        Some(c) => c.site_map(cache::site_map_key(config, content, assets), || make_site_map(config, content, assets)),
+        None => Arc::new(make_site_map(config, content, assets)),
+    }
+}
+
+/// Pages by source and path, drafts, files and image sizes.
+fn make_site_map(config: &Config, content: &Content, assets: &[Asset]) -> SiteMap {
     let mut map = SiteMap { base_path: config.base_path(), ..Default::default() };
     let known = content.pages.iter().map(|p| (&p.source, &p.path)).chain(content.broken.iter().map(|(s, p)| (s, p)));
     for (source, path) in known {
