@@ -349,8 +349,20 @@ fn holds(path: &Path, data: &[u8]) -> Held {
     if meta.len() != data.len() as u64 {
         return Held::Other { is_dir: false };
     }
-    let mut old = vec![0; data.len()];
-    if file.read_exact(&mut old).is_ok() && old == data {
+    // One buffer per writing thread, read into without zeroing: a rebuild compares every
+    // file of the site, and a fresh zeroed buffer each time was a page-sized memset and a
+    // trip through the allocator per file.
+    thread_local! {
+        static OLD: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let same = OLD.with_borrow_mut(|old| {
+        if old.len() < data.len() {
+            old.resize(data.len(), 0);
+        }
+        let old = &mut old[..data.len()];
+        file.read_exact(old).is_ok() && old == data
+    });
+    if same {
         Held::Same
     } else {
         Held::Other { is_dir: false }
@@ -495,6 +507,23 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "X");
         assert_eq!(ino("a.html"), first, "the kept file already had these bytes");
         assert_eq!(fs::metadata(out.join("a.html")).unwrap().modified().unwrap(), past, "written again");
+    }
+
+    #[test]
+    fn a_file_holds_data_only_with_every_byte_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.html");
+        let held = |data: &[u8]| matches!(holds(&path, data), Held::Same);
+        fs::write(&path, "abcdefghij").unwrap();
+        assert!(held(b"abcdefghij"));
+        // The thread's buffer now holds ten bytes: a shorter file is still read whole.
+        fs::write(&path, "abd").unwrap();
+        assert!(!held(b"abc"), "same length, one byte different");
+        assert!(held(b"abd"));
+        assert!(!held(b"ab"), "a longer file");
+        assert!(!held(b"abdx"), "a shorter file");
+        assert!(matches!(holds(&dir.path().join("none"), b""), Held::Missing));
+        assert!(matches!(holds(dir.path(), b""), Held::Other { is_dir: true }));
     }
 
     #[test]
