@@ -187,13 +187,7 @@ fn run_cached(
     let mut t = Timings::new(opts.timings);
     let progress = Progress::start(opts.progress);
     let mut report = Report::default();
-    let config = load_config(opts)?;
-    let (mut content, assets) = load_content(opts, cache.as_deref_mut(), &mut report)?;
-    let statics = content::statics::load(&opts.root).unwrap_or_else(|e| {
-        report.errors.0.extend(e.0);
-        Vec::new()
-    });
-    let theme = templates::load_theme(&opts.root, &config.theme, &config.base_path());
+    let Inputs { config, mut content, assets, statics, theme } = read_inputs(opts, cache.as_deref_mut(), &mut report)?;
     t.done("read content");
     // `build` fails on proofreading errors only; warnings are for `check` and `serve`.
     let wanted = prose_warnings || config.proofread.has_error_rules();
@@ -202,13 +196,7 @@ fn run_cached(
     let md = render_markdown(&config, &content, &map, cache.as_deref_mut(), proofreader.as_ref(), &progress);
     report.collect(md.rendered.iter().flat_map(|r| r.diagnostics.iter().cloned()));
     t.done("markdown");
-    let proofread = match &proofreader {
-        Some(p) => {
-            let reports: Vec<_> = md.rendered.iter().map(|r| r.proofread.as_ref()).collect();
-            crate::proofread::site_findings(p, &content, &reports, cache.as_deref_mut().map(|c| &mut c.findings))
-        }
-        None => Default::default(),
-    };
+    let proofread = proofread_site(proofreader.as_ref(), &content, &md, cache.as_deref_mut());
     t.done("proofread");
     let (graph, link_diags) = link::link(&content, &md.rendered, cache.as_deref_mut().map(|c| &mut c.links));
     report.collect(link_diags.0);
@@ -217,28 +205,9 @@ fn run_cached(
     report.collect(std::mem::take(&mut cards.diagnostics));
     t.done("plan share cards");
     let theme = report.gate(theme)?;
-    let fingerprints = match cache.as_deref_mut() {
-        Some(c) => c.fingerprints(&render_key(opts, &config, &theme, &cards, &content, &md), &md.md_keys, &graph),
-        None => Vec::new(),
-    };
-    let reuse = cache.as_deref().map(|c| c.reusable(&fingerprints)).unwrap_or_default();
-    let input = RenderInput {
-        config: &config,
-        content: &content,
-        rendered: &md.rendered,
-        graph: &graph,
-        theme: &theme,
-        urls: &md.urls,
-        reuse: &reuse,
-        serve: opts.serve,
-        cards: &cards,
-        progress: Some(&progress),
-    };
-    progress.stage("render", content.pages.len());
-    sink.prepare(&mut content.pages.iter().map(|p| p.output.as_str()))?;
-    render::render_site(&input, &*sink)?;
-    let rerendered = content.pages.len() - reuse.iter().filter(|r| r.is_some()).count();
-    drop(reuse);
+    let pages =
+        Pages { opts, config: &config, content: &content, md: &md, graph: &graph, theme: &theme, cards: &cards };
+    let (rerendered, fingerprints) = render_pages(&pages, cache.as_deref_mut(), sink, &progress)?;
     t.done("render and write pages");
     let Markdown { md_keys, mut rendered, urls, index_runs, parsed } = md;
     if cache.is_none() {
@@ -273,6 +242,91 @@ fn run_cached(
     let parts = (content, rendered, graph, map, urls, theme);
     std::thread::spawn(move || drop(parts));
     Ok((site, None))
+}
+
+/// What the build reads before anything is rendered.
+struct Inputs {
+    config: Config,
+    content: Content,
+    /// The files of `content/` that are not pages.
+    assets: Vec<Asset>,
+    /// The files of `static/`.
+    statics: Vec<Asset>,
+    /// The theme, or why it cannot be used (reported with the other errors at the gate).
+    theme: Result<Theme, Diagnostics>,
+}
+
+/// `site.yaml`, `content/`, `static/` and the theme. A bad page or static file is reported in
+/// `report` with the others; only what stops everything returns early.
+fn read_inputs(
+    opts: &BuildOptions,
+    cache: Option<&mut BuildCache>,
+    report: &mut Report,
+) -> Result<Inputs, Diagnostics> {
+    let config = load_config(opts)?;
+    let (content, assets) = load_content(opts, cache, report)?;
+    let statics = content::statics::load(&opts.root).unwrap_or_else(|e| {
+        report.errors.0.extend(e.0);
+        Vec::new()
+    });
+    let theme = templates::load_theme(&opts.root, &config.theme, &config.base_path());
+    Ok(Inputs { config, content, assets, statics, theme })
+}
+
+/// The site's proofreading findings, from the reports the Markdown stage made.
+fn proofread_site(
+    proofreader: Option<&Proofreader>,
+    content: &Content,
+    md: &Markdown,
+    cache: Option<&mut BuildCache>,
+) -> crate::proofread::SiteFindings {
+    let Some(p) = proofreader else { return Default::default() };
+    let reports: Vec<_> = md.rendered.iter().map(|r| r.proofread.as_ref()).collect();
+    crate::proofread::site_findings(p, content, &reports, cache.map(|c| &mut c.findings))
+}
+
+/// What the page stage renders from: everything verified, nothing written yet.
+struct Pages<'a> {
+    opts: &'a BuildOptions,
+    config: &'a Config,
+    content: &'a Content,
+    md: &'a Markdown,
+    graph: &'a link::Graph,
+    theme: &'a Theme,
+    cards: &'a cards::Stage,
+}
+
+/// Renders every page into `sink`, reusing the cache's pages whose fingerprint is the same.
+/// Returns how many were rendered, and the fingerprints (empty without a cache).
+fn render_pages(
+    pages: &Pages<'_>,
+    mut cache: Option<&mut BuildCache>,
+    sink: &mut dyn Sink,
+    progress: &Progress,
+) -> Result<(usize, Vec<u64>), Diagnostics> {
+    let Pages { opts, config, content, md, graph, theme, cards } = *pages;
+    let fingerprints = match cache.as_deref_mut() {
+        Some(c) => c.fingerprints(&render_key(opts, config, theme, cards, content, md), &md.md_keys, graph),
+        None => Vec::new(),
+    };
+    let reuse = cache.map(|c| c.reusable(&fingerprints)).unwrap_or_default();
+    let input = RenderInput {
+        config,
+        content,
+        rendered: &md.rendered,
+        graph,
+        theme,
+        urls: &md.urls,
+        reuse: &reuse,
+        serve: opts.serve,
+        cards,
+        progress: Some(progress),
+    };
+    progress.stage("render", content.pages.len());
+    sink.prepare(&mut content.pages.iter().map(|p| p.output.as_str()))?;
+    render::render_site(&input, &*sink)?;
+    let rerendered = content.pages.len() - reuse.iter().filter(|r| r.is_some()).count();
+    Ok((rerendered, fingerprints))
 }
 
 /// A file of `content/` that is not a page: (path relative to `content/`, bytes).
