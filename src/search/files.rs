@@ -87,6 +87,35 @@ pub(crate) fn assemble(per_page: &[PageIndex]) -> Vec<OutputFile> {
 /// The index files from the postings of consecutive runs and every document row.
 pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
     let total_docs = docs.len();
+    // Tokens in many sections (転職 in a big corpus) get a bitmap file of their own, so a shard
+    // holding them does not become megabytes.
+    let mut big: Vec<(String, Vec<u8>, Marked)> = Vec::new();
+    let mut small: Vec<(String, Vec<u32>)> = Vec::new();
+    for (key, m) in merge_tokens(maps, total_docs) {
+        match m {
+            Merged::Bitmap(bits, strong) => big.push((key, bits, strong)),
+            Merged::Ids(ids) => small.push((key, ids)),
+        }
+    }
+    big.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Shards small enough that a query's few of them download cheaply; small sites get one
+    // shard.
+    let small_entries: usize = small.iter().map(|(_, ids)| ids.len()).sum();
+    let shards = (small_entries / 8_000 + 1).next_power_of_two().min(4096);
+    let mut files = Vec::with_capacity(shards + big.len() + total_docs / DOC_CHUNK + 2);
+    let meta = Meta { version: 4, shards, chunk: DOC_CHUNK, docs: total_docs };
+    files.push(OutputFile {
+        path: "search/meta.json".into(),
+        data: serde_json::to_vec(&meta).unwrap_or_default().into(),
+    });
+    files.extend(shard_files(small, &mut big, shards));
+    files.extend(bitmap_files(big));
+    files.extend(doc_files(docs));
+    files
+}
+
+/// Each token's postings from every run, merged, in no particular order.
+fn merge_tokens(maps: Vec<Postings>, total_docs: usize) -> Vec<(String, Merged)> {
     // Each token's parts, in run order (the maps come in run order).
     let mut by_token: HashMap<Cow<'_, str>, Vec<(&Ids, u32)>, ahash::RandomState> = HashMap::default();
     for m in &maps {
@@ -97,27 +126,16 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
             by_token.entry(Cow::Borrowed(&**w)).or_default().push((ids, m.docs.start));
         }
     }
-    let merged: Vec<(String, Merged)> =
-        by_token.into_par_iter().map(|(key, parts)| (key.into_owned(), merge(&parts, total_docs))).collect();
-    drop(maps);
-    // Tokens in many sections (転職 in a big corpus) get a bitmap file of their own, so a shard
-    // holding them does not become megabytes.
-    let mut big: Vec<(String, Vec<u8>, Marked)> = Vec::new();
-    let mut small: Vec<(String, Vec<u32>)> = Vec::new();
-    let mut small_entries = 0usize;
-    for (key, m) in merged {
-        match m {
-            Merged::Bitmap(bits, strong) => big.push((key, bits, strong)),
-            Merged::Ids(ids) => {
-                small_entries += ids.len();
-                small.push((key, ids));
-            }
-        }
-    }
-    big.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // Shards small enough that a query's few of them download cheaply; small sites get one
-    // shard.
-    let shards = (small_entries / 8_000 + 1).next_power_of_two().min(4096);
+    by_token.into_par_iter().map(|(key, parts)| (key.into_owned(), merge(&parts, total_docs))).collect()
+}
+
+/// The shard files: each token of `small` with its list, each of `big` (whose keys are taken)
+/// with the name of its bitmap file, sorted by token within a shard.
+fn shard_files(
+    small: Vec<(String, Vec<u32>)>,
+    big: &mut [(String, Vec<u8>, Marked)],
+    shards: usize,
+) -> Vec<OutputFile> {
     let mut shard_lists: Vec<Vec<(String, Entry)>> = (0..shards).map(|_| Vec::new()).collect();
     for (key, mut ids) in small {
         let n = shard_of(&key, shards);
@@ -127,13 +145,7 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
     for (n, (key, _, _)) in big.iter_mut().enumerate() {
         shard_lists[shard_of(key, shards)].push((std::mem::take(key), Entry::Bitmap(file_name("t", n, "bin"))));
     }
-    let mut files = Vec::with_capacity(shards + big.len() + total_docs / DOC_CHUNK + 2);
-    let meta = Meta { version: 4, shards, chunk: DOC_CHUNK, docs: total_docs };
-    files.push(OutputFile {
-        path: "search/meta.json".into(),
-        data: serde_json::to_vec(&meta).unwrap_or_default().into(),
-    });
-    let shard_files: Vec<OutputFile> = shard_lists
+    shard_lists
         .into_par_iter()
         .enumerate()
         .map(|(n, mut list)| {
@@ -143,10 +155,12 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
                 data: serde_json::to_vec(&Shard(list)).unwrap_or_default().into(),
             }
         })
-        .collect();
-    files.extend(shard_files);
-    let bitmaps: Vec<OutputFile> = big
-        .into_par_iter()
+        .collect()
+}
+
+/// The bitmap files of the tokens in many sections, in the order of `big`.
+fn bitmap_files(big: Vec<(String, Vec<u8>, Marked)>) -> Vec<OutputFile> {
+    big.into_par_iter()
         .enumerate()
         .map(|(n, (_, mut bits, strong))| {
             // After the bitmap: the documents where the token is in a heading or title, delta
@@ -157,18 +171,18 @@ pub(super) fn finish(maps: Vec<Postings>, docs: &[&DocRow]) -> Vec<OutputFile> {
             }
             OutputFile { path: format!("search/{}", file_name("t", n, "bin")), data: bits.into() }
         })
-        .collect();
-    files.extend(bitmaps);
-    let chunks: Vec<OutputFile> = docs
-        .par_chunks(DOC_CHUNK)
+        .collect()
+}
+
+/// The document rows, `DOC_CHUNK` to a file.
+fn doc_files(docs: &[&DocRow]) -> Vec<OutputFile> {
+    docs.par_chunks(DOC_CHUNK)
         .enumerate()
         .map(|(n, chunk)| OutputFile {
             path: format!("search/{}", file_name("d", n, "json")),
             data: serde_json::to_vec(&Chunk(chunk)).unwrap_or_default().into(),
         })
-        .collect();
-    files.extend(chunks);
-    files
+        .collect()
 }
 
 /// Files per folder of the index.
