@@ -342,45 +342,12 @@ fn walk(root: &Path, dir: &Path, out: &mut ContentFiles, errors: &mut Diagnostic
         if ft.is_dir() {
             continue;
         }
-        let mut abs = path.to_path_buf();
-        if ft.is_symlink() {
-            // Follow a symlink only when it stays inside the site, and never into a folder
-            // (a folder link could loop back on itself).
-            match symlink_target_inside(root, path) {
-                Some(t) if t.is_file() => abs = t,
-                Some(_) => {
-                    out.warnings.push(
-                        Diagnostic::warning(
-                            Some(shown(root, path)),
-                            tr("symlink to a folder skipped", "フォルダへのシンボリックリンクを読み飛ばしました"),
-                        )
-                        .code("symlink-skipped")
-                        .hint(tr(
-                            "tebiki does not follow folder symlinks; copy or move the folder into content/",
-                            "tebiki はフォルダへのシンボリックリンクをたどりません。フォルダを content/ にコピーするか移動してください",
-                        )),
-                    );
-                    continue;
-                }
-                None => {
-                    out.warnings.push(
-                        Diagnostic::warning(
-                            Some(shown(root, path)),
-                            tr(
-                                "symlink skipped: it is broken or points outside the site",
-                                "シンボリックリンクを読み飛ばしました：リンク切れか、サイトの外を指しています",
-                            ),
-                        )
-                        .code("symlink-skipped")
-                        .hint(tr(
-                            "only symlinks to files inside the site folder are followed",
-                            "たどるのはサイトのフォルダ内のファイルへのシンボリックリンクだけです",
-                        )),
-                    );
-                    continue;
-                }
-            }
-        }
+        let abs = if ft.is_symlink() {
+            let Some(target) = followed(root, path, &mut out.warnings) else { continue };
+            target
+        } else {
+            path.to_path_buf()
+        };
         if rel.ends_with(".md") {
             to_read.push((rel, shown(root, path), abs, ft.is_symlink()));
         } else {
@@ -388,6 +355,31 @@ fn walk(root: &Path, dir: &Path, out: &mut ContentFiles, errors: &mut Diagnostic
         }
     }
     to_read
+}
+
+/// The file a symlink in `content/` stands for: followed only when it stays inside the site,
+/// and never into a folder (a folder link could loop back on itself). Otherwise None, with a
+/// warning saying why it was skipped.
+fn followed(root: &Path, path: &Path, warnings: &mut Vec<Diagnostic>) -> Option<PathBuf> {
+    let (en, ja, hint_en, hint_ja) = match symlink_target_inside(root, path) {
+        Some(t) if t.is_file() => return Some(t),
+        Some(_) => (
+            "symlink to a folder skipped",
+            "フォルダへのシンボリックリンクを読み飛ばしました",
+            "tebiki does not follow folder symlinks; copy or move the folder into content/",
+            "tebiki はフォルダへのシンボリックリンクをたどりません。フォルダを content/ にコピーするか移動してください",
+        ),
+        None => (
+            "symlink skipped: it is broken or points outside the site",
+            "シンボリックリンクを読み飛ばしました：リンク切れか、サイトの外を指しています",
+            "only symlinks to files inside the site folder are followed",
+            "たどるのはサイトのフォルダ内のファイルへのシンボリックリンクだけです",
+        ),
+    };
+    warnings.push(
+        Diagnostic::warning(Some(shown(root, path)), tr(en, ja)).code("symlink-skipped").hint(tr(hint_en, hint_ja)),
+    );
+    None
 }
 
 /// Reads the pages in parallel, results in walk order; a page whose stamp is the same as at

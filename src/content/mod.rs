@@ -148,40 +148,14 @@ fn same_parsed(a: &Parsed, b: &Parsed) -> bool {
 /// and listed in `Content::broken` so links to them are not reported as broken too.
 ///
 /// `cache` (serve) is reused and refreshed when given.
-pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut ParseCache>) -> (Content, Diagnostics) {
+pub fn build_content(files: ContentFiles, drafts: bool, mut cache: Option<&mut ParseCache>) -> (Content, Diagnostics) {
     let mut errors = Diagnostics::default();
     let mut pages = Vec::with_capacity(files.pages.len());
     let mut broken = Vec::new();
     let mut broken_sources = Vec::new();
     let mut left_out = Vec::new();
     let has_home = files.pages.iter().any(|f| f.rel == "_index.md");
-    // Front matter is parsed in parallel (YAML is a noticeable cost on large sites).
-    let known = cache.as_deref();
-    let parsed: Vec<(Parsed, PageFile)> = files
-        .pages
-        .into_par_iter()
-        .map(|f| {
-            let hit = known.and_then(|c| c.parsed.get(&f.rel)).filter(|(t, _)| Arc::ptr_eq(t, &f.text));
-            let result = match hit {
-                Some((_, r)) => r.clone(),
-                None => front_matter::parse(&f.shown, &f.text).map(|(fm, sp)| (Arc::new(fm), sp.body_offset)),
-            };
-            (result, f)
-        })
-        .collect();
-    let mut cache = cache;
-    if let Some(c) = cache.as_deref_mut() {
-        crate::refresh::refresh(
-            &mut c.parsed,
-            parsed.iter().map(|(r, f)| (&f.rel, (&f.text, r))),
-            |(text, old), (new_text, new)| Arc::ptr_eq(text, new_text) && same_parsed(old, new),
-            |(text, r)| (Arc::clone(text), r.clone()),
-        );
-    }
-    let remembered: Vec<(String, Arc<FrontMatter>)> = match &cache {
-        Some(_) => parsed.iter().filter_map(|(r, f)| Some((f.rel.clone(), Arc::clone(&r.as_ref().ok()?.0)))).collect(),
-        None => Vec::new(),
-    };
+    let (parsed, remembered) = parse_front_matter(files.pages, cache.as_deref_mut());
     for (result, f) in parsed {
         match result {
             Ok((fm, body_offset)) => {
@@ -229,6 +203,37 @@ pub fn build_content(files: ContentFiles, drafts: bool, cache: Option<&mut Parse
         });
     }
     (content, errors)
+}
+
+/// Each page's front matter by source, as `serve`'s cache remembers it.
+type Remembered = Vec<(String, Arc<FrontMatter>)>;
+
+/// Each page's front matter, parsed in parallel (YAML is a noticeable cost on large sites), or
+/// taken from `cache` where the text is the same; with a cache, also what it remembers of each
+/// page that parsed.
+fn parse_front_matter(files: Vec<PageFile>, cache: Option<&mut ParseCache>) -> (Vec<(Parsed, PageFile)>, Remembered) {
+    let known = cache.as_deref();
+    let parsed: Vec<(Parsed, PageFile)> = files
+        .into_par_iter()
+        .map(|f| {
+            let hit = known.and_then(|c| c.parsed.get(&f.rel)).filter(|(t, _)| Arc::ptr_eq(t, &f.text));
+            let result = match hit {
+                Some((_, r)) => r.clone(),
+                None => front_matter::parse(&f.shown, &f.text).map(|(fm, sp)| (Arc::new(fm), sp.body_offset)),
+            };
+            (result, f)
+        })
+        .collect();
+    let Some(c) = cache else { return (parsed, Vec::new()) };
+    crate::refresh::refresh(
+        &mut c.parsed,
+        parsed.iter().map(|(r, f)| (&f.rel, (&f.text, r))),
+        |(text, old), (new_text, new)| Arc::ptr_eq(text, new_text) && same_parsed(old, new),
+        |(text, r)| (Arc::clone(text), r.clone()),
+    );
+    let remembered =
+        parsed.iter().filter_map(|(r, f)| Some((f.rel.clone(), Arc::clone(&r.as_ref().ok()?.0)))).collect();
+    (parsed, remembered)
 }
 
 /// Two files, or a file and a slug, must not claim the same output; the home page must exist.
