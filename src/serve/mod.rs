@@ -416,25 +416,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Diagnostics> {
 }
 
 async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
-    let listener = bind(&opts.bind, opts.port).await?;
-    let addr = listener.local_addr().map_err(|e| {
-        Diagnostic::error(
-            None,
-            tr(format!("cannot read the bound address: {e}"), format!("待ち受けアドレスを読めません：{e}")),
-        )
-        .code("serve-failed")
-    })?;
-    let url = server_url(&opts.bind, addr);
-    if !addr.ip().is_loopback() {
-        let ip = addr.ip();
-        eprintln!(
-            "{}",
-            pick(
-                format!("warning: listening on {ip}: the preview is visible to other machines on the network"),
-                format!("警告：{ip} で待ち受けています。プレビューはネットワーク上のほかのマシンからも見えます"),
-            )
-        );
-    }
+    let (listener, url) = listen(&opts).await?;
     let build_opts = BuildOptions {
         root: root.clone(),
         output: None,
@@ -448,14 +430,7 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
 
     // Watch before the first build, so nothing saved during it is missed.
     let (trigger_tx, trigger_rx) = mpsc::channel::<Trigger>();
-    let watcher = watch::Watcher::new(&root, opts.poll, trigger_tx.clone()).map_err(|e| {
-        Diagnostic::error(
-            None,
-            tr(format!("cannot watch the site for changes: {e}"), format!("サイトの変更を監視できません：{e}")),
-        )
-        .code("watch-failed")
-        .hint(tr("try `tebiki serve --poll`", "`tebiki serve --poll` を試してください"))
-    })?;
+    let watcher = watch_site(&root, opts.poll, trigger_tx.clone())?;
 
     let (stop_tx, stop_rx) = tokio_watch::channel(false);
     let shared = Arc::new(Shared::new(Snapshot::default(), stop_rx));
@@ -491,6 +466,42 @@ async fn serve(opts: ServeOptions, root: PathBuf) -> Result<(), Diagnostics> {
     http::serve_connections(listener, app, stop_signal(stop_tx), shared.shutdown.clone()).await;
     let _ = trigger_tx.send(Trigger::Stop);
     Ok(())
+}
+
+/// The listener and the URL it serves, with a warning when other machines can reach it.
+async fn listen(opts: &ServeOptions) -> Result<(tokio::net::TcpListener, String), Diagnostics> {
+    let listener = bind(&opts.bind, opts.port).await?;
+    let addr = listener.local_addr().map_err(|e| {
+        Diagnostic::error(
+            None,
+            tr(format!("cannot read the bound address: {e}"), format!("待ち受けアドレスを読めません：{e}")),
+        )
+        .code("serve-failed")
+    })?;
+    if !addr.ip().is_loopback() {
+        let ip = addr.ip();
+        eprintln!(
+            "{}",
+            pick(
+                format!("warning: listening on {ip}: the preview is visible to other machines on the network"),
+                format!("警告：{ip} で待ち受けています。プレビューはネットワーク上のほかのマシンからも見えます"),
+            )
+        );
+    }
+    Ok((listener, server_url(&opts.bind, addr)))
+}
+
+/// Starts watching the site; each change is sent to `tx`.
+fn watch_site(root: &std::path::Path, poll: bool, tx: mpsc::Sender<Trigger>) -> Result<watch::Watcher, Diagnostics> {
+    watch::Watcher::new(root, poll, tx).map_err(|e| {
+        Diagnostic::error(
+            None,
+            tr(format!("cannot watch the site for changes: {e}"), format!("サイトの変更を監視できません：{e}")),
+        )
+        .code("watch-failed")
+        .hint(tr("try `tebiki serve --poll`", "`tebiki serve --poll` を試してください"))
+        .into()
+    })
 }
 
 /// Binds the listener; a taken port becomes a plain message with a free port to try.
