@@ -201,6 +201,50 @@ fn build(mut opts: BuildOptions, quiet: bool) -> ExitCode {
     }
 }
 
+/// `tebiki init`: a new site in `dir`, and what to run next.
+fn init(dir: &std::path::Path, theme_copy: bool) -> ExitCode {
+    let files = match tebiki::init(dir, theme_copy) {
+        Ok(files) => files,
+        Err(d) => {
+            report(&d);
+            return ExitCode::from(1);
+        }
+    };
+    for f in &files {
+        eprintln!("{}", pick(format!("  created {}", f.display()), format!("  作成しました：{}", f.display())));
+    }
+    let cd = if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+    eprintln!(
+        "{}",
+        pick(
+            format!("\nNext: {cd}tebiki serve   (preview with live reload)\n      tebiki new page.md --title 題名   (add a page)"),
+            format!("\n次は：{cd}tebiki serve   （プレビュー。保存すると自動で再読み込みします）\n      tebiki new page.md --title 題名   （ページを追加）"),
+        )
+    );
+    ExitCode::SUCCESS
+}
+
+/// `tebiki new`: a draft page, and where `serve` shows it.
+fn new_page(root: &std::path::Path, path: &str, title: Option<&str>) -> ExitCode {
+    match tebiki::new_page(root, path, title, &tebiki::today()) {
+        Ok(p) => {
+            let (path, w, url) = (p.path.display(), p.weight, p.url);
+            eprintln!(
+                "{}",
+                pick(
+                    format!("Created {path} (weight {w}) as a draft: `tebiki serve` shows it at /{url}; remove `draft: true` to publish it"),
+                    format!("{path} を下書きとして作成しました（weight {w}）。`tebiki serve` では /{url} に表示されます。公開するには `draft: true` の行を消してください"),
+                )
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            report(&Diagnostics::from(d));
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     if tebiki::tuning_enabled() {
         tune_allocator();
@@ -214,49 +258,8 @@ fn main() -> ExitCode {
         Command::Check { root, format, drafts, fix, baseline, external, timeout } => {
             check(CheckArgs { root, format, drafts, fix, baseline, external, timeout })
         }
-        Command::Init { dir, theme_copy } => match tebiki::init(&dir, theme_copy) {
-            Ok(files) => {
-                for f in &files {
-                    eprintln!(
-                        "{}",
-                        pick(format!("  created {}", f.display()), format!("  作成しました：{}", f.display()))
-                    );
-                }
-                let cd =
-                    if dir == std::path::Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
-                eprintln!(
-                    "{}",
-                    pick(
-                        format!("\nNext: {cd}tebiki serve   (preview with live reload)\n      tebiki new page.md --title 題名   (add a page)"),
-                        format!("\n次は：{cd}tebiki serve   （プレビュー。保存すると自動で再読み込みします）\n      tebiki new page.md --title 題名   （ページを追加）"),
-                    )
-                );
-                ExitCode::SUCCESS
-            }
-            Err(d) => {
-                report(&d);
-                ExitCode::from(1)
-            }
-        },
-        Command::New { path, title, root } => {
-            match tebiki::new_page(&root, &path, title.as_deref(), &tebiki::today()) {
-                Ok(p) => {
-                    let (path, w, url) = (p.path.display(), p.weight, p.url);
-                    eprintln!(
-                        "{}",
-                        pick(
-                            format!("Created {path} (weight {w}) as a draft: `tebiki serve` shows it at /{url}; remove `draft: true` to publish it"),
-                            format!("{path} を下書きとして作成しました（weight {w}）。`tebiki serve` では /{url} に表示されます。公開するには `draft: true` の行を消してください"),
-                        )
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(d) => {
-                    report(&Diagnostics::from(d));
-                    ExitCode::from(1)
-                }
-            }
-        }
+        Command::Init { dir, theme_copy } => init(&dir, theme_copy),
+        Command::New { path, title, root } => new_page(&root, &path, title.as_deref()),
         Command::Serve { root, port, bind, open, timings, poll } => {
             match tebiki::serve(tebiki::ServeOptions { root, port, bind, open, timings, poll }) {
                 Ok(()) => ExitCode::SUCCESS,
