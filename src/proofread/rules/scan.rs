@@ -87,24 +87,49 @@ fn kind(class: u32) -> grammar::Kind {
 
 /// [`class_of`] for ASCII and for U+3000–U+9FFF (kana, CJK punctuation and the common
 /// kanji), by table: nearly every character of Japanese prose.
+///
+/// U+3000–U+9FFF is cut into blocks of [`BLOCK`] characters, and each distinct block of
+/// classes is kept once: nearly all kanji share one class, so the blocks of the range fill a few
+/// cache lines where one class per character would not fit the first-level cache.
 struct Classes {
     ascii: [u32; 0x80],
-    /// U+3000–U+9FFF.
-    cjk: Box<[u32; CJK_LEN]>,
+    /// Which of `blocks` holds the classes of each block of U+3000–U+9FFF.
+    index: Box<[u8; CJK_LEN / BLOCK]>,
+    /// The distinct blocks; a `u8` reaches any of them, so no lookup is checked.
+    blocks: Box<[[u32; BLOCK]; 256]>,
 }
 
-/// How many characters `Classes::cjk` holds.
+/// How many characters from U+3000 `Classes` holds: up to U+9FFF.
 const CJK_LEN: usize = 0x7000;
+
+/// How many characters a block of `Classes` holds.
+const BLOCK: usize = 16;
 
 static CLASSES: LazyLock<Classes> = LazyLock::new(|| {
     let of = |cp: u32| char::from_u32(cp).map_or(0, class_of);
-    Classes {
-        ascii: std::array::from_fn(|k| of(k as u32)),
-        cjk: Box::new(std::array::from_fn(|k| of(0x3000 + k as u32))),
-    }
+    let mut distinct: Vec<[u32; BLOCK]> = Vec::new();
+    let index = std::array::from_fn(|b| {
+        let block: [u32; BLOCK] = std::array::from_fn(|k| of(0x3000 + (b * BLOCK + k) as u32));
+        let at = distinct.iter().position(|d| *d == block).unwrap_or_else(|| {
+            distinct.push(block);
+            distinct.len() - 1
+        });
+        // The classes are a few dozen; a test builds the table.
+        u8::try_from(at).expect("at most 256 distinct blocks of classes")
+    });
+    let mut blocks = Box::new([[0; BLOCK]; 256]);
+    blocks[..distinct.len()].copy_from_slice(&distinct);
+    Classes { ascii: std::array::from_fn(|k| of(k as u32)), index: Box::new(index), blocks }
 });
 
 impl Classes {
+    /// The class of the character of U+3000–U+9FFF whose UTF-8 bytes are `0xE3 + k`, `b1`, `b2`.
+    #[inline(always)]
+    fn cjk(&self, k: u8, b1: u8, b2: u8) -> u32 {
+        let c = usize::from(k) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
+        self.blocks[usize::from(self.index[c / BLOCK])][c % BLOCK]
+    }
+
     /// The class of the character at byte `i` of `b` (a UTF-8 text; `i` a character boundary
     /// before its end) and its length in bytes. The characters of the table are told by their
     /// bytes, without decoding.
@@ -114,8 +139,7 @@ impl Classes {
         // U+3000–U+9FFF: E3 80 80 to E9 BF BF. Tested first: nearly every character of
         // Japanese prose.
         if let (0xE3..=0xE9, Some(&[b1, b2])) = (lead, b.get(i + 1..i + 3)) {
-            let c = usize::from(lead - 0xE3) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
-            return (self.cjk[c], 3);
+            return (self.cjk(lead - 0xE3, b1, b2), 3);
         }
         if lead < 0x80 {
             return (self.ascii[usize::from(lead)], 1);
@@ -182,7 +206,6 @@ pub(crate) fn running_text(
     places: &mut Places,
 ) -> (Vec<Sentence>, u32) {
     let (classes, bytes, n) = (&*CLASSES, text.as_bytes(), text.len());
-    let cjk: &[u32; CJK_LEN] = &classes.cjk;
     let mut rules =
         Rules { text, classes, split: Splitter::new(n), doubled: particles.then(|| Particles::new(breaks)) };
     // Without a threshold, no run is long enough to report.
@@ -197,8 +220,7 @@ pub(crate) fn running_text(
             if k > 6 || n - i < 3 {
                 break classes.at(bytes, i);
             }
-            let c = usize::from(k) << 12 | usize::from(bytes[i + 1] & 0x3F) << 6 | usize::from(bytes[i + 2] & 0x3F);
-            let class = cjk[c];
+            let class = classes.cjk(k, bytes[i + 1], bytes[i + 2]);
             if class & hot != 0 || run > max || i >= stop {
                 break (class, 3);
             }
