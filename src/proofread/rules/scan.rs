@@ -354,7 +354,9 @@ impl Rules<'_, '_> {
         if let Some(d) = self.doubled.as_mut() {
             d.count_plain(plain);
             let after = i + len;
-            let next = (after < bytes.len()).then(|| self.classes.at(bytes, after).0);
+            // The next character's class, where the rule reads it (most marks need none).
+            let next =
+                (after < bytes.len() && grammar::reads_next(kind(class))).then(|| self.classes.at(bytes, after).0);
             // A clause ends at a mark, or at a verb's ending before a noun; it changes nothing
             // while no particle is open.
             let read = class & PARTICLE != 0
