@@ -341,7 +341,7 @@ mod tests {
     use super::*;
 
     fn doubled(t: &str, out: &mut Vec<Hit>) {
-        super::super::scan::running_text(t, &[], None, true, out, &mut Default::default());
+        super::super::scan::running_text(t, &[], None, true, out, &mut Default::default(), Vec::new());
     }
 
     fn found(f: fn(&str, &mut Vec<Hit>), t: &str) -> Vec<String> {

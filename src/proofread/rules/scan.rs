@@ -208,7 +208,8 @@ impl Places {
     }
 }
 
-/// The sentences of `text`, with the hits of `kanji-run` (more than `kanji_max` kanji in a row,
+/// The sentences of `text`, after `sentences` (a page's list, so that each block needs none of
+/// its own), with the hits of `kanji-run` (more than `kanji_max` kanji in a row,
 /// when given) and of `doubled-particle` (when `particles`; `breaks` are where link texts start
 /// and end) added to `out`, and the places of anchors and of れ (`places`); and which of the
 /// classes [`may_hit`] reads its characters have.
@@ -228,10 +229,11 @@ pub(crate) fn running_text(
     particles: bool,
     out: &mut Vec<Hit>,
     places: &mut Places,
+    sentences: Vec<Sentence>,
 ) -> (Vec<Sentence>, u32) {
     let (classes, bytes, n) = (&*CLASSES, text.as_bytes(), text.len());
-    let mut rules =
-        Rules { text, classes, split: Splitter::new(n), doubled: particles.then(|| Particles::new(breaks)) };
+    let split = Splitter::new(n, sentences);
+    let mut rules = Rules { text, classes, split, doubled: particles.then(|| Particles::new(breaks)) };
     // Without a threshold, no run is long enough to report.
     let max = kanji_max.unwrap_or(usize::MAX);
     let (mut loud, mut stop) = rules.loud();
@@ -382,7 +384,7 @@ mod tests {
     /// every rule. The reference the fast scan is held to.
     fn running_text_by_char(text: &str, breaks: &[usize], out: &mut Vec<Hit>) -> Vec<Sentence> {
         let (mut split, mut kanji, mut doubled) =
-            (Splitter::new(text.len()), KanjiRuns::new(2), Particles::new(breaks));
+            (Splitter::new(text.len(), Vec::new()), KanjiRuns::new(2), Particles::new(breaks));
         let mut prev = None;
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -440,7 +442,7 @@ mod tests {
             let breaks: Vec<usize> = text.char_indices().map(|(i, _)| i).filter(|&i| i == cut * 3).collect();
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             let mut places = Places::default();
-            let (sents, seen) = running_text(&text, &breaks, Some(2), true, &mut fast, &mut places);
+            let (sents, seen) = running_text(&text, &breaks, Some(2), true, &mut fast, &mut places, Vec::new());
             proptest::prop_assert_eq!(seen, text.chars().fold(0, |seen, c| seen | class_of(c)) & SEEN);
             let expected: Vec<usize> = text
                 .char_indices()
