@@ -295,7 +295,8 @@ impl Proofreader {
 
     fn check_blocks(&self, source: &str, blocks: &[Block]) -> PageReport {
         let set = self.config.rules_for(source);
-        let mut sentences = Vec::with_capacity(blocks.len());
+        // Every block's sentences in one list, and where each block's are in it.
+        let (mut sentences, mut block_sentences) = (Vec::new(), Vec::with_capacity(blocks.len()));
         let mut findings = Vec::new();
         let mut variants = Vec::new();
         let (mut hits, mut block_hits, mut places) = (Vec::new(), Vec::new(), scan::Places::default());
@@ -303,8 +304,10 @@ impl Proofreader {
         for block in blocks {
             let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
             places.clear();
-            let (sents, seen) = self.block_rules(block, &set, &mut block_hits, &mut places);
-            sentences.push(sents);
+            let start = sentences.len();
+            let seen;
+            (sentences, seen) = self.block_rules(block, &set, &mut block_hits, &mut places, sentences);
+            block_sentences.push(start..sentences.len());
             // The scan of running text found the words' anchors; other blocks are searched.
             let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
             // ，and ． are full-width forms (lead byte EF), which most pages have none of.
@@ -325,7 +328,8 @@ impl Proofreader {
         }
         let mut page_hits = Vec::new();
         if set.on(Rule::MixedStyle) {
-            page_hits.extend(style::mixed_style(blocks, &sentences));
+            let by_block: Vec<&[Sentence]> = block_sentences.iter().map(|r| &sentences[r.clone()]).collect();
+            page_hits.extend(style::mixed_style(blocks, &by_block));
         }
         if set.on(Rule::MixedPunctuation) && wide {
             page_hits.extend(style::mixed_punctuation(blocks));
@@ -343,8 +347,9 @@ impl Proofreader {
         PageReport { findings, variants, counts, stamp: self.stamp, id }
     }
 
-    /// The rules that judge a block on its own; returns its sentences when it is running text
-    /// (a paragraph or a list item), which the page-level style rule reads too, and the classes
+    /// The rules that judge a block on its own; returns `sentences` (the page's so far) with its
+    /// own added when it is running text (a paragraph or a list item), which the page-level
+    /// style rule reads too, and the classes
     /// of its characters together (all of them for other blocks, which are not scanned), and
     /// adds the places of the words' anchors and of れ in running text to `places`.
     fn block_rules(
@@ -353,21 +358,23 @@ impl Proofreader {
         set: &config::RuleSet,
         out: &mut Vec<Hit>,
         places: &mut scan::Places,
+        sentences: Vec<Sentence>,
     ) -> (Vec<Sentence>, u32) {
-        let text = &block.text;
+        let (text, start) = (&block.text, sentences.len());
         let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
         let kanji_max = on(Rule::KanjiRun).then(|| set.get(Rule::KanjiRun).max);
         let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
         // Running text is scanned first: the classes of its characters tell which rules below
         // can find nothing in it.
-        let (sents, seen) = if running {
-            scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, places)
+        let (all, seen) = if running {
+            scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, places, sentences)
         } else {
             if let Some(max) = kanji_max {
                 chars::kanji_run(text, max, out);
             }
-            (Vec::new(), u32::MAX)
+            (sentences, u32::MAX)
         };
+        let sents = &all[start..];
         let on = |r: Rule| on(r) && scan::may_hit(seen, r);
         let char_rules: [(Rule, rules::TextRule); 3] = [
             (Rule::FullwidthAscii, chars::fullwidth_ascii),
@@ -395,12 +402,12 @@ impl Proofreader {
             notation::dictionary_hits(prh.find(text), Rule::Prh, text, out);
         }
         if on(Rule::SentenceLength) {
-            sentences::sentence_length(&sents, set.get(Rule::SentenceLength).max, out);
+            sentences::sentence_length(sents, set.get(Rule::SentenceLength).max, out);
         }
         if on(Rule::MaxComma) {
-            sentences::max_comma(&sents, set.get(Rule::MaxComma).max, out);
+            sentences::max_comma(sents, set.get(Rule::MaxComma).max, out);
         }
-        (sents, seen)
+        (all, seen)
     }
 }
 

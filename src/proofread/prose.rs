@@ -31,7 +31,10 @@ pub(crate) struct Block<'a> {
     from: usize,
     /// How long the block's Markdown is: the size of a copied `text`, seldom exceeded.
     size: usize,
-    /// Pieces of `text`: (start in `text`, start in the file, copied verbatim from the file).
+    /// The first piece of `text`: (start in `text`, start in the file, copied verbatim from the
+    /// file). Most blocks have one piece, which needs no list allocated.
+    first: Option<(usize, usize, bool)>,
+    /// Every piece of `text`, the first included, once there are two.
     pieces: Vec<(usize, usize, bool)>,
     /// Rules switched off by a `<!-- tebiki-disable ... -->` comment before the block; an empty
     /// list switches off every rule.
@@ -44,12 +47,22 @@ pub(crate) struct Block<'a> {
 impl<'a> Block<'a> {
     /// A block whose Markdown is `size` bytes long.
     fn new(kind: BlockKind, disabled: Option<Vec<String>>, size: usize) -> Self {
-        Block { kind, text: Cow::Borrowed(""), from: 0, size, pieces: Vec::new(), disabled, breaks: Vec::new() }
+        let (text, pieces, breaks) = (Cow::Borrowed(""), Vec::new(), Vec::new());
+        Block { kind, text, from: 0, size, first: None, pieces, disabled, breaks }
     }
 
     /// Adds `s`, which stands for the text at byte `file_start` of `file`.
     fn push(&mut self, file: &'a str, s: &str, file_start: usize, verbatim: bool) {
-        self.pieces.push((self.text.len(), file_start, verbatim));
+        let piece = (self.text.len(), file_start, verbatim);
+        match self.first {
+            None => self.first = Some(piece),
+            Some(first) => {
+                if self.pieces.is_empty() {
+                    self.pieces.push(first);
+                }
+                self.pieces.push(piece);
+            }
+        }
         match &mut self.text {
             Cow::Borrowed(t) => {
                 let from = if t.is_empty() { file_start } else { self.from };
@@ -69,9 +82,10 @@ impl<'a> Block<'a> {
     }
 
     fn piece(&self, i: usize) -> (usize, usize, bool, usize) {
-        let k = self.pieces.partition_point(|&(t, _, _)| t <= i).saturating_sub(1);
-        let (t, f, v) = self.pieces.get(k).copied().unwrap_or((0, 0, false));
-        let end = self.pieces.get(k + 1).map_or(self.text.len(), |p| p.0);
+        let pieces = if self.pieces.is_empty() { self.first.as_slice() } else { &self.pieces };
+        let k = pieces.partition_point(|&(t, _, _)| t <= i).saturating_sub(1);
+        let (t, f, v) = pieces.get(k).copied().unwrap_or((0, 0, false));
+        let end = pieces.get(k + 1).map_or(self.text.len(), |p| p.0);
         (t, f, v, end)
     }
 

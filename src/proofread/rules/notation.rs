@@ -99,14 +99,22 @@ pub(crate) fn is_anchor(c: char) -> bool {
     c < 0x10000 && WORDS.anchors.bits[c >> 6] >> (c & 63) & 1 != 0
 }
 
-/// Whether the anchor `c` anchors only words it is looked for with a neighbour (its partner):
-/// a common kana, which stands in most sentences, where its words are rare (す of すでに).
-pub(crate) fn is_paired(c: char) -> bool {
-    is_anchor(c) && !WORDS.anchors.partners[usize::from(WORDS.anchors.rank[c as usize])].is_empty()
+/// Whether the anchor `c` anchors only words it is looked for with a neighbour (its partner),
+/// and on which side of it its partners stand: after it (`Some(true)`) or before it
+/// (`Some(false)`); none when it needs no partner, or is no anchor. The anchors with partners
+/// are common kana, which stand in most sentences, where their words are rare (す of すでに).
+pub(crate) fn partner_side(c: char) -> Option<bool> {
+    let partners = &WORDS.anchors.partners;
+    is_anchor(c).then(|| partners[usize::from(WORDS.anchors.rank[c as usize])].first().map(|p| p.after)).flatten()
+}
+
+/// Whether `c` is a partner of an anchor, standing after it (`after`) or before it.
+pub(crate) fn is_partner(c: char, after: bool) -> bool {
+    WORDS.anchors.partner_chars[usize::from(after)].binary_search(&c).is_ok()
 }
 
 /// Whether a word may stand at byte `at` of `bytes` (a UTF-8 text), where an anchor stands:
-/// the anchor is not [`is_paired`], or one of its partners stands next to it.
+/// the anchor has no partners ([`partner_side`]), or one of its partners stands next to it.
 #[inline]
 pub(crate) fn anchor_holds(bytes: &[u8], at: usize) -> bool {
     WORDS.anchors.holds(bytes, at)
@@ -207,6 +215,9 @@ struct Anchors {
     /// By rank: the characters one of which must stand next to the anchor for any of its
     /// patterns to match there; none when the anchor alone is rare enough.
     partners: Vec<Vec<Partner>>,
+    /// The characters of `partners` that stand before their anchors, and those that stand
+    /// after them, in order.
+    partner_chars: [Vec<char>; 2],
 }
 
 /// A character that stands right before (`after == false`) or right after an anchor in a
@@ -276,7 +287,7 @@ impl Anchors {
             bits[c >> 6] |= 1 << (c & 63);
         }
         starts.push(anchored.len() as u32);
-        let partners = starts
+        let partners: Vec<Vec<Partner>> = starts
             .windows(2)
             .map(|w| {
                 let group = &anchored[w[0] as usize..w[1] as usize];
@@ -286,7 +297,18 @@ impl Anchors {
             })
             .collect();
         let of = anchored.into_iter().map(|(_, p, offset)| (p, offset)).collect();
-        Anchors { bits, rank, starts, of, partners }
+        let partner_chars = [false, true].map(|after| {
+            let mut chars: Vec<char> = partners
+                .iter()
+                .flatten()
+                .filter(|p| p.after == after)
+                .filter_map(|p| std::str::from_utf8(&p.bytes).ok()?.chars().next())
+                .collect();
+            chars.sort_unstable();
+            chars.dedup();
+            chars
+        });
+        Anchors { bits, rank, starts, of, partners, partner_chars }
     }
 
     /// Whether a pattern may match around the anchor at byte `at` of `bytes`: it has no
@@ -465,8 +487,10 @@ mod tests {
         };
         assert_eq!(partners('す'), &[Partner { after: true, bytes: bytes('で') }]);
         assert_eq!(partners('き'), &[Partner { after: false, bytes: bytes('で') }]);
-        assert!(partners('ユ').is_empty() && !is_paired('ユ'));
-        assert!(is_paired('す') && is_paired('後') && !is_paired('の'));
+        assert!(partners('ユ').is_empty() && partner_side('ユ').is_none());
+        assert_eq!((partner_side('す'), partner_side('後'), partner_side('の')), (Some(true), Some(true), None));
+        assert_eq!(partner_side('き'), Some(false));
+        assert!(is_partner('で', true) && is_partner('で', false) && !is_partner('の', true));
         let t = "すでにすぐ来る".as_bytes();
         assert!(anchor_holds(t, 0) && !anchor_holds(t, 9));
         assert_eq!(w.find("すぐにすでに", None, false, true).variants.len(), 1);

@@ -26,11 +26,9 @@ const RESET: u32 = 8;
 const CLAUSE_END: u32 = 16;
 /// A character a clause can end before ([`grammar::may_follow_clause`]).
 const BEFORE_NOUN: u32 = 32;
-/// Where a word of the built-in dictionary or a variant form may be ([`notation::is_anchor`]).
+/// Where a word of the built-in dictionary or a variant form may be ([`notation::is_anchor`]),
+/// an anchor that needs no partner.
 const ANCHOR: u32 = 64;
-/// An anchor that stands for a word only next to a partner ([`notation::is_paired`]): a
-/// common kana, checked with [`notation::anchor_holds`].
-const PAIRED: u32 = 128;
 /// A character of U+F000–U+FFFF, where `fullwidth-ascii` and `halfwidth-kana` look
 /// ([`chars::is_wide_form`]).
 const WIDE: u32 = 256;
@@ -40,6 +38,26 @@ const ASCII_MARK: u32 = 512;
 const SPACE: u32 = 1024;
 /// れ, where `ra-nuki` looks ([`grammar::is_re`]).
 const RE: u32 = 2048;
+/// An anchor that stands for a word only right after a partner ([`notation::partner_side`]):
+/// a common kana, checked with [`notation::anchor_holds`] when the character before it is a
+/// [`BEFORE_PARTNER`].
+const PAIRED_BEFORE: u32 = 1 << 12;
+/// A character that stands right after an anchor of class [`PAIRED_AFTER`] in one of its
+/// words ([`notation::is_partner`]).
+const AFTER_PARTNER: u32 = 1 << 13;
+/// A character that stands right before an anchor of class [`PAIRED_BEFORE`] in one of its
+/// words.
+const BEFORE_PARTNER: u32 = PAIRED_BEFORE << PAIR_SHIFT;
+/// An anchor that stands for a word only right before a partner ([`AFTER_PARTNER`]).
+const PAIRED_AFTER: u32 = AFTER_PARTNER << PAIR_SHIFT;
+/// How far the classes of the previous character are shifted to meet the current one's: a
+/// [`BEFORE_PARTNER`] then [`PAIRED_BEFORE`], or a [`PAIRED_AFTER`] then [`AFTER_PARTNER`],
+/// may be an anchor and its partner (which [`notation::anchor_holds`] tells).
+const PAIR_SHIFT: u32 = 2;
+/// The bits of the current character's class that the previous one's, shifted, meet.
+const PAIRS: u32 = PAIRED_BEFORE | AFTER_PARTNER;
+/// The classes [`may_hit`] reads: the scan tells which of them a text's characters have.
+const SEEN: u32 = WIDE | ASCII_MARK | SPACE | RE;
 
 /// Whether a text whose characters have, together, the classes `seen` may hold a hit of
 /// `rule`: the rules on single characters find nothing in a text without their characters.
@@ -65,8 +83,11 @@ fn class_of(c: char) -> u32 {
         (grammar::may_end_clause(c), RESET),
         (grammar::is_clause_end(c), CLAUSE_END),
         (grammar::may_follow_clause(c), BEFORE_NOUN),
-        (notation::is_anchor(c), ANCHOR),
-        (notation::is_paired(c), PAIRED),
+        (notation::is_anchor(c) && notation::partner_side(c).is_none(), ANCHOR),
+        (notation::partner_side(c) == Some(false), PAIRED_BEFORE),
+        (notation::partner_side(c) == Some(true), PAIRED_AFTER),
+        (notation::is_partner(c, false), BEFORE_PARTNER),
+        (notation::is_partner(c, true), AFTER_PARTNER),
         (chars::is_wide_form(c), WIDE),
         (chars::is_ascii_mark(c), ASCII_MARK),
         (chars::is_space(c), SPACE),
@@ -87,24 +108,50 @@ fn kind(class: u32) -> grammar::Kind {
 
 /// [`class_of`] for ASCII and for U+3000–U+9FFF (kana, CJK punctuation and the common
 /// kanji), by table: nearly every character of Japanese prose.
+///
+/// U+3000–U+9FFF is cut into blocks of 64 characters (those whose UTF-8 bytes differ only in
+/// the last) and each distinct block of classes is kept once: nearly all kanji share one class,
+/// so the blocks of the range fill a few cache lines where one class per character would not
+/// fit the first-level cache.
 struct Classes {
     ascii: [u32; 0x80],
-    /// U+3000–U+9FFF.
-    cjk: Box<[u32; CJK_LEN]>,
+    /// Which of `blocks` holds the classes of the characters whose first two UTF-8 bytes are
+    /// `0xE3 + k` and `b`, at `k << 8 | b`.
+    index: [u8; 7 << 8],
+    /// The distinct blocks, by the last UTF-8 byte's low six bits; a `u8` reaches any of them,
+    /// so no lookup is checked. In the static itself, not behind a pointer: the scan reaches
+    /// them from a constant address.
+    blocks: [[u32; 64]; 256],
 }
-
-/// How many characters `Classes::cjk` holds.
-const CJK_LEN: usize = 0x7000;
 
 static CLASSES: LazyLock<Classes> = LazyLock::new(|| {
     let of = |cp: u32| char::from_u32(cp).map_or(0, class_of);
-    Classes {
-        ascii: std::array::from_fn(|k| of(k as u32)),
-        cjk: Box::new(std::array::from_fn(|k| of(0x3000 + k as u32))),
+    let mut distinct: Vec<[u32; 64]> = Vec::new();
+    let mut index = [0; 7 << 8];
+    // A second byte of UTF-8 is 80 to BF; the other entries are never read.
+    for (k, b1) in (0..7).flat_map(|k| (0x80..0xC0).map(move |b1| (k, b1))) {
+        let block: [u32; 64] = std::array::from_fn(|b2| of(0x3000 + (k << 12 | (b1 & 0x3F) << 6 | b2 as u32)));
+        let at = distinct.iter().position(|d| *d == block).unwrap_or_else(|| {
+            distinct.push(block);
+            distinct.len() - 1
+        });
+        // The classes are a few dozen; a test builds the table.
+        index[(k << 8 | b1) as usize] = u8::try_from(at).expect("at most 256 distinct blocks of classes");
     }
+    let mut blocks = [[0; 64]; 256];
+    blocks[..distinct.len()].copy_from_slice(&distinct);
+    Classes { ascii: std::array::from_fn(|k| of(k as u32)), index, blocks }
 });
 
 impl Classes {
+    /// The class of the character of U+3000–U+9FFF whose UTF-8 bytes are `0xE3 + k` (`k` at
+    /// most 6), `b1`, `b2`.
+    #[inline(always)]
+    fn cjk(&self, k: u8, b1: u8, b2: u8) -> u32 {
+        let block = self.index[usize::from(k) << 8 | usize::from(b1)];
+        self.blocks[usize::from(block)][usize::from(b2 & 0x3F)]
+    }
+
     /// The class of the character at byte `i` of `b` (a UTF-8 text; `i` a character boundary
     /// before its end) and its length in bytes. The characters of the table are told by their
     /// bytes, without decoding.
@@ -114,8 +161,7 @@ impl Classes {
         // U+3000–U+9FFF: E3 80 80 to E9 BF BF. Tested first: nearly every character of
         // Japanese prose.
         if let (0xE3..=0xE9, Some(&[b1, b2])) = (lead, b.get(i + 1..i + 3)) {
-            let c = usize::from(lead - 0xE3) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
-            return (self.cjk[c], 3);
+            return (self.cjk(lead - 0xE3, b1, b2), 3);
         }
         if lead < 0x80 {
             return (self.ascii[usize::from(lead)], 1);
@@ -162,16 +208,19 @@ impl Places {
     }
 }
 
-/// The sentences of `text`, with the hits of `kanji-run` (more than `kanji_max` kanji in a row,
+/// The sentences of `text`, after `sentences` (a page's list, so that each block needs none of
+/// its own), with the hits of `kanji-run` (more than `kanji_max` kanji in a row,
 /// when given) and of `doubled-particle` (when `particles`; `breaks` are where link texts start
-/// and end) added to `out`, and the places of anchors and of れ (`places`); and the classes of
-/// its characters together (see [`may_hit`]).
+/// and end) added to `out`, and the places of anchors and of れ (`places`); and which of the
+/// classes [`may_hit`] reads its characters have.
 ///
 /// Each character's class is looked up once. Kanji runs, anchors and れ are told from the class
-/// alone. The characters of the table that are neither anchor nor れ, that no rule reads (see
+/// alone, an anchor that needs a partner from its class and its neighbour's. The characters of
+/// the table that are neither anchor (with its partner) nor れ, that no rule reads (see
 /// [`Rules::loud`]) and that end no long kanji run, most of a text, are counted in an inner loop
-/// that calls nothing, so its values stay in registers; it hands any other character, with its
-/// class, to the outer loop. Out of line, so that its caller's values do not crowd the loop's.
+/// that calls nothing and branches only to leave, so its values stay in registers; it hands any
+/// other character, with its class, to the outer loop. Out of line, so that its caller's values
+/// do not crowd the loop's.
 #[inline(never)]
 pub(crate) fn running_text(
     text: &str,
@@ -180,39 +229,55 @@ pub(crate) fn running_text(
     particles: bool,
     out: &mut Vec<Hit>,
     places: &mut Places,
+    sentences: Vec<Sentence>,
 ) -> (Vec<Sentence>, u32) {
     let (classes, bytes, n) = (&*CLASSES, text.as_bytes(), text.len());
-    let cjk: &[u32; CJK_LEN] = &classes.cjk;
-    let mut rules =
-        Rules { text, classes, split: Splitter::new(n), doubled: particles.then(|| Particles::new(breaks)) };
+    let split = Splitter::new(n, sentences);
+    let mut rules = Rules { text, classes, split, doubled: particles.then(|| Particles::new(breaks)) };
     // Without a threshold, no run is long enough to report.
     let max = kanji_max.unwrap_or(usize::MAX);
     let (mut loud, mut stop) = rules.loud();
     // `prev`: the class of the character before `i`; `run`: the kanji right before it.
     let (mut i, mut prev, mut plain, mut seen, mut run) = (0, 0, 0, 0, 0);
-    'text: while i < n {
-        let hot = loud | ANCHOR | RE;
-        let (class, len) = loop {
-            let k = bytes[i].wrapping_sub(0xE3);
-            if k > 6 || n - i < 3 {
-                break classes.at(bytes, i);
+    while i < n {
+        // The characters the outer loop handles: what the rules read, and what it notes.
+        let hot = loud | ANCHOR | SEEN;
+        // The characters before `stop` (a character's start) that the inner loop may count.
+        let end = stop.min(n);
+        let mut rest = bytes.get(i..end).unwrap_or_default();
+        let found = loop {
+            let [b0, b1, b2, tail @ ..] = rest else { break None };
+            let k = b0.wrapping_sub(0xE3);
+            if k > 6 {
+                break None;
             }
-            let c = usize::from(k) << 12 | usize::from(bytes[i + 1] & 0x3F) << 6 | usize::from(bytes[i + 2] & 0x3F);
-            let class = cjk[c];
-            if class & hot != 0 || run > max || i >= stop {
-                break (class, 3);
+            let class = classes.cjk(k, *b1, *b2);
+            // An anchor and a partner may meet: one a pair of classes of two characters next to
+            // each other, told without a branch.
+            if class & (hot | (prev >> PAIR_SHIFT & PAIRS)) != 0 || run > max {
+                break Some(class);
             }
-            seen |= class;
-            run = if class & KANJI != 0 { run + 1 } else { 0 };
-            plain += 1;
+            // Without a branch: kanji and kana alternate too irregularly to predict.
+            run = (run + 1) & 0usize.wrapping_sub(usize::from(class & KANJI != 0));
             prev = class;
-            i += 3;
-            if i >= n {
-                break 'text;
-            }
+            rest = tail;
+        };
+        // Every character the inner loop passed is three bytes long.
+        let from = i;
+        i = end.max(i) - rest.len();
+        plain += (i - from) / 3;
+        let (class, len) = match found {
+            Some(class) => (class, 3),
+            None if i >= n => break,
+            None => classes.at(bytes, i),
         };
         seen |= class;
-        if class & ANCHOR != 0 && (class & PAIRED == 0 || notation::anchor_holds(bytes, i)) {
+        // The anchor before this character, or this one, with a partner beside it.
+        let pair = prev >> PAIR_SHIFT & class;
+        if pair & AFTER_PARTNER != 0 && notation::anchor_holds(bytes, i - 3) {
+            places.anchors.push(i - 3);
+        }
+        if class & ANCHOR != 0 || (pair & PAIRED_BEFORE != 0 && notation::anchor_holds(bytes, i)) {
             places.anchors.push(i);
         }
         if class & RE != 0 {
@@ -247,7 +312,7 @@ pub(crate) fn running_text(
         out.push(chars::run_hit(text, n, run, max));
     }
     rules.split.count_plain(plain);
-    (rules.split.finish(text), seen)
+    (rules.split.finish(text), seen & SEEN)
 }
 
 /// The rules [`running_text`] hands the characters they read.
@@ -277,8 +342,9 @@ impl Rules<'_, '_> {
     }
 
     /// Reads the character at byte `i` (after one of class `prev`), of class `class` and `len`
-    /// bytes long, after `plain` characters that were only counted.
-    #[inline(never)]
+    /// bytes long, after `plain` characters that were only counted. In line: the scan calls it
+    /// for about one character in six (particles, marks, clause ends).
+    #[inline]
     fn read(&mut self, (prev, i): (u32, usize), (class, len): (u32, usize), plain: usize, out: &mut Vec<Hit>) {
         let (text, bytes) = (self.text, self.text.as_bytes());
         self.split.count_plain(plain);
@@ -290,7 +356,9 @@ impl Rules<'_, '_> {
         if let Some(d) = self.doubled.as_mut() {
             d.count_plain(plain);
             let after = i + len;
-            let next = (after < bytes.len()).then(|| self.classes.at(bytes, after).0);
+            // The next character's class, where the rule reads it (most marks need none).
+            let next =
+                (after < bytes.len() && grammar::reads_next(kind(class))).then(|| self.classes.at(bytes, after).0);
             // A clause ends at a mark, or at a verb's ending before a noun; it changes nothing
             // while no particle is open.
             let read = class & PARTICLE != 0
@@ -316,7 +384,7 @@ mod tests {
     /// every rule. The reference the fast scan is held to.
     fn running_text_by_char(text: &str, breaks: &[usize], out: &mut Vec<Hit>) -> Vec<Sentence> {
         let (mut split, mut kanji, mut doubled) =
-            (Splitter::new(text.len()), KanjiRuns::new(2), Particles::new(breaks));
+            (Splitter::new(text.len(), Vec::new()), KanjiRuns::new(2), Particles::new(breaks));
         let mut prev = None;
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -342,10 +410,13 @@ mod tests {
         // The scan's own bits.
         let own = |c: char| class_of(c) & ((1 << KIND_SHIFT) - 1);
         assert_eq!(own('漢'), KANJI | BEFORE_NOUN);
-        assert_eq!(own('後'), KANJI | BEFORE_NOUN | ANCHOR | PAIRED);
+        assert_eq!(own('後'), KANJI | BEFORE_NOUN | PAIRED_AFTER);
         assert_eq!(own('貰'), KANJI | BEFORE_NOUN | ANCHOR);
         assert_eq!(own('し'), 0);
-        assert_eq!(own('ま'), ANCHOR | PAIRED);
+        assert_eq!(own('ま'), PAIRED_AFTER | BEFORE_PARTNER);
+        // で stands after す in すでに and before き in できる.
+        let pairing = ANCHOR | PAIRED_BEFORE | PAIRED_AFTER | BEFORE_PARTNER | AFTER_PARTNER;
+        assert_eq!(own('で') & pairing, BEFORE_PARTNER | AFTER_PARTNER);
         assert_eq!(own('は'), PARTICLE | BEFORE_NOUN);
         assert_eq!(own('る'), CLAUSE_END);
         assert_eq!(own('。'), SPLIT | RESET);
@@ -371,8 +442,8 @@ mod tests {
             let breaks: Vec<usize> = text.char_indices().map(|(i, _)| i).filter(|&i| i == cut * 3).collect();
             let (mut fast, mut slow) = (Vec::new(), Vec::new());
             let mut places = Places::default();
-            let (sents, seen) = running_text(&text, &breaks, Some(2), true, &mut fast, &mut places);
-            proptest::prop_assert_eq!(seen, text.chars().fold(0, |seen, c| seen | class_of(c)));
+            let (sents, seen) = running_text(&text, &breaks, Some(2), true, &mut fast, &mut places, Vec::new());
+            proptest::prop_assert_eq!(seen, text.chars().fold(0, |seen, c| seen | class_of(c)) & SEEN);
             let expected: Vec<usize> = text
                 .char_indices()
                 .filter(|&(i, c)| notation::is_anchor(c) && notation::anchor_holds(text.as_bytes(), i))

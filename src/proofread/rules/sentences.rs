@@ -37,10 +37,11 @@ pub(crate) fn is_mark(c: char) -> bool {
 }
 
 impl Splitter {
-    /// A splitter for a text of `len` bytes: room for its sentences is made once, at about
-    /// one for every 32 characters of Japanese, so that the list seldom grows.
-    pub(crate) fn new(len: usize) -> Self {
-        let out = Vec::with_capacity(len / 96 + 1);
+    /// A splitter for a text of `len` bytes, which adds its sentences to `out`: room for them
+    /// is made once, at about one for every 32 characters of Japanese, so that the list seldom
+    /// grows.
+    pub(crate) fn new(len: usize, mut out: Vec<Sentence>) -> Self {
+        out.reserve(len / 96 + 1);
         Splitter { out, current: Sentence { range: 0..0, chars: 0, commas: 0 }, depth: 0, closing: false }
     }
 
@@ -84,7 +85,8 @@ impl Splitter {
         }
     }
 
-    /// The sentences of `text`, once every character was read.
+    /// The list given to [`Splitter::new`] with the sentences of `text` added, once every
+    /// character was read.
     pub(crate) fn finish(mut self, text: &str) -> Vec<Sentence> {
         if !self.closing {
             self.current.range.end = text.len();
@@ -137,7 +139,7 @@ mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<Sentence> {
-        super::super::scan::running_text(text, &[], None, false, &mut Vec::new(), &mut Default::default()).0
+        super::super::scan::running_text(text, &[], None, false, &mut Vec::new(), &mut Default::default(), Vec::new()).0
     }
 
     #[test]

@@ -45,7 +45,7 @@ type Place = (usize, Range<usize>);
 /// Sentences in the page's minority style (です・ます by default on a tie). Paragraphs and list
 /// items are judged apart: lists are often written in the plain style on a polite page.
 /// `sentences` holds each block's (none for headings and table cells).
-pub(crate) fn mixed_style(blocks: &[Block], sentences: &[Vec<Sentence>]) -> Vec<(usize, Hit)> {
+pub(crate) fn mixed_style(blocks: &[Block], sentences: &[&[Sentence]]) -> Vec<(usize, Hit)> {
     let mut out = Vec::new();
     for kind in [BlockKind::Paragraph, BlockKind::ListItem] {
         // The sentences of each style, by block.
@@ -120,12 +120,13 @@ mod tests {
             .iter()
             .map(|b| {
                 if running(b) {
-                    running_text(&b.text, &[], None, false, &mut Vec::new(), &mut Default::default()).0
+                    running_text(&b.text, &[], None, false, &mut Vec::new(), &mut Default::default(), Vec::new()).0
                 } else {
                     Vec::new()
                 }
             })
             .collect();
+        let sentences: Vec<&[Sentence]> = sentences.iter().map(Vec::as_slice).collect();
         mixed_style(bs, &sentences)
     }
 
