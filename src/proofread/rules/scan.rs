@@ -272,17 +272,7 @@ pub(crate) fn running_text(
             None => classes.at(bytes, i),
         };
         seen |= class;
-        // The anchor before this character, or this one, with a partner beside it.
-        let pair = prev >> PAIR_SHIFT & class;
-        if pair & AFTER_PARTNER != 0 && notation::anchor_holds(bytes, i - 3) {
-            places.anchors.push(i - 3);
-        }
-        if class & ANCHOR != 0 || (pair & PAIRED_BEFORE != 0 && notation::anchor_holds(bytes, i)) {
-            places.anchors.push(i);
-        }
-        if class & RE != 0 {
-            places.re.push(i);
-        }
+        note_places(bytes, i, (prev, class), places);
         if class & KANJI != 0 {
             run += 1;
         } else {
@@ -291,13 +281,7 @@ pub(crate) fn running_text(
             }
             run = 0;
         }
-        let quiet = i < stop
-            && match class & loud {
-                0 => true,
-                // The particle rule reads a verb's ending only before what a clause ends before.
-                CLAUSE_END => bytes.get(i + len).is_none() || classes.at(bytes, i + len).0 & BEFORE_NOUN == 0,
-                _ => false,
-            };
+        let quiet = i < stop && only_counted(classes, bytes, i + len, class & loud);
         if quiet {
             plain += 1;
         } else {
@@ -313,6 +297,34 @@ pub(crate) fn running_text(
     }
     rules.split.count_plain(plain);
     (rules.split.finish(text), seen & SEEN)
+}
+
+/// Notes the places of the words' anchors and of れ at byte `i`, a character of class `class`
+/// after one of class `prev`: the anchor before it, or this one, with a partner beside it.
+#[inline(always)]
+fn note_places(bytes: &[u8], i: usize, (prev, class): (u32, u32), places: &mut Places) {
+    let pair = prev >> PAIR_SHIFT & class;
+    if pair & AFTER_PARTNER != 0 && notation::anchor_holds(bytes, i - 3) {
+        places.anchors.push(i - 3);
+    }
+    if class & ANCHOR != 0 || (pair & PAIRED_BEFORE != 0 && notation::anchor_holds(bytes, i)) {
+        places.anchors.push(i);
+    }
+    if class & RE != 0 {
+        places.re.push(i);
+    }
+}
+
+/// Whether a character of whose classes the rules read `read` (see [`Rules::loud`]), followed
+/// by the character at byte `after`, is only counted.
+#[inline(always)]
+fn only_counted(classes: &Classes, bytes: &[u8], after: usize, read: u32) -> bool {
+    match read {
+        0 => true,
+        // The particle rule reads a verb's ending only before what a clause ends before.
+        CLAUSE_END => bytes.get(after).is_none() || classes.at(bytes, after).0 & BEFORE_NOUN == 0,
+        _ => false,
+    }
 }
 
 /// The rules [`running_text`] hands the characters they read.
