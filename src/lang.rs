@@ -79,6 +79,10 @@ impl Msg {
     }
 }
 
+/// Why something was refused, in English and in Japanese: a reason that goes into a message
+/// written in each language.
+pub type Why = (&'static str, &'static str);
+
 /// A message in English and Japanese (です・ます).
 pub fn tr(en: impl Into<String>, ja: impl Into<String>) -> Msg {
     Msg { en: en.into(), ja: Some(ja.into()) }

@@ -135,6 +135,13 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
                 "ページの題名を書いてください（例：`title: はじめに`）",
             )));
     }
+    check_fields(file, text, &fm, key_line)?;
+    Ok((fm, sp))
+}
+
+/// Checks the fields whose values must have a form: dates, the slug and the aliases.
+/// `key_line` gives the line a key is written on.
+fn check_fields(file: &Path, text: &str, fm: &FrontMatter, key_line: impl Fn(&str) -> usize) -> Result<(), Diagnostic> {
     for (key, value) in [("date", &fm.date), ("updated", &fm.updated)] {
         if let Some(v) = value {
             if !is_iso_date(v) {
@@ -154,11 +161,11 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
         }
     }
     if let Some(slug) = &fm.slug {
-        if let Err(why) = check_slug(slug) {
+        if let Err((en, ja)) = check_slug(slug) {
             let line = key_line("slug");
             return Err(Diagnostic::error(
                 Some(file.to_path_buf()),
-                tr(format!("invalid slug `{slug}`: {why}"), format!("slug `{slug}` は使えません：{why}")),
+                tr(format!("invalid slug `{slug}`: {en}"), format!("slug `{slug}` は使えません：{ja}")),
             )
             .code("invalid-slug")
             .at(text, line, 7)
@@ -170,31 +177,38 @@ pub fn parse<'a>(file: &Path, text: &'a str) -> Result<(FrontMatter, Split<'a>),
         }
     }
     for alias in &fm.aliases {
-        if let Err(why) = crate::render::redirect::alias_output(alias) {
-            return Err(Diagnostic::error(Some(file.to_path_buf()), format!("invalid alias `{alias}`: {why}"))
-                .at(text, key_line("aliases"), 1)
-                .hint("write the page's old address as a path of the site, e.g. `aliases: [/old-name/]`"));
+        if let Err((en, ja)) = crate::render::redirect::alias_output(alias) {
+            return Err(Diagnostic::error(
+                Some(file.to_path_buf()),
+                tr(format!("invalid alias `{alias}`: {en}"), format!("alias `{alias}` は使えません：{ja}")),
+            )
+            .code("invalid-alias")
+            .at(text, key_line("aliases"), 1)
+            .hint(tr(
+                "write the page's old address as a path of the site, e.g. `aliases: [/old-name/]`",
+                "ページの古いアドレスをサイト内のパスで書いてください（例：`aliases: [/old-name/]`）",
+            )));
         }
     }
-    Ok((fm, sp))
+    Ok(())
 }
 
 /// A slug is a single safe path segment: never `..`, a separator or an absolute path.
-pub fn check_slug(slug: &str) -> Result<(), &'static str> {
+pub fn check_slug(slug: &str) -> Result<(), crate::lang::Why> {
     if slug.is_empty() {
-        return Err("it is empty");
+        return Err(("it is empty", "空です"));
     }
     if slug == "." || slug == ".." || slug.contains("..") {
-        return Err("it must not contain `..`");
+        return Err(("it must not contain `..`", "`..` は使えません"));
     }
     if slug.contains(['/', '\\']) {
-        return Err("it must not contain `/` or `\\`");
+        return Err(("it must not contain `/` or `\\`", "`/` や `\\` は使えません"));
     }
     if slug.chars().any(|c| c.is_control() || c.is_whitespace() || "?#%:*\"<>|".contains(c)) {
-        return Err("it must not contain spaces or any of ?#%:*\"<>|");
+        return Err(("it must not contain spaces or any of ?#%:*\"<>|", "空白や ?#%:*\"<>| は使えません"));
     }
     if slug.starts_with('.') {
-        return Err("it must not start with `.`");
+        return Err(("it must not start with `.`", "`.` で始められません"));
     }
     Ok(())
 }
@@ -254,5 +268,19 @@ mod tests {
         assert!(e.message.contains("invalid slug"));
         assert!(check_slug("/abs").is_err());
         assert!(check_slug("正直に").is_ok());
+    }
+
+    #[test]
+    fn bad_slugs_and_aliases_say_why_in_both_languages_on_their_line() {
+        let e = parse(p(), "---\ntitle: a\nslug: a/b\n---\n").unwrap_err();
+        assert_eq!((e.code, e.line), ("invalid-slug", 3));
+        assert!(e.message.ends_with("it must not contain `/` or `\\`"), "{}", e.message);
+        assert_eq!(e.message_ja.as_deref(), Some("slug `a/b` は使えません：`/` や `\\` は使えません"));
+        let e = parse(p(), "---\ntitle: a\ndate: 2026-11-24\naliases: [/ok/, ../../etc/]\n---\n").unwrap_err();
+        assert_eq!((e.code, e.line), ("invalid-alias", 4));
+        assert!(e.message.starts_with("invalid alias `../../etc/`"), "{}", e.message);
+        let ja = e.message_ja.unwrap_or_default();
+        assert!(ja.starts_with("alias `../../etc/` は使えません：") && ja.contains("サイトの外"), "{ja}");
+        assert!(e.hint_ja.is_some_and(|h| h.contains("aliases:")));
     }
 }

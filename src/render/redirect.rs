@@ -22,13 +22,13 @@ pub(crate) fn redirects(config: &Config, content: &Content, urls: &[String]) -> 
 
 /// The output path of an alias written as a URL path of the site (`/old-name/`, `old/page`,
 /// `old.html`), or why it cannot be one.
-pub(crate) fn alias_output(alias: &str) -> Result<String, &'static str> {
+pub(crate) fn alias_output(alias: &str) -> Result<String, crate::lang::Why> {
     let rel = alias.trim().trim_start_matches('/');
     if rel.is_empty() {
-        return Err("it is the home page's address");
+        return Err(("it is the home page's address", "ホームページのアドレスです"));
     }
     if rel.contains(['?', '#', '\\']) || rel.chars().any(char::is_control) {
-        return Err("it must be a path, without `?`, `#` or `\\`");
+        return Err(("it must be a path, without `?`, `#` or `\\`", "`?`、`#`、`\\` を含まないパスで書きます"));
     }
     let path = if rel.ends_with('/') {
         format!("{rel}index.html")
@@ -38,7 +38,10 @@ pub(crate) fn alias_output(alias: &str) -> Result<String, &'static str> {
         format!("{rel}/index.html")
     };
     if !crate::output::is_safe_relative(&path) || path.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
-        return Err("it must stay inside the site (no `..` or `//`)");
+        return Err((
+            "it must stay inside the site (no `..` or `//`)",
+            "サイトの外を指せません（`..` や `//` は使えません）",
+        ));
     }
     Ok(path)
 }
