@@ -311,9 +311,10 @@ impl Proofreader {
             // The scan of running text found the words' anchors; other blocks are searched.
             let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
             // ，and ． are full-width forms (lead byte EF), which most pages have none of.
-            wide |= match running {
-                true => scan::may_hit(seen, Rule::MixedPunctuation),
-                false => memchr::memchr(0xEF, block.text.as_bytes()).is_some(),
+            wide |= if running {
+                scan::may_hit(seen, Rule::MixedPunctuation)
+            } else {
+                memchr::memchr(0xEF, block.text.as_bytes()).is_some()
             };
             let anchors = running.then_some(places.anchors.as_slice());
             let words = self.words.find(&block.text, anchors, on(Rule::Dictionary), on(Rule::MixedNotation));
@@ -347,11 +348,11 @@ impl Proofreader {
         PageReport { findings, variants, counts, stamp: self.stamp, id }
     }
 
-    /// The rules that judge a block on its own; returns `sentences` (the page's so far) with its
-    /// own added when it is running text (a paragraph or a list item), which the page-level
-    /// style rule reads too, and the classes
-    /// of its characters together (all of them for other blocks, which are not scanned), and
-    /// adds the places of the words' anchors and of れ in running text to `places`.
+    /// The rules that judge a block on its own. Returns `sentences` (the page's so far) with the
+    /// block's own added when it is running text (a paragraph or a list item), which the
+    /// page-level style rule reads too, and the classes of its characters together (all of them
+    /// for other blocks, which are not scanned). Adds the places of the words' anchors and of れ
+    /// in running text to `places`.
     fn block_rules(
         &self,
         block: &Block,
@@ -387,10 +388,10 @@ impl Proofreader {
             }
         }
         // The scan of running text noted every れ.
-        match on(Rule::RaNuki) {
-            true if running => grammar::ra_nuki_at(text, places.re.iter().copied(), out),
-            true => grammar::ra_nuki(text, out),
-            false => {}
+        if on(Rule::RaNuki) && running {
+            grammar::ra_nuki_at(text, places.re.iter().copied(), out);
+        } else if on(Rule::RaNuki) {
+            grammar::ra_nuki(text, out);
         }
         if on(Rule::JaSpace) {
             chars::spaces(text, false, out);
