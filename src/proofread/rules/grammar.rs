@@ -251,21 +251,19 @@ pub(crate) fn may_follow_clause(c: char) -> bool {
 /// prose (面接の日程の連絡). Clauses end at 、。！？, brackets, link texts (`breaks`) and the end
 /// of a verb's clause.
 pub(crate) struct Particles<'b> {
-    /// Per particle: (byte offset, character count) of its last use, in the current clause if
+    /// Per particle: (byte offset, character index) of its last use, in the current clause if
     /// its bit of `open` is set.
     seen: [(usize, usize); 4],
     /// Which particles of `seen` were used in the current clause, bit `k` for particle `k`:
     /// ending a clause clears one byte.
     open: u8,
-    /// Characters read.
-    n: usize,
     /// Offsets where a link's text starts or ends, in order; the ones passed are dropped.
     breaks: &'b [usize],
 }
 
 impl<'b> Particles<'b> {
     pub(crate) fn new(breaks: &'b [usize]) -> Self {
-        Particles { seen: [(0, 0); 4], open: 0, n: 0, breaks }
+        Particles { seen: [(0, 0); 4], open: 0, breaks }
     }
 
     /// Whether a particle of the current clause was seen: if not, ending the clause changes
@@ -275,37 +273,32 @@ impl<'b> Particles<'b> {
         self.open != 0
     }
 
-    /// Whether a character that is no particle, and ends no clause while one is open
-    /// ([`Particles::open`]), at byte `i` needs no more than [`Particles::count_plain`]: no link
-    /// text starts or ends there.
-    #[inline]
-    pub(crate) fn takes_plain(&self, i: usize) -> bool {
-        self.breaks.first().is_none_or(|&b| b > i)
-    }
-
-    /// Where the characters that are only counted end: the next link text's edge.
+    /// Where the characters that may go unread end: the next link text's edge.
     #[inline]
     pub(crate) fn plain_until(&self) -> usize {
         self.breaks.first().copied().unwrap_or(usize::MAX)
     }
 
-    /// Reads `n` such characters.
+    /// Reads a verb's or adjective's ending of kind `kind` (between characters of kinds `prev`
+    /// and `next`, which starts at byte `after` of `text`), which is neither a particle nor a
+    /// mark: only the end of a clause there changes anything.
     #[inline]
-    pub(crate) fn count_plain(&mut self, n: usize) {
-        self.n += n;
+    pub(crate) fn end_clause(&mut self, text: &str, after: usize, (prev, kind, next): (Kind, Kind, Kind)) {
+        if ends_clause(prev, kind, Some(next), || &text[after..]) {
+            self.open = 0;
+        }
     }
 
-    /// Reads the character at byte `i` of `text`, `len` bytes long, of kind `kind` between
-    /// characters of kinds `prev` and `next`.
-    #[inline]
+    /// Reads the character at byte `i` of `text` (its character `n`), `len` bytes long, of kind
+    /// `kind` between characters of kinds `prev` and `next`.
+    #[inline(always)]
     pub(crate) fn step(
         &mut self,
         text: &str,
-        (i, len): (usize, usize),
+        (i, len, n): (usize, usize, usize),
         (prev, kind, next): (Option<Kind>, Kind, Option<Kind>),
         out: &mut Vec<Hit>,
     ) {
-        self.n += 1;
         while self.breaks.first().is_some_and(|&b| b < i) {
             self.breaks = &self.breaks[1..];
         }
@@ -314,7 +307,7 @@ impl<'b> Particles<'b> {
         } else if kind & K_PARTICLE != 0 && is_particle(prev, kind, next) {
             let k = (kind >> 12).trailing_zeros() as usize;
             match self.seen[k] {
-                (first, at) if self.open >> k & 1 != 0 && self.n - at <= MAX_GAP => {
+                (first, at) if self.open >> k & 1 != 0 && n - at <= MAX_GAP => {
                     let c = PARTICLES[k];
                     out.push(Hit::new(
                         Rule::DoubledParticle,
@@ -325,7 +318,7 @@ impl<'b> Particles<'b> {
                     self.open = 0;
                 }
                 _ => {
-                    self.seen[k] = (i, self.n);
+                    self.seen[k] = (i, n);
                     self.open |= 1 << k;
                 }
             }

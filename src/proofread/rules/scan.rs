@@ -22,8 +22,10 @@ const PARTICLE: u32 = 4;
 /// while a particle is open.
 const RESET: u32 = 8;
 /// A verb or adjective ending ([`grammar::is_clause_end`]): the particle rule reads it, while a
-/// particle is open, before a character of class [`BEFORE_NOUN`].
-const CLAUSE_END: u32 = 16;
+/// particle is open, before a character of class [`BEFORE_NOUN`]. Where the pairs are
+/// ([`PAIR_SHIFT`]), so that [`collect`] finds one followed by the other as it finds an anchor
+/// and its partner.
+const CLAUSE_END: u32 = BEFORE_NOUN << PAIR_SHIFT;
 /// A character a clause can end before ([`grammar::may_follow_clause`]).
 const BEFORE_NOUN: u32 = 32;
 /// Where a word of the built-in dictionary or a variant form may be ([`notation::is_anchor`]),
@@ -152,6 +154,16 @@ impl Classes {
         self.blocks[usize::from(block)][usize::from(b2 & 0x3F)]
     }
 
+    /// [`Classes::cjk`] for a character whose UTF-8 bytes are `b0`, `b1`, `b2`, or None when
+    /// it is not one of U+3000–U+9FFF: the first two bytes, as one number, are the index's
+    /// place plus `0xE300`, which a single comparison tells.
+    #[inline(always)]
+    fn table(&self, [b0, b1, b2]: [u8; 3]) -> Option<u32> {
+        let at = (u32::from(b0) << 8 | u32::from(b1)).wrapping_sub(0xE300);
+        let block = self.index.get(at as usize)?;
+        Some(self.blocks[usize::from(*block)][usize::from(b2 & 0x3F)])
+    }
+
     /// The class of the character at byte `i` of `b` (a UTF-8 text; `i` a character boundary
     /// before its end) and its length in bytes. The characters of the table are told by their
     /// bytes, without decoding.
@@ -192,13 +204,20 @@ fn char_at(text: &str, i: usize, len: usize) -> char {
     text.get(i..).and_then(|t| t.chars().next()).unwrap_or_default()
 }
 
-/// Where [`running_text`] found the characters other rules look for, by byte offset.
-#[derive(Debug, Default)]
+/// Where [`running_text`] found the characters other rules look for, by byte offset; and the
+/// buffer of its events, kept from text to text so that none is made a block.
 pub(crate) struct Places {
     /// Where [`notation::Words::find`] should look.
     pub anchors: Vec<usize>,
     /// Every れ, where `ra-nuki` looks ([`grammar::ra_nuki_at`]).
     pub re: Vec<usize>,
+    events: Box<[Event; CHUNK]>,
+}
+
+impl Default for Places {
+    fn default() -> Self {
+        Places { anchors: Vec::new(), re: Vec::new(), events: Box::new([Event::default(); CHUNK]) }
+    }
 }
 
 impl Places {
@@ -208,19 +227,39 @@ impl Places {
     }
 }
 
+/// The classes of the characters [`collect`] records: what the rules read in some state, and
+/// what the scan notes. It records a verb's ending only before a character of class
+/// [`BEFORE_NOUN`], and the rules read it with that character ([`Rules::end_clause`]).
+const EVENTS: u32 = SPLIT | PARTICLE | RESET | ANCHOR | SEEN;
+/// What the class of the character before, shifted ([`PAIR_SHIFT`]), meets in the current
+/// one's for [`collect`] to record it: an anchor's partner, or a clause's end before it.
+const AFTER_PAIR: u32 = PAIRS | BEFORE_NOUN;
+
+/// How many characters [`collect`] reads at most at a time: a power of two, the length of the
+/// buffer its events go to.
+const CHUNK: usize = 256;
+
+/// A character [`collect`] records, for the rules to read after.
+#[derive(Clone, Copy, Default)]
+struct Event {
+    /// Its byte in the chunk.
+    at: u32,
+    class: u32,
+    /// The class of the character before it.
+    prev: u32,
+}
+
 /// The sentences of `text`, after `sentences` (a page's list, so that each block needs none of
 /// its own), with the hits of `kanji-run` (more than `kanji_max` kanji in a row,
 /// when given) and of `doubled-particle` (when `particles`; `breaks` are where link texts start
 /// and end) added to `out`, and the places of anchors and of れ (`places`); and which of the
 /// classes [`may_hit`] reads its characters have.
 ///
-/// Each character's class is looked up once. Kanji runs, anchors and れ are told from the class
-/// alone, an anchor that needs a partner from its class and its neighbour's. The characters of
-/// the table that are neither anchor (with its partner) nor れ, that no rule reads (see
-/// [`Rules::loud`]) and that end no long kanji run, most of a text, are counted in an inner loop
-/// that calls nothing and branches only to leave, so its values stay in registers; it hands any
-/// other character, with its class, to the outer loop. Out of line, so that its caller's values
-/// do not crowd the loop's.
+/// Each character's class is looked up once. The text goes by chunks: [`collect`] reads the
+/// characters of the table, most of a text, in a loop that branches only to leave, and records
+/// those the rules may read; the rules then read these, and tell how many characters came
+/// before each from its offset. The character that ends a chunk (another character, one after
+/// a long kanji run, a link text's edge) is read on its own.
 #[inline(never)]
 pub(crate) fn running_text(
     text: &str,
@@ -233,46 +272,27 @@ pub(crate) fn running_text(
 ) -> (Vec<Sentence>, u32) {
     let (classes, bytes, n) = (&*CLASSES, text.as_bytes(), text.len());
     let split = Splitter::new(n, sentences);
-    let mut rules = Rules { text, classes, split, doubled: particles.then(|| Particles::new(breaks)) };
+    let doubled = particles.then(|| Particles::new(breaks));
+    let Places { anchors, re, events } = places;
+    let mut rules = Rules { text, classes, split, doubled, anchors, re, seen: 0 };
     // Without a threshold, no run is long enough to report.
     let max = kanji_max.unwrap_or(usize::MAX);
-    let (mut loud, mut stop) = rules.loud();
-    // `prev`: the class of the character before `i`; `run`: the kanji right before it.
-    let (mut i, mut prev, mut plain, mut seen, mut run) = (0, 0, 0, 0, 0);
+    // `nth`: the characters before byte `i`; `prev`: the class of the last of them; `run`:
+    // the kanji among them right before `i`.
+    let (mut i, mut nth, mut prev, mut run) = (0, 0, 0, 0);
     while i < n {
-        // The characters the outer loop handles: what the rules read, and what it notes.
-        let hot = loud | ANCHOR | SEEN;
-        // The characters before `stop` (a character's start) that the inner loop may count.
-        let end = stop.min(n);
-        let mut rest = bytes.get(i..end).unwrap_or_default();
-        let found = loop {
-            let [b0, b1, b2, tail @ ..] = rest else { break None };
-            let k = b0.wrapping_sub(0xE3);
-            if k > 6 {
-                break None;
-            }
-            let class = classes.cjk(k, *b1, *b2);
-            // An anchor and a partner may meet: one a pair of classes of two characters next to
-            // each other, told without a branch.
-            if class & (hot | (prev >> PAIR_SHIFT & PAIRS)) != 0 || run > max {
-                break Some(class);
-            }
-            // Without a branch: kanji and kana alternate too irregularly to predict.
-            run = (run + 1) & 0usize.wrapping_sub(usize::from(class & KANJI != 0));
-            prev = class;
-            rest = tail;
-        };
-        // Every character the inner loop passed is three bytes long.
-        let from = i;
-        i = end.max(i) - rest.len();
-        plain += (i - from) / 3;
-        let (class, len) = match found {
-            Some(class) => (class, 3),
-            None if i >= n => break,
-            None => classes.at(bytes, i),
-        };
-        seen |= class;
-        note_places(bytes, i, (prev, class), places);
+        let end = n.min(rules.plain_until()).min(i + CHUNK * 3).max(i);
+        let (count, read) = collect(classes, &bytes[i..end], (&mut prev, &mut run), max, events);
+        for e in &events[..count] {
+            // Every character `collect` reads is three bytes long.
+            let at = e.at as usize;
+            rules.read((i + at, 3, nth + at / 3), (e.prev, e.class), false, out);
+        }
+        (i, nth) = (i + read, nth + read / 3);
+        if i >= n {
+            break;
+        }
+        let (class, len) = classes.at(bytes, i);
         if class & KANJI != 0 {
             run += 1;
         } else {
@@ -281,109 +301,130 @@ pub(crate) fn running_text(
             }
             run = 0;
         }
-        let quiet = i < stop && only_counted(classes, bytes, i + len, class & loud);
-        if quiet {
-            plain += 1;
-        } else {
-            rules.read((prev, i), (class, len), plain, out);
-            plain = 0;
-            (loud, stop) = rules.loud();
-        }
-        prev = class;
-        i += len;
+        let edge = rules.plain_until() <= i;
+        rules.read((i, len, nth), (prev, class), edge, out);
+        (i, nth, prev) = (i + len, nth + 1, class);
     }
     if run > max {
         out.push(chars::run_hit(text, n, run, max));
     }
-    rules.split.count_plain(plain);
-    (rules.split.finish(text), seen & SEEN)
+    (rules.split.finish(text, nth), rules.seen & SEEN)
+}
+
+/// Reads the characters of the table at the start of `chunk` (at most [`CHUNK`]), after one of
+/// class `prev` and `run` kanji, and records in `events` those of a class of [`EVENTS`] and
+/// those that may be an anchor's partner or follow a verb's ending. Stops at any other
+/// character, and once a run of kanji is longer than `max`. Returns how many events it
+/// recorded and how many bytes it read.
+#[inline(always)]
+fn collect(
+    classes: &Classes,
+    chunk: &[u8],
+    (prev, run): (&mut u32, &mut usize),
+    max: usize,
+    events: &mut [Event; CHUNK],
+) -> (usize, usize) {
+    // How many bytes of the chunk are left when the run of kanji gets too long: one value the
+    // loop carries and compares, rather than a count and its threshold.
+    let limit = max.saturating_mul(3).min(isize::MAX as usize / 2) as isize;
+    let mut floor = chunk.len() as isize + (*run * 3) as isize - limit;
+    let (mut rest, mut count, mut p) = (chunk, 0, *prev);
+    while let [b0, b1, b2, tail @ ..] = rest {
+        let Some(class) = classes.table([*b0, *b1, *b2]) else { break };
+        if (rest.len() as isize) < floor {
+            break;
+        }
+        // Stored whatever the class, kept by moving on: no branch on a class, which kanji and
+        // kana make too irregular to predict. A chunk has at most `CHUNK` characters, so the
+        // mask changes no index and spares the bounds check.
+        events[count & (CHUNK - 1)] = Event { at: (chunk.len() - rest.len()) as u32, class, prev: p };
+        count += usize::from(class & EVENTS | (p >> PAIR_SHIFT & class & AFTER_PAIR) != 0);
+        floor = if class & KANJI != 0 { floor } else { tail.len() as isize - limit };
+        p = class;
+        rest = tail;
+    }
+    (*prev, *run) = (p, ((floor + limit - rest.len() as isize) / 3) as usize);
+    (count, chunk.len() - rest.len())
 }
 
 /// Notes the places of the words' anchors and of れ at byte `i`, a character of class `class`
 /// after one of class `prev`: the anchor before it, or this one, with a partner beside it.
 #[inline(always)]
-fn note_places(bytes: &[u8], i: usize, (prev, class): (u32, u32), places: &mut Places) {
+fn note_places(bytes: &[u8], i: usize, (prev, class): (u32, u32), anchors: &mut Vec<usize>, re: &mut Vec<usize>) {
     let pair = prev >> PAIR_SHIFT & class;
     if pair & AFTER_PARTNER != 0 && notation::anchor_holds(bytes, i - 3) {
-        places.anchors.push(i - 3);
+        anchors.push(i - 3);
     }
     if class & ANCHOR != 0 || (pair & PAIRED_BEFORE != 0 && notation::anchor_holds(bytes, i)) {
-        places.anchors.push(i);
+        anchors.push(i);
     }
     if class & RE != 0 {
-        places.re.push(i);
+        re.push(i);
     }
 }
 
-/// Whether a character of whose classes the rules read `read` (see [`Rules::loud`]), followed
-/// by the character at byte `after`, is only counted.
-#[inline(always)]
-fn only_counted(classes: &Classes, bytes: &[u8], after: usize, read: u32) -> bool {
-    match read {
-        0 => true,
-        // The particle rule reads a verb's ending only before what a clause ends before.
-        CLAUSE_END => bytes.get(after).is_none() || classes.at(bytes, after).0 & BEFORE_NOUN == 0,
-        _ => false,
-    }
-}
-
-/// The rules [`running_text`] hands the characters they read.
-struct Rules<'t, 'b> {
+/// The rules [`running_text`] hands the characters they read, and what it notes.
+struct Rules<'t, 'b, 'p> {
     text: &'t str,
     /// [`CLASSES`], its first use checked once a text rather than once a character.
     classes: &'static Classes,
     split: Splitter,
     doubled: Option<Particles<'b>>,
+    /// See [`Places`].
+    anchors: &'p mut Vec<usize>,
+    re: &'p mut Vec<usize>,
+    /// The classes of the characters read.
+    seen: u32,
 }
 
-impl Rules<'_, '_> {
-    /// The classes of the characters the rules read, and the byte from which they read every
-    /// character (after a full stop, and at a link text's edge).
+impl Rules<'_, '_, '_> {
+    /// The byte from which the rules read every character: the next link text's edge.
     #[inline]
-    fn loud(&self) -> (u32, usize) {
-        if !self.split.takes_plain() {
-            return (0, 0);
-        }
-        // What the particle rule reads: a particle, and while one is open (which only a
-        // character it reads changes), what can end the clause.
-        match &self.doubled {
-            Some(d) if d.open() => (SPLIT | PARTICLE | RESET | CLAUSE_END, d.plain_until()),
-            Some(d) => (SPLIT | PARTICLE, d.plain_until()),
-            None => (SPLIT, usize::MAX),
-        }
+    fn plain_until(&self) -> usize {
+        self.doubled.as_ref().map_or(usize::MAX, Particles::plain_until)
     }
 
-    /// Reads the character at byte `i` (after one of class `prev`), of class `class` and `len`
-    /// bytes long, after `plain` characters that were only counted. In line: the scan calls it
-    /// for about one character in six (particles, marks, clause ends).
-    #[inline]
-    fn read(&mut self, (prev, i): (u32, usize), (class, len): (u32, usize), plain: usize, out: &mut Vec<Hit>) {
+    /// Reads the character at byte `i` (the text's character `n`, after one of class `prev`),
+    /// of class `class` and `len` bytes long; at a link text's edge (`edge`), the particle
+    /// rule reads any character.
+    #[inline(always)]
+    fn read(&mut self, (i, len, n): (usize, usize, usize), (prev, class): (u32, u32), edge: bool, out: &mut Vec<Hit>) {
         let (text, bytes) = (self.text, self.text.as_bytes());
-        self.split.count_plain(plain);
-        if class & SPLIT == 0 && self.split.takes_plain() {
-            self.split.count_plain(1);
-        } else {
-            self.split.step(text, i, char_at(text, i, len));
+        self.seen |= class;
+        if class & (ANCHOR | RE) | (prev >> PAIR_SHIFT & class & PAIRS) != 0 {
+            note_places(bytes, i, (prev, class), self.anchors, self.re);
         }
-        if let Some(d) = self.doubled.as_mut() {
-            d.count_plain(plain);
-            let after = i + len;
-            // The next character's class, where the rule reads it (most marks need none).
-            let next =
-                (after < bytes.len() && grammar::reads_next(kind(class))).then(|| self.classes.at(bytes, after).0);
-            // A clause ends at a mark, or at a verb's ending before a noun; it changes nothing
-            // while no particle is open.
-            let read = class & PARTICLE != 0
-                || (class & (RESET | CLAUSE_END) != 0
-                    && d.open()
-                    && (class & RESET != 0 || next.is_some_and(|class| class & BEFORE_NOUN != 0)));
-            if !read && d.takes_plain(i) {
-                d.count_plain(1);
-            } else {
-                // The rule reads the classes of the character and its neighbours, not them.
-                d.step(text, (i, len), ((i > 0).then(|| kind(prev)), kind(class), next.map(kind)), out);
-            }
+        if class & SPLIT != 0 {
+            self.split.step(text, (i, n), char_at(text, i, len));
         }
+        let Some(d) = self.doubled.as_mut() else { return };
+        // A clause ends at a mark, or at a verb's ending before a noun; it changes nothing
+        // while no particle is open.
+        if prev & CLAUSE_END != 0 && class & BEFORE_NOUN != 0 && d.open() {
+            Self::end_clause(self.classes, text, d, i, (prev, class));
+        }
+        if class & PARTICLE == 0 && !(class & RESET != 0 && d.open()) && !edge {
+            return;
+        }
+        let after = i + len;
+        // The next character's class, where the rule reads it (most marks need none).
+        let next = (after < bytes.len() && grammar::reads_next(kind(class))).then(|| self.classes.at(bytes, after).0);
+        // The rule reads the classes of the character and its neighbours, not them.
+        d.step(text, (i, len, n), ((i > 0).then(|| kind(prev)), kind(class), next.map(kind)), out);
+    }
+
+    /// Reads the verb's ending (of class `prev`) right before byte `i`, where a character of
+    /// class `class` follows it: the particle rule reads no other of its characters, so it is
+    /// read here rather than in its own turn, when the next character is known.
+    #[inline(never)]
+    fn end_clause(classes: &Classes, text: &str, d: &mut Particles<'_>, i: usize, (prev, class): (u32, u32)) {
+        // A verb's ending is a kana, three bytes long.
+        let at = i - 3;
+        let bytes = text.as_bytes();
+        // The character before it starts at the last byte before it that continues none.
+        let Some(start) = (at.saturating_sub(4)..at).rev().find(|&k| bytes[k] & 0xC0 != 0x80) else { return };
+        let before = classes.at(bytes, start).0;
+        d.end_clause(text, i, (kind(before), kind(prev), kind(class)));
     }
 }
 
@@ -398,16 +439,16 @@ mod tests {
         let (mut split, mut kanji, mut doubled) =
             (Splitter::new(text.len(), Vec::new()), KanjiRuns::new(2), Particles::new(breaks));
         let mut prev = None;
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
+        let mut chars = text.char_indices().enumerate().peekable();
+        while let Some((n, (i, c))) = chars.next() {
             kanji.step(text, i, c, out);
-            split.step(text, i, c);
-            let next = chars.peek().map(|&(_, n)| grammar::kind_of(n));
-            doubled.step(text, (i, c.len_utf8()), (prev.map(grammar::kind_of), grammar::kind_of(c), next), out);
+            split.step(text, (i, n), c);
+            let next = chars.peek().map(|&(_, (_, c))| grammar::kind_of(c));
+            doubled.step(text, (i, c.len_utf8(), n), (prev.map(grammar::kind_of), grammar::kind_of(c), next), out);
             prev = Some(c);
         }
         kanji.finish(text, text.len(), out);
-        split.finish(text)
+        split.finish(text, text.chars().count())
     }
 
     #[test]
@@ -441,8 +482,9 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn the_fast_scan_finds_what_stepping_every_character_finds(
-            picks in proptest::collection::vec(0usize..42, 0..80),
-            cut in 0usize..80,
+            // Up to several chunks of `collect`.
+            picks in proptest::collection::vec(0usize..42, 0..600),
+            cut in 0usize..600,
         ) {
             const CHARS: [&str; 42] = [
                 "漢", "字", "語", "々", "カ", "ー", "の", "し", "は", "が", "を", "で", "て", "に", "る",

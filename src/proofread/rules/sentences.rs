@@ -25,6 +25,8 @@ pub(crate) struct Splitter {
     depth: usize,
     /// After a full stop: closing marks still belong to its sentence.
     closing: bool,
+    /// The index of the first character not yet counted.
+    next: usize,
 }
 
 /// Brackets, commas and full stops: the characters [`Splitter::step`] does more than count
@@ -42,35 +44,42 @@ impl Splitter {
     /// grows.
     pub(crate) fn new(len: usize, mut out: Vec<Sentence>) -> Self {
         out.reserve(len / 96 + 1);
-        Splitter { out, current: Sentence { range: 0..0, chars: 0, commas: 0 }, depth: 0, closing: false }
+        Splitter { out, current: Sentence { range: 0..0, chars: 0, commas: 0 }, depth: 0, closing: false, next: 0 }
     }
 
-    /// Whether a character that is neither a space nor a mark ([`is_mark`]) needs no more than
-    /// [`Splitter::count_plain`]: not right after a full stop.
+    /// Reads the characters up to character `n` (not included), which are neither spaces nor
+    /// marks ([`is_mark`]) if not read with [`Splitter::step`]: after a full stop, the first of
+    /// them starts the next sentence.
     #[inline]
-    pub(crate) fn takes_plain(&self) -> bool {
-        !self.closing
+    fn count_to(&mut self, text: &str, n: usize) {
+        if self.closing && n > self.next {
+            self.close(text);
+        }
+        self.current.chars += n - self.next;
+        self.next = n;
     }
 
-    /// Reads `n` such characters.
-    #[inline]
-    pub(crate) fn count_plain(&mut self, n: usize) {
-        self.current.chars += n;
+    /// Ends the sentence closed by a full stop and the closing marks after it.
+    #[inline(never)]
+    fn close(&mut self, text: &str) {
+        self.closing = false;
+        let end = self.current.range.end;
+        push_trimmed(text, &self.current, &mut self.out);
+        self.current = Sentence { range: end..end, chars: 0, commas: 0 };
     }
 
-    /// Reads `c`, at byte `i` of `text`.
-    #[inline]
-    pub(crate) fn step(&mut self, text: &str, i: usize, c: char) {
+    /// Reads `c`, at byte `i` of `text` (its character `n`).
+    #[inline(always)]
+    pub(crate) fn step(&mut self, text: &str, (i, n): (usize, usize), c: char) {
+        self.count_to(text, n);
+        self.next = n + 1;
         if self.closing {
             if matches!(c, '！' | '？' | '!' | '?' | '」' | '』' | '）' | ')') {
                 self.current.chars += 1;
                 self.current.range.end = i + c.len_utf8();
                 return;
             }
-            self.closing = false;
-            let end = self.current.range.end;
-            push_trimmed(text, &self.current, &mut self.out);
-            self.current = Sentence { range: end..end, chars: 0, commas: 0 };
+            self.close(text);
         }
         self.current.chars += usize::from(!is_white_space(c));
         match c {
@@ -85,9 +94,10 @@ impl Splitter {
         }
     }
 
-    /// The list given to [`Splitter::new`] with the sentences of `text` added, once every
-    /// character was read.
-    pub(crate) fn finish(mut self, text: &str) -> Vec<Sentence> {
+    /// The list given to [`Splitter::new`] with the sentences of `text` (of `n` characters)
+    /// added.
+    pub(crate) fn finish(mut self, text: &str, n: usize) -> Vec<Sentence> {
+        self.count_to(text, n);
         if !self.closing {
             self.current.range.end = text.len();
         }
