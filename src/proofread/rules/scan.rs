@@ -274,7 +274,7 @@ pub(crate) fn running_text(
     let split = Splitter::new(n, sentences);
     let doubled = particles.then(|| Particles::new(breaks));
     let Places { anchors, re, events } = places;
-    let mut rules = Rules { text, classes, split, doubled, anchors, re, seen: 0 };
+    let mut rules = Rules { classes, split, doubled, anchors, re, seen: 0 };
     // Without a threshold, no run is long enough to report.
     let max = kanji_max.unwrap_or(usize::MAX);
     // `nth`: the characters before byte `i`; `prev`: the class of the last of them; `run`:
@@ -286,7 +286,7 @@ pub(crate) fn running_text(
         for e in &events[..count] {
             // Every character `collect` reads is three bytes long.
             let at = e.at as usize;
-            rules.read((i + at, 3, nth + at / 3), (e.prev, e.class), false, out);
+            rules.read(text, (i + at, 3, nth + at / 3), (e.prev, e.class), false, out);
         }
         (i, nth) = (i + read, nth + read / 3);
         if i >= n {
@@ -302,7 +302,7 @@ pub(crate) fn running_text(
             run = 0;
         }
         let edge = rules.plain_until() <= i;
-        rules.read((i, len, nth), (prev, class), edge, out);
+        rules.read(text, (i, len, nth), (prev, class), edge, out);
         (i, nth, prev) = (i + len, nth + 1, class);
     }
     if run > max {
@@ -364,8 +364,7 @@ fn note_places(bytes: &[u8], i: usize, (prev, class): (u32, u32), anchors: &mut 
 }
 
 /// The rules [`running_text`] hands the characters they read, and what it notes.
-struct Rules<'t, 'b, 'p> {
-    text: &'t str,
+struct Rules<'b, 'p> {
     /// [`CLASSES`], its first use checked once a text rather than once a character.
     classes: &'static Classes,
     split: Splitter,
@@ -377,19 +376,26 @@ struct Rules<'t, 'b, 'p> {
     seen: u32,
 }
 
-impl Rules<'_, '_, '_> {
+impl Rules<'_, '_> {
     /// The byte from which the rules read every character: the next link text's edge.
     #[inline]
     fn plain_until(&self) -> usize {
         self.doubled.as_ref().map_or(usize::MAX, Particles::plain_until)
     }
 
-    /// Reads the character at byte `i` (the text's character `n`, after one of class `prev`),
+    /// Reads the character at byte `i` of `text` (its character `n`, after one of class `prev`),
     /// of class `class` and `len` bytes long; at a link text's edge (`edge`), the particle
     /// rule reads any character.
     #[inline(always)]
-    fn read(&mut self, (i, len, n): (usize, usize, usize), (prev, class): (u32, u32), edge: bool, out: &mut Vec<Hit>) {
-        let (text, bytes) = (self.text, self.text.as_bytes());
+    fn read(
+        &mut self,
+        text: &str,
+        (i, len, n): (usize, usize, usize),
+        (prev, class): (u32, u32),
+        edge: bool,
+        out: &mut Vec<Hit>,
+    ) {
+        let bytes = text.as_bytes();
         self.seen |= class;
         if class & (ANCHOR | RE) | (prev >> PAIR_SHIFT & class & PAIRS) != 0 {
             note_places(bytes, i, (prev, class), self.anchors, self.re);
@@ -477,6 +483,25 @@ mod tests {
         assert_eq!(own('れ'), RE);
         assert_eq!(own('?'), SPLIT | RESET | ASCII_MARK);
         assert_eq!(own('Ａ'), WIDE);
+    }
+
+    #[test]
+    fn the_chunks_edges_change_nothing() {
+        // Kanji runs, doubled particles, a verb's ending before a noun and a full stop, each
+        // placed across the edge of a chunk of `collect`.
+        let cases =
+            [("漢字語漢字は", 1), ("今日は天気はいい", 1), ("本を机を", 1), ("資料を選べる手段を", 0), ("。」次", 0)];
+        for (tail, hits) in cases {
+            for lead in CHUNK - 8..CHUNK + 2 {
+                let text = "あ".repeat(lead) + tail + &"い".repeat(CHUNK);
+                let (mut fast, mut slow) = (Vec::new(), Vec::new());
+                let (sents, _) = running_text(&text, &[], Some(2), true, &mut fast, &mut Places::default(), Vec::new());
+                assert_eq!(sents, running_text_by_char(&text, &[], &mut slow), "{lead} {tail}");
+                let spans = |hits: &[Hit]| hits.iter().map(|h| (h.rule, h.range.clone())).collect::<Vec<_>>();
+                assert_eq!(spans(&fast), spans(&slow), "{lead} {tail}");
+                assert_eq!(fast.len(), hits, "{lead} {tail}");
+            }
+        }
     }
 
     proptest::proptest! {
