@@ -3,6 +3,7 @@
 //! paragraph of the site goes through here, so each character is decoded once, not once a rule,
 //! and its class is looked up once in a table: most characters are only counted, in registers.
 
+use std::cell::Cell;
 use std::sync::LazyLock;
 
 use super::chars;
@@ -204,20 +205,13 @@ fn char_at(text: &str, i: usize, len: usize) -> char {
     text.get(i..).and_then(|t| t.chars().next()).unwrap_or_default()
 }
 
-/// Where [`running_text`] found the characters other rules look for, by byte offset; and the
-/// buffer of its events, kept from text to text so that none is made a block.
+/// Where [`running_text`] found the characters other rules look for, by byte offset.
+#[derive(Debug, Default)]
 pub(crate) struct Places {
     /// Where [`notation::Words::find`] should look.
     pub anchors: Vec<usize>,
     /// Every れ, where `ra-nuki` looks ([`grammar::ra_nuki_at`]).
     pub re: Vec<usize>,
-    events: Box<[Event; CHUNK]>,
-}
-
-impl Default for Places {
-    fn default() -> Self {
-        Places { anchors: Vec::new(), re: Vec::new(), events: Box::new([Event::default(); CHUNK]) }
-    }
 }
 
 impl Places {
@@ -238,6 +232,11 @@ const AFTER_PAIR: u32 = PAIRS | BEFORE_NOUN;
 /// How many characters [`collect`] reads at most at a time: a power of two, the length of the
 /// buffer its events go to.
 const CHUNK: usize = 256;
+
+thread_local! {
+    /// The buffer of [`collect`]'s events, made once a thread rather than cleared once a text.
+    static EVENTS_BUFFER: Cell<Option<Box<[Event; CHUNK]>>> = const { Cell::new(None) };
+}
 
 /// A character [`collect`] records, for the rules to read after.
 #[derive(Clone, Copy, Default)]
@@ -273,7 +272,8 @@ pub(crate) fn running_text(
     let (classes, bytes, n) = (&*CLASSES, text.as_bytes(), text.len());
     let split = Splitter::new(n, sentences);
     let doubled = particles.then(|| Particles::new(breaks));
-    let Places { anchors, re, events } = places;
+    let mut events = EVENTS_BUFFER.take().unwrap_or_else(|| Box::new([Event::default(); CHUNK]));
+    let Places { anchors, re } = places;
     let mut rules = Rules { classes, split, doubled, anchors, re, seen: 0 };
     // Without a threshold, no run is long enough to report.
     let max = kanji_max.unwrap_or(usize::MAX);
@@ -282,7 +282,7 @@ pub(crate) fn running_text(
     let (mut i, mut nth, mut prev, mut run) = (0, 0, 0, 0);
     while i < n {
         let end = n.min(rules.plain_until()).min(i + CHUNK * 3).max(i);
-        let (count, read) = collect(classes, &bytes[i..end], (&mut prev, &mut run), max, events);
+        let (count, read) = collect(classes, &bytes[i..end], (&mut prev, &mut run), max, &mut events);
         for e in &events[..count] {
             // Every character `collect` reads is three bytes long.
             let at = e.at as usize;
@@ -308,6 +308,7 @@ pub(crate) fn running_text(
     if run > max {
         out.push(chars::run_hit(text, n, run, max));
     }
+    EVENTS_BUFFER.set(Some(events));
     (rules.split.finish(text, nth), rules.seen & SEEN)
 }
 
