@@ -308,15 +308,9 @@ impl Proofreader {
             let seen;
             (sentences, seen) = self.block_rules(block, &set, &mut block_hits, &mut places, sentences);
             block_sentences.push(start..sentences.len());
-            // The scan of running text found the words' anchors; other blocks are searched.
-            let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
-            // ，and ． are full-width forms (lead byte EF), which most pages have none of.
-            wide |= if running {
-                scan::may_hit(seen, Rule::MixedPunctuation)
-            } else {
-                memchr::memchr(0xEF, block.text.as_bytes()).is_some()
-            };
-            let anchors = running.then_some(places.anchors.as_slice());
+            // ，and ． are full-width forms, which most pages have none of.
+            wide |= seen & Rule::MixedPunctuation.bit() != 0;
+            let anchors = Some(places.anchors.as_slice());
             let words = self.words.find(&block.text, anchors, on(Rule::Dictionary), on(Rule::MixedNotation));
             notation::dictionary_hits(words.corrections, Rule::Dictionary, &block.text, &mut hits);
             hits.append(&mut block_hits);
@@ -350,9 +344,9 @@ impl Proofreader {
 
     /// The rules that judge a block on its own. Returns `sentences` (the page's so far) with the
     /// block's own added when it is running text (a paragraph or a list item), which the
-    /// page-level style rule reads too, and the classes of its characters together (all of them
-    /// for other blocks, which are not scanned). Adds the places of the words' anchors and of れ
-    /// in running text to `places`.
+    /// page-level style rule reads too, and the rules on single characters that may find
+    /// something in the block, by [`Rule::bit`] (the other rules' bits set). Adds the places
+    /// of the words' anchors (and of れ in running text) to `places`.
     fn block_rules(
         &self,
         block: &Block,
@@ -365,18 +359,17 @@ impl Proofreader {
         let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
         let kanji_max = on(Rule::KanjiRun).then(|| set.get(Rule::KanjiRun).max);
         let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
-        // Running text is scanned first: the classes of its characters tell which rules below
+        // Each block is read once first: the classes of its characters tell which rules below
         // can find nothing in it.
         let (all, seen) = if running {
-            scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, places, sentences)
+            let (all, seen) =
+                scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, places, sentences);
+            (all, rules_seen(seen))
         } else {
-            if let Some(max) = kanji_max {
-                chars::kanji_run(text, max, out);
-            }
-            (sentences, u32::MAX)
+            (sentences, chars::other_block(text, kanji_max, out, &mut places.anchors))
         };
         let sents = &all[start..];
-        let on = |r: Rule| on(r) && scan::may_hit(seen, r);
+        let on = |r: Rule| on(r) && seen & r.bit() != 0;
         let char_rules: [(Rule, rules::TextRule); 3] = [
             (Rule::FullwidthAscii, chars::fullwidth_ascii),
             (Rule::HalfwidthKana, chars::halfwidth_kana),
@@ -410,6 +403,22 @@ impl Proofreader {
         }
         (all, seen)
     }
+}
+
+/// The rules on single characters that may find something in running text whose characters
+/// have, together, the scan's classes `seen`, by [`Rule::bit`] as [`chars::other_block`]
+/// tells them (the other rules' bits set).
+fn rules_seen(seen: u32) -> u32 {
+    let rules = [
+        Rule::FullwidthAscii,
+        Rule::HalfwidthKana,
+        Rule::AsciiPunctuation,
+        Rule::MixedPunctuation,
+        Rule::JaSpace,
+        Rule::JaLatinSpace,
+        Rule::RaNuki,
+    ];
+    rules.into_iter().filter(|&r| !scan::may_hit(seen, r)).fold(u32::MAX, |s, r| s & !r.bit())
 }
 
 /// One page's findings, with what is needed to show them.

@@ -77,6 +77,11 @@ impl Rule {
     pub(crate) fn code(self) -> &'static str {
         RULES[self as usize].code
     }
+
+    /// The rule's bit in a set of rules.
+    pub(crate) const fn bit(self) -> u32 {
+        1 << self as u32
+    }
 }
 
 /// A rule that looks at a block's text alone.

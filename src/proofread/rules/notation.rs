@@ -138,6 +138,14 @@ impl Words {
         Words { builtin, patterns, of, anchors }
     }
 
+    /// Whether `c`, at byte `at` of `bytes` (a UTF-8 text), is an anchor that a word may stand
+    /// at ([`is_anchor`] and [`anchor_holds`]).
+    #[inline]
+    pub(crate) fn anchors_at(&self, bytes: &[u8], at: usize, c: char) -> bool {
+        let c = c as usize;
+        c < 0x10000 && self.anchors.bits[c >> 6] >> (c & 63) & 1 != 0 && self.anchors.holds(bytes, at)
+    }
+
     /// The built-in dictionary's corrections (when `dictionary`) and the variant forms (when
     /// `variants`) in `text`; `anchors`, when given, are the offsets of every character of
     /// `text` that [`is_anchor`] (as `scan::running_text` finds them), which spares a pass.
