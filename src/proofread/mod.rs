@@ -184,19 +184,40 @@ struct Variant {
     group: usize,
     form: usize,
     matched: &'static str,
+    /// Where it is; the context hash is `context`'s.
     at: rules::Located,
+    context: Context,
+}
+
+/// A variant's context hash, or where to make it from: most occurrences are of the form the
+/// site uses most, which never become findings, so a block borrowed from the file is hashed
+/// only once the site's counts say the occurrence is a finding.
+#[derive(Debug, Clone)]
+enum Context {
+    Hash(u64),
+    /// The block's text is the bytes `block` of the page's text; the occurrence is at `range`
+    /// of it.
+    InFile {
+        block: Range<usize>,
+        range: Range<usize>,
+    },
 }
 
 impl Variant {
-    /// As a finding, with the messages and suggestion of [`notation::minorities`].
-    fn finding(&self, (en, ja, with): &(String, String, String)) -> Finding {
+    /// As a finding of the page whose text is `text`, with the messages and suggestion of
+    /// [`notation::minorities`].
+    fn finding(&self, (en, ja, with): &(String, String, String), text: &str) -> Finding {
+        let context = match &self.context {
+            Context::Hash(h) => *h,
+            Context::InFile { block, range } => rules::context_hash(&text[block.clone()], range.clone()),
+        };
         Finding {
             rule: Rule::MixedNotation.code(),
             severity: self.at.severity,
             start: self.at.start,
             end: self.at.end,
             matched: self.matched.to_owned(),
-            context: self.at.context,
+            context,
             message_en: en.clone(),
             message_ja: ja.clone(),
             suggestion: Some(with.clone()),
@@ -245,7 +266,8 @@ impl Proofreader {
         }
         let reports: Vec<PageReport> =
             pages.par_iter().map(|p| self.check_blocks(p.source, &prose::blocks(p.text, p.body_offset))).collect();
-        self.finish_site(&reports.iter().collect::<Vec<_>>())
+        let texts: Vec<&str> = pages.iter().map(|p| p.text).collect();
+        self.finish_site(&reports.iter().collect::<Vec<_>>(), &texts)
     }
 
     /// Proofreads a page from the Markdown stage's parse of its body (`events`).
@@ -256,16 +278,18 @@ impl Proofreader {
     /// Every page's findings once the site-wide rule has seen all of them, by position. A page
     /// with no findings of its own and no variant form the site uses less than another costs a
     /// look at its counts, so a rebuild after a one-page edit does little here.
-    fn finish_site(&self, reports: &[&PageReport]) -> Vec<Vec<Finding>> {
+    fn finish_site(&self, reports: &[&PageReport], texts: &[&str]) -> Vec<Vec<Finding>> {
         let counts = notation::tally(reports.iter().flat_map(|r| r.counts.iter().copied()));
-        self.findings_with(reports, &counts, |_| false)
+        self.findings_with(reports, texts, &counts, |_| false)
     }
 
     /// [`Proofreader::finish_site`] with the site's `counts`, leaving out the pages `known`
-    /// already has findings for (their entries stay empty).
+    /// already has findings for (their entries stay empty). `texts` are the pages' texts, which
+    /// the reports were made from.
     fn findings_with(
         &self,
         reports: &[&PageReport],
+        texts: &[&str],
         counts: &[Vec<usize>],
         known: impl Fn(usize) -> bool + Sync,
     ) -> Vec<Vec<Finding>> {
@@ -280,7 +304,7 @@ impl Proofreader {
                 let r = reports[i];
                 let mut all = r.findings.clone();
                 for v in &r.variants {
-                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m)));
+                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m, texts[i])));
                 }
                 all.sort_by_key(|f| (f.start, f.rule));
                 all
@@ -317,8 +341,12 @@ impl Proofreader {
             findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
             for (group, form, range) in words.variants {
                 let matched = notation::form_string(group, form, &block.text[range.clone()]);
-                let at = rules::locate(block, &set, Rule::MixedNotation, range);
-                variants.extend(at.map(|at| Variant { group, form, matched, at }));
+                let Some(at) = rules::place(block, &set, Rule::MixedNotation, range.clone()) else { continue };
+                let context = match block.file_text() {
+                    Some(block) => Context::InFile { block, range },
+                    None => Context::Hash(rules::context_hash(&block.text, range)),
+                };
+                variants.push(Variant { group, form, matched, at, context });
             }
         }
         let mut page_hits = Vec::new();
@@ -506,10 +534,11 @@ pub(crate) fn site_findings(
     let mut fresh = fresh.iter();
     let all: Vec<&PageReport> =
         reports.iter().filter_map(|r| current(*r, proofreader.stamp).or_else(|| fresh.next())).collect();
+    let texts: Vec<&str> = content.pages.iter().map(|p| &*p.text).collect();
     // Without a memo (`build`, `check`) nothing is remembered for a next build.
     let Some(memo) = memo else {
         let counts = notation::tally(all.iter().flat_map(|r| r.counts.iter().copied()));
-        let found = proofreader.findings_with(&all, &counts, |_| false);
+        let found = proofreader.findings_with(&all, &texts, &counts, |_| false);
         let pages = content.pages.iter().zip(found).filter(|(_, f)| !f.is_empty());
         return SiteFindings { pages: pages.map(|(p, findings)| page_findings(p, findings)).collect() };
     };
@@ -520,7 +549,7 @@ pub(crate) fn site_findings(
     let mut old = std::mem::take(&mut memo.pages);
     old.truncate(all.len());
     let same: Vec<bool> = (0..all.len()).map(|i| old.get(i).is_some_and(|m| m.id == all[i].id)).collect();
-    let found = proofreader.findings_with(&all, &counts, |i| same_counts && same[i]);
+    let found = proofreader.findings_with(&all, &texts, &counts, |i| same_counts && same[i]);
     let mut pages = Vec::new();
     let mut next = Vec::with_capacity(all.len());
     for (i, (p, findings)) in content.pages.iter().zip(found).enumerate() {
@@ -546,4 +575,22 @@ fn page_findings(p: &crate::content::Page, findings: Vec<Finding>) -> Arc<PageFi
 pub(crate) fn check_text(text: &str, body_offset: usize, config: &ProofreadConfig) -> Vec<Finding> {
     let p = Proofreader::with(config, None);
     p.check_site(&[PageInput { source: "page.md", text, body_offset }]).pop().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_contexts_are_hashed_from_the_file_or_the_block() {
+        // 後で is the minority: once in a paragraph borrowed from the file (hashed only once it
+        // is a finding), once in a block with markup (hashed at once).
+        let text = "---\ntitle: t\n---\nあとで読む。あとで書く。\n\n今日は後で見る。\n\n**強調**の後で話す。\n";
+        let body = text.find("あとで").unwrap();
+        let found = check_text(text, body, &ProofreadConfig::default());
+        let notation: Vec<(&str, u64)> =
+            found.iter().filter(|f| f.rule == "mixed-notation").map(|f| (&text[f.start..f.end], f.context)).collect();
+        let hash = rules::stable_hash;
+        assert_eq!(notation, [("後で", hash("今日は後で見る。")), ("後で", hash("強調の後で話す。"))]);
+    }
 }
