@@ -130,6 +130,11 @@ impl Dictionary {
         out
     }
 
+    /// Whether it has regular expressions (the built-in one has none).
+    pub(crate) fn has_regexes(&self) -> bool {
+        !self.regex_entry.is_empty()
+    }
+
     /// The matches of the regular expression entries, added to `out`.
     pub(crate) fn regex_matches(&self, text: &str, out: &mut Vec<(Range<usize>, String)>) {
         for e in self.regex_entry.iter().map(|&i| &self.entries[i]) {

@@ -324,22 +324,26 @@ impl Proofreader {
         let mut findings = Vec::new();
         let mut variants = Vec::new();
         let (mut hits, mut block_hits, mut places) = (Vec::new(), Vec::new(), scan::Places::default());
+        let mut words = notation::Found::default();
         let mut wide = false;
+        let page_on = rules_on(&set, None);
         for block in blocks {
-            let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
+            let on_bits = block.disabled.as_ref().map_or(page_on, |_| rules_on(&set, Some(block)));
+            let on = |r: Rule| on_bits & r.bit() != 0;
             places.clear();
             let start = sentences.len();
             let seen;
-            (sentences, seen) = self.block_rules(block, &set, &mut block_hits, &mut places, sentences);
+            (sentences, seen) = self.block_rules(block, &set, on_bits, (&mut block_hits, &mut places), sentences);
             block_sentences.push(start..sentences.len());
             // ，and ． are full-width forms, which most pages have none of.
             wide |= seen & Rule::MixedPunctuation.bit() != 0;
             let anchors = Some(places.anchors.as_slice());
-            let words = self.words.find(&block.text, anchors, on(Rule::Dictionary), on(Rule::MixedNotation));
-            notation::dictionary_hits(words.corrections, Rule::Dictionary, &block.text, &mut hits);
+            let wanted = (on(Rule::Dictionary), on(Rule::MixedNotation));
+            self.words.find(&block.text, anchors, wanted, &mut words);
+            notation::dictionary_hits(words.corrections.drain(..), Rule::Dictionary, &block.text, &mut hits);
             hits.append(&mut block_hits);
             findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
-            for (group, form, range) in words.variants {
+            for (group, form, range) in words.variants.drain(..) {
                 let matched = notation::form_string(group, form, &block.text[range.clone()]);
                 let Some(at) = rules::place(block, &set, Rule::MixedNotation, range.clone()) else { continue };
                 let context = match block.file_text() {
@@ -379,12 +383,12 @@ impl Proofreader {
         &self,
         block: &Block,
         set: &config::RuleSet,
-        out: &mut Vec<Hit>,
-        places: &mut scan::Places,
+        on_bits: u32,
+        (out, places): (&mut Vec<Hit>, &mut scan::Places),
         sentences: Vec<Sentence>,
     ) -> (Vec<Sentence>, u32) {
         let (text, start) = (&block.text, sentences.len());
-        let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
+        let on = |r: Rule| on_bits & r.bit() != 0;
         let kanji_max = on(Rule::KanjiRun).then(|| set.get(Rule::KanjiRun).max);
         let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
         // Each block is read once first: the classes of its characters tell which rules below
@@ -423,14 +427,22 @@ impl Proofreader {
         if let Some(prh) = self.prh.as_ref().filter(|_| on(Rule::Prh)) {
             notation::dictionary_hits(prh.find(text), Rule::Prh, text, out);
         }
-        if on(Rule::SentenceLength) {
+        // Headings and table cells have no sentences.
+        if on(Rule::SentenceLength) && !sents.is_empty() {
             sentences::sentence_length(sents, set.get(Rule::SentenceLength).max, out);
         }
-        if on(Rule::MaxComma) {
+        if on(Rule::MaxComma) && !sents.is_empty() {
             sentences::max_comma(sents, set.get(Rule::MaxComma).max, out);
         }
         (all, seen)
     }
+}
+
+/// The rules on for a page whose settings are `set`, by [`Rule::bit`]: for `block`, those its
+/// opt-out comment leaves on.
+fn rules_on(set: &config::RuleSet, block: Option<&Block>) -> u32 {
+    let on = |(i, r): &(usize, &rules::RuleInfo)| set.0[*i].enabled && !block.is_some_and(|b| b.is_disabled(r.code));
+    RULES.iter().enumerate().filter(on).fold(0, |bits, (i, _)| bits | 1 << i)
 }
 
 /// The rules on single characters that may find something in running text whose characters
