@@ -189,18 +189,15 @@ struct Variant {
     context: Context,
 }
 
-/// A variant's context hash, or where to make it from: most occurrences are of the form the
-/// site uses most, which never become findings, so a block borrowed from the file is hashed
-/// only once the site's counts say the occurrence is a finding.
+/// Where a variant's context hash is made from, once the site's counts say the occurrence is a
+/// finding: most occurrences are of the form the site uses most, which never become findings.
 #[derive(Debug, Clone)]
 enum Context {
-    Hash(u64),
     /// The block's text is the bytes `block` of the page's text; the occurrence is at `range`
     /// of it.
-    InFile {
-        block: Range<usize>,
-        range: Range<usize>,
-    },
+    InFile { block: Range<usize>, range: Range<usize> },
+    /// The block's text, not bytes of the file (it had markup), and where the occurrence is.
+    InBlock { text: Arc<str>, range: Range<usize> },
 }
 
 impl Variant {
@@ -208,8 +205,8 @@ impl Variant {
     /// [`notation::minorities`].
     fn finding(&self, (en, ja, with): &(String, String, String), text: &str) -> Finding {
         let context = match &self.context {
-            Context::Hash(h) => *h,
             Context::InFile { block, range } => rules::context_hash(&text[block.clone()], range.clone()),
+            Context::InBlock { text, range } => rules::context_hash(text, range.clone()),
         };
         Finding {
             rule: Rule::MixedNotation.code(),
@@ -340,17 +337,16 @@ impl Proofreader {
             let anchors = Some(places.anchors.as_slice());
             let wanted = (on(Rule::Dictionary), on(Rule::MixedNotation));
             self.words.find(&block.text, anchors, wanted, &mut words);
-            notation::dictionary_hits(words.corrections.drain(..), Rule::Dictionary, &block.text, &mut hits);
+            // Most blocks have nothing to report.
+            if !words.corrections.is_empty() {
+                notation::dictionary_hits(words.corrections.drain(..), Rule::Dictionary, &block.text, &mut hits);
+            }
             hits.append(&mut block_hits);
-            findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
-            for (group, form, range) in words.variants.drain(..) {
-                let matched = notation::form_string(group, form, &block.text[range.clone()]);
-                let Some(at) = rules::place(block, &set, Rule::MixedNotation, range.clone()) else { continue };
-                let context = match block.file_text() {
-                    Some(block) => Context::InFile { block, range },
-                    None => Context::Hash(rules::context_hash(&block.text, range)),
-                };
-                variants.push(Variant { group, form, matched, at, context });
+            if !hits.is_empty() {
+                findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
+            }
+            if !words.variants.is_empty() {
+                add_variants(block, &set, &mut words.variants, &mut variants);
             }
         }
         let mut page_hits = Vec::new();
@@ -435,6 +431,22 @@ impl Proofreader {
             sentences::max_comma(sents, set.get(Rule::MaxComma).max, out);
         }
         (all, seen)
+    }
+}
+
+/// The occurrences of variant forms in `block` (`found`, emptied) as [`Variant`]s, added to
+/// `out`.
+fn add_variants(block: &Block, set: &config::RuleSet, found: &mut Vec<notation::Occurrence>, out: &mut Vec<Variant>) {
+    // A block with markup is not bytes of the file: its text is kept, once, for the hashes.
+    let mut kept: Option<Arc<str>> = None;
+    for (group, form, range) in found.drain(..) {
+        let matched = notation::form_string(group, form, &block.text[range.clone()]);
+        let Some(at) = rules::place(block, set, Rule::MixedNotation, range.clone()) else { continue };
+        let context = match block.file_text() {
+            Some(block) => Context::InFile { block, range },
+            None => Context::InBlock { text: Arc::clone(kept.get_or_insert_with(|| Arc::from(&*block.text))), range },
+        };
+        out.push(Variant { group, form, matched, at, context });
     }
 }
 
@@ -595,8 +607,8 @@ mod tests {
 
     #[test]
     fn variant_contexts_are_hashed_from_the_file_or_the_block() {
-        // 後で is the minority: once in a paragraph borrowed from the file (hashed only once it
-        // is a finding), once in a block with markup (hashed at once).
+        // 後で is the minority: once in a paragraph borrowed from the file, once in a block with
+        // markup, whose text is kept for the hash.
         let text = "---\ntitle: t\n---\nあとで読む。あとで書く。\n\n今日は後で見る。\n\n**強調**の後で話す。\n";
         let body = text.find("あとで").unwrap();
         let found = check_text(text, body, &ProofreadConfig::default());
