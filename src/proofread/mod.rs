@@ -134,6 +134,9 @@ pub(crate) struct PageReport {
     findings: Vec<Finding>,
     /// The occurrences of variant forms: findings where the site uses another form more.
     variants: Vec<Variant>,
+    /// The texts of the blocks with markup that hold some of `variants`, which their context
+    /// hashes are made from ([`Context::InBlock`]).
+    kept: Vec<String>,
     /// How many of `variants` are of each (group, form): what the site-wide count sums.
     counts: Vec<((usize, usize), usize)>,
     /// The [`Proofreader::stamp`] of the settings it was made with.
@@ -196,17 +199,19 @@ enum Context {
     /// The block's text is the bytes `block` of the page's text; the occurrence is at `range`
     /// of it.
     InFile { block: Range<usize>, range: Range<usize> },
-    /// The block's text, not bytes of the file (it had markup), and where the occurrence is.
-    InBlock { text: Arc<str>, range: Range<usize> },
+    /// The block's text, not bytes of the file (it had markup), is the report's `kept[text]`;
+    /// the occurrence is at `range` of it. An index, not a shared string: the report's list of
+    /// variants is then dropped without reading it.
+    InBlock { text: usize, range: Range<usize> },
 }
 
 impl Variant {
     /// As a finding of the page whose text is `text`, with the messages and suggestion of
     /// [`notation::minorities`].
-    fn finding(&self, (en, ja, with): &(String, String, String), text: &str) -> Finding {
+    fn finding(&self, (en, ja, with): &(String, String, String), text: &str, kept: &[String]) -> Finding {
         let context = match &self.context {
             Context::InFile { block, range } => rules::context_hash(&text[block.clone()], range.clone()),
-            Context::InBlock { text, range } => rules::context_hash(text, range.clone()),
+            Context::InBlock { text, range } => rules::context_hash(&kept[*text], range.clone()),
         };
         Finding {
             rule: Rule::MixedNotation.code(),
@@ -301,7 +306,7 @@ impl Proofreader {
                 let r = reports[i];
                 let mut all = r.findings.clone();
                 for v in &r.variants {
-                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m, texts[i])));
+                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m, texts[i], &r.kept)));
                 }
                 all.sort_by_key(|f| (f.start, f.rule));
                 all
@@ -323,7 +328,7 @@ impl Proofreader {
         let room = blocks.iter().filter(running).map(|b| b.text.len() / 96 + 1).sum();
         let (mut sentences, mut block_sentences) = (Vec::with_capacity(room), Vec::with_capacity(blocks.len()));
         let mut findings = Vec::new();
-        let mut variants = Vec::new();
+        let (mut variants, mut kept) = (Vec::new(), Vec::new());
         let (mut hits, mut block_hits, mut places) = (Vec::new(), Vec::new(), scan::Places::default());
         let mut words = notation::Found::default();
         let mut wide = false;
@@ -350,7 +355,7 @@ impl Proofreader {
                 findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
             }
             if !words.variants.is_empty() {
-                add_variants(block, &set, &mut words.variants, &mut variants);
+                add_variants(block, &set, &mut words.variants, (&mut variants, &mut kept));
             }
         }
         let mut page_hits = Vec::new();
@@ -371,7 +376,7 @@ impl Proofreader {
         }
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        PageReport { findings, variants, counts, stamp: self.stamp, id }
+        PageReport { findings, variants, kept, counts, stamp: self.stamp, id }
     }
 
     /// The rules that judge a block on its own. Returns `sentences` (the page's so far) with the
@@ -439,16 +444,27 @@ impl Proofreader {
 }
 
 /// The occurrences of variant forms in `block` (`found`, emptied) as [`Variant`]s, added to
-/// `out`.
-fn add_variants(block: &Block, set: &config::RuleSet, found: &mut Vec<notation::Occurrence>, out: &mut Vec<Variant>) {
+/// `out`; the block's text is added to `kept` when it is not bytes of the file.
+fn add_variants(
+    block: &Block,
+    set: &config::RuleSet,
+    found: &mut Vec<notation::Occurrence>,
+    (out, kept): (&mut Vec<Variant>, &mut Vec<String>),
+) {
     // A block with markup is not bytes of the file: its text is kept, once, for the hashes.
-    let mut kept: Option<Arc<str>> = None;
+    let mut kept_at = None;
     for (group, form, range) in found.drain(..) {
         let matched = notation::form_string(group, form, &block.text[range.clone()]);
         let Some(at) = rules::place(block, set, Rule::MixedNotation, range.clone()) else { continue };
         let context = match block.file_text() {
             Some(block) => Context::InFile { block, range },
-            None => Context::InBlock { text: Arc::clone(kept.get_or_insert_with(|| Arc::from(&*block.text))), range },
+            None => {
+                let text = *kept_at.get_or_insert_with(|| {
+                    kept.push(block.text.to_string());
+                    kept.len() - 1
+                });
+                Context::InBlock { text, range }
+            }
         };
         out.push(Variant { group, form, matched, at, context });
     }
