@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -33,7 +34,9 @@ pub(crate) struct Entry {
 #[derive(Debug)]
 pub(crate) struct Dictionary {
     entries: Vec<Entry>,
-    literals: Option<AhoCorasick>,
+    /// The automaton of the literal patterns, made on the first [`Dictionary::find`]: the
+    /// built-in dictionary's words are looked for by `notation::Words`, which needs none.
+    literals: OnceLock<Option<AhoCorasick>>,
     /// Entry index of each literal pattern.
     literal_entry: Vec<usize>,
     /// Entry index of each regular expression: none in the built-in dictionary, which is
@@ -56,19 +59,19 @@ fn whole_word(text: &str, range: &Range<usize>, pattern: &str) -> bool {
 
 impl Dictionary {
     pub(crate) fn new(entries: Vec<Entry>) -> Self {
-        let mut patterns = Vec::new();
-        let mut literal_entry = Vec::new();
-        for (i, e) in entries.iter().enumerate() {
-            if let Matcher::Literal(p) = &e.matcher {
-                patterns.push(p.clone());
-                literal_entry.push(i);
-            }
-        }
-        let literals = (!patterns.is_empty())
-            .then(|| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok())
-            .flatten();
+        let literal_entry = (0..entries.len()).filter(|&i| matches!(entries[i].matcher, Matcher::Literal(_))).collect();
         let regex_entry = (0..entries.len()).filter(|&i| matches!(entries[i].matcher, Matcher::Regex(_))).collect();
-        Dictionary { entries, literals, literal_entry, regex_entry }
+        Dictionary { entries, literals: OnceLock::new(), literal_entry, regex_entry }
+    }
+
+    /// The automaton of the literal patterns, none when there are none.
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        let build = || {
+            let patterns: Vec<&str> = self.literals().map(|(_, p)| p).collect();
+            let ac = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok();
+            ac.filter(|_| !patterns.is_empty())
+        };
+        self.literals.get_or_init(build).as_ref()
     }
 
     /// The built-in starter dictionary.
@@ -117,7 +120,7 @@ impl Dictionary {
     /// Words of `text` to correct: (range, the text to write instead).
     pub(crate) fn find(&self, text: &str) -> Vec<(Range<usize>, String)> {
         let mut out = Vec::new();
-        if let Some(ac) = &self.literals {
+        if let Some(ac) = self.automaton() {
             for m in ac.find_iter(text) {
                 out.extend(self.literal_match(self.literal_entry[m.pattern().as_usize()], text, m.range()));
             }
@@ -125,6 +128,11 @@ impl Dictionary {
         self.regex_matches(text, &mut out);
         tidy(&mut out);
         out
+    }
+
+    /// Whether it has regular expressions (the built-in one has none).
+    pub(crate) fn has_regexes(&self) -> bool {
+        !self.regex_entry.is_empty()
     }
 
     /// The matches of the regular expression entries, added to `out`.

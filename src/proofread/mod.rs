@@ -134,6 +134,9 @@ pub(crate) struct PageReport {
     findings: Vec<Finding>,
     /// The occurrences of variant forms: findings where the site uses another form more.
     variants: Vec<Variant>,
+    /// The texts of the blocks with markup that hold some of `variants`, which their context
+    /// hashes are made from ([`Context::InBlock`]).
+    kept: Vec<String>,
     /// How many of `variants` are of each (group, form): what the site-wide count sums.
     counts: Vec<((usize, usize), usize)>,
     /// The [`Proofreader::stamp`] of the settings it was made with.
@@ -184,19 +187,39 @@ struct Variant {
     group: usize,
     form: usize,
     matched: &'static str,
+    /// Where it is; the context hash is `context`'s.
     at: rules::Located,
+    context: Context,
+}
+
+/// Where a variant's context hash is made from, once the site's counts say the occurrence is a
+/// finding: most occurrences are of the form the site uses most, which never become findings.
+#[derive(Debug, Clone)]
+enum Context {
+    /// The block's text is the bytes `block` of the page's text; the occurrence is at `range`
+    /// of it.
+    InFile { block: Range<usize>, range: Range<usize> },
+    /// The block's text, not bytes of the file (it had markup), is the report's `kept[text]`;
+    /// the occurrence is at `range` of it. An index, not a shared string: the report's list of
+    /// variants is then dropped without reading it.
+    InBlock { text: usize, range: Range<usize> },
 }
 
 impl Variant {
-    /// As a finding, with the messages and suggestion of [`notation::minorities`].
-    fn finding(&self, (en, ja, with): &(String, String, String)) -> Finding {
+    /// As a finding of the page whose text is `text`, with the messages and suggestion of
+    /// [`notation::minorities`].
+    fn finding(&self, (en, ja, with): &(String, String, String), text: &str, kept: &[String]) -> Finding {
+        let context = match &self.context {
+            Context::InFile { block, range } => rules::context_hash(&text[block.clone()], range.clone()),
+            Context::InBlock { text, range } => rules::context_hash(&kept[*text], range.clone()),
+        };
         Finding {
             rule: Rule::MixedNotation.code(),
             severity: self.at.severity,
             start: self.at.start,
             end: self.at.end,
             matched: self.matched.to_owned(),
-            context: self.at.context,
+            context,
             message_en: en.clone(),
             message_ja: ja.clone(),
             suggestion: Some(with.clone()),
@@ -245,7 +268,8 @@ impl Proofreader {
         }
         let reports: Vec<PageReport> =
             pages.par_iter().map(|p| self.check_blocks(p.source, &prose::blocks(p.text, p.body_offset))).collect();
-        self.finish_site(&reports.iter().collect::<Vec<_>>())
+        let texts: Vec<&str> = pages.iter().map(|p| p.text).collect();
+        self.finish_site(&reports.iter().collect::<Vec<_>>(), &texts)
     }
 
     /// Proofreads a page from the Markdown stage's parse of its body (`events`).
@@ -256,16 +280,18 @@ impl Proofreader {
     /// Every page's findings once the site-wide rule has seen all of them, by position. A page
     /// with no findings of its own and no variant form the site uses less than another costs a
     /// look at its counts, so a rebuild after a one-page edit does little here.
-    fn finish_site(&self, reports: &[&PageReport]) -> Vec<Vec<Finding>> {
+    fn finish_site(&self, reports: &[&PageReport], texts: &[&str]) -> Vec<Vec<Finding>> {
         let counts = notation::tally(reports.iter().flat_map(|r| r.counts.iter().copied()));
-        self.findings_with(reports, &counts, |_| false)
+        self.findings_with(reports, texts, &counts, |_| false)
     }
 
     /// [`Proofreader::finish_site`] with the site's `counts`, leaving out the pages `known`
-    /// already has findings for (their entries stay empty).
+    /// already has findings for (their entries stay empty). `texts` are the pages' texts, which
+    /// the reports were made from.
     fn findings_with(
         &self,
         reports: &[&PageReport],
+        texts: &[&str],
         counts: &[Vec<usize>],
         known: impl Fn(usize) -> bool + Sync,
     ) -> Vec<Vec<Finding>> {
@@ -280,7 +306,7 @@ impl Proofreader {
                 let r = reports[i];
                 let mut all = r.findings.clone();
                 for v in &r.variants {
-                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m)));
+                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m, texts[i], &r.kept)));
                 }
                 all.sort_by_key(|f| (f.start, f.rule));
                 all
@@ -295,36 +321,41 @@ impl Proofreader {
 
     fn check_blocks(&self, source: &str, blocks: &[Block]) -> PageReport {
         let set = self.config.rules_for(source);
-        // Every block's sentences in one list, and where each block's are in it.
-        let (mut sentences, mut block_sentences) = (Vec::new(), Vec::with_capacity(blocks.len()));
+        // Every block's sentences in one list, and where each block's are in it. The list is
+        // made as large as the splitter reckons each running block's (`sentences::Splitter::new`)
+        // at once: grown block by block, it was copied several times a page.
+        let running = |b: &&Block| matches!(b.kind, BlockKind::Paragraph | BlockKind::ListItem);
+        let room = blocks.iter().filter(running).map(|b| b.text.len() / 96 + 1).sum();
+        let (mut sentences, mut block_sentences) = (Vec::with_capacity(room), Vec::with_capacity(blocks.len()));
         let mut findings = Vec::new();
-        let mut variants = Vec::new();
+        let (mut variants, mut kept) = (Vec::new(), Vec::new());
         let (mut hits, mut block_hits, mut places) = (Vec::new(), Vec::new(), scan::Places::default());
+        let mut words = notation::Found::default();
         let mut wide = false;
+        let page_on = rules_on(&set, None);
         for block in blocks {
-            let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
+            let on_bits = block.disabled.as_ref().map_or(page_on, |_| rules_on(&set, Some(block)));
+            let on = |r: Rule| on_bits & r.bit() != 0;
             places.clear();
             let start = sentences.len();
             let seen;
-            (sentences, seen) = self.block_rules(block, &set, &mut block_hits, &mut places, sentences);
+            (sentences, seen) = self.block_rules(block, &set, on_bits, (&mut block_hits, &mut places), sentences);
             block_sentences.push(start..sentences.len());
-            // The scan of running text found the words' anchors; other blocks are searched.
-            let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
-            // ，and ． are full-width forms (lead byte EF), which most pages have none of.
-            wide |= if running {
-                scan::may_hit(seen, Rule::MixedPunctuation)
-            } else {
-                memchr::memchr(0xEF, block.text.as_bytes()).is_some()
-            };
-            let anchors = running.then_some(places.anchors.as_slice());
-            let words = self.words.find(&block.text, anchors, on(Rule::Dictionary), on(Rule::MixedNotation));
-            notation::dictionary_hits(words.corrections, Rule::Dictionary, &block.text, &mut hits);
+            // ，and ． are full-width forms, which most pages have none of.
+            wide |= seen & Rule::MixedPunctuation.bit() != 0;
+            let anchors = Some(places.anchors.as_slice());
+            let wanted = (on(Rule::Dictionary), on(Rule::MixedNotation));
+            self.words.find(&block.text, anchors, wanted, &mut words);
+            // Most blocks have nothing to report.
+            if !words.corrections.is_empty() {
+                notation::dictionary_hits(words.corrections.drain(..), Rule::Dictionary, &block.text, &mut hits);
+            }
             hits.append(&mut block_hits);
-            findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
-            for (group, form, range) in words.variants {
-                let matched = notation::form_string(group, form, &block.text[range.clone()]);
-                let at = rules::locate(block, &set, Rule::MixedNotation, range);
-                variants.extend(at.map(|at| Variant { group, form, matched, at }));
+            if !hits.is_empty() {
+                findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
+            }
+            if !words.variants.is_empty() {
+                add_variants(block, &set, &mut words.variants, (&mut variants, &mut kept));
             }
         }
         let mut page_hits = Vec::new();
@@ -345,38 +376,37 @@ impl Proofreader {
         }
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        PageReport { findings, variants, counts, stamp: self.stamp, id }
+        PageReport { findings, variants, kept, counts, stamp: self.stamp, id }
     }
 
     /// The rules that judge a block on its own. Returns `sentences` (the page's so far) with the
     /// block's own added when it is running text (a paragraph or a list item), which the
-    /// page-level style rule reads too, and the classes of its characters together (all of them
-    /// for other blocks, which are not scanned). Adds the places of the words' anchors and of れ
-    /// in running text to `places`.
+    /// page-level style rule reads too, and the rules on single characters that may find
+    /// something in the block, by [`Rule::bit`] (the other rules' bits set). Adds the places
+    /// of the words' anchors (and of れ in running text) to `places`.
     fn block_rules(
         &self,
         block: &Block,
         set: &config::RuleSet,
-        out: &mut Vec<Hit>,
-        places: &mut scan::Places,
+        on_bits: u32,
+        (out, places): (&mut Vec<Hit>, &mut scan::Places),
         sentences: Vec<Sentence>,
     ) -> (Vec<Sentence>, u32) {
         let (text, start) = (&block.text, sentences.len());
-        let on = |r: Rule| set.on(r) && !block.is_disabled(r.code());
+        let on = |r: Rule| on_bits & r.bit() != 0;
         let kanji_max = on(Rule::KanjiRun).then(|| set.get(Rule::KanjiRun).max);
         let running = matches!(block.kind, BlockKind::Paragraph | BlockKind::ListItem);
-        // Running text is scanned first: the classes of its characters tell which rules below
+        // Each block is read once first: the classes of its characters tell which rules below
         // can find nothing in it.
         let (all, seen) = if running {
-            scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, places, sentences)
+            let (all, seen) =
+                scan::running_text(text, &block.breaks, kanji_max, on(Rule::DoubledParticle), out, places, sentences);
+            (all, rules_seen(seen))
         } else {
-            if let Some(max) = kanji_max {
-                chars::kanji_run(text, max, out);
-            }
-            (sentences, u32::MAX)
+            (sentences, chars::other_block(text, kanji_max, out, &mut places.anchors))
         };
         let sents = &all[start..];
-        let on = |r: Rule| on(r) && scan::may_hit(seen, r);
+        let on = |r: Rule| on(r) && seen & r.bit() != 0;
         let char_rules: [(Rule, rules::TextRule); 3] = [
             (Rule::FullwidthAscii, chars::fullwidth_ascii),
             (Rule::HalfwidthKana, chars::halfwidth_kana),
@@ -402,14 +432,65 @@ impl Proofreader {
         if let Some(prh) = self.prh.as_ref().filter(|_| on(Rule::Prh)) {
             notation::dictionary_hits(prh.find(text), Rule::Prh, text, out);
         }
-        if on(Rule::SentenceLength) {
+        // Headings and table cells have no sentences.
+        if on(Rule::SentenceLength) && !sents.is_empty() {
             sentences::sentence_length(sents, set.get(Rule::SentenceLength).max, out);
         }
-        if on(Rule::MaxComma) {
+        if on(Rule::MaxComma) && !sents.is_empty() {
             sentences::max_comma(sents, set.get(Rule::MaxComma).max, out);
         }
         (all, seen)
     }
+}
+
+/// The occurrences of variant forms in `block` (`found`, emptied) as [`Variant`]s, added to
+/// `out`; the block's text is added to `kept` when it is not bytes of the file.
+fn add_variants(
+    block: &Block,
+    set: &config::RuleSet,
+    found: &mut Vec<notation::Occurrence>,
+    (out, kept): (&mut Vec<Variant>, &mut Vec<String>),
+) {
+    // A block with markup is not bytes of the file: its text is kept, once, for the hashes.
+    let mut kept_at = None;
+    for (group, form, range) in found.drain(..) {
+        let matched = notation::form_string(group, form, &block.text[range.clone()]);
+        let Some(at) = rules::place(block, set, Rule::MixedNotation, range.clone()) else { continue };
+        let context = match block.file_text() {
+            Some(block) => Context::InFile { block, range },
+            None => {
+                let text = *kept_at.get_or_insert_with(|| {
+                    kept.push(block.text.to_string());
+                    kept.len() - 1
+                });
+                Context::InBlock { text, range }
+            }
+        };
+        out.push(Variant { group, form, matched, at, context });
+    }
+}
+
+/// The rules on for a page whose settings are `set`, by [`Rule::bit`]: for `block`, those its
+/// opt-out comment leaves on.
+fn rules_on(set: &config::RuleSet, block: Option<&Block>) -> u32 {
+    let on = |(i, r): &(usize, &rules::RuleInfo)| set.0[*i].enabled && !block.is_some_and(|b| b.is_disabled(r.code));
+    RULES.iter().enumerate().filter(on).fold(0, |bits, (i, _)| bits | 1 << i)
+}
+
+/// The rules on single characters that may find something in running text whose characters
+/// have, together, the scan's classes `seen`, by [`Rule::bit`] as [`chars::other_block`]
+/// tells them (the other rules' bits set).
+fn rules_seen(seen: u32) -> u32 {
+    let rules = [
+        Rule::FullwidthAscii,
+        Rule::HalfwidthKana,
+        Rule::AsciiPunctuation,
+        Rule::MixedPunctuation,
+        Rule::JaSpace,
+        Rule::JaLatinSpace,
+        Rule::RaNuki,
+    ];
+    rules.into_iter().filter(|&r| !scan::may_hit(seen, r)).fold(u32::MAX, |s, r| s & !r.bit())
 }
 
 /// One page's findings, with what is needed to show them.
@@ -497,10 +578,11 @@ pub(crate) fn site_findings(
     let mut fresh = fresh.iter();
     let all: Vec<&PageReport> =
         reports.iter().filter_map(|r| current(*r, proofreader.stamp).or_else(|| fresh.next())).collect();
+    let texts: Vec<&str> = content.pages.iter().map(|p| &*p.text).collect();
     // Without a memo (`build`, `check`) nothing is remembered for a next build.
     let Some(memo) = memo else {
         let counts = notation::tally(all.iter().flat_map(|r| r.counts.iter().copied()));
-        let found = proofreader.findings_with(&all, &counts, |_| false);
+        let found = proofreader.findings_with(&all, &texts, &counts, |_| false);
         let pages = content.pages.iter().zip(found).filter(|(_, f)| !f.is_empty());
         return SiteFindings { pages: pages.map(|(p, findings)| page_findings(p, findings)).collect() };
     };
@@ -511,7 +593,7 @@ pub(crate) fn site_findings(
     let mut old = std::mem::take(&mut memo.pages);
     old.truncate(all.len());
     let same: Vec<bool> = (0..all.len()).map(|i| old.get(i).is_some_and(|m| m.id == all[i].id)).collect();
-    let found = proofreader.findings_with(&all, &counts, |i| same_counts && same[i]);
+    let found = proofreader.findings_with(&all, &texts, &counts, |i| same_counts && same[i]);
     let mut pages = Vec::new();
     let mut next = Vec::with_capacity(all.len());
     for (i, (p, findings)) in content.pages.iter().zip(found).enumerate() {
@@ -537,4 +619,22 @@ fn page_findings(p: &crate::content::Page, findings: Vec<Finding>) -> Arc<PageFi
 pub(crate) fn check_text(text: &str, body_offset: usize, config: &ProofreadConfig) -> Vec<Finding> {
     let p = Proofreader::with(config, None);
     p.check_site(&[PageInput { source: "page.md", text, body_offset }]).pop().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_contexts_are_hashed_from_the_file_or_the_block() {
+        // 後で is the minority: once in a paragraph borrowed from the file, once in a block with
+        // markup, whose text is kept for the hash.
+        let text = "---\ntitle: t\n---\nあとで読む。あとで書く。\n\n今日は後で見る。\n\n**強調**の後で話す。\n";
+        let body = text.find("あとで").unwrap();
+        let found = check_text(text, body, &ProofreadConfig::default());
+        let notation: Vec<(&str, u64)> =
+            found.iter().filter(|f| f.rule == "mixed-notation").map(|f| (&text[f.start..f.end], f.context)).collect();
+        let hash = rules::stable_hash;
+        assert_eq!(notation, [("後で", hash("今日は後で見る。")), ("後で", hash("強調の後で話す。"))]);
+    }
 }

@@ -106,6 +106,11 @@ impl<'a> Block<'a> {
         (verbatim && range.end <= end).then(|| f + (range.start - t)..f + (range.end - t))
     }
 
+    /// The bytes of the file that `text` is, when it is borrowed from it.
+    pub fn file_text(&self) -> Option<Range<usize>> {
+        matches!(self.text, Cow::Borrowed(_)).then(|| self.from..self.from + self.text.len())
+    }
+
     /// Whether `rule` is switched off for this block.
     pub fn is_disabled(&self, rule: &str) -> bool {
         self.disabled.as_ref().is_some_and(|d| d.is_empty() || d.iter().any(|r| r == rule))

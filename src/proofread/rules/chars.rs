@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use memchr::memmem;
 use unicode_normalization::UnicodeNormalization;
 
-use super::{Hit, Rule};
+use super::{grammar, notation, Hit, Rule};
 use crate::text::chars::{is_japanese_letter, is_kanji};
 
 /// The characters of U+F000–U+FFFF (full-width forms, half-width kana): the only ones
@@ -186,14 +186,41 @@ pub(crate) fn spaces(text: &str, latin: bool, out: &mut Vec<Hit>) {
     }
 }
 
-/// More than `max` kanji in a row.
-pub(crate) fn kanji_run(text: &str, max: usize, out: &mut Vec<Hit>) {
-    let mut runs = KanjiRuns::new(max);
+/// The one pass over a block that is not running text (a heading or a table cell), which the
+/// scan does not read: its runs of more than `kanji_max` kanji go to `out` and the places of
+/// its words' anchors to `anchors`. Returns which rules on single characters may find something
+/// in it, by [`Rule::bit`] (the bits of the other rules are set).
+pub(crate) fn other_block(text: &str, kanji_max: Option<usize>, out: &mut Vec<Hit>, anchors: &mut Vec<usize>) -> u32 {
+    let words = notation::words();
+    let mut runs = KanjiRuns::new(kanji_max.unwrap_or(usize::MAX));
+    let mut seen = !SINGLE_CHARACTER_RULES;
     for (i, c) in text.char_indices() {
         runs.step(text, i, c, out);
+        if c.is_ascii() {
+            seen |= if is_ascii_mark(c) { Rule::AsciiPunctuation.bit() } else { u32::from(c == ' ') * SPACE_RULES };
+            continue;
+        }
+        if is_wide_form(c) {
+            seen |= WIDE_RULES;
+        } else if c == '\u{3000}' {
+            seen |= SPACE_RULES;
+        } else if grammar::is_re(c) {
+            seen |= Rule::RaNuki.bit();
+        }
+        if words.anchors_at(text.as_bytes(), i, c) {
+            anchors.push(i);
+        }
     }
     runs.finish(text, text.len(), out);
+    seen
 }
+
+/// The rules that look at full-width forms (U+F000–U+FFFF).
+const WIDE_RULES: u32 = Rule::FullwidthAscii.bit() | Rule::HalfwidthKana.bit() | Rule::MixedPunctuation.bit();
+/// The rules that look at spaces.
+const SPACE_RULES: u32 = Rule::JaSpace.bit() | Rule::JaLatinSpace.bit();
+/// The rules that find nothing in a text without one of their characters.
+const SINGLE_CHARACTER_RULES: u32 = WIDE_RULES | SPACE_RULES | Rule::AsciiPunctuation.bit() | Rule::RaNuki.bit();
 
 /// Counts kanji runs a character at a time (see [`super::scan`]), with nothing allocated.
 #[derive(Clone, Copy)]
@@ -253,6 +280,7 @@ pub(crate) fn run_hit(text: &str, end: usize, n: usize, max: usize) -> Hit {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proofread::rules::TextRule;
 
     fn hits(f: impl Fn(&str, &mut Vec<Hit>), text: &str) -> Vec<(String, Option<String>)> {
         let mut out = Vec::new();
@@ -288,6 +316,46 @@ mod tests {
         assert!(hits(ja, "Rust で書く。 次に、　字下げ").is_empty());
         assert_eq!(hits(latin, "Rust で書く").len(), 1);
         assert!(hits(latin, "Rustで書く").is_empty());
+    }
+
+    fn kanji_run(text: &str, max: usize, out: &mut Vec<Hit>) {
+        other_block(text, Some(max), out, &mut Vec::new());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn other_blocks_are_read_as_each_rule_reads_them(picks in proptest::collection::vec(0usize..20, 0..16)) {
+            // The characters the rules on single characters look for, anchors with and without
+            // their partners, and text around them.
+            const PIECES: [&str; 20] = [
+                "ＡＢ", "ｶﾞ", "，", "?", "!", ":", "(", ")", " ", "\u{3000}", "見れる", "れ", "来れ",
+                "後で", "後", "すでに", "す", "ユーザ", "本", "a",
+            ];
+            let text: String = picks.iter().map(|&k| PIECES[k]).collect();
+            let mut anchors = Vec::new();
+            let seen = other_block(&text, None, &mut Vec::new(), &mut anchors);
+            let rules: [(Rule, TextRule); 6] = [
+                (Rule::FullwidthAscii, fullwidth_ascii),
+                (Rule::HalfwidthKana, halfwidth_kana),
+                (Rule::AsciiPunctuation, ascii_punctuation),
+                (Rule::JaSpace, |t, o| spaces(t, false, o)),
+                (Rule::JaLatinSpace, |t, o| spaces(t, true, o)),
+                (Rule::RaNuki, grammar::ra_nuki),
+            ];
+            for (rule, f) in rules {
+                let mut hits = Vec::new();
+                f(&text, &mut hits);
+                proptest::prop_assert!(hits.is_empty() || seen & rule.bit() != 0, "{:?} {:?}", rule, text);
+            }
+            let wide = text.contains(['，', '．']);
+            proptest::prop_assert!(!wide || seen & Rule::MixedPunctuation.bit() != 0, "{:?}", text);
+            let expected: Vec<usize> = text
+                .char_indices()
+                .filter(|&(i, c)| notation::is_anchor(c) && notation::anchor_holds(text.as_bytes(), i))
+                .map(|(i, _)| i)
+                .collect();
+            proptest::prop_assert_eq!(anchors, expected, "{:?}", text);
+        }
     }
 
     #[test]

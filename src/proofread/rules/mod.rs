@@ -77,6 +77,11 @@ impl Rule {
     pub(crate) fn code(self) -> &'static str {
         RULES[self as usize].code
     }
+
+    /// The rule's bit in a set of rules.
+    pub(crate) const fn bit(self) -> u32 {
+        1 << self as u32
+    }
 }
 
 /// A rule that looks at a block's text alone.
@@ -152,14 +157,26 @@ pub(crate) struct Located {
 /// Where a hit of `rule` at `range` of the block's text lies in the file, or None when the
 /// rule is off for the block.
 pub(crate) fn locate(block: &Block, set: &RuleSet, rule: Rule, range: Range<usize>) -> Option<Located> {
+    let at = place(block, set, rule, range.clone())?;
+    Some(Located { context: context_hash(&block.text, range), ..at })
+}
+
+/// [`locate`] without the context hash (left 0), for the occurrences that may never become a
+/// finding: the hash is made by [`context_hash`] for those that do.
+pub(crate) fn place(block: &Block, set: &RuleSet, rule: Rule, range: Range<usize>) -> Option<Located> {
     let eff = set.get(rule);
     if !eff.enabled || block.is_disabled(rule.code()) {
         return None;
     }
-    let (before, after) = context(&block.text, range.clone());
     let start = block.file_offset(range.start);
     let end = block.file_offset(range.end.saturating_sub(1)).max(start) + 1;
-    Some(Located { severity: eff.severity, start, end, context: stable_hash(&block.text[before..after]) })
+    Some(Located { severity: eff.severity, start, end, context: 0 })
+}
+
+/// The hash of the text around `range` of a block's `text` (see [`Finding::context`]).
+pub(crate) fn context_hash(text: &str, range: Range<usize>) -> u64 {
+    let (before, after) = context(text, range);
+    stable_hash(&text[before..after])
 }
 
 /// The hit as a finding of the file, or None when the rule is off for the block. Edits are

@@ -9,7 +9,12 @@ use crate::proofread::dictionary::{tidy, Dictionary};
 use crate::text::chars::{is_kanji, is_katakana};
 
 /// Dictionary corrections as hits of `rule` (dictionary or prh).
-pub(crate) fn dictionary_hits(found: Vec<(Range<usize>, String)>, rule: Rule, text: &str, out: &mut Vec<Hit>) {
+pub(crate) fn dictionary_hits(
+    found: impl IntoIterator<Item = (Range<usize>, String)>,
+    rule: Rule,
+    text: &str,
+    out: &mut Vec<Hit>,
+) {
     for (range, expected) in found {
         let found = &text[range.clone()];
         let hit = Hit::new(
@@ -72,17 +77,23 @@ enum Word {
 pub(crate) struct Words {
     builtin: Dictionary,
     patterns: Vec<String>,
+    /// Each pattern's first 16 bytes (zeros past its end) and the mask of those it has: what
+    /// [`Words::pattern_at`] compares at once.
+    heads: Vec<(u128, u128)>,
     of: Vec<Word>,
     anchors: Anchors,
 }
 
-/// What [`Words::find`] found in a text.
+/// What [`Words::find`] found in a text. Kept from block to block, so that its lists are
+/// allocated once a page.
 #[derive(Debug, Default)]
 pub(crate) struct Found {
     /// Built-in dictionary corrections: (range, the text to write instead).
     pub corrections: Vec<(Range<usize>, String)>,
     /// Variant forms.
     pub variants: Vec<Occurrence>,
+    /// The patterns' matches: (start, end, pattern).
+    matches: Vec<(usize, usize, usize)>,
 }
 
 /// The built-in dictionary's words and the variant forms: constant tables, made once.
@@ -135,66 +146,112 @@ impl Words {
             }
         }
         let anchors = Anchors::new(&patterns);
-        Words { builtin, patterns, of, anchors }
+        let heads = patterns
+            .iter()
+            .map(|p| {
+                let mut head = [0u8; 16];
+                let n = p.len().min(16);
+                head[..n].copy_from_slice(&p.as_bytes()[..n]);
+                (u128::from_le_bytes(head), u128::MAX >> (8 * (16 - n)))
+            })
+            .collect();
+        Words { builtin, patterns, heads, of, anchors }
+    }
+
+    /// Adds to `all` the patterns of `list` that stand around the anchor at byte `at` of
+    /// `bytes`: (pattern, the anchor's offset in it).
+    #[inline(always)]
+    fn matches_at(&self, bytes: &[u8], at: usize, list: &[(usize, usize)], all: &mut Vec<(usize, usize, usize)>) {
+        for &(p, offset) in list {
+            let Some(start) = at.checked_sub(offset) else { continue };
+            if self.pattern_at(p, bytes, start) {
+                all.push((start, start + self.patterns[p].len(), p));
+            }
+        }
+    }
+
+    /// Whether pattern `p` stands at byte `start` of `bytes`. Its first 16 bytes are compared
+    /// at once where the text has 16 bytes there: most candidates differ in them.
+    #[inline]
+    fn pattern_at(&self, p: usize, bytes: &[u8], start: usize) -> bool {
+        let pattern = self.patterns[p].as_bytes();
+        let window = bytes.get(start..).and_then(|b| b.first_chunk::<16>());
+        match window {
+            Some(window) => {
+                let (head, mask) = self.heads[p];
+                (u128::from_le_bytes(*window) ^ head) & mask == 0
+                    && (pattern.len() <= 16 || bytes.get(start + 16..start + pattern.len()) == Some(&pattern[16..]))
+            }
+            None => bytes.get(start..start + pattern.len()) == Some(pattern),
+        }
+    }
+
+    /// Whether `c`, at byte `at` of `bytes` (a UTF-8 text), is an anchor that a word may stand
+    /// at ([`is_anchor`] and [`anchor_holds`]).
+    #[inline]
+    pub(crate) fn anchors_at(&self, bytes: &[u8], at: usize, c: char) -> bool {
+        let c = c as usize;
+        c < 0x10000 && self.anchors.bits[c >> 6] >> (c & 63) & 1 != 0 && self.anchors.holds(bytes, at)
     }
 
     /// The built-in dictionary's corrections (when `dictionary`) and the variant forms (when
-    /// `variants`) in `text`; `anchors`, when given, are the offsets of every character of
-    /// `text` that [`is_anchor`] (as `scan::running_text` finds them), which spares a pass.
-    pub(crate) fn find(&self, text: &str, anchors: Option<&[usize]>, dictionary: bool, variants: bool) -> Found {
-        let mut found = Found::default();
+    /// `variants`) in `text`, in `found` (what it held before is dropped); `anchors`, when given,
+    /// are the offsets of every character of `text` that is an anchor a word may stand at
+    /// ([`Words::anchors_at`], as `scan::running_text` finds them), which spares a pass.
+    pub(crate) fn find(
+        &self,
+        text: &str,
+        anchors: Option<&[usize]>,
+        (dictionary, variants): (bool, bool),
+        found: &mut Found,
+    ) {
+        found.corrections.clear();
+        found.variants.clear();
         if !(dictionary || variants) {
-            return found;
+            return;
         }
-        for (range, p) in self.matches(text, anchors) {
+        self.matches(text, anchors, &mut found.matches);
+        for &(start, end, p) in &found.matches {
             match self.of[p] {
-                Word::Entry(e) if dictionary => found.corrections.extend(self.builtin.literal_match(e, text, range)),
-                Word::Variant(g, f) if variants => found.variants.push((g, f, range)),
+                Word::Entry(e) if dictionary => {
+                    found.corrections.extend(self.builtin.literal_match(e, text, start..end));
+                }
+                Word::Variant(g, f) if variants => found.variants.push((g, f, start..end)),
                 _ => {}
             }
         }
-        if dictionary {
+        if dictionary && self.builtin.has_regexes() {
             self.builtin.regex_matches(text, &mut found.corrections);
             tidy(&mut found.corrections);
         }
-        found
     }
 
     /// The patterns found in `text`, leftmost first, the longest of those starting at the same
     /// place, none overlapping (what an Aho-Corasick search with leftmost-longest matching
-    /// gives): (range, pattern).
-    fn matches(&self, text: &str, anchors: Option<&[usize]>) -> Vec<(Range<usize>, usize)> {
+    /// gives), in `all`: (start, end, pattern).
+    fn matches(&self, text: &str, anchors: Option<&[usize]>, all: &mut Vec<(usize, usize, usize)>) {
         let bytes = text.as_bytes();
-        let mut all = Vec::new();
-        let mut at_anchor = |at: usize, list: &[(usize, usize)]| {
-            for &(p, offset) in list {
-                let pattern = self.patterns[p].as_bytes();
-                let Some(start) = at.checked_sub(offset) else { continue };
-                // Compared byte by byte: the patterns are short, and most differ near the anchor.
-                let here = bytes.get(start..start + pattern.len());
-                if here.is_some_and(|h| h.iter().zip(pattern).all(|(a, b)| a == b)) {
-                    all.push((start, start + pattern.len(), p));
-                }
-            }
-        };
+        all.clear();
         match anchors {
             Some(anchors) => {
                 for &at in anchors {
-                    at_anchor(at, self.anchors.patterns_at(bytes, at));
+                    self.matches_at(bytes, at, self.anchors.patterns_at(bytes, at), all);
                 }
             }
-            None => self.anchors.each(bytes, at_anchor),
+            None => self.anchors.each(bytes, |at, list| self.matches_at(bytes, at, list, all)),
         }
-        all.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
-        let mut taken_to = 0;
-        let mut out = Vec::with_capacity(all.len());
-        for (start, end, p) in all {
-            if start >= taken_to {
-                out.push((start..end, p));
-                taken_to = end;
-            }
+        // Most blocks have no match, or one.
+        if all.len() > 1 {
+            all.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
+            let mut taken_to = 0;
+            all.retain(|&(start, end, _)| {
+                let keep = start >= taken_to;
+                if keep {
+                    taken_to = end;
+                }
+                keep
+            });
         }
-        out
     }
 }
 
@@ -450,6 +507,18 @@ fn minority(counts: &[Vec<usize>], g: usize, f: usize, found: &str) -> Option<(S
 mod tests {
     use super::*;
 
+    fn find(w: &Words, text: &str, dictionary: bool, variants: bool) -> Found {
+        let mut found = Found::default();
+        w.find(text, None, (dictionary, variants), &mut found);
+        found
+    }
+
+    fn matches(w: &Words, text: &str, anchors: Option<&[usize]>) -> Vec<(Range<usize>, usize)> {
+        let mut all = Vec::new();
+        w.matches(text, anchors, &mut all);
+        all.into_iter().map(|(start, end, p)| (start..end, p)).collect()
+    }
+
     #[test]
     fn dictionary_words_and_variants_share_no_character() {
         let d = Dictionary::builtin();
@@ -460,11 +529,11 @@ mod tests {
         }
         let w = Words::new(d);
         let t = "ユーザが後でサーバを見る。";
-        let found = w.find(t, None, true, true);
+        let found = find(&w, t, true, true);
         let fixes: Vec<&str> = found.corrections.iter().map(|(r, _)| &t[r.clone()]).collect();
         assert_eq!(fixes, ["ユーザ", "サーバ"]);
         assert_eq!(found.variants.iter().map(|(_, _, r)| &t[r.clone()]).collect::<Vec<_>>(), ["後で"]);
-        assert!(w.find(t, None, false, false).corrections.is_empty());
+        assert!(find(&w, t, false, false).corrections.is_empty());
     }
 
     #[test]
@@ -493,18 +562,20 @@ mod tests {
         assert!(is_partner('で', true) && is_partner('で', false) && !is_partner('の', true));
         let t = "すでにすぐ来る".as_bytes();
         assert!(anchor_holds(t, 0) && !anchor_holds(t, 9));
-        assert_eq!(w.find("すぐにすでに", None, false, true).variants.len(), 1);
+        assert_eq!(find(&w, "すぐにすでに", false, true).variants.len(), 1);
     }
 
     proptest::proptest! {
         #[test]
-        fn anchored_search_finds_what_an_automaton_finds(picks in proptest::collection::vec(0usize..36, 0..60)) {
+        fn anchored_search_finds_what_an_automaton_finds(picks in proptest::collection::vec(0usize..39, 0..60)) {
             // Pieces of patterns, whole patterns, overlapping ones (あとで/あとから, いろいろいろ),
-            // the characters around them, and paired anchors with and without their partners.
-            const PIECES: [&str; 36] = [
+            // the characters around them, paired anchors with and without their partners, and
+            // patterns longer than the 16 bytes compared at once.
+            const PIECES: [&str; 39] = [
                 "あと", "で", "から", "後", "いろ", "できる", "でき", "ユーザ", "ー", "サーバ", "ント",
                 "一", "言", "ひと", "分か", "る", "問", "合", "い", "せ", "わ", "。", "a", "全て",
                 "す", "すでに", "に", "ま", "また", "は", "き", "さ", "ん", "たく", "ら", "もらっ",
+                "インターフェイス", "インタフェイ", "フェ",
             ];
             let w = Words::new(Dictionary::builtin());
             let text: String = picks.iter().map(|&k| PIECES[k]).collect();
@@ -514,13 +585,13 @@ mod tests {
                 .unwrap();
             let expected: Vec<(Range<usize>, usize)> =
                 ac.find_iter(&text).map(|m| (m.range(), m.pattern().as_usize())).collect();
-            proptest::prop_assert_eq!(&w.matches(&text, None), &expected, "{:?}", text);
+            proptest::prop_assert_eq!(&matches(&w, &text, None), &expected, "{:?}", text);
             let anchors: Vec<usize> = text
                 .char_indices()
                 .filter(|&(i, c)| is_anchor(c) && anchor_holds(text.as_bytes(), i))
                 .map(|(i, _)| i)
                 .collect();
-            proptest::prop_assert_eq!(w.matches(&text, Some(&anchors)), expected, "{:?}", text);
+            proptest::prop_assert_eq!(matches(&w, &text, Some(&anchors)), expected, "{:?}", text);
         }
     }
 
@@ -530,7 +601,7 @@ mod tests {
         let texts = ["ひと言添えます。ひと言で十分です。", "一言だけ。", "分かりました。わからない。わかる。"];
         let occ: Vec<(usize, usize, String)> = texts
             .iter()
-            .flat_map(|t| v.find(t, None, false, true).variants.into_iter().map(|(g, f, r)| (g, f, t[r].to_string())))
+            .flat_map(|t| find(&v, t, false, true).variants.into_iter().map(|(g, f, r)| (g, f, t[r].to_string())))
             .collect();
         let counts = tally(occ.iter().map(|(g, f, _)| ((*g, *f), 1)));
         let hits: Vec<(String, String)> =

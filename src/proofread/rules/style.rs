@@ -19,24 +19,40 @@ const PLAIN_ENDINGS: &[&str] =
     &["である", "であった", "であろう", "だ", "だった", "だろう", "ではない", "ではなかった"];
 
 /// The style a sentence ends in, if it tells: closing marks and up to two final particles
-/// (か, ね, よ, な) are looked through.
+/// (か, ね, よ, な) are looked through. Each of its last characters is decoded once.
 fn style_of(sentence: &str) -> Option<Style> {
     let closing = |c: char| matches!(c, '。' | '．' | '！' | '？' | '!' | '?' | '」' | '』' | '）' | ')' | '…');
-    let mut s = sentence.trim_end_matches(|c: char| closing(c) || is_white_space(c));
+    let mut s = sentence;
+    let mut last = s.chars().next_back()?;
+    while closing(last) || is_white_space(last) {
+        s = &s[..s.len() - last.len_utf8()];
+        last = s.chars().next_back()?;
+    }
     for _ in 0..2 {
-        s = s.strip_suffix(['か', 'ね', 'よ', 'な']).unwrap_or(s);
+        if matches!(last, 'か' | 'ね' | 'よ' | 'な') {
+            s = &s[..s.len() - last.len_utf8()];
+            last = s.chars().next_back()?;
+        }
     }
     // Every ending ends in one of these: most sentences are told apart without comparing.
-    if !s.ends_with(['す', 'た', 'ん', 'う', 'い', 'る', 'だ']) {
+    if !matches!(last, 'す' | 'た' | 'ん' | 'う' | 'い' | 'る' | 'だ') {
         return None;
     }
-    if POLITE_ENDINGS.iter().any(|e| s.ends_with(e)) {
+    let s = s.as_bytes();
+    if POLITE_ENDINGS.iter().any(|e| ends_with(s, e.as_bytes())) {
         Some(Style::Polite)
-    } else if PLAIN_ENDINGS.iter().any(|e| s.ends_with(e)) {
+    } else if PLAIN_ENDINGS.iter().any(|e| ends_with(s, e.as_bytes())) {
         Some(Style::Plain)
     } else {
         None
     }
+}
+
+/// Whether `s` ends with `e`, compared from the end, where endings differ: in line, where
+/// `<[u8]>::ends_with` calls `memcmp`.
+#[inline(always)]
+fn ends_with(s: &[u8], e: &[u8]) -> bool {
+    s.len() >= e.len() && s.iter().rev().zip(e.iter().rev()).all(|(a, b)| a == b)
 }
 
 /// A sentence: its block and its range in the block's text.
@@ -48,20 +64,29 @@ type Place = (usize, Range<usize>);
 pub(crate) fn mixed_style(blocks: &[Block], sentences: &[&[Sentence]]) -> Vec<(usize, Hit)> {
     let mut out = Vec::new();
     for kind in [BlockKind::Paragraph, BlockKind::ListItem] {
-        // The sentences of each style, by block.
-        let (mut polite, mut plain): (Vec<Place>, Vec<Place>) = (Vec::new(), Vec::new());
+        // The sentences of a style, by block.
+        let styled = |style: Style| {
+            let blocks = blocks.iter().enumerate().filter(|(_, b)| b.kind == kind);
+            blocks.flat_map(move |(b, block)| {
+                let of_style = move |r: &Range<usize>| style_of(&block.text[r.clone()]) == Some(style);
+                sentences[b].iter().map(|s| s.range.clone()).filter(of_style).map(move |r| (b, r))
+            })
+        };
+        // Most pages are polite: its sentences are counted, the plain ones listed.
+        let (mut polite, mut plain): (usize, Vec<Place>) = (0, Vec::new());
         for (b, block) in blocks.iter().enumerate().filter(|(_, b)| b.kind == kind) {
             for r in sentences[b].iter().map(|s| s.range.clone()) {
                 match style_of(&block.text[r.clone()]) {
-                    Some(Style::Polite) => polite.push((b, r)),
+                    Some(Style::Polite) => polite += 1,
                     Some(Style::Plain) => plain.push((b, r)),
                     None => {}
                 }
             }
         }
-        let (minority, (en, ja)) = if polite.len() >= plain.len() {
+        let (minority, (en, ja)) = if polite >= plain.len() {
             (plain, ("a である-style sentence on a です・ます page", "です・ます調の文書に、である調の文があります"))
         } else {
+            let polite = styled(Style::Polite).collect();
             (polite, ("a です・ます-style sentence on a である page", "である調の文書に、です・ます調の文があります"))
         };
         out.extend(minority.into_iter().map(|(b, r)| (b, Hit::new(Rule::MixedStyle, r, en.into(), ja.into()))));
@@ -145,6 +170,35 @@ mod tests {
         // The quick test of the last character lets every ending through.
         for e in POLITE_ENDINGS.iter().chain(PLAIN_ENDINGS) {
             assert!(style_of(&format!("それは{e}。")).is_some(), "{e}");
+        }
+    }
+
+    /// `style_of` as it was written first, on `str`'s own searches.
+    fn style_of_reference(sentence: &str) -> Option<Style> {
+        let closing = |c: char| matches!(c, '。' | '．' | '！' | '？' | '!' | '?' | '」' | '』' | '）' | ')' | '…');
+        let mut s = sentence.trim_end_matches(|c: char| closing(c) || c.is_whitespace());
+        for _ in 0..2 {
+            s = s.strip_suffix(['か', 'ね', 'よ', 'な']).unwrap_or(s);
+        }
+        if POLITE_ENDINGS.iter().any(|e| s.ends_with(e)) {
+            Some(Style::Polite)
+        } else if PLAIN_ENDINGS.iter().any(|e| s.ends_with(e)) {
+            Some(Style::Plain)
+        } else {
+            None
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn style_of_reads_as_the_reference_does(picks in proptest::collection::vec(0usize..30, 0..12)) {
+            // The endings' pieces, what is looked through, and characters that end nothing.
+            const PIECES: [&str; 30] = [
+                "で", "す", "ま", "し", "た", "ょ", "う", "せ", "ん", "くだ", "さ", "い", "ござい", "あ",
+                "る", "っ", "ろ", "だ", "は", "な", "か", "ね", "よ", "。", "」", "）", "!", " ", "\u{3000}", "…",
+            ];
+            let text: String = picks.iter().map(|&k| PIECES[k]).collect();
+            proptest::prop_assert_eq!(style_of(&text), style_of_reference(&text), "{:?}", text);
         }
     }
 
