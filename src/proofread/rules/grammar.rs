@@ -323,7 +323,10 @@ impl<'b> Particles<'b> {
                 }
             }
         }
-        if prev.is_some_and(|p| ends_clause(p, kind, next, || &text[i + len..])) {
+        // Tested first without a call: most characters it reads (は, が, を, marks) end none.
+        if kind & (K_TE | K_NI | K_CLAUSE_END) != 0
+            && prev.is_some_and(|p| ends_clause(p, kind, next, || &text[i + len..]))
+        {
             self.open = 0;
         }
     }
