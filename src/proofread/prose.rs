@@ -328,7 +328,8 @@ pub(crate) fn from_events<'a>(
         file: text,
         body,
         offset: body_offset,
-        blocks: Vec::new(),
+        // A block takes at least a start, a text and an end event: room made once, not grown.
+        blocks: Vec::with_capacity(events.len() / 3 + 1),
         open: false,
         pending_disable: None,
         skip: 0,
