@@ -134,8 +134,10 @@ struct Collector<'a> {
     file: &'a str,
     body: &'a str,
     offset: usize,
+    /// The blocks so far; the last is still being read while `open`, so a block is written in
+    /// place once instead of being moved into the list when it ends.
     blocks: Vec<Block<'a>>,
-    current: Option<Block<'a>>,
+    open: bool,
     pending_disable: Option<Vec<String>>,
     /// Inside a fenced/indented code block or an image (alt text is not checked).
     skip: usize,
@@ -147,29 +149,36 @@ struct Collector<'a> {
 impl<'a> Collector<'a> {
     fn start(&mut self, kind: BlockKind, size: usize) {
         self.finish();
-        self.current = Some(Block::new(kind, self.pending_disable.take(), size));
+        self.blocks.push(Block::new(kind, self.pending_disable.take(), size));
+        self.open = true;
     }
 
     fn finish(&mut self) {
-        if let Some(b) = self.current.take() {
-            if b.text.chars().any(|c| !c.is_whitespace() && c != HOLE) {
-                self.blocks.push(b);
-            }
+        if std::mem::take(&mut self.open)
+            && self.blocks.last().is_some_and(|b| b.text.chars().all(|c| c.is_whitespace() || c == HOLE))
+        {
+            self.blocks.pop();
         }
     }
 
+    /// The block being read, if any.
+    fn current(&mut self) -> Option<&mut Block<'a>> {
+        self.blocks.last_mut().filter(|_| self.open)
+    }
+
     fn push(&mut self, s: &str, range: Range<usize>, verbatim: bool) {
-        if self.current.is_none() {
+        if !self.open {
             let kind = if self.list_items > 0 { BlockKind::ListItem } else { BlockKind::Paragraph };
             self.start(kind, range.len());
         }
-        if let Some(b) = self.current.as_mut() {
-            b.push(self.file, s, self.offset + range.start, verbatim);
+        let (file, offset) = (self.file, self.offset);
+        if let Some(b) = self.current() {
+            b.push(file, s, offset + range.start, verbatim);
         }
     }
 
     fn link_break(&mut self) {
-        if let Some(b) = self.current.as_mut() {
+        if let Some(b) = self.current() {
             b.breaks.push(b.text.len());
         }
     }
@@ -210,7 +219,7 @@ impl<'a> Collector<'a> {
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if self.skip == 0 && self.current.is_some() {
+                if self.skip == 0 && self.open {
                     self.push("\n", range, false);
                 }
             }
@@ -221,7 +230,7 @@ impl<'a> Collector<'a> {
                 }
             }
             Event::InlineHtml(_) => {
-                if self.skip == 0 && self.current.is_some() {
+                if self.skip == 0 && self.open {
                     self.push("\u{FFFC}", range, false);
                 }
             }
@@ -234,7 +243,7 @@ impl<'a> Collector<'a> {
         match tag {
             Tag::Paragraph => {
                 let kind = if self.list_items > 0 { BlockKind::ListItem } else { BlockKind::Paragraph };
-                if self.current.as_ref().is_none_or(|b| !b.text.trim().is_empty()) {
+                if self.current().is_none_or(|b| !b.text.trim().is_empty()) {
                     self.start(kind, size);
                 }
             }
@@ -319,8 +328,9 @@ pub(crate) fn from_events<'a>(
         file: text,
         body,
         offset: body_offset,
-        blocks: Vec::new(),
-        current: None,
+        // A block takes at least a start, a text and an end event: room made once, not grown.
+        blocks: Vec::with_capacity(events.len() / 3 + 1),
+        open: false,
         pending_disable: None,
         skip: 0,
         links: Vec::new(),
