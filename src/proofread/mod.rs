@@ -322,10 +322,10 @@ impl Proofreader {
     fn check_blocks(&self, source: &str, blocks: &[Block]) -> PageReport {
         let set = self.config.rules_for(source);
         // Every block's sentences in one list, and where each block's are in it. The list is
-        // made as large as the splitter reckons each running block's (`sentences::Splitter::new`)
-        // at once: grown block by block, it was copied several times a page.
+        // made as large as the splitter reckons the running blocks' at once: grown block by
+        // block, it was copied several times a page.
         let running = |b: &&Block| matches!(b.kind, BlockKind::Paragraph | BlockKind::ListItem);
-        let room = blocks.iter().filter(running).map(|b| b.text.len() / 96 + 1).sum();
+        let room = blocks.iter().filter(running).map(|b| sentences::room_for(b.text.len())).sum();
         let (mut sentences, mut block_sentences) = (Vec::with_capacity(room), Vec::with_capacity(blocks.len()));
         let mut findings = Vec::new();
         let (mut variants, mut kept) = (Vec::new(), Vec::new());

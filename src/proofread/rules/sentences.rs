@@ -38,12 +38,17 @@ pub(crate) fn is_mark(c: char) -> bool {
     )
 }
 
+/// How many sentences a text of `len` bytes is reckoned to hold: about one for every 32
+/// characters of Japanese, so that a list sized by it seldom grows.
+pub(crate) fn room_for(len: usize) -> usize {
+    len / 96 + 1
+}
+
 impl Splitter {
-    /// A splitter for a text of `len` bytes, which adds its sentences to `out`: room for them
-    /// is made once, at about one for every 32 characters of Japanese, so that the list seldom
-    /// grows.
+    /// A splitter for a text of `len` bytes, which adds its sentences to `out`, with room for
+    /// them made once ([`room_for`]).
     pub(crate) fn new(len: usize, mut out: Vec<Sentence>) -> Self {
-        out.reserve(len / 96 + 1);
+        out.reserve(room_for(len));
         Splitter { out, current: Sentence { range: 0..0, chars: 0, commas: 0 }, depth: 0, closing: false, next: 0 }
     }
 
