@@ -134,9 +134,6 @@ pub(crate) struct PageReport {
     findings: Vec<Finding>,
     /// The occurrences of variant forms: findings where the site uses another form more.
     variants: Vec<Variant>,
-    /// The texts of the blocks with markup that hold some of `variants`, which their context
-    /// hashes are made from ([`Context::InBlock`]).
-    kept: Vec<String>,
     /// How many of `variants` are of each (group, form): what the site-wide count sums.
     counts: Vec<((usize, usize), usize)>,
     /// The [`Proofreader::stamp`] of the settings it was made with.
@@ -192,26 +189,26 @@ struct Variant {
     context: Context,
 }
 
-/// Where a variant's context hash is made from, once the site's counts say the occurrence is a
-/// finding: most occurrences are of the form the site uses most, which never become findings.
+/// A variant's context hash, or where to make it from once the site's counts say the
+/// occurrence is a finding: most occurrences are of the form the site uses most, which never
+/// become findings.
 #[derive(Debug, Clone)]
 enum Context {
     /// The block's text is the bytes `block` of the page's text; the occurrence is at `range`
     /// of it.
     InFile { block: Range<usize>, range: Range<usize> },
-    /// The block's text, not bytes of the file (it had markup), is the report's `kept[text]`;
-    /// the occurrence is at `range` of it. An index, not a shared string: the report's list of
-    /// variants is then dropped without reading it.
-    InBlock { text: usize, range: Range<usize> },
+    /// Made at once, in a block with markup, whose text is not bytes of the file: keeping such
+    /// texts until every page is read would cost far more memory than the hashes save time.
+    Hash(u64),
 }
 
 impl Variant {
     /// As a finding of the page whose text is `text`, with the messages and suggestion of
     /// [`notation::minorities`].
-    fn finding(&self, (en, ja, with): &(String, String, String), text: &str, kept: &[String]) -> Finding {
+    fn finding(&self, (en, ja, with): &(String, String, String), text: &str) -> Finding {
         let context = match &self.context {
             Context::InFile { block, range } => rules::context_hash(&text[block.clone()], range.clone()),
-            Context::InBlock { text, range } => rules::context_hash(&kept[*text], range.clone()),
+            Context::Hash(hash) => *hash,
         };
         Finding {
             rule: Rule::MixedNotation.code(),
@@ -306,7 +303,7 @@ impl Proofreader {
                 let r = reports[i];
                 let mut all = r.findings.clone();
                 for v in &r.variants {
-                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m, texts[i], &r.kept)));
+                    all.extend(minorities.get(&(v.group, v.form, v.matched)).map(|m| v.finding(m, texts[i])));
                 }
                 all.sort_by_key(|f| (f.start, f.rule));
                 all
@@ -328,7 +325,7 @@ impl Proofreader {
         let room = blocks.iter().filter(running).map(|b| sentences::room_for(b.text.len())).sum();
         let (mut sentences, mut block_sentences) = (Vec::with_capacity(room), Vec::with_capacity(blocks.len()));
         let mut findings = Vec::new();
-        let (mut variants, mut kept) = (Vec::new(), Vec::new());
+        let mut variants = Vec::new();
         let (mut hits, mut block_hits, mut places) = (Vec::new(), Vec::new(), scan::Places::default());
         let mut words = notation::Found::default();
         let mut wide = false;
@@ -355,7 +352,7 @@ impl Proofreader {
                 findings.extend(hits.drain(..).filter_map(|h| rules::finding(block, &set, h)));
             }
             if !words.variants.is_empty() {
-                add_variants(block, &set, &mut words.variants, (&mut variants, &mut kept));
+                add_variants(block, &set, &mut words.variants, &mut variants);
             }
         }
         let mut page_hits = Vec::new();
@@ -376,7 +373,7 @@ impl Proofreader {
         }
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        PageReport { findings, variants, kept, counts, stamp: self.stamp, id }
+        PageReport { findings, variants, counts, stamp: self.stamp, id }
     }
 
     /// The rules that judge a block on its own. Returns `sentences` (the page's so far) with the
@@ -444,27 +441,14 @@ impl Proofreader {
 }
 
 /// The occurrences of variant forms in `block` (`found`, emptied) as [`Variant`]s, added to
-/// `out`; the block's text is added to `kept` when it is not bytes of the file.
-fn add_variants(
-    block: &Block,
-    set: &config::RuleSet,
-    found: &mut Vec<notation::Occurrence>,
-    (out, kept): (&mut Vec<Variant>, &mut Vec<String>),
-) {
-    // A block with markup is not bytes of the file: its text is kept, once, for the hashes.
-    let mut kept_at = None;
+/// `out`.
+fn add_variants(block: &Block, set: &config::RuleSet, found: &mut Vec<notation::Occurrence>, out: &mut Vec<Variant>) {
     for (group, form, range) in found.drain(..) {
         let matched = notation::form_string(group, form, &block.text[range.clone()]);
         let Some(at) = rules::place(block, set, Rule::MixedNotation, range.clone()) else { continue };
         let context = match block.file_text() {
             Some(block) => Context::InFile { block, range },
-            None => {
-                let text = *kept_at.get_or_insert_with(|| {
-                    kept.push(block.text.to_string());
-                    kept.len() - 1
-                });
-                Context::InBlock { text, range }
-            }
+            None => Context::Hash(rules::context_hash(&block.text, range)),
         };
         out.push(Variant { group, form, matched, at, context });
     }
@@ -628,7 +612,7 @@ mod tests {
     #[test]
     fn variant_contexts_are_hashed_from_the_file_or_the_block() {
         // 後で is the minority: once in a paragraph borrowed from the file, once in a block with
-        // markup, whose text is kept for the hash.
+        // markup (hashed at once).
         let text = "---\ntitle: t\n---\nあとで読む。あとで書く。\n\n今日は後で見る。\n\n**強調**の後で話す。\n";
         let body = text.find("あとで").unwrap();
         let found = check_text(text, body, &ProofreadConfig::default());
