@@ -340,9 +340,8 @@ impl Proofreader {
             block_sentences.push(start..sentences.len());
             // ，and ． are full-width forms, which most pages have none of.
             wide |= seen & Rule::MixedPunctuation.bit() != 0;
-            let anchors = Some(places.anchors.as_slice());
             let wanted = (on(Rule::Dictionary), on(Rule::MixedNotation));
-            self.words.find(&block.text, anchors, wanted, &mut words);
+            self.words.find(&block.text, &places.anchors, wanted, &mut words);
             // Most blocks have nothing to report.
             if !words.corrections.is_empty() {
                 notation::dictionary_hits(words.corrections.drain(..), Rule::Dictionary, &block.text, &mut hits);

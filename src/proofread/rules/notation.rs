@@ -106,8 +106,7 @@ pub(crate) fn words() -> &'static Words {
 
 /// Whether `c` anchors a word of [`words`]: where `Words::find` looks.
 pub(crate) fn is_anchor(c: char) -> bool {
-    let c = c as usize;
-    c < 0x10000 && WORDS.anchors.bits[c >> 6] >> (c & 63) & 1 != 0
+    WORDS.anchors.has(c)
 }
 
 /// Whether the anchor `c` anchors only words it is looked for with a neighbour (its partner),
@@ -190,21 +189,14 @@ impl Words {
     /// at ([`is_anchor`] and [`anchor_holds`]).
     #[inline]
     pub(crate) fn anchors_at(&self, bytes: &[u8], at: usize, c: char) -> bool {
-        let c = c as usize;
-        c < 0x10000 && self.anchors.bits[c >> 6] >> (c & 63) & 1 != 0 && self.anchors.holds(bytes, at)
+        self.anchors.has(c) && self.anchors.holds(bytes, at)
     }
 
     /// The built-in dictionary's corrections (when `dictionary`) and the variant forms (when
-    /// `variants`) in `text`, in `found` (what it held before is dropped); `anchors`, when given,
-    /// are the offsets of every character of `text` that is an anchor a word may stand at
-    /// ([`Words::anchors_at`], as `scan::running_text` finds them), which spares a pass.
-    pub(crate) fn find(
-        &self,
-        text: &str,
-        anchors: Option<&[usize]>,
-        (dictionary, variants): (bool, bool),
-        found: &mut Found,
-    ) {
+    /// `variants`) in `text`, in `found` (what it held before is dropped); `anchors` are the
+    /// offsets of every character of `text` that is an anchor a word may stand at
+    /// ([`Words::anchors_at`]), which the pass that read the block noted.
+    pub(crate) fn find(&self, text: &str, anchors: &[usize], (dictionary, variants): (bool, bool), found: &mut Found) {
         found.corrections.clear();
         found.variants.clear();
         if !(dictionary || variants) {
@@ -229,16 +221,11 @@ impl Words {
     /// The patterns found in `text`, leftmost first, the longest of those starting at the same
     /// place, none overlapping (what an Aho-Corasick search with leftmost-longest matching
     /// gives), in `all`: (start, end, pattern).
-    fn matches(&self, text: &str, anchors: Option<&[usize]>, all: &mut Vec<(usize, usize, usize)>) {
+    fn matches(&self, text: &str, anchors: &[usize], all: &mut Vec<(usize, usize, usize)>) {
         let bytes = text.as_bytes();
         all.clear();
-        match anchors {
-            Some(anchors) => {
-                for &at in anchors {
-                    self.matches_at(bytes, at, self.anchors.patterns_at(bytes, at), all);
-                }
-            }
-            None => self.anchors.each(bytes, |at, list| self.matches_at(bytes, at, list, all)),
+        for &at in anchors {
+            self.matches_at(bytes, at, self.anchors.patterns_at(bytes, at), all);
         }
         // Most blocks have no match, or one.
         if all.len() > 1 {
@@ -368,6 +355,13 @@ impl Anchors {
         Anchors { bits, rank, starts, of, partners, partner_chars }
     }
 
+    /// Whether `c` anchors a word.
+    #[inline]
+    fn has(&self, c: char) -> bool {
+        let c = c as usize;
+        c < 0x10000 && self.bits[c >> 6] >> (c & 63) & 1 != 0
+    }
+
     /// Whether a pattern may match around the anchor at byte `at` of `bytes`: it has no
     /// partners, or one of them stands next to it.
     #[inline]
@@ -381,25 +375,6 @@ impl Anchors {
                     if p.after { bytes.get(at + 3..at + 6) } else { at.checked_sub(3).and_then(|s| bytes.get(s..at)) };
                 next == Some(&p.bytes[..])
             })
-    }
-
-    /// Calls `f` with the byte offset of each anchor in `bytes` (a UTF-8 text) and the patterns
-    /// it anchors.
-    #[inline]
-    fn each(&self, bytes: &[u8], mut f: impl FnMut(usize, &[(usize, usize)])) {
-        let mut i = 0;
-        while let [lead, b1, b2, ..] = bytes[i..] {
-            // Continuation bytes are 80–BF, never E0–EF: a byte E0–EF starts a character.
-            if lead & 0xF0 != 0xE0 {
-                i += 1;
-                continue;
-            }
-            let c = usize::from(lead & 0x0F) << 12 | usize::from(b1 & 0x3F) << 6 | usize::from(b2 & 0x3F);
-            if self.bits[c >> 6] >> (c & 63) & 1 != 0 && self.holds(bytes, i) {
-                f(i, self.patterns_of(c));
-            }
-            i += 3;
-        }
     }
 
     /// The patterns the anchor `c` anchors.
@@ -507,13 +482,18 @@ fn minority(counts: &[Vec<usize>], g: usize, f: usize, found: &str) -> Option<(S
 mod tests {
     use super::*;
 
+    /// Where the words of `w` may stand in `text`, as the passes over a block note them.
+    fn anchors(w: &Words, text: &str) -> Vec<usize> {
+        text.char_indices().filter(|&(i, c)| w.anchors_at(text.as_bytes(), i, c)).map(|(i, _)| i).collect()
+    }
+
     fn find(w: &Words, text: &str, dictionary: bool, variants: bool) -> Found {
         let mut found = Found::default();
-        w.find(text, None, (dictionary, variants), &mut found);
+        w.find(text, &anchors(w, text), (dictionary, variants), &mut found);
         found
     }
 
-    fn matches(w: &Words, text: &str, anchors: Option<&[usize]>) -> Vec<(Range<usize>, usize)> {
+    fn matches(w: &Words, text: &str, anchors: &[usize]) -> Vec<(Range<usize>, usize)> {
         let mut all = Vec::new();
         w.matches(text, anchors, &mut all);
         all.into_iter().map(|(start, end, p)| (start..end, p)).collect()
@@ -585,13 +565,12 @@ mod tests {
                 .unwrap();
             let expected: Vec<(Range<usize>, usize)> =
                 ac.find_iter(&text).map(|m| (m.range(), m.pattern().as_usize())).collect();
-            proptest::prop_assert_eq!(&matches(&w, &text, None), &expected, "{:?}", text);
             let anchors: Vec<usize> = text
                 .char_indices()
                 .filter(|&(i, c)| is_anchor(c) && anchor_holds(text.as_bytes(), i))
                 .map(|(i, _)| i)
                 .collect();
-            proptest::prop_assert_eq!(matches(&w, &text, Some(&anchors)), expected, "{:?}", text);
+            proptest::prop_assert_eq!(matches(&w, &text, &anchors), expected, "{:?}", text);
         }
     }
 
